@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The command language (INTERFACE.md): one interpreter for -e, -f, stdin
+ * and the TUI command line.  Output goes to a sink. */
+#ifndef MOESCOPE_COMMAND_H
+#define MOESCOPE_COMMAND_H
+
+#include <stdbool.h>
+
+#include "report.h"
+#include "scenario.h"
+#include "sink.h"
+
+struct session {
+	struct scenario scn;
+	int format;            /* enum out_format */
+	struct sink sink;
+	const char *source;    /* where lines come from, for error positions */
+	bool quit;             /* a quit command was run */
+};
+
+struct command_info {
+	const char *name;
+	const char *usage;
+	const char *help;
+};
+
+void session_init(struct session *ss, const struct sink *k);
+
+/* Run one line: commands separated by ';', '#' to the end of the line is a
+ * comment, words may be quoted.  Stops at the first command that fails and
+ * returns -1 after reporting "SOURCE:LINE:COL: message" on the error
+ * stream; returns 0 otherwise. */
+int session_run_line(struct session *ss, const char *line, long lineno);
+
+/* Set one key from text, as `set` does (also used for --set KEY=VALUE).
+ * On error returns -1 with the message in err and changes nothing. */
+int session_set(struct session *ss, const char *key, const char *value, char *err, size_t errlen);
+
+const struct command_info *command_table(size_t *count);
+
+#endif

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cost_evaluate: validity, layout and the orchestration of the model. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cost_ctx.h"
+
+static const char *const op_names[OP_COUNT] = {
+	"attn_proj", "attn_core", "dense_ffn", "router", "shared", "experts", "lm_head",
+};
+static const char *const comm_names[COMM_COUNT] = { "tp", "ep", "etp", "pp" };
+static const char *const bound_names[BOUND_COUNT] = {
+	"compute", "memory", "comm_tp", "comm_ep", "comm_etp", "comm_pp", "bubble",
+};
+
+const char *cost_op_name(int op) { return op >= 0 && op < OP_COUNT ? op_names[op] : "?"; }
+const char *cost_comm_name(int kind) { return kind >= 0 && kind < COMM_COUNT ? comm_names[kind] : "?"; }
+const char *cost_bound_name(int b) { return b >= 0 && b < BOUND_COUNT ? bound_names[b] : "?"; }
+
+static long gcd_l(long a, long b)
+{
+	while (b) {
+		long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Checks on the model alone; the first problem found is reported. */
+static int check_model(const struct model *m)
+{
+	bool moe = m->layers > m->dense_layers;
+
+	if (m->dense_layers > m->layers)
+		return BM_DENSE_LAYERS;
+	if (m->dense_layers > 0 && m->dense_ffn <= 0)
+		return BM_DENSE_FFN;
+	if (m->top_k > m->experts)
+		return BM_TOP_K;
+	if (moe && m->expert_ffn <= 0)
+		return BM_EXPERT_FFN;
+	if (moe && m->shared_experts > 0 && m->shared_ffn <= 0)
+		return BM_SHARED_FFN;
+	if (m->attention == ATTN_MLA) {
+		if (m->kv_lora_rank <= 0 || m->qk_nope_dim + m->qk_rope_dim <= 0 || m->v_head_dim <= 0)
+			return BM_MLA_DIMS;
+		return BM_NONE;
+	}
+	if (m->head_dim <= 0)
+		return BM_HEAD_DIM;
+	if (m->kv_heads > m->heads || m->heads % m->kv_heads != 0)
+		return BM_KV_HEADS;
+	return BM_NONE;
+}
+
+static void check_strategy(const struct scenario *rs, struct result *r)
+{
+	const struct strategy *st = &rs->strat;
+	const struct model *m = &rs->model;
+
+	if (m->heads % st->tp != 0)
+		r->errors |= CE_TP_HEADS;
+	if (st->ep > m->experts)
+		r->errors |= CE_EP_EXPERTS;
+	if (st->pp > m->layers)
+		r->errors |= CE_PP_LAYERS;
+	long G = st->dp * st->tp;
+	if (st->etp <= 0 || G % (st->ep * st->etp) != 0)
+		r->errors |= CE_FOLD;
+}
+
+/* A group of n consecutive GPUs stays in one node when it tiles the node. */
+static bool group_intra(long n, long gpn)
+{
+	return n <= gpn && gpn % n == 0;
+}
+
+static void layout(const struct scenario *rs, struct result *r)
+{
+	const struct strategy *st = &rs->strat;
+	long gpn = rs->hw.gpus_per_node;
+
+	r->G = st->dp * st->tp;
+	r->gpus = (double)r->G * (double)st->pp;
+	r->nodes = ceil(r->gpus / (double)gpn);
+	r->etp = st->etp;
+	r->tp_intra = group_intra(st->tp, gpn);
+	r->pp_inter_boundaries = 0;
+	for (long s = 0; s + 1 < st->pp; s++)
+		if (((s + 1) * r->G) % gpn == 0)
+			r->pp_inter_boundaries++;
+	if (r->errors & CE_FOLD)
+		return;
+
+	r->edp = r->G / (st->ep * st->etp);
+	r->etp_intra = group_intra(st->etp, gpn);
+	long per_node = gpn / st->etp;
+	if (per_node < 1)
+		per_node = 1;
+	r->ep_per_node = st->ep < per_node ? st->ep : per_node;
+	r->ep_intra = r->ep_per_node >= st->ep;
+	/* A GPU's weights are (stage, tp rank, ep rank, etp rank); over a stage
+	 * (tp rank, j mod ep*etp) takes lcm(tp, ep*etp) distinct values. */
+	long a = st->tp, b = st->ep * st->etp;
+	r->shards = (double)st->pp * (double)(a / gcd_l(a, b) * b);
+	r->replication = r->gpus / r->shards;
+	r->layout_ok = true;
+}
+
+static void build_ctx(const struct scenario *rs, const struct result *r, struct cost_ctx *c)
+{
+	const struct hardware *hw = &rs->hw;
+	const struct model *m = &rs->model;
+	const struct workload *w = &rs->work;
+	const struct strategy *st = &rs->strat;
+
+	memset(c, 0, sizeof *c);
+	c->s = rs;
+	c->d = (double)m->hidden;
+	c->H = (double)m->heads;
+	c->Hkv = (double)m->kv_heads;
+	c->h = (double)m->head_dim;
+	c->L = (double)m->layers;
+	c->Ld = (double)m->dense_layers;
+	c->Lm = c->L - c->Ld;
+	c->E = (double)m->experts;
+	c->k = (double)m->top_k;
+	c->Es = (double)m->shared_experts;
+	c->V = (double)m->vocab;
+	c->mla = m->attention == ATTN_MLA;
+	c->tied = m->tied_embeddings;
+	c->rq = (double)m->q_lora_rank;
+	c->rkv = (double)m->kv_lora_rank;
+	c->dr = (double)m->qk_rope_dim;
+	c->dn = (double)m->qk_nope_dim;
+	c->dv = (double)m->v_head_dim;
+	c->P_e = r->params.expert;
+	c->P_s = r->params.shared;
+	c->P_r = r->params.router;
+	c->P_d = r->params.dense;
+	c->b_w = m->weight_bytes;
+	c->b_we = m->expert_weight_bytes;
+	c->b_kv = m->kv_bytes;
+	c->b_a = m->act_bytes;
+
+	c->B = (double)w->batch;
+	c->S = (double)w->prompt_len;
+	c->O = (double)w->output_len;
+	c->serving = w->mode == MODE_SERVING;
+	c->m = c->serving ? 1.0 : (double)w->microbatches;
+	c->dp = (double)st->dp;
+	c->tp = (double)st->tp;
+	c->pp = (double)st->pp;
+	c->ep = (double)st->ep;
+	c->etp = (double)st->etp;
+	c->edp = (double)r->edp;
+	c->G = (double)r->G;
+	c->b_rep = ceil(c->B / c->dp);
+
+	c->kvh = ceil(c->Hkv / c->tp);
+	if (c->mla) {
+		double replicated = c->d * c->rq + c->d * (c->rkv + c->dr);
+		double split = c->rq > 0 ? c->rq * c->H * (c->dn + c->dr) : c->d * c->H * (c->dn + c->dr);
+		split += c->rkv * c->H * (c->dn + c->dv) + c->H * c->dv * c->d;
+		c->attn_gpu = replicated + split / c->tp;
+		c->kv_tok = c->rkv + c->dr;   /* the latent is not split by tp */
+	} else {
+		c->attn_gpu = c->d * c->h * (2.0 * c->H / c->tp + 2.0 * c->kvh);
+		c->kv_tok = 2.0 * c->kvh * c->h;
+	}
+	c->experts_max = (double)r->experts_max;
+	c->overlap = st->overlap;
+	c->imb_user = st->imbalance;
+
+	c->flop_rate = r->peak_tflops * 1e12 * hw->mfu;
+	c->byte_rate = hw->hbm_tbps * 1e12 * hw->hbm_util;
+	c->kernel_s = hw->kernel_us * 1e-6;
+	c->gpn = (double)hw->gpus_per_node;
+	c->intra_bw = hw->intra_gbps * 1e9;
+	c->inter_bw = hw->inter_gbps * 1e9;
+	c->intra_lat = hw->intra_lat_us * 1e-6;
+	c->inter_lat = hw->inter_lat_us * 1e-6;
+	c->tp_bw = r->tp_intra ? c->intra_bw : c->inter_bw;
+	c->tp_lat = r->tp_intra ? c->intra_lat : c->inter_lat;
+	c->etp_bw = r->etp_intra ? c->intra_bw : c->inter_bw;
+	c->etp_lat = r->etp_intra ? c->intra_lat : c->inter_lat;
+	c->ep_g = (double)r->ep_per_node;
+}
+
+static void ceilings(const struct scenario *rs, struct result *r)
+{
+	r->ceiling_tokens_per_ms_per_gpu = NAN;
+	if (!r->params_ok || r->params.active <= 0)
+		return;
+	double per_gpu_per_s = r->peak_tflops * rs->hw.mfu * 1e12 / (2.0 * r->params.active);
+	r->ceiling_tokens_per_ms_per_gpu = per_gpu_per_s / 1000.0;
+}
+
+static void clear_figures(struct result *r)
+{
+	r->shards = r->replication = NAN;
+	r->max_total_gib = r->kv_capacity_seqs = NAN;
+	r->ttft_s = r->prefill_tokens_per_s = NAN;
+	r->tpot_ms = r->tpot_max_ms = r->decode_tokens_per_s = r->tokens_per_ms_per_gpu = NAN;
+	r->e2e_latency_s = r->output_tokens_per_s = NAN;
+	r->kv_bytes_per_token = NAN;
+}
+
+void cost_evaluate(const struct scenario *s, struct result *r)
+{
+	struct scenario rs;
+	struct cost_ctx c;
+
+	memset(r, 0, sizeof *r);
+	clear_figures(r);
+	scenario_resolve(s, &rs);
+	r->expert_ffn = rs.model.expert_ffn;
+	r->peak_tflops = scenario_peak_tflops(&rs.hw, rs.model.compute_dtype);
+	r->capacity_gib = rs.hw.mem_gib;
+
+	r->bad_model = check_model(&rs.model);
+	if (r->bad_model != BM_NONE)
+		r->errors |= CE_BAD_MODEL;
+	check_strategy(&rs, r);
+	layout(&rs, r);
+
+	if (!(r->errors & CE_BAD_MODEL)) {
+		params_count(&rs.model, &r->params);
+		r->params_ok = true;
+	}
+	ceilings(&rs, r);
+	long E = rs.model.experts, ep = rs.strat.ep;
+	r->experts_max = (E + ep - 1) / ep;
+	r->experts_min = E / ep;
+	if (r->errors)
+		return;
+
+	build_ctx(&rs, r, &c);
+	cost_memory(&c, r);
+	cost_phases(&c, r);
+	r->ok = true;
+}

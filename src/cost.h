@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The analytic cost model of COSTMODEL.md: scenario in, figures out.
+ * cost_evaluate() is pure: no I/O, no allocation, time proportional to the
+ * number of pipeline stages. */
+#ifndef MOESCOPE_COST_H
+#define MOESCOPE_COST_H
+
+#include <stdbool.h>
+
+#include "params.h"
+#include "scenario.h"
+
+#define COST_MAX_STAGES 128
+#define COST_MAX_DEVICES (2 * COST_MAX_STAGES)
+
+/* Structural errors: any of these leaves the figures uncomputed. */
+enum cost_error {
+	CE_BAD_MODEL = 1 << 0,   /* E_BAD_VALUE, reason in result.bad_model */
+	CE_TP_HEADS = 1 << 1,
+	CE_EP_EXPERTS = 1 << 2,
+	CE_FOLD = 1 << 3,
+	CE_PP_LAYERS = 1 << 4,
+};
+
+enum bad_model {
+	BM_NONE, BM_EXPERT_FFN, BM_DENSE_LAYERS, BM_DENSE_FFN, BM_KV_HEADS,
+	BM_TOP_K, BM_MLA_DIMS, BM_HEAD_DIM, BM_SHARED_FFN,
+};
+
+enum cost_op {
+	OP_ATTN_PROJ, OP_ATTN_CORE, OP_DENSE_FFN, OP_ROUTER, OP_SHARED, OP_EXPERTS,
+	OP_LM_HEAD, OP_COUNT
+};
+
+enum comm_kind { COMM_TP, COMM_EP, COMM_ETP, COMM_PP, COMM_COUNT };
+
+/* What a phase's time is made of; the largest part is its bottleneck. */
+enum bound {
+	BOUND_COMPUTE, BOUND_MEMORY, BOUND_COMM_TP, BOUND_COMM_EP, BOUND_COMM_ETP,
+	BOUND_COMM_PP, BOUND_BUBBLE, BOUND_COUNT
+};
+
+struct device_mem {
+	int stage;
+	long experts;        /* routed experts per MoE layer on this device */
+	double count;        /* GPUs of this class */
+	long layers, dense_layers, moe_layers;
+	double weights_gib, kv_gib, act_gib, reserved_gib, total_gib, capacity_gib;
+};
+
+struct phase {
+	double time_s;                 /* TTFT, or TPOT in seconds */
+	/* One pass of one microbatch through every stage (busiest device class). */
+	double op_compute_s[OP_COUNT]; /* time of ops that were compute-bound */
+	double op_memory_s[OP_COUNT];  /* time of ops that were memory-bound */
+	double comm_s[COMM_COUNT];     /* exposed communication */
+	double stage_sum_s, stage_max_s;
+	/* The split of time_s per device (adds up to time_s; COSTMODEL.md 8). */
+	double part_s[BOUND_COUNT];
+	double compute_s, memory_s, comm_total_s, bubble_s;
+	int bottleneck;
+	double tokens;                 /* T of the pass */
+	double imbalance;              /* expert load imbalance of the pass */
+	double touched;                /* experts touched per MoE layer on the busiest GPU */
+};
+
+/* Collective time of one layer of each kind in one pass, for `show comm`. */
+struct layer_comm {
+	double attn_ar_s, dense_ar_s, moe_a2a_s, moe_ar_s, moe_etp_ar_s, p2p_s;
+	double attn_ar_bytes, moe_a2a_bytes, moe_etp_bytes, p2p_bytes;
+};
+
+struct result {
+	unsigned errors;        /* enum cost_error bits */
+	int bad_model;          /* enum bad_model when CE_BAD_MODEL */
+	bool params_ok;         /* parameter counts are meaningful */
+	bool layout_ok;         /* shards and replication are meaningful */
+	bool ok;                /* every figure below is computed */
+
+	/* Layout (section 3) */
+	double gpus, nodes, shards, replication;
+	long G, etp, edp, experts_max, experts_min;
+	long expert_ffn;        /* resolved f_e */
+	bool tp_intra, etp_intra, ep_intra;
+	long ep_per_node;       /* g_ep */
+	int pp_inter_boundaries;
+
+	/* Parameters (section 2) */
+	struct param_counts params;
+
+	/* Memory (section 4) */
+	int n_devices;
+	struct device_mem dev[COST_MAX_DEVICES];
+	int worst_device;
+	double max_total_gib, capacity_gib, kv_capacity_seqs;
+	double kv_bytes_per_token;   /* whole model, one replica */
+
+	/* Time (sections 5-7) */
+	struct phase prefill, decode;
+	struct layer_comm comm_prefill, comm_decode;
+	double ttft_s, prefill_tokens_per_s;
+	double tpot_ms, tpot_max_ms, decode_tokens_per_s, tokens_per_ms_per_gpu;
+	double e2e_latency_s, output_tokens_per_s;
+	double peak_tflops;
+	double ceiling_tokens_per_ms_per_gpu;
+};
+
+void cost_evaluate(const struct scenario *s, struct result *r);
+
+const char *cost_op_name(int op);
+const char *cost_comm_name(int kind);
+const char *cost_bound_name(int bound);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Derived quantities shared by the parts of the cost model.  Everything is
+ * a double so that the formulas read like COSTMODEL.md. */
+#ifndef MOESCOPE_COST_CTX_H
+#define MOESCOPE_COST_CTX_H
+
+#include "cost.h"
+
+struct cost_ctx {
+	const struct scenario *s;
+	/* model */
+	double d, H, Hkv, h, L, Ld, Lm, E, k, Es, V;
+	bool mla, tied;
+	double rq, rkv, dr, dn, dv;
+	double P_e, P_s, P_r, P_d;
+	double b_w, b_we, b_kv, b_a;
+	/* workload */
+	double B, S, O, m, b_rep;   /* b_rep = ceil(B/dp) */
+	bool serving;
+	/* strategy */
+	double dp, tp, pp, ep, etp, edp, G;
+	double kvh;                 /* KV heads held per GPU */
+	double attn_gpu;            /* attention weights of one layer on one GPU */
+	double kv_tok;              /* KV values per token per layer on one GPU */
+	double experts_max;
+	double overlap, imb_user;   /* imb_user 0 = auto */
+	/* hardware */
+	double flop_rate, byte_rate, kernel_s, gpn;
+	double tp_bw, tp_lat, etp_bw, etp_lat;
+	double ep_g, intra_bw, inter_bw, intra_lat, inter_lat;
+};
+
+/* One pass through the layers (COSTMODEL.md section 5). */
+struct pass {
+	double T;     /* tokens through the linear ops, per replica */
+	double dec;   /* decode tokens among them */
+	double c;     /* their context */
+	double pre;   /* prompts prefilled in this pass */
+	double lm;    /* tokens through the LM head */
+};
+
+double cost_imbalance(const struct cost_ctx *c, double T);
+double cost_touched(const struct cost_ctx *c, double T);
+
+/* Layers, dense layers and MoE layers of pipeline stage s. */
+void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m);
+void cost_memory(const struct cost_ctx *c, struct result *r);
+/* Times the pass and fills the per-pass fields of ph (not the split). */
+void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
+	       struct layer_comm *lc);
+void cost_phases(const struct cost_ctx *c, struct result *r);
+
+/* Collectives (section 6). */
+double comm_allreduce(double n, double bytes, double bw, double lat);
+double comm_alltoall(double n, double g, double bytes, double bw_intra, double bw_inter,
+		     double lat_intra, double lat_inter);
+double comm_p2p(double bytes, double bw, double lat);
+
+#endif

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The per-op roofline, passes and phases (COSTMODEL.md sections 5-8). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cost_ctx.h"
+
+/* Time of one layer (or of the LM head, or a pipeline send) in a pass. */
+struct layer_acc {
+	double op_c[OP_COUNT], op_m[OP_COUNT], comm[COMM_COUNT];
+	double total;
+};
+
+double cost_imbalance(const struct cost_ctx *c, double T)
+{
+	if (c->imb_user > 0)
+		return c->imb_user;
+	if (c->ep <= 1)
+		return 1.0;
+	/* Expected maximum over ep ranks of a multinomial load, N_a pairs. */
+	double n_a = T * c->dp * c->k / c->edp;
+	double imb = 1.0 + sqrt(2.0 * log(c->ep)) * sqrt((c->ep - 1.0) / n_a);
+	return fmin(imb, c->ep);
+}
+
+double cost_touched(const struct cost_ctx *c, double T)
+{
+	double n_tok = T * c->dp / c->edp;
+	return c->experts_max * (1.0 - pow(1.0 - c->k / c->E, n_tok));
+}
+
+static void run_op(const struct cost_ctx *c, struct layer_acc *a, int op, double flops,
+		   double bytes)
+{
+	double tc = flops / c->flop_rate, tm = bytes / c->byte_rate;
+	double t = fmax(tc, tm) + c->kernel_s;
+
+	if (tc >= tm)
+		a->op_c[op] += t;
+	else
+		a->op_m[op] += t;
+	a->total += t;
+}
+
+/* Collectives inside a layer can hide behind compute; pipeline sends cannot. */
+static void add_comm(const struct cost_ctx *c, struct layer_acc *a, int kind, double t)
+{
+	double exposed = kind == COMM_PP ? t : t * (1.0 - c->overlap);
+	a->comm[kind] += exposed;
+	a->total += exposed;
+}
+
+static void attention(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
+		      struct layer_comm *lc)
+{
+	double heads = c->H / c->tp;
+	double qk_p = c->mla ? c->dn + c->dr : c->h, v_p = c->mla ? c->dv : c->h;
+	double qk_d = c->mla ? c->rkv + c->dr : c->h, v_d = c->mla ? c->rkv : c->h;
+
+	run_op(c, a, OP_ATTN_PROJ, 2.0 * p->T * c->attn_gpu,
+	       c->attn_gpu * c->b_w + 2.0 * p->T * c->d * c->b_a);
+	double flops = p->pre * c->S * c->S * heads * (qk_p + v_p) +
+		       2.0 * p->dec * p->c * heads * (qk_d + v_d);
+	double bytes = (2.0 * p->pre * c->S + p->dec * p->c) * c->kv_tok * c->b_kv;
+	run_op(c, a, OP_ATTN_CORE, flops, bytes);
+
+	double m = p->T * c->d * c->b_a;
+	lc->attn_ar_bytes = m;
+	lc->attn_ar_s = comm_allreduce(c->tp, m, c->tp_bw, c->tp_lat);
+	add_comm(c, a, COMM_TP, lc->attn_ar_s);
+}
+
+static void dense_layer(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
+			struct layer_comm *lc)
+{
+	attention(c, p, a, lc);
+	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->P_d / c->tp,
+	       c->P_d / c->tp * c->b_w + 2.0 * p->T * c->d * c->b_a);
+	lc->dense_ar_s = comm_allreduce(c->tp, p->T * c->d * c->b_a, c->tp_bw, c->tp_lat);
+	add_comm(c, a, COMM_TP, lc->dense_ar_s);
+}
+
+static void moe_layer(const struct cost_ctx *c, const struct pass *p, double imb, double touched,
+		      struct layer_acc *a, struct layer_comm *lc)
+{
+	attention(c, p, a, lc);
+	if (c->E > 1)
+		run_op(c, a, OP_ROUTER, 2.0 * p->T * c->d * c->E, c->d * c->E * c->b_w);
+	if (c->Es > 0)
+		run_op(c, a, OP_SHARED, 2.0 * p->T * c->P_s / c->tp, c->P_s / c->tp * c->b_w);
+	double T_e = p->T * c->k * imb * c->etp / c->tp;
+	run_op(c, a, OP_EXPERTS, 2.0 * c->P_e * p->T * c->k * imb / c->tp,
+	       touched * c->P_e / c->etp * c->b_we + 2.0 * T_e * c->d * c->b_a);
+
+	double a2a_bytes = p->T / c->tp * c->k * c->d * c->b_a;
+	lc->moe_a2a_bytes = a2a_bytes;
+	lc->moe_a2a_s = 2.0 * comm_alltoall(c->ep, c->ep_g, a2a_bytes, c->intra_bw, c->inter_bw,
+					    c->intra_lat, c->inter_lat);
+	lc->moe_ar_s = comm_allreduce(c->tp, p->T * c->d * c->b_a, c->tp_bw, c->tp_lat);
+	lc->moe_etp_bytes = T_e * c->d * c->b_a;
+	lc->moe_etp_ar_s = comm_allreduce(c->etp, lc->moe_etp_bytes, c->etp_bw, c->etp_lat);
+	add_comm(c, a, COMM_EP, lc->moe_a2a_s);
+	add_comm(c, a, COMM_TP, lc->moe_ar_s);
+	add_comm(c, a, COMM_ETP, lc->moe_etp_ar_s);
+}
+
+static void acc_scaled(struct phase *ph, const struct layer_acc *a, double n)
+{
+	for (int i = 0; i < OP_COUNT; i++) {
+		ph->op_compute_s[i] += n * a->op_c[i];
+		ph->op_memory_s[i] += n * a->op_m[i];
+	}
+	for (int i = 0; i < COMM_COUNT; i++)
+		ph->comm_s[i] += n * a->comm[i];
+}
+
+void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
+	       struct layer_comm *lc)
+{
+	struct layer_acc dense = { 0 }, moe = { 0 }, lm = { 0 };
+	double imb = cost_imbalance(c, p->T), touched = cost_touched(c, p->T);
+
+	memset(ph, 0, sizeof *ph);
+	memset(lc, 0, sizeof *lc);
+	ph->tokens = p->T;
+	ph->imbalance = imb;
+	ph->touched = touched;
+	if (c->Ld > 0)
+		dense_layer(c, p, &dense, lc);
+	if (c->Lm > 0)
+		moe_layer(c, p, imb, touched, &moe, lc);
+	run_op(c, &lm, OP_LM_HEAD, 2.0 * p->lm * c->V * c->d / c->tp, c->V * c->d / c->tp * c->b_w);
+
+	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
+	double p2p_bytes = p->T * c->d * c->b_a;
+	double p2p_intra = comm_p2p(p2p_bytes, c->intra_bw, c->intra_lat);
+	double p2p_inter = comm_p2p(p2p_bytes, c->inter_bw, c->inter_lat);
+	lc->p2p_bytes = p2p_bytes;
+	lc->p2p_s = p2p_intra;
+
+	long pp = (long)c->pp, gpn = (long)c->gpn, G = (long)c->G;
+	for (long s = 0; s < pp; s++) {
+		long n_att, n_d, n_m;
+		cost_stage_layers(c, s, &n_att, &n_d, &n_m);
+		double t = (double)n_d * dense.total + (double)n_m * moe.total;
+		if (s == pp - 1) {
+			t += lm.total;
+		} else {
+			bool inter = ((s + 1) * G) % gpn == 0;
+			double send = inter ? p2p_inter : p2p_intra;
+			t += send;
+			ph->comm_s[COMM_PP] += send;
+			if (inter)
+				lc->p2p_s = p2p_inter;
+		}
+		ph->stage_sum_s += t;
+		if (t > ph->stage_max_s)
+			ph->stage_max_s = t;
+	}
+	acc_scaled(ph, &dense, c->Ld);
+	acc_scaled(ph, &moe, c->Lm);
+	acc_scaled(ph, &lm, 1.0);
+}
+
+/* Split time_s per device: each device works `scale` times the pass's
+ * category totals (m microbatches over pp stages) and idles the rest. */
+static void split(struct phase *ph, double scale)
+{
+	double busy = 0;
+
+	ph->part_s[BOUND_COMPUTE] = 0;
+	ph->part_s[BOUND_MEMORY] = 0;
+	for (int i = 0; i < OP_COUNT; i++) {
+		ph->part_s[BOUND_COMPUTE] += scale * ph->op_compute_s[i];
+		ph->part_s[BOUND_MEMORY] += scale * ph->op_memory_s[i];
+	}
+	ph->part_s[BOUND_COMM_TP] = scale * ph->comm_s[COMM_TP];
+	ph->part_s[BOUND_COMM_EP] = scale * ph->comm_s[COMM_EP];
+	ph->part_s[BOUND_COMM_ETP] = scale * ph->comm_s[COMM_ETP];
+	ph->part_s[BOUND_COMM_PP] = scale * ph->comm_s[COMM_PP];
+	for (int b = 0; b < BOUND_BUBBLE; b++)
+		busy += ph->part_s[b];
+	ph->part_s[BOUND_BUBBLE] = fmax(0.0, ph->time_s - busy);
+
+	ph->compute_s = ph->part_s[BOUND_COMPUTE];
+	ph->memory_s = ph->part_s[BOUND_MEMORY];
+	ph->comm_total_s = ph->part_s[BOUND_COMM_TP] + ph->part_s[BOUND_COMM_EP] +
+			   ph->part_s[BOUND_COMM_ETP] + ph->part_s[BOUND_COMM_PP];
+	ph->bubble_s = ph->part_s[BOUND_BUBBLE];
+	ph->bottleneck = 0;
+	for (int b = 1; b < BOUND_COUNT; b++)
+		if (ph->part_s[b] > ph->part_s[ph->bottleneck])
+			ph->bottleneck = b;
+}
+
+/* dst = a + w*(b - a), field by field, never below zero: the decode step of
+ * serving mode, where a share w of the steps carries a prompt. */
+static void blend(struct phase *dst, const struct phase *a, const struct phase *b, double w)
+{
+	*dst = *a;
+	for (int i = 0; i < OP_COUNT; i++) {
+		dst->op_compute_s[i] = fmax(0, a->op_compute_s[i] + w * (b->op_compute_s[i] - a->op_compute_s[i]));
+		dst->op_memory_s[i] = fmax(0, a->op_memory_s[i] + w * (b->op_memory_s[i] - a->op_memory_s[i]));
+	}
+	for (int i = 0; i < COMM_COUNT; i++)
+		dst->comm_s[i] = fmax(0, a->comm_s[i] + w * (b->comm_s[i] - a->comm_s[i]));
+	dst->stage_sum_s = a->stage_sum_s + w * (b->stage_sum_s - a->stage_sum_s);
+	dst->stage_max_s = a->stage_max_s + w * (b->stage_max_s - a->stage_max_s);
+}
+
+static void static_phases(const struct cost_ctx *c, struct result *r)
+{
+	double b = ceil(c->b_rep / c->m);
+	struct pass pre = { .T = b * c->S, .pre = b, .lm = b };
+	struct pass dec = { .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
+	struct phase full;
+	struct layer_comm lc_full;
+
+	cost_pass(c, &pre, &r->prefill, &r->comm_prefill);
+	r->prefill.time_s = r->prefill.stage_sum_s + (c->m - 1.0) * r->prefill.stage_max_s;
+	split(&r->prefill, c->m / c->pp);
+
+	cost_pass(c, &dec, &r->decode, &r->comm_decode);
+	r->decode.time_s = fmax(r->decode.stage_sum_s, c->m * r->decode.stage_max_s);
+	split(&r->decode, c->m / c->pp);
+
+	dec.c = c->S + c->O;
+	cost_pass(c, &dec, &full, &lc_full);
+	r->tpot_max_ms = 1000.0 * fmax(full.stage_sum_s, c->m * full.stage_max_s);
+}
+
+/* Serving TPOT: decode steps, of which b/O also carry a new prompt. */
+static double serving_tpot(double t_dec, double t_mix, double b, double O)
+{
+	return t_dec + (b / O) * (t_mix - t_dec);
+}
+
+static void serving_phases(const struct cost_ctx *c, struct result *r)
+{
+	const struct workload *w = &c->s->work;
+	double b = c->b_rep, w_mix = b / c->O;
+	struct pass dec = { .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
+	struct pass mix = { .T = b - 1.0 + c->S, .dec = b - 1.0, .c = dec.c, .pre = 1, .lm = b };
+	struct phase ph_dec, ph_mix;
+	struct layer_comm lc_dec;
+
+	cost_pass(c, &dec, &ph_dec, &lc_dec);
+	cost_pass(c, &mix, &ph_mix, &r->comm_prefill);
+	double t_dec = ph_dec.stage_sum_s, t_mix = ph_mix.stage_sum_s;
+	double tpot = serving_tpot(t_dec, t_mix, b, c->O);
+
+	/* Prompts queue for the mixed steps like an M/D/1 server. */
+	double rho = fmin(0.95, w_mix * (t_mix - t_dec) / tpot);
+	if (rho < 0)
+		rho = 0;
+	double wait = rho * t_mix / (2.0 * (1.0 - rho));
+
+	r->prefill = ph_mix;
+	r->prefill.time_s = t_mix + wait + t_dec / 2.0 + w->ttft_overhead_ms / 1000.0;
+	/* The split describes the prompt's own pass; queueing is not in it. */
+	double ttft = r->prefill.time_s;
+	r->prefill.time_s = t_mix;
+	split(&r->prefill, 1.0 / c->pp);
+	r->prefill.time_s = ttft;
+
+	blend(&r->decode, &ph_dec, &ph_mix, w_mix);
+	r->comm_decode = lc_dec;
+	r->decode.time_s = tpot;
+	split(&r->decode, 1.0 / c->pp);
+
+	dec.c = mix.c = c->S + c->O;
+	cost_pass(c, &dec, &ph_dec, &lc_dec);
+	cost_pass(c, &mix, &ph_mix, &lc_dec);
+	r->tpot_max_ms = 1000.0 * serving_tpot(ph_dec.stage_sum_s, ph_mix.stage_sum_s, b, c->O);
+}
+
+void cost_phases(const struct cost_ctx *c, struct result *r)
+{
+	if (c->serving)
+		serving_phases(c, r);
+	else
+		static_phases(c, r);
+
+	r->ttft_s = r->prefill.time_s;
+	r->prefill_tokens_per_s = c->B * c->S / r->ttft_s;
+	r->tpot_ms = 1000.0 * r->decode.time_s;
+	r->decode_tokens_per_s = c->B / r->decode.time_s;
+	r->tokens_per_ms_per_gpu = r->decode_tokens_per_s / 1000.0 / r->gpus;
+	/* Static: one batch end to end.  Serving: B requests in flight, each
+	 * living TTFT + O*TPOT (Little's law gives the same expression). */
+	r->e2e_latency_s = r->ttft_s + c->O * r->decode.time_s;
+	r->output_tokens_per_s = c->B * c->O / r->e2e_latency_s;
+}

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "numfmt.h"
+
+static const char *const code_names[DIAG_CODE_COUNT] = {
+	"E_TP_HEADS", "E_EP_EXPERTS", "E_FOLD", "E_PP_LAYERS", "E_OOM", "E_TARGET_IMPOSSIBLE",
+	"E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
+	"W_EP_CROSS_NODE", "W_BATCH_DP", "W_BUBBLE", "W_TTFT", "W_TPOT", "W_THROUGHPUT",
+	"W_COMM_BOUND", "W_MEM_TIGHT", "W_PARAMS", "I_BOUND", "I_SERVING_MB",
+};
+
+const char *diag_code_name(int code)
+{
+	return code >= 0 && code < DIAG_CODE_COUNT ? code_names[code] : "?";
+}
+
+const char *diag_severity_name(int severity)
+{
+	return severity == SEV_ERROR ? "error" : severity == SEV_WARNING ? "warning" : "info";
+}
+
+int diag_worst(const struct diag_list *l)
+{
+	int worst = -1;
+	for (int i = 0; i < l->n; i++)
+		if (worst < 0 || l->items[i].severity < l->items[worst].severity)
+			worst = i;
+	return worst;
+}
+
+static int severity_of(int code)
+{
+	if (code <= E_BAD_VALUE)
+		return SEV_ERROR;
+	return code <= W_PARAMS ? SEV_WARNING : SEV_INFO;
+}
+
+__attribute__((format(printf, 4, 5)))
+static struct diag *add(struct diag_list *l, int code, const char *fix, const char *fmt, ...)
+{
+	if (l->n >= DIAG_MAX)
+		return NULL;
+	struct diag *d = &l->items[l->n++];
+	va_list ap;
+
+	d->code = code;
+	d->severity = severity_of(code);
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof d->message, fmt, ap);
+	va_end(ap);
+	snprintf(d->fix, sizeof d->fix, "%s", fix ? fix : "");
+	return d;
+}
+
+static char *num(double v, char *buf, size_t len)
+{
+	fmt_num(v, buf, len);
+	return buf;
+}
+#define N(v) num((v), (char[32]){ 0 }, 32)
+
+static char *params_text(double v, char *buf, size_t len)
+{
+	fmt_params(v, buf, len);
+	return buf;
+}
+#define P(v) params_text((v), (char[32]){ 0 }, 32)
+
+void diag_valid_tp(const struct model *m, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (long t = 1; t <= m->heads && t <= 4096 && n < len; t++)
+		if (m->heads % t == 0)
+			n += (size_t)snprintf(buf + n, len - n, n ? " %ld" : "%ld", t);
+}
+
+static long nearest_divisor(long n, long target)
+{
+	long best = 1;
+	for (long d = 1; d <= n; d++) {
+		if (n % d)
+			continue;
+		if (labs(d - target) < labs(best - target) ||
+		    (labs(d - target) == labs(best - target) && d > best))
+			best = d;
+	}
+	return best;
+}
+
+static long gcd_l(long a, long b)
+{
+	while (b) {
+		long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Evaluate the scenario with one integer key changed. */
+static void eval_with(const struct scenario *s, long *(*field)(struct scenario *), long v,
+		      struct scenario *copy, struct result *r)
+{
+	*copy = *s;
+	*field(copy) = v;
+	cost_evaluate(copy, r);
+}
+
+static long *f_dp(struct scenario *s) { return &s->strat.dp; }
+static long *f_tp(struct scenario *s) { return &s->strat.tp; }
+static long *f_pp(struct scenario *s) { return &s->strat.pp; }
+static long *f_ep(struct scenario *s) { return &s->strat.ep; }
+static long *f_batch(struct scenario *s) { return &s->work.batch; }
+
+static bool fits(const struct result *r)
+{
+	return r->ok && r->max_total_gib <= r->capacity_gib;
+}
+
+/* ---- model and strategy structure ---- */
+
+static void bad_model(const struct scenario *rs, const struct result *r, struct diag_list *l)
+{
+	const struct model *m = &rs->model;
+	char fix[96];
+
+	switch (r->bad_model) {
+	case BM_EXPERT_FFN:
+		if (m->params_b <= 0)
+			add(l, E_BAD_VALUE, "set model.params_b 10",
+			    "model.expert_ffn is auto but model.params_b is 0: nothing to solve it from");
+		else
+			add(l, E_BAD_VALUE, "",
+			    "model.expert_ffn auto: params_b %s B leaves no room for %ld experts in %ld MoE layers",
+			    N(m->params_b), m->experts, m->layers - m->dense_layers);
+		break;
+	case BM_DENSE_LAYERS:
+		snprintf(fix, sizeof fix, "set model.dense_layers %ld", m->layers);
+		add(l, E_BAD_VALUE, fix, "model.dense_layers (%ld) exceeds model.layers (%ld)",
+		    m->dense_layers, m->layers);
+		break;
+	case BM_DENSE_FFN:
+		add(l, E_BAD_VALUE, "", "model has %ld dense layers but model.dense_ffn is 0",
+		    m->dense_layers);
+		break;
+	case BM_KV_HEADS:
+		snprintf(fix, sizeof fix, "set model.kv_heads %ld", nearest_divisor(m->heads, m->kv_heads));
+		add(l, E_BAD_VALUE, fix, "model.kv_heads (%ld) must divide model.heads (%ld)",
+		    m->kv_heads, m->heads);
+		break;
+	case BM_TOP_K:
+		snprintf(fix, sizeof fix, "set model.top_k %ld", m->experts);
+		add(l, E_BAD_VALUE, fix, "model.top_k (%ld) exceeds model.experts (%ld)", m->top_k,
+		    m->experts);
+		break;
+	case BM_MLA_DIMS:
+		add(l, E_BAD_VALUE, "",
+		    "attention mla needs kv_lora_rank, qk_nope_dim + qk_rope_dim and v_head_dim above 0");
+		break;
+	case BM_HEAD_DIM:
+		add(l, E_BAD_VALUE, "", "model.head_dim resolves to 0 (hidden %ld < heads %ld): set it",
+		    m->hidden, m->heads);
+		break;
+	case BM_SHARED_FFN:
+		add(l, E_BAD_VALUE, "", "model has %ld shared experts but no shared_ffn width",
+		    m->shared_experts);
+		break;
+	default:
+		break;
+	}
+}
+
+static void fold_error(const struct scenario *rs, struct diag_list *l)
+{
+	const struct strategy *st = &rs->strat;
+	long G = st->dp * st->tp, ep = st->ep, tp = st->tp, pp = st->pp;
+	char fix[96];
+
+	if (st->etp > 0 && ep <= G && G % ep == 0) {
+		/* The explicit etp is what does not fit. */
+		char valid[96] = "";
+		size_t n = 0;
+		for (long e = 1; e <= G / ep && n < sizeof valid; e++)
+			if ((G / ep) % e == 0)
+				n += (size_t)snprintf(valid + n, sizeof valid - n, n ? " %ld" : "%ld", e);
+		add(l, E_FOLD, "set etp auto", "ep %ld x etp %ld = %ld does not divide dp*tp = %ld; valid etp: %s",
+		    ep, st->etp, ep * st->etp, G, valid);
+		return;
+	}
+	long dp_keep = (st->dp + ep - 1) / ep * ep;          /* etp = tp */
+	long step = ep / gcd_l(ep, tp);
+	long dp_min = (st->dp + step - 1) / step * step;      /* one copy of each expert */
+	snprintf(fix, sizeof fix, "set dp %ld%s", dp_min, st->etp > 0 ? "; set etp auto" : "");
+	if (dp_min == dp_keep)
+		add(l, E_FOLD, fix, "ep %ld with tp %ld needs dp*tp divisible by %ld: set dp %ld (%ld GPUs)",
+		    ep, tp, ep, dp_min, dp_min * tp * pp);
+	else
+		add(l, E_FOLD, fix,
+		    "ep %ld with tp %ld needs dp*tp divisible by %ld: set dp %ld etp %ld (%ld GPUs) or dp %ld (%ld GPUs)",
+		    ep, tp, ep, dp_keep, tp, dp_keep * tp * pp, dp_min, dp_min * tp * pp);
+}
+
+static void structure(const struct scenario *rs, const struct result *r, struct diag_list *l)
+{
+	const struct model *m = &rs->model;
+	const struct strategy *st = &rs->strat;
+	char fix[96], valid[160];
+
+	if (r->errors & CE_BAD_MODEL)
+		bad_model(rs, r, l);
+	if (r->errors & CE_TP_HEADS) {
+		diag_valid_tp(m, valid, sizeof valid);
+		snprintf(fix, sizeof fix, "set tp %ld", nearest_divisor(m->heads, st->tp));
+		add(l, E_TP_HEADS, fix, "tp %ld does not divide heads (%ld); valid: %s", st->tp,
+		    m->heads, valid);
+	}
+	if (r->errors & CE_EP_EXPERTS) {
+		snprintf(fix, sizeof fix, "set ep %ld", m->experts);
+		add(l, E_EP_EXPERTS, fix, "ep %ld exceeds the %ld experts per layer", st->ep, m->experts);
+	}
+	if ((r->errors & CE_FOLD) && !(r->errors & CE_EP_EXPERTS))
+		fold_error(rs, l);
+	if (r->errors & CE_PP_LAYERS) {
+		snprintf(fix, sizeof fix, "set pp %ld", m->layers);
+		add(l, E_PP_LAYERS, fix, "pp %ld exceeds the %ld layers", st->pp, m->layers);
+	}
+}
+
+/* ---- memory ---- */
+
+static long largest_fitting_batch(const struct scenario *s)
+{
+	struct scenario copy;
+	struct result r;
+	long lo = 0, hi = s->work.batch;
+
+	while (lo < hi) {
+		long mid = lo + (hi - lo + 1) / 2;
+		eval_with(s, f_batch, mid, &copy, &r);
+		if (fits(&r))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/* More GPUs per copy of the weights: the first of pp, ep, tp doubled
+ * (to the next valid value) that makes everything fit. */
+static bool oom_strategy_fix(const struct scenario *s, char *fix, size_t len)
+{
+	static const struct { const char *name; long *(*field)(struct scenario *); } knobs[] = {
+		{ "pp", f_pp }, { "ep", f_ep }, { "tp", f_tp },
+	};
+	struct scenario copy;
+	struct result r;
+
+	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
+		long v = *knobs[i].field((struct scenario *)s);
+		for (int tries = 0; tries < 8; tries++) {
+			v *= 2;
+			eval_with(s, knobs[i].field, v, &copy, &r);
+			if (r.errors & ~(unsigned)CE_FOLD) {
+				if (r.errors & (CE_TP_HEADS))
+					continue;
+				break;
+			}
+			if (r.errors & CE_FOLD) {
+				/* keep dp*tp a multiple of ep */
+				long ep = copy.strat.ep, tp = copy.strat.tp;
+				long step = ep / gcd_l(ep, tp);
+				copy.strat.dp = (copy.strat.dp + step - 1) / step * step;
+				cost_evaluate(&copy, &r);
+				if (!fits(&r))
+					continue;
+				snprintf(fix, len, "set %s %ld; set dp %ld", knobs[i].name, v, copy.strat.dp);
+				return true;
+			}
+			if (fits(&r)) {
+				snprintf(fix, len, "set %s %ld", knobs[i].name, v);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void memory(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	const struct device_mem *w = &r->dev[r->worst_device];
+	char fix[96] = "", where[64];
+
+	snprintf(where, sizeof where, "stage %d (%ld expert%s, %s GPUs)", w->stage, w->experts,
+		 w->experts == 1 ? "" : "s", N(w->count));
+	if (w->total_gib > w->capacity_gib) {
+		long b = largest_fitting_batch(s);
+		if (b >= 1)
+			snprintf(fix, sizeof fix, "set batch %ld", b);
+		else
+			oom_strategy_fix(s, fix, sizeof fix);
+		add(l, E_OOM, fix, "%s needs %s GiB of %s GiB: %s GiB missing (weights %s, KV %s, activations %s)",
+		    where, N(w->total_gib), N(w->capacity_gib), N(w->total_gib - w->capacity_gib),
+		    N(w->weights_gib), N(w->kv_gib), N(w->act_gib));
+		return;
+	}
+	if (w->total_gib > 0.9 * w->capacity_gib)
+		add(l, W_MEM_TIGHT, "", "%s uses %s of %s GiB (%.0f%%): little headroom for fragmentation",
+		    where, N(w->total_gib), N(w->capacity_gib), 100.0 * w->total_gib / w->capacity_gib);
+}
+
+/* ---- requirements ---- */
+
+static void target(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	double tgt = s->req.tokens_per_ms_per_gpu, ceil_v = r->ceiling_tokens_per_ms_per_gpu;
+	char fix[96];
+
+	if (isnan(tgt) || isnan(ceil_v))
+		return;
+	if (tgt > ceil_v) {
+		snprintf(fix, sizeof fix, "set requirements.tokens_per_ms_per_gpu %s", N(floor(ceil_v)));
+		add(l, E_TARGET_IMPOSSIBLE, fix,
+		    "the target of %s tok/ms/GPU is above the compute ceiling of %s (%s TFLOP/s x mfu %s over 2 x %s active parameters): no strategy reaches it on this GPU",
+		    N(tgt), N(ceil_v), N(r->peak_tflops), N(s->hw.mfu), P(r->params.active));
+		return;
+	}
+	if (!r->ok || r->tokens_per_ms_per_gpu >= tgt)
+		return;
+	/* A larger batch amortises the weight reads: find one that reaches it. */
+	struct scenario copy;
+	struct result rr;
+	fix[0] = '\0';
+	for (long b = s->work.batch * 2; b <= s->work.batch * 1024; b *= 2) {
+		eval_with(s, f_batch, b, &copy, &rr);
+		if (!fits(&rr))
+			break;
+		if (rr.tokens_per_ms_per_gpu >= tgt) {
+			snprintf(fix, sizeof fix, "set batch %ld", b);
+			break;
+		}
+	}
+	add(l, W_THROUGHPUT, fix, "%s tok/ms/GPU is under the %s target; the compute ceiling is %s",
+	    N(r->tokens_per_ms_per_gpu), N(tgt), N(ceil_v));
+}
+
+static void latency(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	struct scenario copy;
+	struct result rr;
+	char fix[96] = "";
+
+	if (!isnan(s->req.ttft_s) && r->ttft_s > s->req.ttft_s) {
+		/* More replicas shorten each replica's prefill. */
+		for (long dp = s->strat.dp * 2; dp <= s->strat.dp * 64 && dp <= s->work.batch; dp *= 2) {
+			eval_with(s, f_dp, dp, &copy, &rr);
+			if (fits(&rr) && rr.ttft_s <= s->req.ttft_s) {
+				snprintf(fix, sizeof fix, "set dp %ld", dp);
+				break;
+			}
+		}
+		add(l, W_TTFT, fix, "TTFT %s s is over the %s s requirement", N(r->ttft_s),
+		    N(s->req.ttft_s));
+	}
+	fix[0] = '\0';
+	if (!isnan(s->req.tpot_ms) && r->tpot_ms > s->req.tpot_ms) {
+		for (long tp = s->strat.tp + 1; tp <= s->model.heads; tp++) {
+			if (s->model.heads % tp)
+				continue;
+			eval_with(s, f_tp, tp, &copy, &rr);
+			if (fits(&rr) && rr.tpot_ms <= s->req.tpot_ms) {
+				snprintf(fix, sizeof fix, "set tp %ld", tp);
+				break;
+			}
+		}
+		add(l, W_TPOT, fix, "TPOT %s ms is over the %s ms requirement", N(r->tpot_ms),
+		    N(s->req.tpot_ms));
+	}
+}
+
+/* ---- layout quality ---- */
+
+static void layout(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	const struct model *m = &s->model;
+	const struct strategy *st = &s->strat;
+	long gpn = s->hw.gpus_per_node;
+	char fix[96];
+
+	if (m->experts % st->ep) {
+		long best = 1, etp = r->etp > 0 ? r->etp : 1;
+		for (long e = 1; e <= st->ep; e++)
+			if (m->experts % e == 0 && r->G % (e * etp) == 0)
+				best = e;
+		snprintf(fix, sizeof fix, "set ep %ld", best);
+		add(l, W_EP_UNEVEN, fix, "%ld experts do not divide evenly over ep %ld: ranks hold %ld or %ld; the fuller ones set the pace",
+		    m->experts, st->ep, r->experts_max, r->experts_min);
+	}
+	if (m->layers % st->pp) {
+		snprintf(fix, sizeof fix, "set pp %ld", nearest_divisor(m->layers, st->pp));
+		add(l, W_PP_UNEVEN, fix, "%ld layers do not divide evenly over pp %ld: stages hold %ld or %ld; the slowest sets the pace",
+		    m->layers, st->pp, m->layers / st->pp + 1, m->layers / st->pp);
+	}
+	if (m->attention == ATTN_GQA && st->tp > m->kv_heads) {
+		snprintf(fix, sizeof fix, "set tp %ld", m->kv_heads);
+		add(l, W_KV_REPLICATED, fix, "tp %ld exceeds the %ld KV heads: each KV head is stored on %ld GPUs",
+		    st->tp, m->kv_heads, st->tp / m->kv_heads);
+	}
+	if (!r->tp_intra && st->tp > 1) {
+		snprintf(fix, sizeof fix, "set tp %ld", nearest_divisor(gpn, st->tp > gpn ? gpn : st->tp));
+		add(l, W_TP_CROSS_NODE, fix, "the TP group of %ld GPUs spans nodes of %ld: its all-reduce runs at %s GB/s",
+		    st->tp, gpn, N(s->hw.inter_gbps));
+	}
+	if (r->layout_ok && !r->ep_intra)
+		add(l, W_EP_CROSS_NODE, "", "the EP group of %ld spans %ld nodes: %ld of %ld all-to-all shares cross nodes at %s GB/s",
+		    st->ep, (st->ep + r->ep_per_node - 1) / r->ep_per_node, st->ep - r->ep_per_node, st->ep,
+		    N(s->hw.inter_gbps));
+	if (s->work.batch % st->dp) {
+		long up = (s->work.batch + st->dp - 1) / st->dp * st->dp;
+		snprintf(fix, sizeof fix, "set batch %ld", up);
+		if (s->work.batch < st->dp)
+			add(l, W_BATCH_DP, fix, "batch %ld is smaller than dp %ld: %ld replicas sit idle",
+			    s->work.batch, st->dp, st->dp - s->work.batch);
+		else
+			add(l, W_BATCH_DP, fix, "batch %ld is not a multiple of dp %ld: replicas get %ld or %ld sequences",
+			    s->work.batch, st->dp, s->work.batch / st->dp + 1, s->work.batch / st->dp);
+	}
+	if (s->work.mode == MODE_STATIC && st->pp > 1 && s->work.microbatches < st->pp) {
+		snprintf(fix, sizeof fix, "set mb %ld", st->pp);
+		add(l, W_BUBBLE, fix, "pp %ld with %ld microbatch%s: each stage idles %.0f%% of the prefill",
+		    st->pp, s->work.microbatches, s->work.microbatches == 1 ? "" : "es",
+		    r->ok ? 100.0 * r->prefill.bubble_s / r->prefill.time_s : 0.0);
+	}
+	if (s->work.mode == MODE_SERVING && s->work.microbatches > 1)
+		add(l, I_SERVING_MB, "set mb 1", "microbatches %ld is ignored in serving mode",
+		    s->work.microbatches);
+}
+
+static void comm_bound(const struct result *r, struct diag_list *l)
+{
+	static const char *const what[] = {
+		[COMM_TP] = "TP all-reduce", [COMM_EP] = "EP all-to-all",
+		[COMM_ETP] = "expert-TP all-reduce", [COMM_PP] = "pipeline sends",
+	};
+	const struct phase *phases[2] = { &r->prefill, &r->decode };
+	const char *names[2] = { "prefill", "decode" };
+
+	for (int p = 0; p < 2; p++) {
+		const struct phase *ph = phases[p];
+		if (!(ph->comm_total_s > 0.3 * ph->time_s))
+			continue;
+		int top = BOUND_COMM_TP;
+		for (int b = BOUND_COMM_EP; b <= BOUND_COMM_PP; b++)
+			if (ph->part_s[b] > ph->part_s[top])
+				top = b;
+		add(l, W_COMM_BOUND, top == BOUND_COMM_PP ? "" : "set overlap 0.5",
+		    "%s spends %.0f%% of its time in exposed communication, mostly %s",
+		    names[p], 100.0 * ph->comm_total_s / ph->time_s, what[top - BOUND_COMM_TP]);
+	}
+}
+
+void diag_bound_sentence(const struct scenario *s, const struct result *r, bool decode,
+			 char *buf, size_t len)
+{
+	const struct phase *ph = decode ? &r->decode : &r->prefill;
+	const char *name = decode ? "decode" : "prefill";
+	const char *unit = decode ? "step" : "time";
+	double pct = ph->time_s > 0 ? 100.0 * ph->part_s[ph->bottleneck] / ph->time_s : 0;
+
+	switch (ph->bottleneck) {
+	case BOUND_COMPUTE:
+		snprintf(buf, len, "%s is compute-bound: %.0f%% of the %s in matmuls at %s TFLOP/s effective",
+			 name, pct, unit, N(r->peak_tflops * s->hw.mfu));
+		break;
+	case BOUND_MEMORY:
+		snprintf(buf, len, "%s is HBM-bound: %.0f%% of the %s reads weights and KV cache", name,
+			 pct, unit);
+		break;
+	case BOUND_BUBBLE:
+		snprintf(buf, len, "%s is pipeline-bound: %.0f%% of the %s is bubble", name, pct, unit);
+		break;
+	default: {
+		static const char *const what[] = { "TP all-reduce", "EP all-to-all",
+						    "expert-TP all-reduce", "pipeline sends" };
+		snprintf(buf, len, "%s is communication-bound: %.0f%% of the %s in %s", name, pct, unit,
+			 what[ph->bottleneck - BOUND_COMM_TP]);
+		break;
+	}
+	}
+}
+
+static void sort_by_severity(struct diag_list *l)
+{
+	/* insertion sort: stable, and the list is short */
+	for (int i = 1; i < l->n; i++) {
+		struct diag d = l->items[i];
+		int j = i - 1;
+		while (j >= 0 && l->items[j].severity > d.severity) {
+			l->items[j + 1] = l->items[j];
+			j--;
+		}
+		l->items[j + 1] = d;
+	}
+}
+
+void diag_collect(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	struct scenario rs;
+	char buf[200];
+
+	l->n = 0;
+	scenario_resolve(s, &rs);
+	structure(&rs, r, l);
+	if (r->params_ok && rs.model.params_b > 0) {
+		double declared = rs.model.params_b * 1e9;
+		if (fabs(r->params.total - declared) > 0.05 * declared)
+			add(l, W_PARAMS, "", "the derived total of %s parameters differs from the declared %s B by %.0f%%",
+			    P(r->params.total), N(rs.model.params_b),
+			    100.0 * (r->params.total - declared) / declared);
+	}
+	target(s, r, l);
+	if (!(r->errors & (CE_TP_HEADS | CE_EP_EXPERTS | CE_PP_LAYERS | CE_BAD_MODEL)))
+		layout(&rs, r, l);
+	if (r->ok) {
+		memory(s, r, l);
+		latency(s, r, l);
+		comm_bound(r, l);
+		diag_bound_sentence(s, r, false, buf, sizeof buf);
+		add(l, I_BOUND, "", "%s", buf);
+		diag_bound_sentence(s, r, true, buf, sizeof buf);
+		add(l, I_BOUND, "", "%s", buf);
+	}
+	sort_by_severity(l);
+}

@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "keys.h"
+#include "numfmt.h"
+
+static const char *const attention_choices[] = { "gqa", "mla", NULL };
+static const char *const mode_choices[] = { "static", "serving", NULL };
+static const char *const dtype_choices[] = { "auto", "bf16", "fp8", "fp4", NULL };
+
+#define AT(field) offsetof(struct scenario, field)
+
+#define INT(nm, al, sec, fl, un, lo, hi, dv, sl, field, hp) \
+	{ .name = nm, .alias = al, .section = sec, .type = KT_INT, .flags = fl, \
+	  .unit = un, .min = lo, .max = hi, .def = dv, .slider = sl, .step = 1, \
+	  .offset = AT(field), .help = hp }
+#define DBL(nm, al, sec, fl, un, lo, hi, dv, st, field, hp) \
+	{ .name = nm, .alias = al, .section = sec, .type = KT_DOUBLE, .flags = fl, \
+	  .unit = un, .min = lo, .max = hi, .def = dv, \
+	  .slider = (st) > 0 ? STEP_LINEAR : STEP_NONE, .step = st, \
+	  .offset = AT(field), .help = hp }
+#define BOOL(nm, sec, dv, field, hp) \
+	{ .name = nm, .section = sec, .type = KT_BOOL, .unit = "", .max = 1, \
+	  .def = dv, .offset = AT(field), .help = hp }
+#define ENUM(nm, sec, ch, dv, field, hp) \
+	{ .name = nm, .section = sec, .type = KT_ENUM, .unit = "", .def = dv, \
+	  .choices = ch, .offset = AT(field), .help = hp }
+#define STR(nm, sec, dv, field, hp) \
+	{ .name = nm, .section = sec, .type = KT_STRING, .unit = "", .def_str = dv, \
+	  .offset = AT(field), .help = hp }
+
+#define OPT KF_OPTIONAL
+#define BIG 1e9
+
+const struct key key_table[] = {
+	STR("name", SEC_TOP, "seed-10b-moe", name, "name of the scenario"),
+
+	STR("hardware.name", SEC_HARDWARE, "seed-gpu-64g", hw.name, "name of the GPU"),
+	DBL("hardware.mem_gib", "mem", SEC_HARDWARE, KF_MIN_OPEN, "GiB", 0, 1e6, 64, 8, hw.mem_gib,
+	    "HBM capacity per GPU"),
+	DBL("hardware.tflops_bf16", NULL, SEC_HARDWARE, KF_MIN_OPEN, "TFLOP/s", 0, 1e6, 400, 0, hw.tflops_bf16,
+	    "dense bf16/fp16 peak"),
+	DBL("hardware.tflops_fp8", NULL, SEC_HARDWARE, 0, "TFLOP/s", 0, 1e6, 0, 0, hw.tflops_fp8,
+	    "dense fp8 peak (0 = not supported: bf16 is used)"),
+	DBL("hardware.tflops_fp4", NULL, SEC_HARDWARE, 0, "TFLOP/s", 0, 1e6, 0, 0, hw.tflops_fp4,
+	    "dense fp4 peak (0 = not supported: fp8 or bf16 is used)"),
+	DBL("hardware.mfu", "mfu", SEC_HARDWARE, KF_MIN_OPEN, "", 0, 1, 0.6, 0.05, hw.mfu,
+	    "achievable fraction of peak for matmuls"),
+	DBL("hardware.hbm_tbps", NULL, SEC_HARDWARE, KF_MIN_OPEN, "TB/s", 0, 1000, 1.8, 0, hw.hbm_tbps,
+	    "HBM bandwidth"),
+	DBL("hardware.hbm_util", NULL, SEC_HARDWARE, KF_MIN_OPEN, "", 0, 1, 0.8, 0.05, hw.hbm_util,
+	    "achievable fraction of HBM bandwidth"),
+	INT("hardware.gpus_per_node", "gpn", SEC_HARDWARE, 0, "", 1, 4096, 8, STEP_POW2, hw.gpus_per_node,
+	    "GPUs in one scale-up (NVLink) domain"),
+	DBL("hardware.intra_gbps", NULL, SEC_HARDWARE, KF_MIN_OPEN, "GB/s", 0, 1e5, 400, 0, hw.intra_gbps,
+	    "per-GPU bandwidth inside a node, one direction"),
+	DBL("hardware.inter_gbps", NULL, SEC_HARDWARE, KF_MIN_OPEN, "GB/s", 0, 1e5, 50, 0, hw.inter_gbps,
+	    "per-GPU bandwidth between nodes, one direction"),
+	DBL("hardware.intra_lat_us", NULL, SEC_HARDWARE, 0, "us", 0, 1e6, 5, 0, hw.intra_lat_us,
+	    "per-step latency of a collective inside a node"),
+	DBL("hardware.inter_lat_us", NULL, SEC_HARDWARE, 0, "us", 0, 1e6, 10, 0, hw.inter_lat_us,
+	    "per-step latency of a collective between nodes"),
+	DBL("hardware.kernel_us", NULL, SEC_HARDWARE, 0, "us", 0, 1e6, 3, 0, hw.kernel_us,
+	    "fixed cost of every op (launch, tail)"),
+	DBL("hardware.reserved_gib", NULL, SEC_HARDWARE, 0, "GiB", 0, 1e6, 1.5, 0, hw.reserved_gib,
+	    "runtime overhead per GPU (context, workspaces, buffers)"),
+
+	STR("model.name", SEC_MODEL, "seed-10b-moe", model.name, "name of the model"),
+	INT("model.layers", "layers", SEC_MODEL, 0, "", 1, 1024, 16, STEP_NONE, model.layers,
+	    "transformer layers"),
+	INT("model.dense_layers", NULL, SEC_MODEL, 0, "", 0, 1024, 0, STEP_NONE, model.dense_layers,
+	    "how many of the first layers have a dense FFN instead of MoE"),
+	INT("model.hidden", NULL, SEC_MODEL, 0, "", 1, 1000000, 512, STEP_NONE, model.hidden,
+	    "model width d"),
+	INT("model.heads", NULL, SEC_MODEL, 0, "", 1, 4096, 16, STEP_NONE, model.heads,
+	    "attention heads"),
+	INT("model.kv_heads", NULL, SEC_MODEL, KF_DEFAULT, "", 0, 4096, 0, STEP_NONE, model.kv_heads,
+	    "key/value heads (default: heads)"),
+	INT("model.head_dim", NULL, SEC_MODEL, KF_DEFAULT, "", 0, 65536, 0, STEP_NONE, model.head_dim,
+	    "dimension of one head (default: hidden/heads)"),
+	ENUM("model.attention", SEC_MODEL, attention_choices, ATTN_GQA, model.attention,
+	     "gqa (covers MHA) or mla"),
+	INT("model.q_lora_rank", NULL, SEC_MODEL, 0, "", 0, 1000000, 0, STEP_NONE, model.q_lora_rank,
+	    "MLA query compression rank (0 = none)"),
+	INT("model.kv_lora_rank", NULL, SEC_MODEL, 0, "", 0, 1000000, 0, STEP_NONE, model.kv_lora_rank,
+	    "MLA key/value latent rank"),
+	INT("model.qk_rope_dim", NULL, SEC_MODEL, 0, "", 0, 65536, 0, STEP_NONE, model.qk_rope_dim,
+	    "MLA rotary part of a query/key head"),
+	INT("model.qk_nope_dim", NULL, SEC_MODEL, 0, "", 0, 65536, 0, STEP_NONE, model.qk_nope_dim,
+	    "MLA non-rotary part of a query/key head"),
+	INT("model.v_head_dim", NULL, SEC_MODEL, 0, "", 0, 65536, 0, STEP_NONE, model.v_head_dim,
+	    "MLA value head dimension"),
+	INT("model.experts", "experts", SEC_MODEL, 0, "", 1, 65536, 16, STEP_NONE, model.experts,
+	    "routed experts per MoE layer (1 with top_k 1: a dense model)"),
+	INT("model.top_k", "topk", SEC_MODEL, 0, "", 1, 65536, 2, STEP_NONE, model.top_k,
+	    "experts each token is routed to"),
+	INT("model.shared_experts", NULL, SEC_MODEL, 0, "", 0, 1024, 0, STEP_NONE, model.shared_experts,
+	    "always-active shared experts per MoE layer"),
+	INT("model.expert_ffn", NULL, SEC_MODEL, KF_AUTO, "", 0, 10000000, 0, STEP_NONE, model.expert_ffn,
+	    "FFN width of one routed expert (auto: solved from params_b)"),
+	INT("model.shared_ffn", NULL, SEC_MODEL, KF_DEFAULT, "", 0, 10000000, 0, STEP_NONE, model.shared_ffn,
+	    "FFN width of a shared expert (default: expert_ffn)"),
+	INT("model.dense_ffn", NULL, SEC_MODEL, 0, "", 0, 10000000, 0, STEP_NONE, model.dense_ffn,
+	    "FFN width of the dense layers"),
+	BOOL("model.gated", SEC_MODEL, 1, model.gated,
+	     "true: 3 matrices per FFN (SwiGLU); false: 2"),
+	INT("model.vocab", NULL, SEC_MODEL, 0, "", 1, 100000000, 32000, STEP_NONE, model.vocab,
+	    "vocabulary size"),
+	BOOL("model.tied_embeddings", SEC_MODEL, 0, model.tied_embeddings,
+	     "the LM head shares the embedding matrix"),
+	{ .name = "model.dtype", .alias = "dtype", .section = SEC_MODEL, .type = KT_DTYPE,
+	  .flags = KF_NOSAVE, .unit = "", .help =
+	  "fp32, fp16, bf16, fp8 or fp4: sets weight, expert weight, kv and activation bytes at once" },
+	DBL("model.weight_bytes", NULL, SEC_MODEL, KF_BYTES | KF_MIN_OPEN, "B", 0, 8, 2, 0, model.weight_bytes,
+	    "bytes per weight (fp4 with block scales: 0.5625)"),
+	DBL("model.expert_weight_bytes", NULL, SEC_MODEL, KF_BYTES | KF_DEFAULT, "B", 0, 8, 0, 0,
+	    model.expert_weight_bytes, "bytes per routed-expert weight (default: weight_bytes)"),
+	DBL("model.kv_bytes", NULL, SEC_MODEL, KF_BYTES | KF_MIN_OPEN, "B", 0, 8, 2, 0, model.kv_bytes,
+	    "bytes per KV-cache value"),
+	DBL("model.act_bytes", NULL, SEC_MODEL, KF_BYTES | KF_MIN_OPEN, "B", 0, 8, 2, 0, model.act_bytes,
+	    "bytes per activation value"),
+	ENUM("model.compute_dtype", SEC_MODEL, dtype_choices, DTYPE_AUTO, model.compute_dtype,
+	     "which peak the matmuls run at (auto: from weight_bytes)"),
+	DBL("model.params_b", NULL, SEC_MODEL, 0, "B", 0, 1e6, 10, 0, model.params_b,
+	    "declared total parameters in billions (0 = not declared)"),
+
+	ENUM("workload.mode", SEC_WORKLOAD, mode_choices, MODE_STATIC, work.mode,
+	     "static: one batch prefilled then decoded; serving: continuous batching"),
+	INT("workload.batch", "batch", SEC_WORKLOAD, 0, "", 1, 10000000, 128, STEP_POW2, work.batch,
+	    "concurrent sequences"),
+	INT("workload.prompt_len", "seq", SEC_WORKLOAD, 0, "tokens", 1, 100000000, 2048, STEP_POW2,
+	    work.prompt_len, "prompt length"),
+	INT("workload.output_len", "out", SEC_WORKLOAD, 0, "tokens", 1, 100000000, 256, STEP_POW2,
+	    work.output_len, "generated tokens per sequence"),
+	INT("workload.microbatches", "mb", SEC_WORKLOAD, 0, "", 1, 1000000, 1, STEP_LINEAR,
+	    work.microbatches, "microbatches per batch (static mode)"),
+	DBL("workload.ttft_overhead_ms", NULL, SEC_WORKLOAD, 0, "ms", 0, 1e9, 0, 0, work.ttft_overhead_ms,
+	    "serving front-end cost added to TTFT"),
+
+	INT("strategy.dp", "dp", SEC_STRATEGY, 0, "", 1, 1000000, 16, STEP_POW2, strat.dp,
+	    "data-parallel replicas (of attention)"),
+	INT("strategy.tp", "tp", SEC_STRATEGY, 0, "", 1, 4096, 4, STEP_DIV_HEADS, strat.tp,
+	    "tensor-parallel degree"),
+	INT("strategy.pp", "pp", SEC_STRATEGY, 0, "", 1, 128, 1, STEP_TO_LAYERS, strat.pp,
+	    "pipeline stages"),
+	INT("strategy.ep", "ep", SEC_STRATEGY, 0, "", 1, 65536, 16, STEP_DIV_EXPERTS, strat.ep,
+	    "expert-parallel degree"),
+	INT("strategy.etp", "etp", SEC_STRATEGY, KF_AUTO, "", 0, 4096, 0, STEP_NONE, strat.etp,
+	    "expert tensor-parallel degree (auto: tp, or dp*tp/ep)"),
+	DBL("strategy.overlap", "overlap", SEC_STRATEGY, 0, "", 0, 1, 0, 0.1, strat.overlap,
+	    "fraction of collective time hidden behind compute"),
+	DBL("strategy.imbalance", NULL, SEC_STRATEGY, KF_AUTO, "", 1, 1000, 0, 0, strat.imbalance,
+	    "expert load imbalance factor (auto: from the token count)"),
+
+	DBL("requirements.ttft_s", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "s", 0, BIG, 10, 0, req.ttft_s,
+	    "bound on time to first token"),
+	DBL("requirements.tpot_ms", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "ms", 0, BIG, NAN, 0,
+	    req.tpot_ms, "bound on time per output token"),
+	DBL("requirements.tokens_per_ms_per_gpu", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "tok/ms/GPU",
+	    0, BIG, 100, 0, req.tokens_per_ms_per_gpu, "decode throughput target"),
+
+	DBL("claims.gpus", NULL, SEC_CLAIMS, OPT, "", 0, BIG, NAN, 0, claims.gpus, "GPUs a report claims"),
+	DBL("claims.shards", NULL, SEC_CLAIMS, OPT, "", 0, BIG, NAN, 0, claims.shards,
+	    "distinct model parts a report claims"),
+	DBL("claims.mem_per_gpu_gib", NULL, SEC_CLAIMS, OPT, "GiB", 0, BIG, NAN, 0, claims.mem_per_gpu_gib,
+	    "memory per GPU a report claims"),
+	DBL("claims.ttft_s", NULL, SEC_CLAIMS, OPT, "s", 0, BIG, NAN, 0, claims.ttft_s,
+	    "TTFT a report claims"),
+	DBL("claims.tpot_ms", NULL, SEC_CLAIMS, OPT, "ms", 0, BIG, NAN, 0, claims.tpot_ms,
+	    "TPOT a report claims"),
+	DBL("claims.tokens_per_ms_per_gpu", NULL, SEC_CLAIMS, OPT, "tok/ms/GPU", 0, BIG, NAN, 0,
+	    claims.tokens_per_ms_per_gpu, "decode throughput a report claims"),
+	DBL("claims.tolerance", NULL, SEC_CLAIMS, 0, "", 0, 10, 0.10, 0, claims.tolerance,
+	    "relative tolerance within which a claim holds"),
+};
+
+const size_t key_count = sizeof key_table / sizeof key_table[0];
+
+static const char *const section_names[SEC_COUNT] = {
+	"", "hardware", "model", "workload", "strategy", "requirements", "claims",
+};
+
+const char *key_section_name(int section)
+{
+	return section >= 0 && section < SEC_COUNT ? section_names[section] : "";
+}
+
+const char *key_leaf(const struct key *k)
+{
+	const char *dot = strchr(k->name, '.');
+	return dot ? dot + 1 : k->name;
+}
+
+const struct key *key_find(const char *name)
+{
+	const struct key *leaf_match = NULL;
+	int leaf_matches = 0;
+
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (strcmp(k->name, name) == 0 || (k->alias && strcmp(k->alias, name) == 0))
+			return k;
+		if (strcmp(key_leaf(k), name) == 0) {
+			leaf_match = k;
+			leaf_matches++;
+		}
+	}
+	return leaf_matches == 1 ? leaf_match : NULL;
+}
+
+const struct key *key_find_in(int section, const char *leaf)
+{
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (k->section == section && strcmp(key_leaf(k), leaf) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* Optimal string alignment distance, capped: names are short. */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int d[40][40];
+
+	if (la >= 40 || lb >= 40)
+		return 99;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+const char *key_suggest(const char *name, int section)
+{
+	const char *best = NULL;
+	int best_d = 3;
+
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (section >= 0 && k->section != section)
+			continue;
+		const char *cands[3] = { k->name, k->alias, key_leaf(k) };
+		for (int c = 0; c < 3; c++) {
+			if (!cands[c])
+				continue;
+			int dist = edit_distance(name, cands[c]);
+			if (dist < best_d) {
+				best_d = dist;
+				best = section >= 0 ? key_leaf(k) : cands[c];
+			}
+		}
+	}
+	return best;
+}
+
+static void *field(struct scenario *s, const struct key *k)
+{
+	return (char *)s + k->offset;
+}
+
+static const void *cfield(const struct scenario *s, const struct key *k)
+{
+	return (const char *)s + k->offset;
+}
+
+static bool word_is(const char *text, const char *word)
+{
+	return strcasecmp(text, word) == 0;
+}
+
+/* Bytes per value of a named dtype, or a negative number. */
+static double dtype_bytes(const char *text)
+{
+	if (word_is(text, "fp32"))
+		return 4;
+	if (word_is(text, "fp16") || word_is(text, "bf16"))
+		return 2;
+	if (word_is(text, "fp8"))
+		return 1;
+	if (word_is(text, "fp4") || word_is(text, "nvfp4") || word_is(text, "mxfp4"))
+		return 0.5625;
+	return -1;
+}
+
+void key_describe_range(const struct key *k, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	size_t n = 0;
+
+	switch (k->type) {
+	case KT_BOOL:
+		snprintf(buf, len, "true or false");
+		return;
+	case KT_STRING:
+		snprintf(buf, len, "a name of at most %d characters", NAME_MAX_LEN - 1);
+		return;
+	case KT_DTYPE:
+		snprintf(buf, len, "one of fp32 fp16 bf16 fp8 fp4");
+		return;
+	case KT_ENUM:
+		n += (size_t)snprintf(buf, len, "one of");
+		for (const char *const *c = k->choices; *c && n < len; c++)
+			n += (size_t)snprintf(buf + n, len - n, " %s", *c);
+		return;
+	default:
+		break;
+	}
+	fmt_exact(k->min, lo, sizeof lo);
+	fmt_exact(k->max, hi, sizeof hi);
+	const char *kind = k->type == KT_INT ? "an integer" : "a number";
+	if (k->flags & KF_MIN_OPEN)
+		n = (size_t)snprintf(buf, len, "%s above %s up to %s", kind, lo, hi);
+	else
+		n = (size_t)snprintf(buf, len, "%s from %s to %s", kind, lo, hi);
+	if (n >= len)
+		return;
+	if (k->flags & KF_AUTO)
+		snprintf(buf + n, len - n, ", or auto");
+	else if (k->flags & KF_DEFAULT)
+		snprintf(buf + n, len - n, ", or default");
+	else if (k->flags & KF_OPTIONAL)
+		snprintf(buf + n, len - n, ", or none");
+	if (k->flags & KF_BYTES) {
+		size_t m = strlen(buf);
+		snprintf(buf + m, len - m, ", or a dtype (fp32 fp16 bf16 fp8 fp4)");
+	}
+}
+
+static int range_error(const struct key *k, const char *text, char *err, size_t errlen)
+{
+	char range[160];
+	key_describe_range(k, range, sizeof range);
+	snprintf(err, errlen, "%s: expected %s, got '%s'", k->name, range, text);
+	return -1;
+}
+
+static bool in_range(const struct key *k, double v)
+{
+	if (v > k->max)
+		return false;
+	return (k->flags & KF_MIN_OPEN) ? v > k->min : v >= k->min;
+}
+
+static int parse_number(const char *text, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The special words a flagged key accepts, as the stored value. */
+static bool special_word(const struct key *k, const char *text, double *out)
+{
+	if ((k->flags & KF_AUTO) && word_is(text, "auto")) {
+		*out = 0;
+		return true;
+	}
+	if ((k->flags & KF_DEFAULT) && word_is(text, "default")) {
+		*out = 0;
+		return true;
+	}
+	if ((k->flags & KF_OPTIONAL) && (word_is(text, "none") || word_is(text, "null") ||
+					 word_is(text, "~"))) {
+		*out = NAN;
+		return true;
+	}
+	return false;
+}
+
+static int set_bool(bool *dst, const struct key *k, const char *text, char *err, size_t errlen)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (word_is(text, yes[i])) {
+			*dst = true;
+			return 0;
+		}
+		if (word_is(text, no[i])) {
+			*dst = false;
+			return 0;
+		}
+	}
+	return range_error(k, text, err, errlen);
+}
+
+static int set_enum(int *dst, const struct key *k, const char *text, char *err, size_t errlen)
+{
+	for (int i = 0; k->choices[i]; i++) {
+		if (word_is(text, k->choices[i])) {
+			*dst = i;
+			return 0;
+		}
+	}
+	return range_error(k, text, err, errlen);
+}
+
+static int set_dtype(struct scenario *s, const struct key *k, const char *text, char *err,
+		     size_t errlen)
+{
+	double b = dtype_bytes(text);
+	if (b < 0)
+		return range_error(k, text, err, errlen);
+	s->model.weight_bytes = s->model.kv_bytes = s->model.act_bytes = b;
+	s->model.expert_weight_bytes = 0;
+	return 0;
+}
+
+int key_set(struct scenario *s, const struct key *k, const char *text, char *err, size_t errlen)
+{
+	double v;
+
+	switch (k->type) {
+	case KT_STRING:
+		if (strlen(text) >= NAME_MAX_LEN)
+			return range_error(k, text, err, errlen);
+		strcpy(field(s, k), text);
+		return 0;
+	case KT_BOOL:
+		return set_bool(field(s, k), k, text, err, errlen);
+	case KT_ENUM:
+		return set_enum(field(s, k), k, text, err, errlen);
+	case KT_DTYPE:
+		return set_dtype(s, k, text, err, errlen);
+	default:
+		break;
+	}
+
+	if (special_word(k, text, &v)) {
+		/* stored as is: 0 for auto/default, NaN for none */
+	} else if ((k->flags & KF_BYTES) && dtype_bytes(text) > 0) {
+		v = dtype_bytes(text);
+	} else if (parse_number(text, &v) != 0 || !in_range(k, v)) {
+		return range_error(k, text, err, errlen);
+	} else if (k->type == KT_INT && v != floor(v)) {
+		return range_error(k, text, err, errlen);
+	}
+
+	if (k->type == KT_INT)
+		*(long *)field(s, k) = (long)v;
+	else
+		*(double *)field(s, k) = v;
+	return 0;
+}
+
+static void get_dtype(const struct scenario *s, char *buf, size_t len)
+{
+	const struct model *m = &s->model;
+	double b = m->weight_bytes;
+	bool same = m->kv_bytes == b && m->act_bytes == b &&
+		    (m->expert_weight_bytes == 0 || m->expert_weight_bytes == b);
+	const char *name = !same ? "mixed" : b == 4 ? "fp32" : b == 2 ? "bf16" : b == 1 ? "fp8" :
+			   b == 0.5625 ? "fp4" : "mixed";
+	snprintf(buf, len, "%s", name);
+}
+
+void key_get(const struct scenario *s, const struct key *k, char *buf, size_t len)
+{
+	switch (k->type) {
+	case KT_STRING:
+		snprintf(buf, len, "%s", (const char *)cfield(s, k));
+		return;
+	case KT_BOOL:
+		snprintf(buf, len, "%s", *(const bool *)cfield(s, k) ? "true" : "false");
+		return;
+	case KT_ENUM:
+		snprintf(buf, len, "%s", k->choices[*(const int *)cfield(s, k)]);
+		return;
+	case KT_DTYPE:
+		get_dtype(s, buf, len);
+		return;
+	case KT_INT: {
+		long v = *(const long *)cfield(s, k);
+		if (v == 0 && (k->flags & (KF_AUTO | KF_DEFAULT)))
+			snprintf(buf, len, "%s", (k->flags & KF_AUTO) ? "auto" : "default");
+		else
+			snprintf(buf, len, "%ld", v);
+		return;
+	}
+	default: {
+		double v = *(const double *)cfield(s, k);
+		if (isnan(v))
+			snprintf(buf, len, "none");
+		else if (v == 0 && (k->flags & (KF_AUTO | KF_DEFAULT)))
+			snprintf(buf, len, "%s", (k->flags & KF_AUTO) ? "auto" : "default");
+		else
+			fmt_exact(v, buf, len);
+		return;
+	}
+	}
+}
+
+void keys_apply_defaults(struct scenario *s)
+{
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		switch (k->type) {
+		case KT_STRING:
+			snprintf(field(s, k), NAME_MAX_LEN, "%s", k->def_str ? k->def_str : "");
+			break;
+		case KT_BOOL:
+			*(bool *)field(s, k) = k->def != 0;
+			break;
+		case KT_ENUM:
+			*(int *)field(s, k) = (int)k->def;
+			break;
+		case KT_INT:
+			*(long *)field(s, k) = (long)k->def;
+			break;
+		case KT_DOUBLE:
+			*(double *)field(s, k) = k->def;
+			break;
+		default:
+			break;
+		}
+	}
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Options, then the batch interpreter (the TUI plugs in here later). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "sink.h"
+
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
+enum { OPT_SET = 256 };
+
+/* One -e or -f, kept in command-line order. */
+struct action {
+	bool is_file;
+	const char *text;
+};
+
+static void usage(FILE *to)
+{
+	fputs("usage: moescope [OPTION]...\n"
+	      "Explore expert, tensor, pipeline and data parallelism for serving a\n"
+	      "Mixture-of-Experts model: memory per GPU, TTFT, TPOT, throughput.\n"
+	      "\n"
+	      "  -e, --exec 'CMD; CMD'   run commands and exit (repeatable)\n"
+	      "  -f, --script FILE       run a command file and exit ('-' = standard input)\n"
+	      "  -o, --format FMT        output of show: text (default), json or csv\n"
+	      "      --set KEY=VALUE     set an input before the commands run (repeatable)\n"
+	      "  -h, --help              print this help and exit\n"
+	      "  -V, --version           print the version and exit\n"
+	      "\n"
+	      "With no -e or -f, commands are read from standard input when it is not a\n"
+	      "terminal; otherwise the default scenario is shown.  'help' lists the\n"
+	      "commands, 'help keys' the inputs.\n"
+	      "Exit status: 0 ok, 1 a command failed, 2 bad usage or unreadable input.\n",
+	      to);
+}
+
+static void version(void)
+{
+	printf("moescope %s\n"
+	       "Copyright (C) 2026 the moescope authors.\n"
+	       "License GPL-3.0-or-later <https://gnu.org/licenses/gpl.html>.\n"
+	       "This is free software: you are free to change and redistribute it.\n"
+	       "There is NO WARRANTY, to the extent permitted by law.\n",
+	       PACKAGE_VERSION);
+}
+
+static void err_prefixed(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	fflush(stdout);
+	fputs("moescope: ", stderr);
+	fwrite(text, 1, len, stderr);
+}
+
+static int run_stream(struct session *ss, FILE *in, const char *name)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	int status = 0;
+
+	ss->source = name;
+	while (!ss->quit && getline(&line, &cap, in) >= 0) {
+		lineno++;
+		if (session_run_line(ss, line, lineno) != 0) {
+			status = EXIT_FAILED;
+			break;
+		}
+	}
+	free(line);
+	return status;
+}
+
+static int run_file(struct session *ss, const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return run_stream(ss, stdin, "stdin");
+	FILE *in = fopen(path, "r");
+	if (!in) {
+		fprintf(stderr, "moescope: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	int status = run_stream(ss, in, path);
+	fclose(in);
+	return status;
+}
+
+static int parse_format(const char *name)
+{
+	if (strcmp(name, "text") == 0)
+		return FMT_TEXT;
+	if (strcmp(name, "json") == 0)
+		return FMT_JSON;
+	if (strcmp(name, "csv") == 0)
+		return FMT_CSV;
+	return -1;
+}
+
+static int apply_set(struct session *ss, const char *arg)
+{
+	char key[128], err[400];
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof key) {
+		fprintf(stderr, "moescope: --set %s: expected KEY=VALUE\n", arg);
+		return -1;
+	}
+	memcpy(key, arg, (size_t)(eq - arg));
+	key[eq - arg] = '\0';
+	if (session_set(ss, key, eq + 1, err, sizeof err) != 0) {
+		fprintf(stderr, "moescope: --set %s: %s\n", arg, err);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "exec", required_argument, NULL, 'e' },
+		{ "script", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'o' },
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct action *actions = calloc((size_t)argc, sizeof *actions);
+	const char **sets = calloc((size_t)argc, sizeof *sets);
+	int n_actions = 0, n_sets = 0, format = FMT_TEXT, opt, status = 0;
+
+	if (!actions || !sets) {
+		fputs("moescope: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	while ((opt = getopt_long(argc, argv, "e:f:o:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'e':
+		case 'f':
+			actions[n_actions].is_file = opt == 'f';
+			actions[n_actions++].text = optarg;
+			break;
+		case 'o':
+			format = parse_format(optarg);
+			if (format < 0) {
+				fprintf(stderr, "moescope: -o %s: expected text, json or csv\n", optarg);
+				status = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_SET:
+			sets[n_sets++] = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			goto out;
+		case 'V':
+			version();
+			goto out;
+		default:
+			usage(stderr);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "moescope: unexpected argument '%s' (see --help)\n", argv[optind]);
+		status = EXIT_USAGE;
+		goto out;
+	}
+
+	struct sink out;
+	struct session ss;
+	sink_stdio(&out);
+	out.err = err_prefixed;
+	session_init(&ss, &out);
+	ss.format = format;
+	for (int i = 0; i < n_sets; i++) {
+		if (apply_set(&ss, sets[i]) != 0) {
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+
+	if (n_actions == 0) {
+		if (!isatty(STDIN_FILENO))
+			status = run_stream(&ss, stdin, "stdin");
+		else {
+			ss.source = "default";
+			status = session_run_line(&ss, "show", 1) ? EXIT_FAILED : 0;
+		}
+	}
+	for (int i = 0; i < n_actions && !status && !ss.quit; i++) {
+		if (actions[i].is_file) {
+			status = run_file(&ss, actions[i].text);
+		} else {
+			ss.source = "-e";
+			status = session_run_line(&ss, actions[i].text, i + 1) ? EXIT_FAILED : 0;
+		}
+	}
+	if (fflush(stdout) != 0 && !status) {
+		fprintf(stderr, "moescope: writing output: %s\n", strerror(errno));
+		status = EXIT_FAILED;
+	}
+out:
+	free(actions);
+	free(sets);
+	return status;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Parameter counts of a model (COSTMODEL.md section 2). */
+#ifndef MOESCOPE_PARAMS_H
+#define MOESCOPE_PARAMS_H
+
+#include "scenario.h"
+
+struct param_counts {
+	double attn;     /* P_attn, one layer */
+	double expert;   /* P_e, one routed expert */
+	double shared;   /* P_s, all shared experts of one layer */
+	double router;   /* P_r */
+	double dense;    /* P_d, one dense FFN */
+	double embed;    /* V*d */
+	double head;     /* LM head, 0 when tied */
+	double total;    /* P */
+	double active;   /* A, per token */
+};
+
+/* Counts for a model whose defaults are already resolved (scenario_resolve). */
+void params_count(const struct model *m, struct param_counts *pc);
+
+/* FFN matrices per expert: 3 for gated (SwiGLU), 2 otherwise. */
+static inline double params_ffn_mats(const struct model *m)
+{
+	return m->gated ? 3.0 : 2.0;
+}
+
+#endif

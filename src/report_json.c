@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* JSON output, schema "moescope/1" (INTERFACE.md).  Numbers are printed in
+ * their shortest exact form; what cannot be computed is null. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "keys.h"
+#include "numfmt.h"
+#include "report.h"
+
+void json_string(const struct sink *k, const char *text)
+{
+	char buf[8];
+
+	sink_puts(k, "\"");
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			snprintf(buf, sizeof buf, "\\%c", *p);
+			sink_puts(k, buf);
+		} else if (*p < 0x20) {
+			snprintf(buf, sizeof buf, "\\u%04x", *p);
+			sink_puts(k, buf);
+		} else {
+			k->out(k->ctx, (const char *)p, 1);
+		}
+	}
+	sink_puts(k, "\"");
+}
+
+void json_number(const struct sink *k, double v)
+{
+	char buf[40];
+
+	if (!isfinite(v)) {
+		sink_puts(k, "null");
+		return;
+	}
+	fmt_exact(v, buf, sizeof buf);
+	sink_puts(k, buf);
+}
+
+static void field_num(const struct sink *k, const char *name, double v, bool comma)
+{
+	sink_printf(k, "%s\"%s\": ", comma ? ", " : "", name);
+	json_number(k, v);
+}
+
+static void field_str(const struct sink *k, const char *name, const char *v, bool comma)
+{
+	sink_printf(k, "%s\"%s\": ", comma ? ", " : "", name);
+	if (v)
+		json_string(k, v);
+	else
+		sink_puts(k, "null");
+}
+
+/* One key of the resolved scenario in its JSON type. */
+static void scenario_value(const struct sink *k, const struct scenario *rs, const struct key *key)
+{
+	char buf[NAME_MAX_LEN + 8];
+	const char *at = (const char *)rs + key->offset;
+
+	switch (key->type) {
+	case KT_INT:
+		if (*(const long *)at == 0 && (key->flags & KF_AUTO))
+			json_string(k, "auto");
+		else
+			sink_printf(k, "%ld", *(const long *)at);
+		return;
+	case KT_DOUBLE: {
+		double v = *(const double *)at;
+		if (v == 0 && (key->flags & KF_AUTO))
+			json_string(k, "auto");
+		else
+			json_number(k, v);
+		return;
+	}
+	case KT_BOOL:
+		sink_puts(k, *(const bool *)at ? "true" : "false");
+		return;
+	default:
+		key_get(rs, key, buf, sizeof buf);
+		json_string(k, buf);
+		return;
+	}
+}
+
+static void scenario_object(const struct sink *k, const struct scenario *s)
+{
+	struct scenario rs;
+	bool top_first = true;
+
+	scenario_resolve(s, &rs);
+	sink_puts(k, "{");
+	for (int sec = 0; sec < SEC_COUNT; sec++) {
+		bool inner_first = true;
+		for (size_t i = 0; i < key_count; i++) {
+			const struct key *key = &key_table[i];
+			if (key->section != sec || (key->flags & KF_NOSAVE))
+				continue;
+			if (sec == SEC_TOP) {
+				sink_printf(k, "%s\"%s\": ", top_first ? "" : ", ", key_leaf(key));
+				top_first = false;
+			} else {
+				if (inner_first)
+					sink_printf(k, "%s\"%s\": {", top_first ? "" : ", ",
+						    key_section_name(sec));
+				sink_printf(k, "%s\"%s\": ", inner_first ? "" : ", ", key_leaf(key));
+				inner_first = top_first = false;
+			}
+			scenario_value(k, &rs, key);
+		}
+		if (sec != SEC_TOP && !inner_first)
+			sink_puts(k, "}");
+	}
+	sink_puts(k, "}");
+}
+
+static void memory_object(const struct sink *k, const struct result *r)
+{
+	sink_puts(k, "{\"devices\": [");
+	for (int i = 0; r->ok && i < r->n_devices; i++) {
+		const struct device_mem *dv = &r->dev[i];
+		sink_printf(k, "%s{\"stage\": %d, \"experts\": %ld", i ? ", " : "", dv->stage, dv->experts);
+		field_num(k, "count", dv->count, true);
+		field_num(k, "weights_gib", dv->weights_gib, true);
+		field_num(k, "kv_gib", dv->kv_gib, true);
+		field_num(k, "act_gib", dv->act_gib, true);
+		field_num(k, "reserved_gib", dv->reserved_gib, true);
+		field_num(k, "total_gib", dv->total_gib, true);
+		field_num(k, "capacity_gib", dv->capacity_gib, true);
+		sink_puts(k, "}");
+	}
+	sink_puts(k, "]");
+	field_num(k, "max_total_gib", r->max_total_gib, true);
+	field_num(k, "kv_capacity_seqs", r->kv_capacity_seqs, true);
+	sink_puts(k, "}");
+}
+
+static void phase_split(const struct sink *k, const struct result *r, const struct phase *ph)
+{
+	double nan = NAN;
+	field_num(k, "compute_s", r->ok ? ph->compute_s : nan, true);
+	field_num(k, "memory_s", r->ok ? ph->memory_s : nan, true);
+	field_num(k, "comm_s", r->ok ? ph->comm_total_s : nan, true);
+	field_num(k, "bubble_s", r->ok ? ph->bubble_s : nan, true);
+	field_str(k, "bottleneck", r->ok ? cost_bound_name(ph->bottleneck) : NULL, true);
+}
+
+void report_json(const struct sink *k, const struct scenario *s, const struct result *r,
+		 const struct diag_list *d)
+{
+	sink_puts(k, "{\"schema\": \"moescope/1\", \"scenario\": ");
+	scenario_object(k, s);
+	field_num(k, "gpus", r->gpus, true);
+	field_num(k, "nodes", r->nodes, true);
+	field_num(k, "shards", r->layout_ok ? r->shards : NAN, true);
+	field_num(k, "replication", r->layout_ok ? r->replication : NAN, true);
+
+	sink_puts(k, ", \"params\": {");
+	field_num(k, "total", r->params_ok ? r->params.total : NAN, false);
+	field_num(k, "active", r->params_ok ? r->params.active : NAN, true);
+	field_num(k, "declared", s->model.params_b > 0 ? s->model.params_b * 1e9 : NAN, true);
+	sink_puts(k, "}, \"memory\": ");
+	memory_object(k, r);
+
+	sink_puts(k, ", \"prefill\": {");
+	field_num(k, "ttft_s", r->ttft_s, false);
+	field_num(k, "tokens_per_s", r->prefill_tokens_per_s, true);
+	phase_split(k, r, &r->prefill);
+	sink_puts(k, "}, \"decode\": {");
+	field_num(k, "tpot_ms", r->tpot_ms, false);
+	field_num(k, "tpot_max_ms", r->tpot_max_ms, true);
+	field_num(k, "tokens_per_s", r->decode_tokens_per_s, true);
+	field_num(k, "tokens_per_ms_per_gpu", r->tokens_per_ms_per_gpu, true);
+	phase_split(k, r, &r->decode);
+	sink_puts(k, "}, \"e2e\": {");
+	field_num(k, "latency_s", r->e2e_latency_s, false);
+	field_num(k, "output_tokens_per_s", r->output_tokens_per_s, true);
+	sink_puts(k, "}, \"ceiling\": {");
+	field_num(k, "compute_tokens_per_ms_per_gpu", r->ceiling_tokens_per_ms_per_gpu, false);
+	sink_puts(k, "}, \"diagnostics\": [");
+	for (int i = 0; i < d->n; i++) {
+		const struct diag *g = &d->items[i];
+		sink_puts(k, i ? ", {" : "{");
+		field_str(k, "code", diag_code_name(g->code), false);
+		field_str(k, "severity", diag_severity_name(g->severity), true);
+		field_str(k, "message", g->message, true);
+		field_str(k, "fix", g->fix[0] ? g->fix : NULL, true);
+		sink_puts(k, "}");
+	}
+	sink_puts(k, "]}\n");
+}

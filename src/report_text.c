@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The human-readable report: fits 80 columns, plain ASCII. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "keys.h"
+#include "numfmt.h"
+#include "report.h"
+#include "strategy_parse.h"
+
+static const char *const section_words[] = { "summary", "memory", "time", "comm", "params", "diag", NULL };
+const char *const report_section_names = "summary memory time comm params diag all";
+
+int report_section_parse(const char *name)
+{
+	if (strcmp(name, "all") == 0)
+		return RS_ALL;
+	for (int i = 0; section_words[i]; i++)
+		if (strcmp(name, section_words[i]) == 0)
+			return 1 << i;
+	return -1;
+}
+
+static char *num(double v, char *buf, size_t len)
+{
+	fmt_num(v, buf, len);
+	return buf;
+}
+#define N(v) num((v), (char[32]){ 0 }, 32)
+
+static char *si(double v, char *buf, size_t len)
+{
+	fmt_si(v, buf, len);
+	return buf;
+}
+#define SI(v) si((v), (char[32]){ 0 }, 32)
+
+static char *pc_fmt(double v, char *buf, size_t len)
+{
+	fmt_params(v, buf, len);
+	return buf;
+}
+#define PC(v) pc_fmt((v), (char[32]){ 0 }, 32)
+
+static const char *verdict(bool ok)
+{
+	return ok ? "meets" : "MISSES";
+}
+
+static void summary(const struct sink *k, const struct scenario *s, const struct result *r)
+{
+	const struct strategy *st = &s->strat;
+	const char *mode = s->work.mode == MODE_SERVING ? "serving" : "static";
+
+	sink_printf(k, "%s: %s on %s, %s, batch %ld, prompt %ld, output %ld\n", s->name,
+		    s->model.name, s->hw.name, mode, s->work.batch, s->work.prompt_len,
+		    s->work.output_len);
+	sink_printf(k, "strategy    dp %ld  tp %ld  pp %ld  ep %ld  etp %ld%s", st->dp, st->tp,
+		    st->pp, st->ep, r->etp, st->etp > 0 ? "" : " (auto)");
+	if (r->layout_ok)
+		sink_printf(k, "  edp %ld", r->edp);
+	if (s->work.microbatches > 1)
+		sink_printf(k, "  mb %ld", s->work.microbatches);
+	sink_puts(k, "\n");
+	sink_printf(k, "GPUs        %s on %s node%s", N(r->gpus), N(r->nodes), r->nodes == 1 ? "" : "s");
+	if (r->layout_ok)
+		sink_printf(k, "; %s distinct shards, replication %.2f", N(r->shards), r->replication);
+	sink_puts(k, "\n");
+	if (r->params_ok) {
+		sink_printf(k, "params      %s total, %s active", PC(r->params.total), PC(r->params.active));
+		if (s->model.params_b > 0)
+			sink_printf(k, " (declared %s)", PC(s->model.params_b * 1e9));
+		sink_puts(k, "\n");
+	}
+	if (!r->ok) {
+		sink_puts(k, "figures     not computable: the strategy or model is invalid (see diagnostics)\n");
+		if (!isnan(r->ceiling_tokens_per_ms_per_gpu))
+			sink_printf(k, "ceiling     %s tok/ms/GPU compute ceiling on this GPU\n",
+				    N(r->ceiling_tokens_per_ms_per_gpu));
+		return;
+	}
+	sink_printf(k, "memory      %s of %s GiB on the fullest GPU (%.0f%%); KV room for %s sequences\n",
+		    N(r->max_total_gib), N(r->capacity_gib), 100.0 * r->max_total_gib / r->capacity_gib,
+		    N(r->kv_capacity_seqs));
+	sink_printf(k, "TTFT        %s s", N(r->ttft_s));
+	if (!isnan(s->req.ttft_s))
+		sink_printf(k, "   requirement <= %s s: %s", N(s->req.ttft_s), verdict(r->ttft_s <= s->req.ttft_s));
+	sink_puts(k, "\n");
+	sink_printf(k, "TPOT        %s ms (%s ms at full context)", N(r->tpot_ms), N(r->tpot_max_ms));
+	if (!isnan(s->req.tpot_ms))
+		sink_printf(k, "   requirement <= %s ms: %s", N(s->req.tpot_ms), verdict(r->tpot_ms <= s->req.tpot_ms));
+	sink_puts(k, "\n");
+	sink_printf(k, "decode      %s tok/ms/GPU, %s tok/s in all", N(r->tokens_per_ms_per_gpu),
+		    SI(r->decode_tokens_per_s));
+	if (!isnan(s->req.tokens_per_ms_per_gpu))
+		sink_printf(k, "   target >= %s: %s", N(s->req.tokens_per_ms_per_gpu),
+			    verdict(r->tokens_per_ms_per_gpu >= s->req.tokens_per_ms_per_gpu));
+	sink_puts(k, "\n");
+	sink_printf(k, "ceiling     %s tok/ms/GPU compute ceiling on this GPU\n",
+		    N(r->ceiling_tokens_per_ms_per_gpu));
+	sink_printf(k, "prefill     %s tok/s\n", SI(r->prefill_tokens_per_s));
+	sink_printf(k, "end to end  %s s per sequence, %s output tok/s\n", N(r->e2e_latency_s),
+		    SI(r->output_tokens_per_s));
+	sink_printf(k, "bottleneck  prefill: %s (%.0f%%), decode: %s (%.0f%%)\n",
+		    cost_bound_name(r->prefill.bottleneck),
+		    100.0 * r->prefill.part_s[r->prefill.bottleneck] / r->prefill.time_s,
+		    cost_bound_name(r->decode.bottleneck),
+		    100.0 * r->decode.part_s[r->decode.bottleneck] / r->decode.time_s);
+}
+
+static void memory(const struct sink *k, const struct result *r)
+{
+	if (!r->ok)
+		return;
+	sink_puts(k, "\nmemory per device (GiB)\n");
+	sink_puts(k, "  stage experts   GPUs  weights       KV      act  reserved    total   use\n");
+	for (int i = 0; i < r->n_devices; i++) {
+		const struct device_mem *dv = &r->dev[i];
+		sink_printf(k, "  %5d %7ld %6s %8s %8s %8s %9s %8s %4.0f%%%s\n", dv->stage, dv->experts,
+			    N(dv->count), N(dv->weights_gib), N(dv->kv_gib), N(dv->act_gib),
+			    N(dv->reserved_gib), N(dv->total_gib), 100.0 * dv->total_gib / dv->capacity_gib,
+			    dv->total_gib > dv->capacity_gib ? "  OVER" : "");
+	}
+	sink_printf(k, "  capacity %s GiB per GPU; KV cache %s bytes per token (whole model)\n",
+		    N(r->capacity_gib), N(r->kv_bytes_per_token));
+}
+
+static void phase_table(const struct sink *k, const char *title, const struct phase *ph,
+			double time_s, double scale_ms)
+{
+	sink_printf(k, "\n%s: %s tokens per replica per pass, expert imbalance %.2f, touched experts %s\n",
+		    title, N(ph->tokens), ph->imbalance, N(ph->touched));
+	sink_puts(k, "  op              compute-bound  memory-bound  (ms, all stages, one pass)\n");
+	for (int i = 0; i < OP_COUNT; i++) {
+		if (ph->op_compute_s[i] == 0 && ph->op_memory_s[i] == 0)
+			continue;
+		sink_printf(k, "  %-14s %14s %13s\n", cost_op_name(i), N(ph->op_compute_s[i] * scale_ms),
+			    N(ph->op_memory_s[i] * scale_ms));
+	}
+	for (int i = 0; i < COMM_COUNT; i++)
+		if (ph->comm_s[i] > 0)
+			sink_printf(k, "  comm %-9s %14s\n", cost_comm_name(i), N(ph->comm_s[i] * scale_ms));
+	sink_printf(k, "  per device: compute %.0f%%  memory %.0f%%  comm %.0f%%  bubble %.0f%%\n",
+		    100 * ph->compute_s / time_s, 100 * ph->memory_s / time_s,
+		    100 * ph->comm_total_s / time_s, 100 * ph->bubble_s / time_s);
+}
+
+static void timing(const struct sink *k, const struct scenario *s, const struct result *r,
+		   const struct diag_list *d)
+{
+	char sentence[200];
+
+	if (!r->ok)
+		return;
+	phase_table(k, s->work.mode == MODE_SERVING ? "prefill (the step that carries a new prompt)" : "prefill",
+		    &r->prefill, r->prefill.time_s, 1000.0);
+	diag_bound_sentence(s, r, false, sentence, sizeof sentence);
+	sink_printf(k, "  %s\n", sentence);
+	phase_table(k, "decode", &r->decode, r->decode.time_s, 1000.0);
+	diag_bound_sentence(s, r, true, sentence, sizeof sentence);
+	sink_printf(k, "  %s\n", sentence);
+	(void)d;
+}
+
+static void comm_line(const struct sink *k, const char *what, double bytes, double t)
+{
+	if (t <= 0)
+		return;
+	sink_printf(k, "  %-26s %10s B %10s us\n", what, SI(bytes), N(t * 1e6));
+}
+
+static void comm(const struct sink *k, const struct scenario *s, const struct result *r)
+{
+	const char *pairs[2] = { "prefill", "decode" };
+	const struct layer_comm *lc[2] = { &r->comm_prefill, &r->comm_decode };
+
+	if (!r->layout_ok)
+		return;
+	sink_puts(k, "\ncommunication\n");
+	sink_printf(k, "  TP group of %ld: %s; EP group of %ld: %ld per node (%s)", s->strat.tp,
+		    r->tp_intra ? "inside a node" : "across nodes", s->strat.ep, r->ep_per_node,
+		    r->ep_intra ? "inside a node" : "across nodes");
+	if (r->etp > 1)
+		sink_printf(k, "; expert-TP group of %ld: %s", r->etp, r->etp_intra ? "inside a node" : "across nodes");
+	sink_puts(k, "\n");
+	if (s->strat.pp > 1)
+		sink_printf(k, "  pipeline: %d of %ld stage boundaries cross nodes\n", r->pp_inter_boundaries,
+			    s->strat.pp - 1);
+	if (!r->ok)
+		return;
+	sink_printf(k, "  overlap %s: collectives are exposed at %.0f%%\n", N(s->strat.overlap),
+		    100.0 * (1.0 - s->strat.overlap));
+	for (int p = 0; p < 2; p++) {
+		sink_printf(k, "  %s, one layer:\n", pairs[p]);
+		comm_line(k, "attention all-reduce (tp)", lc[p]->attn_ar_bytes, lc[p]->attn_ar_s);
+		comm_line(k, "dense FFN all-reduce (tp)", lc[p]->attn_ar_bytes, lc[p]->dense_ar_s);
+		comm_line(k, "dispatch+combine (ep)", lc[p]->moe_a2a_bytes, lc[p]->moe_a2a_s);
+		comm_line(k, "MoE all-reduce (tp)", lc[p]->attn_ar_bytes, lc[p]->moe_ar_s);
+		comm_line(k, "expert all-reduce (etp)", lc[p]->moe_etp_bytes, lc[p]->moe_etp_ar_s);
+		if (s->strat.pp > 1)
+			comm_line(k, "pipeline send (per stage)", lc[p]->p2p_bytes, lc[p]->p2p_s);
+	}
+}
+
+static void params(const struct sink *k, const struct scenario *s, const struct result *r)
+{
+	if (!r->params_ok)
+		return;
+	const struct param_counts *pc = &r->params;
+	sink_puts(k, "\nparameters\n");
+	sink_printf(k, "  attention per layer   %12s\n", PC(pc->attn));
+	sink_printf(k, "  one routed expert     %12s   (expert_ffn %ld%s)\n", PC(pc->expert), r->expert_ffn,
+		    s->model.expert_ffn > 0 ? "" : ", solved from params_b");
+	if (pc->shared > 0)
+		sink_printf(k, "  shared experts        %12s\n", PC(pc->shared));
+	if (pc->router > 0)
+		sink_printf(k, "  router                %12s\n", PC(pc->router));
+	if (pc->dense > 0)
+		sink_printf(k, "  dense FFN             %12s   x %ld layers\n", PC(pc->dense), s->model.dense_layers);
+	sink_printf(k, "  embedding             %12s\n", PC(pc->embed));
+	sink_printf(k, "  LM head               %12s%s\n", PC(pc->head), s->model.tied_embeddings ? "   (tied)" : "");
+	sink_printf(k, "  total                 %12s   (%.0f)\n", PC(pc->total), pc->total);
+	sink_printf(k, "  active per token      %12s   (%.0f)\n", PC(pc->active), pc->active);
+}
+
+static void diagnostics(const struct sink *k, const struct diag_list *d)
+{
+	if (d->n == 0) {
+		sink_puts(k, "\nno diagnostics\n");
+		return;
+	}
+	sink_puts(k, "\ndiagnostics\n");
+	for (int i = 0; i < d->n; i++) {
+		const struct diag *g = &d->items[i];
+		sink_printf(k, "  %-7s %s: %s\n", diag_severity_name(g->severity), diag_code_name(g->code),
+			    g->message);
+		if (g->fix[0])
+			sink_printf(k, "          fix: %s\n", g->fix);
+	}
+}
+
+void report_text(const struct sink *k, const struct scenario *s, const struct result *r,
+		 const struct diag_list *d, int sections)
+{
+	if (sections & RS_SUMMARY)
+		summary(k, s, r);
+	if (sections & RS_PARAMS)
+		params(k, s, r);
+	if (sections & RS_MEMORY)
+		memory(k, r);
+	if (sections & RS_TIME)
+		timing(k, s, r, d);
+	if (sections & RS_COMM)
+		comm(k, s, r);
+	if (sections & RS_DIAG)
+		diagnostics(k, d);
+}

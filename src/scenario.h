@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The inputs of the cost model: hardware, model, workload, strategy,
+ * requirements and claims.  Plain data; the key table (keys.h) describes
+ * every field for set/get, files and the user interfaces. */
+#ifndef MOESCOPE_SCENARIO_H
+#define MOESCOPE_SCENARIO_H
+
+#include <stdbool.h>
+
+#define NAME_MAX_LEN 64
+
+enum attention_kind { ATTN_GQA, ATTN_MLA };
+enum workload_mode { MODE_STATIC, MODE_SERVING };
+/* DTYPE_AUTO: derived from the weight width (COSTMODEL.md section 1). */
+enum compute_dtype { DTYPE_AUTO, DTYPE_BF16, DTYPE_FP8, DTYPE_FP4 };
+
+struct hardware {
+	char name[NAME_MAX_LEN];
+	double mem_gib;
+	double tflops_bf16, tflops_fp8, tflops_fp4;
+	double mfu;
+	double hbm_tbps, hbm_util;
+	long gpus_per_node;
+	double intra_gbps, inter_gbps;
+	double intra_lat_us, inter_lat_us;
+	double kernel_us;
+	double reserved_gib;
+};
+
+/* Integer fields documented as "auto" or "default" hold 0 for that. */
+struct model {
+	char name[NAME_MAX_LEN];
+	long layers, dense_layers, hidden;
+	long heads, kv_heads, head_dim;
+	int attention;
+	long q_lora_rank, kv_lora_rank, qk_rope_dim, qk_nope_dim, v_head_dim;
+	long experts, top_k, shared_experts;
+	long expert_ffn, shared_ffn, dense_ffn;
+	bool gated;
+	long vocab;
+	bool tied_embeddings;
+	double weight_bytes, expert_weight_bytes, kv_bytes, act_bytes;
+	int compute_dtype;
+	double params_b;
+};
+
+struct workload {
+	int mode;
+	long batch, prompt_len, output_len, microbatches;
+	double ttft_overhead_ms;
+};
+
+struct strategy {
+	long dp, tp, pp, ep;
+	long etp;          /* 0 = auto */
+	double overlap;
+	double imbalance;  /* 0 = auto */
+};
+
+/* Optional figures are NaN when not given. */
+struct requirements {
+	double ttft_s, tpot_ms, tokens_per_ms_per_gpu;
+};
+
+struct claims {
+	double gpus, shards, mem_per_gpu_gib, ttft_s, tpot_ms, tokens_per_ms_per_gpu;
+	double tolerance;
+};
+
+struct scenario {
+	char name[NAME_MAX_LEN];
+	struct hardware hw;
+	struct model model;
+	struct workload work;
+	struct strategy strat;
+	struct requirements req;
+	struct claims claims;
+};
+
+/* The built-in scenario: the seed 10B MoE on the seed GPU. */
+void scenario_default(struct scenario *s);
+
+/* Fill every "auto"/"default" field with the value the model uses.
+ * Fields that cannot be resolved (expert_ffn auto without params_b) stay 0;
+ * the cost model reports why.  imbalance auto stays 0: it depends on the pass. */
+void scenario_resolve(const struct scenario *in, struct scenario *out);
+
+/* f_e solved from params_b, or 0 when that is impossible. */
+long scenario_solve_expert_ffn(const struct model *m);
+
+/* The compute dtype in force (never DTYPE_AUTO) and its peak TFLOP/s after
+ * falling back to the next wider dtype the GPU supports. */
+int scenario_compute_dtype(const struct model *m);
+double scenario_peak_tflops(const struct hardware *hw, int dtype);
+
+const char *dtype_name(int dtype);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Where commands write: the batch front end prints, the TUI fills a pane,
+ * the tests capture.  Output and errors are separate streams. */
+#ifndef MOESCOPE_SINK_H
+#define MOESCOPE_SINK_H
+
+#include <stddef.h>
+
+struct sink {
+	void (*out)(void *ctx, const char *text, size_t len);
+	void (*err)(void *ctx, const char *text, size_t len);
+	void *ctx;
+};
+
+__attribute__((format(printf, 2, 3)))
+void sink_printf(const struct sink *k, const char *fmt, ...);
+__attribute__((format(printf, 2, 3)))
+void sink_errorf(const struct sink *k, const char *fmt, ...);
+void sink_puts(const struct sink *k, const char *text);
+
+/* A sink that appends to a growing buffer (tests, the TUI). */
+struct sink_buffer {
+	char *out, *err;
+	size_t out_len, err_len, out_cap, err_cap;
+};
+void sink_buffer_init(struct sink_buffer *b, struct sink *k);
+void sink_buffer_free(struct sink_buffer *b);
+
+/* A sink on stdout and stderr. */
+void sink_stdio(struct sink *k);
+
+#endif
