@@ -4,6 +4,8 @@
 #ifndef MOESCOPE_DIAG_H
 #define MOESCOPE_DIAG_H
 
+#include <stddef.h>
+
 #include "cost.h"
 #include "scenario.h"
 

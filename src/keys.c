@@ -259,7 +259,7 @@ static int edit_distance(const char *a, const char *b)
 const char *key_suggest(const char *name, int section)
 {
 	const char *best = NULL;
-	int best_d = 3;
+	int best_score = 3 * 2;
 
 	for (size_t i = 0; i < key_count; i++) {
 		const struct key *k = &key_table[i];
@@ -269,9 +269,10 @@ const char *key_suggest(const char *name, int section)
 		for (int c = 0; c < 3; c++) {
 			if (!cands[c])
 				continue;
-			int dist = edit_distance(name, cands[c]);
-			if (dist < best_d) {
-				best_d = dist;
+			/* ties go to the name that starts like the typed one */
+			int score = 2 * edit_distance(name, cands[c]) - (name[0] == cands[c][0]);
+			if (score < best_score) {
+				best_score = score;
 				best = section >= 0 ? key_leaf(k) : cands[c];
 			}
 		}

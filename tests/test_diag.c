@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Diagnostics: codes, messages with the numbers, and fixes that work. */
+#include "helpers.h"
+
+static void collect(struct scenario *s, struct result *r, struct diag_list *d)
+{
+	cost_evaluate(s, r);
+	diag_collect(s, r, d);
+}
+
+Test(diag, fold_error_proposes_both_folds)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.strat.dp = 2;
+	collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, E_FOLD);
+	cr_assert_not_null(g);
+	cr_expect_eq(g->severity, SEV_ERROR);
+	cr_expect_str_eq(g->message,
+			 "ep 16 with tp 4 needs dp*tp divisible by 16: set dp 16 etp 4 (64 GPUs) or dp 4 (16 GPUs)");
+	cr_expect_str_eq(g->fix, "set dp 4");
+	/* the fix makes it valid */
+	s.strat.dp = 4;
+	collect(&s, &r, &d);
+	cr_expect_null(find_diag(&d, E_FOLD));
+	cr_expect(r.ok);
+}
+
+Test(diag, fold_error_with_explicit_etp)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.strat.etp = 8;
+	collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, E_FOLD);
+	cr_assert_not_null(g);
+	cr_expect(strstr(g->message, "valid etp: 1 2 4") != NULL, "%s", g->message);
+	cr_expect_str_eq(g->fix, "set etp auto");
+}
+
+Test(diag, tp_must_divide_heads)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.strat.tp = 3;
+	collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, E_TP_HEADS);
+	cr_assert_not_null(g);
+	cr_expect_str_eq(g->message, "tp 3 does not divide heads (16); valid: 1 2 4 8 16");
+	cr_expect_str_eq(g->fix, "set tp 4");
+	cr_expect_not(has_diag(&d, I_BOUND));   /* no figures, no bottleneck */
+}
+
+Test(diag, ep_and_pp_bounds)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.strat.ep = 32;
+	s.strat.pp = 20;
+	collect(&s, &r, &d);
+	cr_expect_str_eq(find_diag(&d, E_EP_EXPERTS)->fix, "set ep 16");
+	cr_expect_str_eq(find_diag(&d, E_PP_LAYERS)->fix, "set pp 16");
+	cr_expect_not(has_diag(&d, E_FOLD));   /* one cause, one error */
+}
+
+Test(diag, seed_target_is_above_the_compute_ceiling)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, E_TARGET_IMPOSSIBLE);
+	cr_assert_not_null(g);
+	cr_expect(strstr(g->message, "compute ceiling of 94.1") != NULL, "%s", g->message);
+	cr_expect_str_eq(g->fix, "set requirements.tokens_per_ms_per_gpu 94");
+	cr_expect_not(has_diag(&d, W_THROUGHPUT));
+	/* errors come first */
+	cr_expect_eq(d.items[0].severity, SEV_ERROR);
+	cr_expect_eq(d.items[d.n - 1].severity, SEV_INFO);
+}
+
+Test(diag, throughput_under_target_suggests_a_batch)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.req.tokens_per_ms_per_gpu = 2;
+	collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, W_THROUGHPUT);
+	cr_assert_not_null(g);
+	cr_assert(strncmp(g->fix, "set batch ", 10) == 0, "fix: '%s'", g->fix);
+	s.work.batch = atol(g->fix + 10);
+	collect(&s, &r, &d);
+	cr_expect_geq(r.tokens_per_ms_per_gpu, 2);
+	cr_expect_not(has_diag(&d, W_THROUGHPUT));
+}
+
+Test(diag, ttft_over_requirement_suggests_more_replicas)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.req.ttft_s = 0.03;
+	collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, W_TTFT);
+	cr_assert_not_null(g);
+	cr_expect(strstr(g->message, "over the 0.030 s requirement") != NULL, "%s", g->message);
+	cr_assert(strncmp(g->fix, "set dp ", 7) == 0, "fix: '%s'", g->fix);
+}
+
+Test(diag, layout_warnings)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.strat.pp = 3;        /* 16 layers: 6 5 5 */
+	s.work.batch = 100;    /* over dp 16 */
+	collect(&s, &r, &d);
+	cr_expect_str_eq(find_diag(&d, W_PP_UNEVEN)->fix, "set pp 4");
+	cr_expect_str_eq(find_diag(&d, W_BUBBLE)->fix, "set mb 3");
+	cr_expect_str_eq(find_diag(&d, W_BATCH_DP)->fix, "set batch 112");
+
+	scenario_default(&s);
+	s.model.kv_heads = 2;
+	collect(&s, &r, &d);
+	cr_expect_str_eq(find_diag(&d, W_KV_REPLICATED)->fix, "set tp 2");
+
+	scenario_default(&s);
+	s.strat.tp = 16;
+	s.strat.dp = 4;
+	collect(&s, &r, &d);
+	cr_expect_str_eq(find_diag(&d, W_TP_CROSS_NODE)->fix, "set tp 8");
+}
+
+Test(diag, serving_ignores_microbatches)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.work.mode = MODE_SERVING;
+	s.work.microbatches = 4;
+	collect(&s, &r, &d);
+	cr_expect(has_diag(&d, I_SERVING_MB));
+	cr_expect_not(has_diag(&d, W_BUBBLE));
+}
+
+Test(diag, bottleneck_sentences)
+{
+	struct scenario s;
+	struct result r;
+	char buf[200];
+	mixtral_8x7b(&s);
+	s.work.batch = 1;
+	s.strat.tp = 1;   /* no collectives: one GPU reading 93 GB of weights */
+	s.strat.ep = 1;
+	s.hw.mem_gib = 200;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	diag_bound_sentence(&s, &r, true, buf, sizeof buf);
+	cr_expect(strncmp(buf, "decode is HBM-bound: ", 21) == 0, "%s", buf);
+	cr_expect(strstr(buf, "of the step reads weights and KV cache") != NULL, "%s", buf);
+}
+
+Test(diag, bad_model_values)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.model.kv_heads = 6;
+	collect(&s, &r, &d);
+	cr_expect_eq(r.bad_model, BM_KV_HEADS);
+	cr_expect_str_eq(find_diag(&d, E_BAD_VALUE)->message, "model.kv_heads (6) must divide model.heads (16)");
+	scenario_default(&s);
+	s.model.top_k = 20;
+	collect(&s, &r, &d);
+	cr_expect_eq(r.bad_model, BM_TOP_K);
+	scenario_default(&s);
+	s.model.dense_layers = 2;
+	collect(&s, &r, &d);
+	cr_expect_eq(r.bad_model, BM_DENSE_FFN);
+}
