@@ -437,14 +437,69 @@ static void layout(const struct scenario *s, const struct result *r, struct diag
 		snprintf(fix, sizeof fix, "set mb %ld", st->pp);
 		add(l, W_BUBBLE, fix, "pp %ld with %ld microbatch%s: each stage idles %.0f%% of the prefill",
 		    st->pp, s->work.microbatches, s->work.microbatches == 1 ? "" : "es",
-		    r->ok ? 100.0 * r->prefill.bubble_s / r->prefill.time_s : 0.0);
+		    r->ok ? 100.0 * r->prefill.bubble_s / r->prefill.time_s
+			  : 100.0 * (double)(st->pp - 1) / (double)(st->pp + s->work.microbatches - 1));
 	}
 	if (s->work.mode == MODE_SERVING && s->work.microbatches > 1)
 		add(l, I_SERVING_MB, "set mb 1", "microbatches %ld is ignored in serving mode",
 		    s->work.microbatches);
 }
 
-static void comm_bound(const struct result *r, struct diag_list *l)
+/* Phase time of a candidate, or infinity when it is invalid or does not fit. */
+static double phase_time(const struct scenario *c, bool decode)
+{
+	struct result r;
+	cost_evaluate(c, &r);
+	if (!fits(&r))
+		return INFINITY;
+	return decode ? r.decode.time_s : r.prefill.time_s;
+}
+
+/* Regroup the same GPUs so the offending collective spans fewer of them:
+ * a smaller tp (more dp), or a smaller ep, or expert TP off.  The best
+ * candidate that shortens the phase becomes the fix. */
+static void regroup_fix(const struct scenario *s, int bound, bool decode, double now,
+			char *fix, size_t len)
+{
+	const struct strategy *st = &s->strat;
+	struct scenario c;
+	double best = now * 0.98;
+
+	fix[0] = '\0';
+	if (bound == BOUND_COMM_TP) {
+		for (long tp = st->tp / 2; tp >= 1; tp--) {
+			if (st->tp % tp || s->model.heads % tp)
+				continue;
+			c = *s;
+			c.strat.tp = tp;
+			c.strat.dp = st->dp * (st->tp / tp);
+			double t = phase_time(&c, decode);
+			if (t < best) {
+				best = t;
+				snprintf(fix, len, "set tp %ld; set dp %ld", tp, c.strat.dp);
+			}
+		}
+	} else if (bound == BOUND_COMM_EP) {
+		for (long ep = st->ep - 1; ep >= 1; ep--) {
+			if (s->model.experts % ep)
+				continue;
+			c = *s;
+			c.strat.ep = ep;
+			double t = phase_time(&c, decode);
+			if (t < best) {
+				best = t;
+				snprintf(fix, len, "set ep %ld", ep);
+			}
+		}
+	} else if (bound == BOUND_COMM_ETP) {
+		c = *s;
+		c.strat.etp = 1;
+		if (phase_time(&c, decode) < best)
+			snprintf(fix, len, "set etp 1");
+	}
+}
+
+static void comm_bound(const struct scenario *s, const struct result *r, struct diag_list *l)
 {
 	static const char *const what[] = {
 		[COMM_TP] = "TP all-reduce", [COMM_EP] = "EP all-to-all",
@@ -452,6 +507,7 @@ static void comm_bound(const struct result *r, struct diag_list *l)
 	};
 	const struct phase *phases[2] = { &r->prefill, &r->decode };
 	const char *names[2] = { "prefill", "decode" };
+	char fix[96];
 
 	for (int p = 0; p < 2; p++) {
 		const struct phase *ph = phases[p];
@@ -461,8 +517,8 @@ static void comm_bound(const struct result *r, struct diag_list *l)
 		for (int b = BOUND_COMM_EP; b <= BOUND_COMM_PP; b++)
 			if (ph->part_s[b] > ph->part_s[top])
 				top = b;
-		add(l, W_COMM_BOUND, top == BOUND_COMM_PP ? "" : "set overlap 0.5",
-		    "%s spends %.0f%% of its time in exposed communication, mostly %s",
+		regroup_fix(s, top, p == 1, ph->time_s, fix, sizeof fix);
+		add(l, W_COMM_BOUND, fix, "%s spends %.0f%% of its time in exposed communication, mostly %s",
 		    names[p], 100.0 * ph->comm_total_s / ph->time_s, what[top - BOUND_COMM_TP]);
 	}
 }
@@ -532,7 +588,7 @@ void diag_collect(const struct scenario *s, const struct result *r, struct diag_
 	if (r->ok) {
 		memory(s, r, l);
 		latency(s, r, l);
-		comm_bound(r, l);
+		comm_bound(s, r, l);
 		diag_bound_sentence(s, r, false, buf, sizeof buf);
 		add(l, I_BOUND, "", "%s", buf);
 		diag_bound_sentence(s, r, true, buf, sizeof buf);

@@ -60,7 +60,11 @@ void fmt_num(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.3g", v);
 		return;
 	}
-	int decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+	if (a < 1) {
+		snprintf(buf, len, "%.3g", v);
+		return;
+	}
+	int decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
 	snprintf(buf, len, "%.*f", decimals, v);
 }
 

@@ -58,8 +58,11 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	sink_printf(k, "%s: %s on %s, %s, batch %ld, prompt %ld, output %ld\n", s->name,
 		    s->model.name, s->hw.name, mode, s->work.batch, s->work.prompt_len,
 		    s->work.output_len);
-	sink_printf(k, "strategy    dp %ld  tp %ld  pp %ld  ep %ld  etp %ld%s", st->dp, st->tp,
-		    st->pp, st->ep, r->etp, st->etp > 0 ? "" : " (auto)");
+	sink_printf(k, "strategy    dp %ld  tp %ld  pp %ld  ep %ld", st->dp, st->tp, st->pp, st->ep);
+	if (r->etp > 0)
+		sink_printf(k, "  etp %ld%s", r->etp, st->etp > 0 ? "" : " (auto)");
+	else
+		sink_puts(k, "  etp auto (no fold)");
 	if (r->layout_ok)
 		sink_printf(k, "  edp %ld", r->edp);
 	if (s->work.microbatches > 1)

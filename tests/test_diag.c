@@ -116,7 +116,7 @@ Test(diag, ttft_over_requirement_suggests_more_replicas)
 	collect(&s, &r, &d);
 	const struct diag *g = find_diag(&d, W_TTFT);
 	cr_assert_not_null(g);
-	cr_expect(strstr(g->message, "over the 0.030 s requirement") != NULL, "%s", g->message);
+	cr_expect(strstr(g->message, "over the 0.03 s requirement") != NULL, "%s", g->message);
 	cr_assert(strncmp(g->fix, "set dp ", 7) == 0, "fix: '%s'", g->fix);
 }
 
@@ -193,4 +193,24 @@ Test(diag, bad_model_values)
 	s.model.dense_layers = 2;
 	collect(&s, &r, &d);
 	cr_expect_eq(r.bad_model, BM_DENSE_FFN);
+}
+
+Test(diag, comm_bound_fix_regroups_the_same_gpus)
+{
+	struct scenario s;
+	struct result r, fixed;
+	struct diag_list d;
+	scenario_default(&s);
+	collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, W_COMM_BOUND);
+	cr_assert_not_null(g);
+	cr_expect(strstr(g->message, "decode spends 77% of its time in exposed communication, mostly TP all-reduce") != NULL,
+		  "%s", g->message);
+	cr_expect_str_eq(g->fix, "set tp 1; set dp 64");
+	s.strat.tp = 1;
+	s.strat.dp = 64;
+	cost_evaluate(&s, &fixed);
+	cr_assert(fixed.ok);
+	cr_expect_eq(fixed.gpus, r.gpus);
+	cr_expect_lt(fixed.tpot_ms, r.tpot_ms);
 }
