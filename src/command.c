@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "command.h"
 #include "cost.h"
 #include "diag.h"
 #include "keys.h"
 #include "numfmt.h"
+#include "preset.h"
 #include "strategy_parse.h"
 
 #define MAX_WORDS 64
@@ -230,6 +232,91 @@ static int cmd_quit(struct invocation *inv)
 	return 0;
 }
 
+static int cmd_load(struct invocation *inv)
+{
+	char err[1024];
+	for (int i = 1; i < inv->argc; i++)
+		if (preset_load(&inv->ss->scn, inv->w[i].text, err, sizeof err) != 0)
+			return fail(inv, i, "%s", err);
+	return 0;
+}
+
+static int cmd_save(struct invocation *inv)
+{
+	char err[1024];
+	if (preset_save_file(&inv->ss->scn, inv->w[1].text, err, sizeof err) != 0)
+		return fail(inv, 1, "%s", err);
+	return 0;
+}
+
+struct listing {
+	const struct sink *k;
+	int kind;
+	int format;
+	int count;
+};
+
+static void list_one(void *ctx, int kind, const char *name, const char *path)
+{
+	struct listing *l = ctx;
+	if (l->format == FMT_CSV) {
+		sink_printf(l->k, "%s,%s,%s\n", preset_kind_dir(kind), name, path);
+	} else if (l->format == FMT_JSON) {
+		sink_printf(l->k, "%s{\"kind\": \"%s\", \"name\": ", l->count ? ", " : "", preset_kind_dir(kind));
+		json_string(l->k, name);
+		sink_puts(l->k, ", \"path\": ");
+		json_string(l->k, path);
+		sink_puts(l->k, "}");
+	} else {
+		if (kind != l->kind)
+			sink_printf(l->k, "%s:\n", preset_kind_dir(kind));
+		sink_printf(l->k, "  %-24s %s\n", name, path);
+	}
+	l->kind = kind;
+	l->count++;
+}
+
+static int cmd_presets(struct invocation *inv)
+{
+	struct listing l = { .k = &inv->ss->sink, .kind = -1, .format = inv->ss->format };
+	if (l.format == FMT_CSV)
+		sink_puts(l.k, "kind,name,path\n");
+	if (l.format == FMT_JSON)
+		sink_puts(l.k, "{\"schema\": \"moescope/1\", \"presets\": [");
+	preset_list(list_one, &l);
+	if (l.format == FMT_JSON)
+		sink_puts(l.k, "]}\n");
+	else if (l.format == FMT_TEXT && l.count == 0) {
+		const char *dirs[16];
+		int n = preset_dirs(dirs, 16);
+		sink_puts(l.k, "no presets found; searched:\n");
+		for (int i = 0; i < n; i++)
+			sink_printf(l.k, "  %s\n", dirs[i]);
+	}
+	return 0;
+}
+
+static int cmd_check(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	struct result r;
+	struct diag_list d;
+	struct check_report c;
+
+	cost_evaluate(&ss->scn, &r);
+	diag_collect(&ss->scn, &r, &d);
+	check_claims(&ss->scn, &r, &d, &c);
+	if (ss->format == FMT_JSON)
+		check_report_json(&ss->sink, &ss->scn, &c);
+	else if (ss->format == FMT_CSV)
+		check_report_csv(&ss->sink, &c);
+	else
+		check_report_text(&ss->sink, &ss->scn, &c);
+	if (c.contradicted)
+		ss->contradicted = true;
+	return 0;
+}
+
 static int cmd_help(struct invocation *inv);
 
 static const struct command commands[] = {
@@ -241,6 +328,13 @@ static const struct command commands[] = {
 	  1, -1, cmd_strategy },
 	{ { "show", "show [summary|memory|time|comm|params|diag|all]...", "evaluate the scenario and print the figures (-o json: the whole evaluation)" },
 	  0, -1, cmd_show },
+	{ { "load", "load FILE|PRESET...", "merge a scenario file, or a preset by name (scenario, model or GPU)" },
+	  1, -1, cmd_load },
+	{ { "save", "save FILE", "write the scenario as YAML, atomically (every section, stable order)" },
+	  1, 1, cmd_save },
+	{ { "presets", "presets", "list the presets on the search path, by kind" }, 0, 0, cmd_presets },
+	{ { "check", "check", "verify the scenario's claims against the model; exit status 1 if one is contradicted" },
+	  0, 0, cmd_check },
 	{ { "reset", "reset", "go back to the built-in scenario (the seed 10B MoE on the seed GPU)" },
 	  0, 0, cmd_reset },
 	{ { "help", "help [COMMAND|KEY|keys]", "list the commands, explain one, or list every key" },
@@ -299,7 +393,7 @@ static int cmd_help(struct invocation *inv)
 		help_key(k, key, &inv->ss->scn);
 		return 0;
 	}
-	return fail(inv, 1, "no command or key '%s'; commands: set get strategy show reset help quit", what);
+	return fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check reset help quit", what);
 }
 
 static const struct command *find_command(const char *name)
@@ -318,7 +412,7 @@ static int run_words(struct session *ss, struct word *w, int argc, long line)
 	const struct command *c = find_command(w[0].text);
 
 	if (!c) {
-		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show reset help quit\n",
+		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check reset help quit\n",
 			    ss->source, line, w[0].col, w[0].text);
 		return -1;
 	}

@@ -16,6 +16,7 @@ struct session {
 	struct sink sink;
 	const char *source;    /* where lines come from, for error positions */
 	bool quit;             /* a quit command was run */
+	bool contradicted;     /* a check found a contradicted claim */
 };
 
 struct command_info {

@@ -16,6 +16,7 @@
 static const char *const attention_choices[] = { "gqa", "mla", NULL };
 static const char *const mode_choices[] = { "static", "serving", NULL };
 static const char *const dtype_choices[] = { "auto", "bf16", "fp8", "fp4", NULL };
+static const char *const claim_valid_choices[] = { "none", "true", "false", NULL };
 
 #define AT(field) offsetof(struct scenario, field)
 
@@ -168,6 +169,8 @@ const struct key key_table[] = {
 	DBL("requirements.tokens_per_ms_per_gpu", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "tok/ms/GPU",
 	    0, BIG, 100, 0, req.tokens_per_ms_per_gpu, "decode throughput target"),
 
+	ENUM("claims.valid", SEC_CLAIMS, claim_valid_choices, CLAIM_VALID_NONE, claims.valid,
+	     "whether a report says its strategy is valid (true, false or none)"),
 	DBL("claims.gpus", NULL, SEC_CLAIMS, OPT, "", 0, BIG, NAN, 0, claims.gpus, "GPUs a report claims"),
 	DBL("claims.shards", NULL, SEC_CLAIMS, OPT, "", 0, BIG, NAN, 0, claims.shards,
 	    "distinct model parts a report claims"),

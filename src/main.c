@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "preset.h"
 #include "sink.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
-enum { OPT_SET = 256 };
+enum { OPT_SET = 256, OPT_PRESETS };
 
 /* One -e or -f, kept in command-line order. */
 struct action {
@@ -23,18 +24,20 @@ struct action {
 
 static void usage(FILE *to)
 {
-	fputs("usage: moescope [OPTION]...\n"
+	fputs("usage: moescope [OPTION]... [SCENARIO.yaml]...\n"
 	      "Explore expert, tensor, pipeline and data parallelism for serving a\n"
 	      "Mixture-of-Experts model: memory per GPU, TTFT, TPOT, throughput.\n"
 	      "\n"
 	      "  -e, --exec 'CMD; CMD'   run commands and exit (repeatable)\n"
 	      "  -f, --script FILE       run a command file and exit ('-' = standard input)\n"
 	      "  -o, --format FMT        output of show: text (default), json or csv\n"
-	      "      --set KEY=VALUE     set an input before the commands run (repeatable)\n"
+	      "      --set KEY=VALUE     set an input after the files (repeatable)\n"
+	      "      --presets           list the presets on the search path and exit\n"
 	      "  -h, --help              print this help and exit\n"
 	      "  -V, --version           print the version and exit\n"
 	      "\n"
-	      "With no -e or -f, commands are read from standard input when it is not a\n"
+	      "Scenario files are merged left to right; a name instead of a path loads a\n"
+	      "preset.  With no -e or -f, commands are read from standard input when it is not a\n"
 	      "terminal; otherwise the default scenario is shown.  'help' lists the\n"
 	      "commands, 'help keys' the inputs.\n"
 	      "Exit status: 0 ok, 1 a command failed, 2 bad usage or unreadable input.\n",
@@ -128,6 +131,7 @@ int main(int argc, char **argv)
 		{ "script", required_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'o' },
 		{ "set", required_argument, NULL, OPT_SET },
+		{ "presets", no_argument, NULL, OPT_PRESETS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -135,6 +139,7 @@ int main(int argc, char **argv)
 	struct action *actions = calloc((size_t)argc, sizeof *actions);
 	const char **sets = calloc((size_t)argc, sizeof *sets);
 	int n_actions = 0, n_sets = 0, format = FMT_TEXT, opt, status = 0;
+	bool list_presets = false;
 
 	if (!actions || !sets) {
 		fputs("moescope: out of memory\n", stderr);
@@ -158,6 +163,9 @@ int main(int argc, char **argv)
 		case OPT_SET:
 			sets[n_sets++] = optarg;
 			break;
+		case OPT_PRESETS:
+			list_presets = true;
+			break;
 		case 'h':
 			usage(stdout);
 			goto out;
@@ -170,18 +178,25 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "moescope: unexpected argument '%s' (see --help)\n", argv[optind]);
-		status = EXIT_USAGE;
-		goto out;
-	}
-
 	struct sink out;
 	struct session ss;
 	sink_stdio(&out);
 	out.err = err_prefixed;
 	session_init(&ss, &out);
 	ss.format = format;
+	if (list_presets) {
+		ss.source = "--presets";
+		status = session_run_line(&ss, "presets", 1) ? EXIT_FAILED : 0;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		char err[1024];
+		if (preset_load(&ss.scn, argv[i], err, sizeof err) != 0) {
+			fprintf(stderr, "moescope: %s\n", err);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
 	for (int i = 0; i < n_sets; i++) {
 		if (apply_set(&ss, sets[i]) != 0) {
 			status = EXIT_USAGE;
@@ -205,6 +220,8 @@ int main(int argc, char **argv)
 			status = session_run_line(&ss, actions[i].text, i + 1) ? EXIT_FAILED : 0;
 		}
 	}
+	if (!status && ss.contradicted)
+		status = EXIT_FAILED;
 	if (fflush(stdout) != 0 && !status) {
 		fprintf(stderr, "moescope: writing output: %s\n", strerror(errno));
 		status = EXIT_FAILED;

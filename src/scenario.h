@@ -62,7 +62,11 @@ struct requirements {
 	double ttft_s, tpot_ms, tokens_per_ms_per_gpu;
 };
 
+/* claims.valid: what a report says of its own strategy */
+enum claim_valid { CLAIM_VALID_NONE, CLAIM_VALID_TRUE, CLAIM_VALID_FALSE };
+
 struct claims {
+	int valid;
 	double gpus, shards, mem_per_gpu_gib, ttft_s, tpot_ms, tokens_per_ms_per_gpu;
 	double tolerance;
 };

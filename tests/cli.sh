@@ -56,6 +56,40 @@ t_version() { run 0 -V && has "moescope " "$tmp/out" && has "GPL-3.0-or-later" "
 t_help() { run 0 -h && has "--exec" "$tmp/out"; }
 t_help_keys() { run 0 -e 'help keys' && has "hardware.mem_gib" "$tmp/out" && has "strategy.etp" "$tmp/out"; }
 
+scen="$abs_top_srcdir/data/presets/scenarios"
+t_check_seed() {
+	run 1 "$scen/seed-report-001.yaml" -e check &&
+		has "gpus                          128         16  contradicted (8x)" "$tmp/out" &&
+		has "above the compute ceiling of 94.1" "$tmp/out"
+}
+t_check_json() { run 1 -o json "$scen/seed-report-000.yaml" -e check && has '"contradicted": 3' "$tmp/out"; }
+t_check_clean() { run 0 -e 'set claims.gpus 64; check' && has "holds" "$tmp/out"; }
+t_presets() { run 0 --presets && has "h100-sxm" "$tmp/out" && has "deepseek-v3" "$tmp/out" && has "scenarios:" "$tmp/out"; }
+t_load_name() { run 0 -e 'load mixtral-8x7b; get model.experts' && has "8" "$tmp/out"; }
+t_positional_preset() { run 0 h200 deepseek-r1 -e 'get hardware.mem_gib model.layers' && has "141" "$tmp/out" && has "61" "$tmp/out"; }
+t_bad_yaml() {
+	printf 'strategy:\n  epp: 8\n' >"$tmp/bad.yaml"
+	run 2 "$tmp/bad.yaml" -e show && has "moescope: $tmp/bad.yaml:2:3: unknown key 'epp' in strategy; did you mean 'ep'?" "$tmp/err"
+}
+t_load_error_in_script() {
+	printf 'hardware: {mfu: 2}\n' >"$tmp/bad2.yaml"
+	run 1 -e "set tp 2; load $tmp/bad2.yaml; show" && has "bad2.yaml:1:17: hardware.mfu" "$tmp/err"
+}
+t_save_load() {
+	run 0 -e "set ep 8; set batch 96; save $tmp/plan.yaml" &&
+		run 0 "$tmp/plan.yaml" -e 'get ep batch' && has "96" "$tmp/out" &&
+		head -1 "$tmp/plan.yaml" | grep -q '^# moescope '
+}
+
+ok "check on seed report 001 exits 1 and explains" t_check_seed
+ok "check -o json" t_check_json
+ok "check with claims that hold exits 0" t_check_clean
+ok "--presets lists every kind" t_presets
+ok "load by preset name" t_load_name
+ok "positional preset names merge left to right" t_positional_preset
+ok "a bad YAML file exits 2 with line and column" t_bad_yaml
+ok "a bad file in a script exits 1" t_load_error_in_script
+ok "save then load" t_save_load
 ok "show prints the default scenario" t_show
 ok "-o json prints schema moescope/1" t_json
 ok "-o csv prints a header and a row" t_csv

@@ -3,6 +3,8 @@
 #ifndef MOESCOPE_TEST_HELPERS_H
 #define MOESCOPE_TEST_HELPERS_H
 
+#include "config.h"
+
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>

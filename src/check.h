@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Claims a report makes, checked against the model (COSTMODEL.md section 9). */
+#ifndef MOESCOPE_CHECK_H
+#define MOESCOPE_CHECK_H
+
+#include "cost.h"
+#include "diag.h"
+#include "scenario.h"
+#include "sink.h"
+
+enum claim_id { CL_VALID, CL_GPUS, CL_SHARDS, CL_MEM, CL_TTFT, CL_TPOT, CL_TOKENS, CL_COUNT };
+enum verdict { V_HOLDS, V_CONTRADICTED, V_UNCHECKABLE };
+
+struct claim_result {
+	int id;
+	double claimed, computed;   /* computed is NaN when not checkable */
+	double ratio;               /* claimed / computed */
+	int verdict;
+	char note[480];             /* why, in one line */
+};
+
+struct check_report {
+	double tolerance;
+	int n, holds, contradicted, uncheckable;
+	struct claim_result items[CL_COUNT];
+};
+
+void check_claims(const struct scenario *s, const struct result *r, const struct diag_list *d,
+		  struct check_report *out);
+
+const char *claim_name(int id);
+const char *verdict_name(int v);
+
+void check_report_text(const struct sink *k, const struct scenario *s, const struct check_report *c);
+void check_report_json(const struct sink *k, const struct scenario *s, const struct check_report *c);
+void check_report_csv(const struct sink *k, const struct check_report *c);
+
+#endif

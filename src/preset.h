@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Scenario files in YAML (INTERFACE.md "Scenario YAML") and the preset
+ * search path.  Loading is all or nothing: on any error the scenario is
+ * left exactly as it was and the message reads "FILE:LINE:COL: ...". */
+#ifndef MOESCOPE_PRESET_H
+#define MOESCOPE_PRESET_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+enum preset_kind { PK_HARDWARE, PK_MODELS, PK_SCENARIOS, PK_COUNT };
+
+/* Merge a YAML file into s: the sections it has, key by key.  A section
+ * given as a name ("hardware: h100-sxm") is replaced by that preset. */
+int preset_load_file(struct scenario *s, const char *path, char *err, size_t errlen);
+/* The same from memory; label names the source in messages. */
+int preset_load_buffer(struct scenario *s, const char *label, const char *buf, size_t len,
+		       char *err, size_t errlen);
+/* A file path, or a preset name looked up in scenarios/, models/, hardware/. */
+int preset_load(struct scenario *s, const char *file_or_name, char *err, size_t errlen);
+
+/* Write every section in a stable order, atomically: a temporary file in the
+ * same directory, flushed and synced, then renamed over path. */
+int preset_save_file(const struct scenario *s, const char *path, char *err, size_t errlen);
+
+const char *preset_kind_dir(int kind);   /* "hardware", "models", "scenarios" */
+
+/* The search path, first match wins: $MOESCOPE_PRESETS (colon-separated),
+ * $XDG_CONFIG_HOME/moescope/presets, the installed presets, and the source
+ * tree's data/presets when running from the build tree. */
+int preset_dirs(const char **dirs, int max);
+
+/* Path of preset NAME of a kind, or -1. */
+int preset_find(int kind, const char *name, char *path, size_t len);
+
+/* Every preset on the path, shadowed names once, sorted within a kind. */
+typedef void (*preset_visit_fn)(void *ctx, int kind, const char *name, const char *path);
+void preset_list(preset_visit_fn visit, void *ctx);
+
+#endif
