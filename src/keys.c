@@ -227,6 +227,12 @@ const struct key *key_find_in(int section, const char *leaf)
 		if (k->section == section && strcmp(key_leaf(k), leaf) == 0)
 			return k;
 	}
+	/* an alias works too, in its own section ("workload: {seq: 4096}") */
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (k->section == section && k->alias && strcmp(k->alias, leaf) == 0)
+			return k;
+	}
 	return NULL;
 }
 

@@ -68,7 +68,7 @@ const char *key_leaf(const struct key *k);
 
 /* Exact dotted name, alias, or a leaf name that only one key has. */
 const struct key *key_find(const char *name);
-/* Within one section, by leaf name (what YAML files use). */
+/* Within one section, by leaf name or alias (what YAML files use). */
 const struct key *key_find_in(int section, const char *leaf);
 /* The closest known name within edit distance 2, for "did you mean". */
 const char *key_suggest(const char *name, int section);

@@ -126,10 +126,13 @@ Test(preset, named_sections_replace_and_mappings_merge)
 	cr_expect_eq(s.work.batch, 32);
 	cr_expect_eq(s.work.prompt_len, 2048);       /* untouched keys stay */
 
-	const char *later = "strategy: {tp: 4}\n";
+	const char *later = "strategy: {tp: 4}\nworkload: {seq: 4096, out: 128, mb: 2}\n";
 	cr_assert_eq(preset_load_buffer(&s, "later", later, strlen(later), err, sizeof err), 0, "%s", err);
 	cr_expect_eq(s.strat.tp, 4);
 	cr_expect_eq(s.strat.ep, 8);
+	cr_expect_eq(s.work.prompt_len, 4096);   /* aliases work in files too */
+	cr_expect_eq(s.work.output_len, 128);
+	cr_expect_eq(s.work.microbatches, 2);
 }
 
 Test(preset, load_by_name_finds_each_kind)
