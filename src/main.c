@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Options, then the batch interpreter (the TUI plugs in here later). */
+/* Options, then the explorer on a terminal or the batch interpreter. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include "command.h"
 #include "preset.h"
 #include "sink.h"
+#include "tui.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 enum { OPT_SET = 256, OPT_PRESETS };
@@ -205,9 +206,13 @@ int main(int argc, char **argv)
 	}
 
 	if (n_actions == 0) {
-		if (!isatty(STDIN_FILENO))
+		if (!isatty(STDIN_FILENO)) {
 			status = run_stream(&ss, stdin, "stdin");
-		else {
+		} else if (isatty(STDOUT_FILENO)) {
+			status = tui_main(&ss.scn);
+			goto out;
+		} else {
+			/* a terminal to read from but not to draw on: print */
 			ss.source = "default";
 			status = session_run_line(&ss, "show", 1) ? EXIT_FAILED : 0;
 		}

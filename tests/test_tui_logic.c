@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The explorer's behaviour without a terminal: sliders, keys, actions. */
+#include "helpers.h"
+
+#include <curses.h>
+
+#include "app.h"
+#include "sliders.h"
+
+static const struct slider *by_label(const char *label)
+{
+	for (int i = 0; i < SLIDER_COUNT; i++)
+		if (strcmp(slider_get(i)->label, label) == 0)
+			return slider_get(i);
+	cr_assert_fail("no slider %s", label);
+	return NULL;
+}
+
+static long stepped(const struct scenario *s, const char *label, int dir)
+{
+	long v = -1;
+	if (!slider_step(s, by_label(label), dir, &v))
+		return -1;
+	return v;
+}
+
+Test(sliders, every_slider_drives_an_integer_key)
+{
+	for (int i = 0; i < SLIDER_COUNT; i++) {
+		const struct key *k = slider_key(slider_get(i));
+		cr_assert_not_null(k, "slider %d", i);
+		cr_expect_eq(k->type, KT_INT);
+	}
+}
+
+Test(sliders, ep_steps_through_valid_folds)
+{
+	struct scenario s;
+	scenario_default(&s);
+	cr_expect_eq(stepped(&s, "EP", +1), -1);   /* 16 experts: nothing above 16 */
+	cr_expect_eq(stepped(&s, "EP", -1), 8);
+	s.strat.ep = 8;
+	cr_expect_eq(stepped(&s, "EP", -1), 4);
+	long v;
+	cr_expect(slider_extreme(&s, by_label("EP"), -1, &v));
+	cr_expect_eq(v, 1);
+}
+
+Test(sliders, tp_steps_through_divisors_of_heads)
+{
+	struct scenario s;
+	scenario_default(&s);
+	s.model.heads = 12;
+	s.strat.tp = 4;
+	s.strat.ep = 4;
+	s.strat.dp = 4;
+	cr_expect_eq(stepped(&s, "TP", +1), 6);
+	cr_expect_eq(stepped(&s, "TP", -1), 3);
+}
+
+Test(sliders, dp_keeps_the_experts_folded)
+{
+	struct scenario s;
+	scenario_default(&s);
+	s.strat.tp = 1;
+	s.strat.ep = 6;
+	s.model.experts = 12;
+	s.strat.dp = 6;
+	/* dp must stay a multiple of 6 */
+	cr_expect_eq(stepped(&s, "DP", +1), 12);
+	cr_expect_eq(stepped(&s, "DP", -1), -1);
+}
+
+Test(sliders, pp_batch_and_seq)
+{
+	struct scenario s;
+	scenario_default(&s);
+	cr_expect_eq(stepped(&s, "PP", +1), 2);
+	cr_expect_eq(stepped(&s, "PP", -1), -1);
+	cr_expect_eq(stepped(&s, "batch", +1), 256);
+	cr_expect_eq(stepped(&s, "batch", -1), 64);
+	s.work.batch = 100;   /* typed, not a power of two */
+	cr_expect_eq(stepped(&s, "batch", +1), 128);
+	cr_expect_eq(stepped(&s, "batch", -1), 64);
+	cr_expect_eq(stepped(&s, "seq", +1), 4096);
+	s.strat.pp = 16;
+	cr_expect_eq(stepped(&s, "PP", +1), -1);
+}
+
+Test(sliders, positions_and_the_mouse)
+{
+	struct scenario s;
+	scenario_default(&s);
+	cr_expect_eq(slider_position(&s, by_label("EP")), 1.0);
+	cr_expect_eq(slider_position(&s, by_label("PP")), 0.0);
+	expect_rel(slider_position(&s, by_label("TP")), 0.5, 1e-12);   /* 4 of 1..16, log scale */
+	long v;
+	cr_expect(slider_at(&s, by_label("TP"), 0.0, &v));
+	cr_expect_eq(v, 1);
+	cr_expect(slider_at(&s, by_label("TP"), 1.0, &v));
+	cr_expect_eq(v, 16);
+	cr_expect(slider_at(&s, by_label("PP"), 1.0, &v));
+	cr_expect_eq(v, 16);
+}
+
+Test(sliders, an_invalid_scenario_can_still_be_moved)
+{
+	struct scenario s;
+	scenario_default(&s);
+	s.strat.dp = 2;   /* E_FOLD, reached by typing */
+	/* stepping dp to 4 repairs it */
+	cr_expect_eq(stepped(&s, "DP", +1), 4);
+	/* batch keeps the fold error but adds none: allowed */
+	cr_expect_eq(stepped(&s, "batch", +1), 256);
+}
+
+Test(keymap, keys_map_to_actions)
+{
+	cr_expect_eq(keymap_action(KEY_RIGHT), ACT_RIGHT);
+	cr_expect_eq(keymap_action('l'), ACT_RIGHT);
+	cr_expect_eq(keymap_action(KEY_LEFT), ACT_LEFT);
+	cr_expect_eq(keymap_action(KEY_UP), ACT_UP);
+	cr_expect_eq(keymap_action(':'), ACT_COMMAND);
+	cr_expect_eq(keymap_action('/'), ACT_COMMAND);
+	cr_expect_eq(keymap_action('q'), ACT_QUIT);
+	cr_expect_eq(keymap_action(3), ACT_QUIT);
+	cr_expect_eq(keymap_action('?'), ACT_HELP);
+	cr_expect_eq(keymap_action('f'), ACT_FIX);
+	cr_expect_eq(keymap_action('x'), ACT_NONE);
+}
+
+Test(app, arrows_select_and_step)
+{
+	static struct app a;
+	app_init(&a);
+	cr_expect_eq(a.selected, 0);
+	app_apply(&a, ACT_UP);
+	cr_expect_eq(a.selected, SLIDER_BASIC - 1);   /* wraps */
+	app_apply(&a, ACT_DOWN);
+	app_apply(&a, ACT_LEFT);
+	cr_expect_eq(a.ss.scn.strat.ep, 8);
+	cr_expect_eq(a.r.shards, 32);                 /* recomputed */
+	app_apply(&a, ACT_RIGHT);
+	cr_expect_eq(a.ss.scn.strat.ep, 16);
+	app_apply(&a, ACT_RIGHT);                     /* nothing above: a message, no change */
+	cr_expect_eq(a.ss.scn.strat.ep, 16);
+	cr_expect(strstr(a.status, "no valid value above 16") != NULL, "%s", a.status);
+	app_free(&a);
+}
+
+Test(app, fix_key_applies_the_first_fix)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "set dp 2");
+	cr_expect_not(a.r.ok);
+	const struct diag *g = app_fix_target(&a);
+	cr_assert_not_null(g);
+	cr_expect_eq(g->code, E_FOLD);
+	app_apply(&a, ACT_FIX);
+	cr_expect_eq(a.ss.scn.strat.dp, 4);
+	cr_expect(a.r.ok);
+	cr_expect(strstr(a.status, "E_FOLD: applied 'set dp 4'") != NULL, "%s", a.status);
+	app_free(&a);
+}
+
+Test(app, commands_show_output_and_errors)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "show params");
+	cr_expect_eq(a.view, VIEW_OUTPUT);
+	cr_expect(strstr(a.captured.out, "active per token") != NULL);
+	app_apply(&a, ACT_ESCAPE);
+	cr_expect_eq(a.view, VIEW_DIAG);
+	app_run_command(&a, "set tp 3");
+	cr_expect(a.status_error);
+	cr_expect_str_eq(a.status, "set: heads (16) must be divisible by tp; valid: 1 2 4 8 16");
+	cr_expect_eq(a.ss.scn.strat.tp, 4);
+	app_run_command(&a, "quit");
+	cr_expect(a.quit);
+	app_free(&a);
+}
+
+Test(app, modes)
+{
+	static struct app a;
+	app_init(&a);
+	app_apply(&a, ACT_COMMAND);
+	cr_expect_eq(a.mode, MODE_COMMAND);
+	cr_expect_str_eq(a.prefill, "");
+	app_apply(&a, ACT_ESCAPE);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	app_apply(&a, ACT_SAVE);
+	cr_expect_eq(a.mode, MODE_COMMAND);
+	cr_expect_str_eq(a.prefill, "save ");
+	app_apply(&a, ACT_ESCAPE);
+	app_apply(&a, ACT_HELP);
+	cr_expect_eq(a.mode, MODE_HELP);
+	app_apply(&a, ACT_QUIT);
+	cr_expect(a.quit);
+	app_free(&a);
+}

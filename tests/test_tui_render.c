@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rendering into a virtual terminal (newterm on /dev/null at a fixed size),
+ * read back and compared with golden screens in tests/golden/. */
+#include "helpers.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app.h"
+#include "render.h"
+#include "style.h"
+
+struct vt {
+	SCREEN *scr;
+	FILE *out, *in;
+};
+
+static void vt_open(struct vt *v, int cols, int rows)
+{
+	char buf[16];
+	/* the C locale: ASCII glyphs, so the golden files are plain text */
+	setlocale(LC_ALL, "C");
+	snprintf(buf, sizeof buf, "%d", cols);
+	setenv("COLUMNS", buf, 1);
+	snprintf(buf, sizeof buf, "%d", rows);
+	setenv("LINES", buf, 1);
+	setenv("NO_COLOR", "1", 1);
+	use_env(TRUE);
+	v->out = fopen("/dev/null", "w");
+	v->in = fopen("/dev/null", "r");
+	cr_assert(v->out && v->in);
+	v->scr = newterm("xterm", v->out, v->in);
+	cr_assert_not_null(v->scr, "newterm failed: is the xterm terminfo entry installed?");
+	set_term(v->scr);
+}
+
+static void vt_close(struct vt *v)
+{
+	endwin();
+	delscreen(v->scr);
+	fclose(v->out);
+	fclose(v->in);
+}
+
+/* Line drawing read back as + - | so golden files read like screens. */
+static char plain(chtype c)
+{
+	char ch = (char)(c & A_CHARTEXT);
+	if (!(c & A_ALTCHARSET))
+		return ch;
+	return ch == 'q' ? '-' : ch == 'x' ? '|' : '+';
+}
+
+/* The window as text, trailing blanks dropped. */
+static char *screen_text(WINDOW *w)
+{
+	int rows, cols;
+	getmaxyx(w, rows, cols);
+	char *text = calloc((size_t)rows * (size_t)(cols + 1) + 1, 1), *p = text;
+	chtype line[1024];
+	for (int y = 0; y < rows; y++) {
+		int n = mvwinchnstr(w, y, 0, line, cols < 1023 ? cols : 1023);
+		while (n > 0 && plain(line[n - 1]) == ' ')
+			n--;
+		for (int x = 0; x < n; x++)
+			*p++ = plain(line[x]);
+		*p++ = '\n';
+	}
+	return text;
+}
+
+static char *draw(struct app *a, int cols, int rows)
+{
+	struct vt v;
+	struct style st;
+	struct layout L;
+	vt_open(&v, cols, rows);
+	style_init(&st);
+	render(stdscr, a, &st, &L);
+	char *text = screen_text(stdscr);
+	vt_close(&v);
+	return text;
+}
+
+static char *read_golden(const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/golden/%s", getenv("abs_top_srcdir"), name);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: missing (MOESCOPE_UPDATE_GOLDEN=1 writes it)", path);
+	static char buf[65536];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Compare with the golden file; MOESCOPE_UPDATE_GOLDEN=1 rewrites it. */
+static void expect_golden(const char *text, const char *name)
+{
+	if (getenv("MOESCOPE_UPDATE_GOLDEN")) {
+		char path[1024];
+		snprintf(path, sizeof path, "%s/tests/golden/%s", getenv("abs_top_srcdir"), name);
+		FILE *f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fputs(text, f);
+		fclose(f);
+	}
+	cr_expect_str_eq(text, read_golden(name), "screen differs from tests/golden/%s:\n%s", name, text);
+}
+
+Test(render, default_80x24)
+{
+	static struct app a;
+	app_init(&a);
+	char *text = draw(&a, 80, 24);
+	expect_golden(text, "default-80x24.txt");
+	free(text);
+	app_free(&a);
+}
+
+Test(render, invalid_strategy_80x24)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "set dp 2");
+	char *text = draw(&a, 80, 24);
+	expect_golden(text, "fold-error-80x24.txt");
+	free(text);
+	app_free(&a);
+}
+
+Test(render, tall_terminal_shows_every_slider)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "load deepseek-v3; set pp 4; set dp 2; set ep 2; set hardware.mem_gib 400");
+	char *text = draw(&a, 120, 40);
+	expect_golden(text, "pipeline-120x40.txt");
+	cr_expect_eq(a.visible_sliders, 8);
+	free(text);
+	app_free(&a);
+}
+
+Test(render, smallest_full_layout_60x16)
+{
+	static struct app a;
+	app_init(&a);
+	char *text = draw(&a, 60, 16);
+	expect_golden(text, "default-60x16.txt");
+	free(text);
+	app_free(&a);
+}
+
+Test(render, too_small_never_crashes)
+{
+	static const int sizes[][2] = { { 59, 16 }, { 60, 15 }, { 40, 10 }, { 10, 4 }, { 1, 1 }, { 2, 1 } };
+	static struct app a;
+	app_init(&a);
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		char *text = draw(&a, sizes[i][0], sizes[i][1]);
+		if (sizes[i][0] >= 40)
+			cr_expect(strstr(text, "terminal too small") != NULL, "%dx%d:\n%s", sizes[i][0],
+				  sizes[i][1], text);
+		free(text);
+	}
+	app_free(&a);
+}
+
+Test(render, output_pane_and_help)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "show memory");
+	char *text = draw(&a, 80, 24);
+	cr_expect(strstr(text, "output (Esc: diagnostics)") != NULL, "%s", text);
+	cr_expect(strstr(text, "stage experts   GPUs  weights") != NULL, "%s", text);
+	free(text);
+	app_apply(&a, ACT_HELP);
+	text = draw(&a, 80, 24);
+	cr_expect(strstr(text, "keys (any key closes)") != NULL, "%s", text);
+	free(text);
+	app_free(&a);
+}
+
+Test(render, wide_glyphs_in_a_utf8_locale)
+{
+	static struct app a;
+	struct vt v;
+	struct style st;
+	struct layout L;
+	app_init(&a);
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		cr_skip_test("no C.UTF-8 locale");
+	setenv("COLUMNS", "80", 1);
+	setenv("LINES", "24", 1);
+	use_env(TRUE);
+	v.out = fopen("/dev/null", "w");
+	v.in = fopen("/dev/null", "r");
+	v.scr = newterm("xterm", v.out, v.in);
+	cr_assert_not_null(v.scr);
+	set_term(v.scr);
+	style_init(&st);
+	cr_expect(st.utf8);
+	render(stdscr, &a, &st, &L);
+	wchar_t row[128];
+	mvwinnwstr(stdscr, 1, 0, row, 80);
+	cr_expect(wcschr(row, L'\u25cf') != NULL, "the slider knob is drawn");
+	vt_close(&v);
+	app_free(&a);
+}

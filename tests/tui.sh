@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The explorer end to end, as a user sees it: started in tmux at 80x24,
+# driven with send-keys, read with capture-pane.  Speaks TAP.
+: "${MOESCOPE:=./moescope}"
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+tmp=$(mktemp -d) || exit 1
+sock="moescope-test-$$"
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'tm kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+screen() { tm capture-pane -p -t t 2>/dev/null; }
+
+# wait_for REGEX: poll the screen (never a fixed sleep), up to 10 s
+wait_for() {
+	i=0
+	while [ $i -lt 200 ]; do
+		if screen | grep -Eq -- "$1"; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for: $1"
+	screen | sed 's/^/# | /'
+	return 1
+}
+
+ok() {   # ok DESCRIPTION COMMAND...
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		failed=$((failed + 1))
+	fi
+}
+
+tm new-session -d -s t -x 80 -y 24 \
+	"env INPUTRC=/dev/null NO_COLOR=1 LANG=C.UTF-8 TERM=screen XDG_STATE_HOME='$tmp/state' '$MOESCOPE'; echo \"EXITED \$?\"; sleep 600"
+
+t_opens() {
+	wait_for '64 GPUs' && wait_for 'TTFT' && wait_for 'memory per device' &&
+		wait_for 'diagnostics' && wait_for 'q quit' && wait_for '^.>EP ' && wait_for '^. seq '
+}
+t_ep_left() {
+	tm send-keys -t t Left
+	wait_for '^.>EP .* 8 .' && wait_for 'shards +32 of 64 GPUs'
+}
+t_ep_right() {
+	tm send-keys -t t Right
+	wait_for '^.>EP .* 16 .' && wait_for 'shards +64 of 64 GPUs'
+}
+t_set_tp() {
+	tm send-keys -t t : 'set tp 2' Enter
+	wait_for '^. TP .* 2 .' && wait_for '32 GPUs'
+}
+t_bad_command() {
+	tm send-keys -t t : 'set tp 3' Enter
+	wait_for 'set: heads \(16\) must be divisible by tp; valid: 1 2 4 8 16' && wait_for '^. TP .* 2 .'
+}
+t_fix_key() {
+	tm send-keys -t t : 'set dp 2' Enter
+	wait_for 'E_FOLD' || return 1
+	tm send-keys -t t f
+	wait_for "applied 'set dp 8'"
+}
+t_resize() {
+	tm resize-window -t t -x 40 -y 10
+	wait_for 'terminal too small' || return 1
+	tm resize-window -t t -x 80 -y 24
+	wait_for 'memory per device'
+}
+t_resize_storm() {
+	for size in 1x1 200x60 10x4 60x16 33x7 120x40 2x2 80x24; do
+		tm resize-window -t t -x "${size%x*}" -y "${size#*x}"
+	done
+	wait_for 'memory per device' && wait_for '^.>EP '
+}
+t_help() {
+	tm send-keys -t t '?'
+	wait_for 'keys \(any key closes\)' || return 1
+	tm send-keys -t t x
+	wait_for '^.>EP '
+}
+t_quit() {
+	tm send-keys -t t q
+	wait_for '^EXITED 0$' || return 1
+	# the explorer's screen is gone: the terminal is back as it was
+	! screen | grep -q 'memory per device'
+}
+t_history() { grep -qx 'set tp 2' "$tmp/state/moescope/history"; }
+
+ok "opens on the default scenario with every pane at 80x24" t_opens
+ok "Left on the EP slider changes EP and the figures" t_ep_left
+ok "Right on the EP slider changes it back" t_ep_right
+ok ":set tp 2 updates TP" t_set_tp
+ok "a refused command shows its error and changes nothing" t_bad_command
+ok "f applies the suggested fix" t_fix_key
+ok "resizing to 40x10 and back" t_resize
+ok "a resize storm down to 1x1" t_resize_storm
+ok "? opens the help, any key closes it" t_help
+ok "q exits 0 and restores the terminal" t_quit
+ok "the command history is saved" t_history
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

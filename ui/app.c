@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "keys.h"
+#include "sliders.h"
+
+void app_init(struct app *a)
+{
+	struct sink k;
+
+	memset(a, 0, sizeof *a);
+	sink_buffer_init(&a->captured, &k);
+	session_init(&a->ss, &k);
+	a->ss.source = "command";
+	a->visible_sliders = SLIDER_BASIC;
+	app_recompute(a);
+}
+
+void app_free(struct app *a)
+{
+	sink_buffer_free(&a->captured);
+}
+
+void app_recompute(struct app *a)
+{
+	cost_evaluate(&a->ss.scn, &a->r);
+	diag_collect(&a->ss.scn, &a->r, &a->d);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void status(struct app *a, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->status, sizeof a->status, fmt, ap);
+	va_end(ap);
+	a->status_error = error;
+}
+
+void app_set_slider(struct app *a, int i, long v)
+{
+	const struct slider *sl = slider_get(i);
+	const struct key *k = slider_key(sl);
+	char text[32], err[300];
+
+	snprintf(text, sizeof text, "%ld", v);
+	if (session_set(&a->ss, k->name, text, err, sizeof err) != 0) {
+		status(a, true, "%s", err);
+		return;
+	}
+	a->selected = i;
+	a->view = VIEW_DIAG;
+	a->scroll = 0;
+	status(a, false, "%s = %ld", sl->label, v);
+	app_recompute(a);
+}
+
+static void step(struct app *a, int dir, bool extreme)
+{
+	const struct slider *sl = slider_get(a->selected);
+	long v;
+	bool moved = extreme ? slider_extreme(&a->ss.scn, sl, dir, &v)
+			     : slider_step(&a->ss.scn, sl, dir, &v);
+	if (!moved) {
+		status(a, false, "%s: no valid value %s %ld", sl->label, dir > 0 ? "above" : "below",
+		       slider_value(&a->ss.scn, sl));
+		return;
+	}
+	app_set_slider(a, a->selected, v);
+}
+
+const struct diag *app_fix_target(const struct app *a)
+{
+	for (int i = 0; i < a->d.n; i++)
+		if (a->d.items[i].fix[0] && a->d.items[i].severity != SEV_INFO)
+			return &a->d.items[i];
+	return NULL;
+}
+
+static void apply_fix(struct app *a)
+{
+	const struct diag *g = app_fix_target(a);
+	char fix[sizeof g->fix], code[32];
+
+	if (!g) {
+		status(a, false, "nothing to fix");
+		return;
+	}
+	snprintf(fix, sizeof fix, "%s", g->fix);
+	snprintf(code, sizeof code, "%s", diag_code_name(g->code));
+	app_run_command(a, fix);
+	if (!a->status_error)
+		status(a, false, "%s: applied '%s'", code, fix);
+}
+
+void app_apply(struct app *a, int action)
+{
+	switch (action) {
+	case ACT_UP:
+		a->selected = (a->selected + a->visible_sliders - 1) % a->visible_sliders;
+		break;
+	case ACT_DOWN:
+		a->selected = (a->selected + 1) % a->visible_sliders;
+		break;
+	case ACT_LEFT:
+		step(a, -1, false);
+		break;
+	case ACT_RIGHT:
+		step(a, +1, false);
+		break;
+	case ACT_HOME:
+		step(a, -1, true);
+		break;
+	case ACT_END:
+		step(a, +1, true);
+		break;
+	case ACT_PAGE_UP:
+		a->scroll = a->scroll > 5 ? a->scroll - 5 : 0;
+		break;
+	case ACT_PAGE_DOWN:
+		a->scroll += 5;   /* the renderer clamps it */
+		break;
+	case ACT_COMMAND:
+		a->mode = MODE_COMMAND;
+		a->prefill[0] = '\0';
+		break;
+	case ACT_SAVE:
+		a->mode = MODE_COMMAND;
+		snprintf(a->prefill, sizeof a->prefill, "save ");
+		break;
+	case ACT_FIX:
+		apply_fix(a);
+		break;
+	case ACT_HELP:
+		a->mode = MODE_HELP;
+		break;
+	case ACT_ESCAPE:
+		if (a->mode != MODE_SLIDERS)
+			a->mode = MODE_SLIDERS;
+		else {
+			a->view = VIEW_DIAG;
+			a->scroll = 0;
+			a->status[0] = '\0';
+		}
+		break;
+	case ACT_QUIT:
+		a->quit = true;
+		break;
+	default:
+		break;
+	}
+	if (a->selected >= a->visible_sliders)
+		a->selected = a->visible_sliders - 1;
+}
+
+void app_run_command(struct app *a, const char *line)
+{
+	struct sink_buffer *b = &a->captured;
+
+	/* keep only this command's output */
+	b->out_len = b->err_len = 0;
+	b->out[0] = b->err[0] = '\0';
+	a->ss.format = FMT_TEXT;
+	int rc = session_run_line(&a->ss, line, 1);
+	if (a->ss.quit)
+		a->quit = true;
+	app_recompute(a);
+	a->scroll = 0;
+	if (rc != 0) {
+		/* "command:1:5: set: ..." -> "set: ...", without the position */
+		const char *msg = b->err;
+		for (int colons = 0; colons < 3 && strchr(msg, ':'); colons++)
+			msg = strchr(msg, ':') + 1;
+		while (*msg == ' ')
+			msg++;
+		status(a, true, "%.*s", (int)strcspn(msg, "\n"), msg);
+		a->view = VIEW_DIAG;
+		return;
+	}
+	if (b->out_len > 0) {
+		a->view = VIEW_OUTPUT;
+		status(a, false, "%s", line);
+	} else {
+		a->view = VIEW_DIAG;
+		status(a, false, "%s", line);
+	}
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The explorer's state and what each action does to it.  No curses here:
+ * key codes arrive already mapped to actions (keymap), so the whole
+ * behaviour can be tested without a terminal. */
+#ifndef MOESCOPE_APP_H
+#define MOESCOPE_APP_H
+
+#include <stdbool.h>
+
+#include "command.h"
+#include "cost.h"
+#include "diag.h"
+#include "sink.h"
+
+enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP };
+enum pane_view { VIEW_DIAG, VIEW_OUTPUT };
+
+enum action {
+	ACT_NONE, ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_HOME, ACT_END, ACT_PAGE_UP, ACT_PAGE_DOWN,
+	ACT_COMMAND, ACT_SAVE, ACT_FIX, ACT_HELP, ACT_ESCAPE, ACT_QUIT, ACT_REDRAW,
+};
+
+struct app {
+	struct session ss;
+	struct sink_buffer captured;   /* what the last command printed */
+	struct result r;
+	struct diag_list d;
+	int selected;                  /* slider under the cursor */
+	int visible_sliders;           /* how many the layout shows */
+	int mode;
+	int view;
+	int scroll;                    /* first line shown in the lower pane */
+	char status[256];              /* one line under the panes */
+	bool status_error;
+	char prefill[64];              /* text the command line opens with */
+	bool quit;
+};
+
+void app_init(struct app *a);
+void app_free(struct app *a);
+/* Re-evaluate after any change: the model is microseconds. */
+void app_recompute(struct app *a);
+void app_apply(struct app *a, int action);
+/* Run a line of the command language; its output goes to the lower pane. */
+void app_run_command(struct app *a, const char *line);
+/* Set slider i to value v (mouse). */
+void app_set_slider(struct app *a, int i, long v);
+
+/* The diagnostic whose fix the fix key applies, or NULL. */
+const struct diag *app_fix_target(const struct app *a);
+
+/* Key code (curses KEY_* or a byte) to action, in slider mode. */
+int keymap_action(int key);
+
+struct key_help {
+	const char *keys;
+	const char *what;
+};
+extern const struct key_help keymap_help[];
+
+#endif

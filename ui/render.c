@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The screen, top to bottom: header, sliders beside the figures, memory
+ * bars, diagnostics (or a command's output), the command line, key hints. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "numfmt.h"
+#include "render.h"
+#include "sliders.h"
+
+#define PANE_LINES 400
+
+static char *num(double v, char *buf, size_t len)
+{
+	fmt_num(v, buf, len);
+	return buf;
+}
+#define N(v) num((v), (char[32]){ 0 }, 32)
+
+static char *si(double v, char *buf, size_t len)
+{
+	fmt_si(v, buf, len);
+	return buf;
+}
+#define SI(v) si((v), (char[32]){ 0 }, 32)
+
+void layout_compute(int rows, int cols, struct layout *L)
+{
+	memset(L, 0, sizeof *L);
+	L->rows = rows;
+	L->cols = cols;
+	if (rows < MIN_ROWS || cols < MIN_COLS) {
+		L->too_small = true;
+		return;
+	}
+	L->slider_rows = rows >= 28 ? SLIDER_COUNT : SLIDER_BASIC;
+	L->left_w = cols >= 110 ? 44 : cols >= 90 ? 36 : cols >= 76 ? 31 : 25;
+	L->slider_x = 1 + 7;                     /* border, label */
+	L->slider_w = L->left_w - 7 - 7;         /* minus label and value */
+	L->cmd_y = rows - 2;
+}
+
+/* ---- frame ---- */
+
+static void hrule(WINDOW *w, int y, int x, int n)
+{
+	mvwhline(w, y, x, ACS_HLINE, n);
+}
+
+static void frame(WINDOW *w, const struct layout *L, int mem_title, int diag_title)
+{
+	int r = L->rows, c = L->cols;
+
+	box(w, 0, 0);
+	for (int y = 1; y <= L->slider_rows; y++)
+		mvwaddch(w, y, L->left_w + 1, ACS_VLINE);
+	int seps[] = { mem_title, diag_title, r - 3 };
+	for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+		mvwaddch(w, seps[i], 0, ACS_LTEE);
+		hrule(w, seps[i], 1, c - 2);
+		mvwaddch(w, seps[i], c - 1, ACS_RTEE);
+	}
+}
+
+static void title(WINDOW *w, int y, int x, int max, const struct style *st, const char *text)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, " %s ", text);
+	put_text(w, y, x, max, style_attr(st, ROLE_TITLE), buf);
+}
+
+static void header(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	const struct scenario *s = &a->ss.scn;
+	char left[256], right[96];
+
+	if (strcmp(s->name, s->model.name) == 0)
+		snprintf(left, sizeof left, "moescope %s %s on %s", st->g->todo, s->model.name, s->hw.name);
+	else
+		snprintf(left, sizeof left, "moescope %s %s: %s on %s", st->g->todo, s->name, s->model.name,
+			 s->hw.name);
+	snprintf(right, sizeof right, " %s GPUs %s %s node%s ", N(a->r.gpus), st->g->dot, N(a->r.nodes),
+		 a->r.nodes == 1 ? "" : "s");
+	int rw = text_cols(right);
+	title(w, 0, 2, L->cols - rw - 6, st, left);
+	put_text(w, 0, L->cols - rw - 2, rw, style_attr(st, ROLE_TITLE), right);
+}
+
+static void footer(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	char hints[256];
+	if (a->mode == MODE_COMMAND)
+		snprintf(hints, sizeof hints, "Enter run  Tab complete  %s history  Esc back", st->g->updown);
+	else
+		snprintf(hints, sizeof hints, "%s select  %s change  : command  f fix  s save  ? help  q quit",
+			 st->g->updown, st->g->leftright);
+	title(w, L->rows - 1, 2, L->cols - 4, st, hints);
+}
+
+/* ---- sliders ---- */
+
+static bool strategy_broken(const struct app *a)
+{
+	return (a->r.errors & (CE_TP_HEADS | CE_EP_EXPERTS | CE_FOLD | CE_PP_LAYERS)) != 0;
+}
+
+static void slider_row(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L,
+		       int i)
+{
+	const struct slider *sl = slider_get(i);
+	const struct scenario *s = &a->ss.scn;
+	const struct glyphs *g = st->g;
+	int y = 1 + i, width = L->slider_w;
+	bool sel = i == a->selected && a->mode != MODE_COMMAND;
+	bool strat = strncmp(sl->key_name, "strategy.", 9) == 0;
+	attr_t value_attr = strat && strategy_broken(a) ? style_attr(st, ROLE_ERROR) : A_BOLD;
+
+	put_fmt(w, y, 1, 6, sel ? style_attr(st, ROLE_SELECTED) : A_NORMAL, "%s%-5s", sel ? ">" : " ",
+		sl->label);
+	int knob = (int)lround(slider_position(s, sl) * (width - 3));
+	int x = L->slider_x;
+	put_text(w, y, x, 1, style_attr(st, ROLE_DIM), g->left);
+	put_repeat(w, y, x + 1, knob, sel ? style_attr(st, ROLE_KNOB) : A_NORMAL, g->done);
+	put_text(w, y, x + 1 + knob, 1, style_attr(st, ROLE_KNOB), g->knob);
+	put_repeat(w, y, x + 2 + knob, width - 3 - knob, style_attr(st, ROLE_DIM), g->todo);
+	put_text(w, y, x + width - 1, 1, style_attr(st, ROLE_DIM), g->right);
+	put_fmt(w, y, x + width, L->left_w + 1 - (x + width), value_attr, "%6ld", slider_value(s, sl));
+}
+
+/* ---- figures ---- */
+
+static const char *bound_words(int b)
+{
+	static const char *const words[BOUND_COUNT] = {
+		"compute-bound", "HBM-bound", "TP all-reduce", "EP all-to-all", "expert-TP all-reduce",
+		"pipeline sends", "pipeline bubble",
+	};
+	return b >= 0 && b < BOUND_COUNT ? words[b] : "?";
+}
+
+static void figure(WINDOW *w, int y, int x, int width, const struct style *st, const char *name,
+		   const char *value, const char *req, int verdict)
+{
+	put_fmt(w, y, x, width, A_NORMAL, "%-11s", name);
+	put_text(w, y, x + 11, width - 11, A_BOLD, value);
+	if (!req || !*req)
+		return;
+	int vx = x + 11 + text_cols(value) + 2;
+	put_text(w, y, vx, x + width - vx, style_attr(st, ROLE_DIM), req);
+	int mx = vx + text_cols(req) + 1;
+	if (verdict > 0)
+		put_text(w, y, mx, x + width - mx, style_attr(st, ROLE_OK), st->g->ok);
+	else if (verdict < 0)
+		put_text(w, y, mx, x + width - mx, style_attr(st, ROLE_ERROR), st->g->bad);
+}
+
+static void figures(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	const struct scenario *s = &a->ss.scn;
+	const struct result *r = &a->r;
+	const struct glyphs *g = st->g;
+	int x = L->left_w + 3, width = L->cols - x - 1, y = 1;
+	char value[96], req[64];
+
+	if (!r->ok) {
+		const struct diag *e = a->d.n ? &a->d.items[0] : NULL;
+		put_text(w, y++, x, width, style_attr(st, ROLE_ERROR), "invalid: no figures");
+		if (e) {
+			put_fmt(w, y++, x, width, style_attr(st, ROLE_ERROR), "%s", diag_code_name(e->code));
+			if (e->fix[0])
+				put_fmt(w, y++, x, width, A_BOLD, "f: %s", e->fix);
+		}
+		if (r->params_ok)
+			put_fmt(w, y++, x, width, A_NORMAL, "ceiling    %s tok/ms/GPU",
+				N(r->ceiling_tokens_per_ms_per_gpu));
+		return;
+	}
+	snprintf(value, sizeof value, "%s s", N(r->ttft_s));
+	req[0] = '\0';
+	if (!isnan(s->req.ttft_s))
+		snprintf(req, sizeof req, "%s %s s", g->le, N(s->req.ttft_s));
+	figure(w, y++, x, width, st, "TTFT", value, req, isnan(s->req.ttft_s) ? 0 : r->ttft_s <= s->req.ttft_s ? 1 : -1);
+
+	snprintf(value, sizeof value, "%s ms", N(r->tpot_ms));
+	req[0] = '\0';
+	if (!isnan(s->req.tpot_ms))
+		snprintf(req, sizeof req, "%s %s ms", g->le, N(s->req.tpot_ms));
+	figure(w, y++, x, width, st, "TPOT", value, req, isnan(s->req.tpot_ms) ? 0 : r->tpot_ms <= s->req.tpot_ms ? 1 : -1);
+
+	snprintf(value, sizeof value, "%s tok/ms/GPU", N(r->tokens_per_ms_per_gpu));
+	req[0] = '\0';
+	double tgt = s->req.tokens_per_ms_per_gpu;
+	if (!isnan(tgt))
+		snprintf(req, sizeof req, "%s %s", g->ge, N(tgt));
+	figure(w, y++, x, width, st, "decode", value, req, isnan(tgt) ? 0 : r->tokens_per_ms_per_gpu >= tgt ? 1 : -1);
+
+	snprintf(value, sizeof value, "%s tok/s", SI(r->prefill_tokens_per_s));
+	figure(w, y++, x, width, st, "prefill", value, NULL, 0);
+
+	const struct phase *ph = &r->decode;
+	snprintf(value, sizeof value, "decode: %s %.0f%%", bound_words(ph->bottleneck),
+		 100.0 * ph->part_s[ph->bottleneck] / ph->time_s);
+	figure(w, y++, x, width, st, "bottleneck", value, NULL, 0);
+
+	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", N(r->shards), N(r->gpus), g->dot,
+		 r->replication);
+	figure(w, y++, x, width, st, "shards", value, NULL, 0);
+	if (L->slider_rows <= SLIDER_BASIC)
+		return;
+	snprintf(value, sizeof value, "%s / %s GiB %s KV room %s seq", N(r->max_total_gib), N(r->capacity_gib),
+		 g->dot, N(r->kv_capacity_seqs));
+	figure(w, y++, x, width, st, "memory", value, NULL, 0);
+	snprintf(value, sizeof value, "%s tok/ms/GPU (compute)", N(r->ceiling_tokens_per_ms_per_gpu));
+	figure(w, y++, x, width, st, "ceiling", value, NULL, 0);
+}
+
+/* ---- memory bars ---- */
+
+static int memory_rows_for(const struct layout *L, int n_devices)
+{
+	int room = (L->rows - (L->slider_rows + 7)) / 3;
+	if (room < 1)
+		room = 1;
+	if (n_devices < 1)
+		n_devices = 1;
+	return n_devices < room ? n_devices : room;
+}
+
+static void bar_segment(WINDOW *w, int y, int *x, int end, double gib, double scale, attr_t attr,
+			const char *glyph)
+{
+	int n = (int)lround(gib * scale);
+	if (n == 0 && gib > 0)
+		n = 1;   /* present, however small: one cell */
+	if (*x + n > end)
+		n = end - *x;
+	put_repeat(w, y, *x, n, attr, glyph);
+	*x += n;
+}
+
+static void memory_row(WINDOW *w, int y, const struct device_mem *dv, bool two_classes,
+		       const struct style *st, const struct layout *L)
+{
+	const struct glyphs *g = st->g;
+	char label[48], value[48];
+	bool over = dv->total_gib > dv->capacity_gib;
+
+	if (two_classes)
+		snprintf(label, sizeof label, "stage %d e%ld %s%s", dv->stage, dv->experts, g->times, N(dv->count));
+	else
+		snprintf(label, sizeof label, "stage %d %s%s", dv->stage, g->times, N(dv->count));
+	snprintf(value, sizeof value, "%s / %s", N(dv->total_gib), N(dv->capacity_gib));
+	int lw = 17, vw = 16;
+	int bx = 2 + lw, bw = L->cols - 2 - lw - vw - 3;
+	put_text(w, y, 2, lw, A_NORMAL, label);
+	put_text(w, y, bx, 1, style_attr(st, ROLE_DIM), g->bar_open);
+	int x = bx + 1, end = bx + 1 + bw;
+	double scale = bw / fmax(dv->capacity_gib, dv->total_gib);
+	bar_segment(w, y, &x, end, dv->weights_gib, scale, style_attr(st, ROLE_WEIGHTS), g->weights);
+	bar_segment(w, y, &x, end, dv->kv_gib, scale, style_attr(st, ROLE_KV), g->kv);
+	bar_segment(w, y, &x, end, dv->act_gib, scale, style_attr(st, ROLE_ACT), g->act);
+	bar_segment(w, y, &x, end, dv->reserved_gib, scale, style_attr(st, ROLE_RESERVED), g->reserved);
+	put_text(w, y, end, 1, style_attr(st, ROLE_DIM), g->bar_close);
+	put_fmt(w, y, end + 2, vw, over ? style_attr(st, ROLE_ERROR) : A_BOLD, "%s%s", value,
+		over ? " OVER" : "");
+}
+
+static void memory(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L,
+		   int y0, int rows)
+{
+	const struct result *r = &a->r;
+	const struct glyphs *g = st->g;
+	char t[160];
+
+	snprintf(t, sizeof t, "memory per device (GiB) %s weights %s KV %s act %s reserved", g->weights, g->kv,
+		 g->act, g->reserved);
+	title(w, y0 - 1, 2, L->cols - 4, st, t);
+	if (!r->ok) {
+		put_text(w, y0, 2, L->cols - 4, style_attr(st, ROLE_DIM), "not computable for this strategy");
+		return;
+	}
+	/* The fullest class first when they do not all fit. */
+	int first = 0;
+	if (r->n_devices > rows && r->worst_device >= rows)
+		first = r->worst_device - rows + 1;
+	bool two = false;
+	for (int i = 1; i < r->n_devices; i++)
+		if (r->dev[i].stage == r->dev[i - 1].stage)
+			two = true;
+	for (int i = 0; i < rows && first + i < r->n_devices; i++)
+		memory_row(w, y0 + i, &r->dev[first + i], two, st, L);
+	if (r->n_devices > rows)
+		put_fmt(w, y0 - 1, L->cols - 16, 14, style_attr(st, ROLE_DIM), " %d of %d ", rows, r->n_devices);
+}
+
+/* ---- lower pane: diagnostics or command output ---- */
+
+struct pane_line {
+	attr_t attr;
+	int indent;
+	char text[256];
+};
+
+/* Break text into lines of at most width columns, at spaces when it can. */
+static int wrap(struct pane_line *out, int max, attr_t attr, int indent, int width, const char *text)
+{
+	int n = 0;
+	const char *p = text;
+
+	do {
+		if (n == max)
+			break;
+		int avail = width - indent;
+		if (avail < 10)
+			avail = 10;
+		size_t len = strlen(p), take = len;
+		if (text_cols(p) > avail) {
+			/* the longest prefix that fits, cut at the last space */
+			char tmp[256];
+			snprintf(tmp, sizeof tmp, "%s", p);
+			take = strlen(tmp);
+			while (take > 0 && text_cols(tmp) > avail)
+				tmp[--take] = '\0';
+			size_t cut = take;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut > take / 2)
+				take = cut;
+		}
+		if (take >= sizeof out[n].text)
+			take = sizeof out[n].text - 1;
+		memcpy(out[n].text, p, take);
+		out[n].text[take] = '\0';
+		out[n].attr = attr;
+		out[n].indent = indent;
+		n++;
+		p += take;
+		while (*p == ' ')
+			p++;
+		indent = indent > 0 ? indent : 2;
+	} while (*p);
+	return n;
+}
+
+static int diag_lines(const struct app *a, const struct style *st, int width, struct pane_line *out, int max)
+{
+	const struct diag *target = app_fix_target(a);
+	int n = 0;
+
+	if (a->d.n == 0)
+		return wrap(out, max, style_attr(st, ROLE_OK), 0, width, "no diagnostics");
+	for (int i = 0; i < a->d.n && n < max; i++) {
+		const struct diag *g = &a->d.items[i];
+		int role = g->severity == SEV_ERROR ? ROLE_ERROR : g->severity == SEV_WARNING ? ROLE_WARN : ROLE_NORMAL;
+		const char *mark = g->severity == SEV_ERROR ? st->g->bad : g->severity == SEV_WARNING ? st->g->warn : st->g->info;
+		char line[600];
+		snprintf(line, sizeof line, "%s %s %s", mark, diag_code_name(g->code), g->message);
+		n += wrap(out + n, max - n, style_attr(st, role), 0, width, line);
+		if (g->fix[0] && n < max) {
+			snprintf(line, sizeof line, "%s fix: %s%s", st->g->arrow, g->fix, g == target ? "  (press f)" : "");
+			n += wrap(out + n, max - n, g == target ? A_BOLD : style_attr(st, ROLE_DIM), 4, width, line);
+		}
+	}
+	return n;
+}
+
+static int output_lines(const struct app *a, int width, struct pane_line *out, int max)
+{
+	int n = 0;
+	const char *p = a->captured.out;
+
+	while (*p && n < max) {
+		size_t len = strcspn(p, "\n");
+		char line[600];
+		snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+		if (!*line)
+			out[n++] = (struct pane_line){ .attr = A_NORMAL };
+		else
+			n += wrap(out + n, max - n, A_NORMAL, 0, width, line);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	return n;
+}
+
+static void lower_pane(WINDOW *w, struct app *a, const struct style *st, const struct layout *L, int y0,
+		       int rows)
+{
+	static struct pane_line lines[PANE_LINES];
+	int width = L->cols - 4;
+	int n = a->view == VIEW_OUTPUT ? output_lines(a, width, lines, PANE_LINES)
+				       : diag_lines(a, st, width, lines, PANE_LINES);
+	int max_scroll = n > rows ? n - rows : 0;
+
+	if (a->scroll > max_scroll)
+		a->scroll = max_scroll;
+	title(w, y0 - 1, 2, L->cols - 20, st, a->view == VIEW_OUTPUT ? "output (Esc: diagnostics)" : "diagnostics");
+	if (n > rows)
+		put_fmt(w, y0 - 1, L->cols - 18, 16, style_attr(st, ROLE_DIM), " %d-%d of %d ", a->scroll + 1,
+			a->scroll + rows, n);
+	for (int i = 0; i < rows && a->scroll + i < n; i++) {
+		const struct pane_line *pl = &lines[a->scroll + i];
+		put_text(w, y0 + i, 2 + pl->indent, width - pl->indent, pl->attr, pl->text);
+	}
+}
+
+/* ---- command line, help, too small ---- */
+
+void render_cmdline(WINDOW *w, const struct style *st, const struct layout *L, const char *prompt,
+		    const char *line, int point_col)
+{
+	int width = L->cols - 4, pw = text_cols(prompt);
+	int room = width - pw - 1;
+	int start = point_col > room ? point_col - room : 0;
+
+	wmove(w, L->cmd_y, 1);
+	for (int x = 1; x < L->cols - 1; x++)
+		waddch(w, ' ');
+	put_text(w, L->cmd_y, 2, pw, style_attr(st, ROLE_TITLE), prompt);
+	/* keep the cursor in view: drop columns off the left */
+	const char *p = skip_cols(line, start);
+	put_text(w, L->cmd_y, 2 + pw, room, A_NORMAL, p);
+	int cx = 2 + pw + (point_col > room ? room : point_col);
+	wmove(w, L->cmd_y, cx);
+}
+
+static void status_line(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	if (a->status[0])
+		put_text(w, L->cmd_y, 2, L->cols - 4, a->status_error ? style_attr(st, ROLE_ERROR) : A_NORMAL,
+			 a->status);
+	else
+		put_text(w, L->cmd_y, 2, L->cols - 4, style_attr(st, ROLE_DIM),
+			 ": command (help lists them)   ? keys   f applies the suggested fix");
+}
+
+static void help_overlay(WINDOW *w, const struct style *st, const struct layout *L)
+{
+	size_t nc;
+	const struct command_info *cmds = command_table(&nc);
+	int lines = 0;
+	while (keymap_help[lines].keys)
+		lines++;
+	int h = lines + (int)nc + 6, wd = L->cols - 8;
+	if (h > L->rows - 2)
+		h = L->rows - 2;
+	int y0 = (L->rows - h) / 2, x0 = 4;
+
+	for (int y = y0; y < y0 + h; y++) {
+		wmove(w, y, x0);
+		for (int x = 0; x < wd; x++)
+			waddch(w, ' ');
+	}
+	WINDOW *frame_win = derwin(w, h, wd, y0, x0);
+	if (frame_win) {
+		box(frame_win, 0, 0);
+		delwin(frame_win);
+	}
+	title(w, y0, x0 + 2, wd - 4, st, "keys (any key closes)");
+	int y = y0 + 1;
+	for (int i = 0; keymap_help[i].keys && y < y0 + h - 1; i++, y++) {
+		put_text(w, y, x0 + 2, 22, A_BOLD, keymap_help[i].keys);
+		put_text(w, y, x0 + 25, wd - 27, A_NORMAL, keymap_help[i].what);
+	}
+	if (y < y0 + h - 1)
+		put_text(w, y++, x0 + 2, wd - 4, style_attr(st, ROLE_TITLE), "commands (after :)");
+	for (size_t i = 0; i < nc && y < y0 + h - 1; i++, y++) {
+		put_text(w, y, x0 + 2, 22, A_BOLD, cmds[i].usage);
+		put_text(w, y, x0 + 25, wd - 27, A_NORMAL, cmds[i].help);
+	}
+}
+
+static void too_small(WINDOW *w, const struct layout *L)
+{
+	char msg[96];
+	snprintf(msg, sizeof msg, "terminal too small: %dx%d, need %dx%d", L->cols, L->rows, MIN_COLS, MIN_ROWS);
+	put_text(w, L->rows / 2, 0, L->cols, A_BOLD, msg);
+}
+
+void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
+{
+	int rows, cols;
+	getmaxyx(w, rows, cols);
+	layout_compute(rows, cols, L);
+	werase(w);
+	if (L->too_small) {
+		too_small(w, L);
+		return;
+	}
+	a->visible_sliders = L->slider_rows;
+	if (a->selected >= a->visible_sliders)
+		a->selected = a->visible_sliders - 1;
+
+	int mem_title = L->slider_rows + 1;
+	int mem_rows = memory_rows_for(L, a->r.ok ? a->r.n_devices : 1);
+	int diag_title = mem_title + mem_rows + 1;
+	int diag_rows = (L->rows - 3) - (diag_title + 1);
+
+	frame(w, L, mem_title, diag_title);
+	header(w, a, st, L);
+	for (int i = 0; i < L->slider_rows; i++)
+		slider_row(w, a, st, L, i);
+	figures(w, a, st, L);
+	memory(w, a, st, L, mem_title + 1, mem_rows);
+	lower_pane(w, a, st, L, diag_title + 1, diag_rows);
+	if (a->mode != MODE_COMMAND)
+		status_line(w, a, st, L);
+	footer(w, a, st, L);
+	if (a->mode == MODE_HELP)
+		help_overlay(w, st, L);
+}

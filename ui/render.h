@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Drawing the explorer into a curses window of any size. */
+#ifndef MOESCOPE_RENDER_H
+#define MOESCOPE_RENDER_H
+
+#include <curses.h>
+
+#include "app.h"
+#include "style.h"
+
+#define MIN_COLS 60
+#define MIN_ROWS 16
+
+/* Where things are, for the mouse and the command line. */
+struct layout {
+	bool too_small;
+	int rows, cols;
+	int slider_rows;        /* sliders shown */
+	int slider_x, slider_w; /* track: first column and width */
+	int left_w;             /* width of the slider pane */
+	int cmd_y;              /* the command line */
+};
+
+void layout_compute(int rows, int cols, struct layout *L);
+/* Draw everything (not refreshed).  Updates a->visible_sliders. */
+void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L);
+/* The command line row alone, for the readline bridge. */
+void render_cmdline(WINDOW *w, const struct style *st, const struct layout *L, const char *prompt,
+		    const char *line, int point_col);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main loop: keys and mouse in, actions applied, screen redrawn. */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <curses.h>
+
+#include "app.h"
+#include "cmdline.h"
+#include "render.h"
+#include "sliders.h"
+#include "style.h"
+#include "tui.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+/* Click or drag on a slider: select it and move it to the pointer. */
+static void mouse(struct app *a, const struct layout *L)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || L->too_small || a->mode != MODE_SLIDERS)
+		return;
+	int i = ev.y - 1;
+	if (i < 0 || i >= L->slider_rows || ev.x > L->left_w)
+		return;
+	a->selected = i;
+	int track0 = L->slider_x + 1, span = L->slider_w - 3;
+	if (ev.x < track0 - 1 || span <= 0)
+		return;
+	double frac = (double)(ev.x - track0) / span;
+	frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+	long v;
+	if (slider_at(&a->ss.scn, slider_get(i), frac, &v) && v != slider_value(&a->ss.scn, slider_get(i)))
+		app_set_slider(a, i, v);
+}
+
+/* Ctrl-Z: give the terminal back, stop, and take it again on resume. */
+static void suspend(void)
+{
+	def_prog_mode();
+	endwin();
+	raise(SIGTSTP);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+}
+
+static void setup_terminal(void)
+{
+	raw();                  /* Ctrl-C and Ctrl-Z arrive as keys */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | REPORT_MOUSE_POSITION, NULL);
+	mouseinterval(0);
+	wtimeout(stdscr, 250);  /* wake up now and then to notice signals */
+}
+
+int tui_main(const struct scenario *initial)
+{
+	static struct app a;
+	struct style st;
+	struct layout L;
+	bool dirty = true;
+
+	setlocale(LC_ALL, "");
+	install_signals();
+	if (!initscr())
+		return 2;
+	setup_terminal();
+	style_init(&st);
+
+	app_init(&a);
+	a.ss.scn = *initial;
+	app_recompute(&a);
+	layout_compute(LINES, COLS, &L);
+	cmdline_init(&a, stdscr, &st, &L);
+
+	while (!a.quit && !stop_signal) {
+		if (dirty) {
+			render(stdscr, &a, &st, &L);
+			curs_set(a.mode == MODE_COMMAND && !L.too_small ? 1 : 0);
+			wnoutrefresh(stdscr);
+			doupdate();
+			if (a.mode == MODE_COMMAND)
+				cmdline_redisplay();
+			dirty = false;
+		}
+		int ch = wgetch(stdscr);
+		if (ch == ERR)
+			continue;
+		dirty = true;
+		if (ch == KEY_RESIZE)
+			continue;
+		if (a.mode == MODE_HELP) {
+			a.mode = MODE_SLIDERS;
+			continue;
+		}
+		if (a.mode == MODE_COMMAND) {
+			if (ch == 27 || ch == 3 || ch == 7)   /* Esc, Ctrl-C, Ctrl-G */
+				cmdline_cancel();
+			else if (ch == KEY_PPAGE || ch == KEY_NPAGE)
+				app_apply(&a, ch == KEY_PPAGE ? ACT_PAGE_UP : ACT_PAGE_DOWN);
+			else if (ch != KEY_MOUSE && ch != KEY_RESIZE)
+				cmdline_feed(ch == '\r' || ch == '\n' ? '\r' : ch);
+			continue;
+		}
+		if (ch == KEY_MOUSE) {
+			mouse(&a, &L);
+			continue;
+		}
+		if (ch == 26) {
+			suspend();
+			continue;
+		}
+		int action = keymap_action(ch);
+		app_apply(&a, action);
+		if (action == ACT_REDRAW)
+			clearok(curscr, TRUE);
+		if (a.mode == MODE_COMMAND)
+			cmdline_begin(a.prefill);
+	}
+
+	cmdline_end();
+	endwin();
+	app_free(&a);
+	return 0;
+}
