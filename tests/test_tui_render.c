@@ -84,10 +84,17 @@ static char *draw(struct app *a, int cols, int rows)
 	return text;
 }
 
+/* The source tree: from make check's environment, else the configured one. */
+static const char *srcdir(void)
+{
+	const char *env = getenv("abs_top_srcdir");
+	return env && *env ? env : MOESCOPE_SRCDIR;
+}
+
 static char *read_golden(const char *name)
 {
 	char path[1024];
-	snprintf(path, sizeof path, "%s/tests/golden/%s", getenv("abs_top_srcdir"), name);
+	snprintf(path, sizeof path, "%s/tests/golden/%s", srcdir(), name);
 	FILE *f = fopen(path, "r");
 	cr_assert_not_null(f, "%s: missing (MOESCOPE_UPDATE_GOLDEN=1 writes it)", path);
 	static char buf[65536];
@@ -102,7 +109,7 @@ static void expect_golden(const char *text, const char *name)
 {
 	if (getenv("MOESCOPE_UPDATE_GOLDEN")) {
 		char path[1024];
-		snprintf(path, sizeof path, "%s/tests/golden/%s", getenv("abs_top_srcdir"), name);
+		snprintf(path, sizeof path, "%s/tests/golden/%s", srcdir(), name);
 		FILE *f = fopen(path, "w");
 		cr_assert_not_null(f);
 		fputs(text, f);
