@@ -7,14 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "check.h"
+#include "dag.h"
 #include "command.h"
 #include "cost.h"
 #include "diag.h"
 #include "keys.h"
 #include "numfmt.h"
 #include "preset.h"
+#include "search.h"
 #include "strategy_parse.h"
+#include "sweep.h"
 
 #define MAX_WORDS 64
 #define MAX_WORD 512
@@ -207,16 +211,157 @@ static int cmd_show(struct invocation *inv)
 	diag_collect(&ss->scn, &r, &d);
 	switch (ss->format) {
 	case FMT_JSON:
-		report_json(&ss->sink, &ss->scn, &r, &d);
+		report_json(&ss->sink, &ss->scn, &r, &d, ss->pinned ? &ss->baseline : NULL);
 		break;
 	case FMT_CSV:
 		report_csv_header(&ss->sink);
 		report_csv_row(&ss->sink, &ss->scn, &r, &d);
 		break;
 	default:
-		report_text(&ss->sink, &ss->scn, &r, &d, sections);
+		report_text(&ss->sink, &ss->scn, &r, &d, sections, ss->pinned ? &ss->baseline : NULL);
 		break;
 	}
+	return 0;
+}
+
+static int cmd_pin(struct invocation *inv)
+{
+	char strat[96];
+	inv->ss->baseline = inv->ss->scn;
+	inv->ss->pinned = true;
+	strategy_format(&inv->ss->scn.strat, strat, sizeof strat);
+	sink_printf(&inv->ss->sink, "pinned %s as the baseline\n", strat);
+	return 0;
+}
+
+static int cmd_unpin(struct invocation *inv)
+{
+	inv->ss->pinned = false;
+	return 0;
+}
+
+static int cmd_sweep(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	const struct key *k = key_find(inv->w[1].text);
+	char err[400];
+
+	if (!k) {
+		const char *hint = key_suggest(inv->w[1].text, -1);
+		return fail(inv, 1, "unknown key '%s'%s%s%s", inv->w[1].text, hint ? "; did you mean '" : "",
+			    hint ? hint : "", hint ? "'?" : "");
+	}
+	double *values = malloc(SWEEP_MAX * sizeof *values);
+	struct sweep *sw = malloc(sizeof *sw);
+	if (!values || !sw) {
+		free(values);
+		free(sw);
+		return fail(inv, 0, "out of memory");
+	}
+	int n = sweep_values(k, inv->w[2].text, inv->w[3].text, inv->argc > 4 ? inv->w[4].text : NULL, values,
+			     SWEEP_MAX, err, sizeof err);
+	if (n < 0 || sweep_run(&ss->scn, k, values, n, sw, err, sizeof err) != 0) {
+		free(values);
+		free(sw);
+		return fail(inv, n < 0 ? 2 : 1, "%s", err);
+	}
+	free(values);
+	if (ss->format == FMT_JSON)
+		sweep_report_json(&ss->sink, sw);
+	else if (ss->format == FMT_CSV)
+		sweep_report_csv(&ss->sink, sw);
+	else
+		sweep_report_text(&ss->sink, sw);
+	free(ss->last_sweep);
+	ss->last_sweep = sw;
+	return 0;
+}
+
+static int parse_count(struct invocation *inv, int i, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(inv->w[i].text, &end, 10);
+	if (end == inv->w[i].text || *end || v < lo || v > hi)
+		return fail(inv, i, "'%s': expected a whole number from %ld to %ld", inv->w[i].text, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int cmd_search(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	struct search_opts o = { .objective = OBJ_THROUGHPUT, .top = 10 };
+	struct result r;
+	long top = 10;
+
+	cost_evaluate(&ss->scn, &r);
+	/* by default: what the current deployment has, at least one node */
+	o.max_gpus = (long)r.gpus > ss->scn.hw.gpus_per_node ? (long)r.gpus : ss->scn.hw.gpus_per_node;
+	for (int i = 1; i < inv->argc; i += 2) {
+		const char *w = inv->w[i].text;
+		if (i + 1 >= inv->argc)
+			return fail(inv, i, "'%s' needs a value; usage: %s", w, "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K]");
+		if (strcmp(w, "gpus") == 0) {
+			if (parse_count(inv, i + 1, 1, 65536, &o.gpus))
+				return -1;
+		} else if (strcmp(w, "max-gpus") == 0) {
+			if (parse_count(inv, i + 1, 1, 65536, &o.max_gpus))
+				return -1;
+			o.gpus = 0;
+		} else if (strcmp(w, "objective") == 0) {
+			o.objective = objective_parse(inv->w[i + 1].text);
+			if (o.objective < 0)
+				return fail(inv, i + 1, "unknown objective '%s'; valid: throughput ttft gpus cost", inv->w[i + 1].text);
+		} else if (strcmp(w, "top") == 0) {
+			if (parse_count(inv, i + 1, 1, SEARCH_TOP_MAX, &top))
+				return -1;
+		} else {
+			return fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top", w);
+		}
+	}
+	o.top = (int)top;
+	struct search_result *sr = malloc(sizeof *sr);
+	if (!sr)
+		return fail(inv, 0, "out of memory");
+	search_run(&ss->scn, &o, sr);
+	if (ss->format == FMT_JSON)
+		search_report_json(&ss->sink, &ss->scn, sr);
+	else if (ss->format == FMT_CSV)
+		search_report_csv(&ss->sink, sr);
+	else
+		search_report_text(&ss->sink, &ss->scn, sr);
+	free(ss->last_search);
+	ss->last_search = sr;
+	return 0;
+}
+
+static void file_out(void *ctx, const char *text, size_t len)
+{
+	fwrite(text, 1, len, ctx);
+}
+
+static int cmd_dag(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	char err[600];
+
+	if (inv->argc == 1) {
+		if (dag_write(&ss->sink, &ss->scn, err, sizeof err) != 0)
+			return fail(inv, 0, "%s", err);
+		return 0;
+	}
+	struct atomic_file af;
+	if (atomic_open(&af, inv->w[1].text, err, sizeof err) != 0)
+		return fail(inv, 1, "%s", err);
+	struct sink to_file = { .out = file_out, .err = ss->sink.err, .ctx = af.f };
+	if (dag_write(&to_file, &ss->scn, err, sizeof err) != 0) {
+		atomic_abort(&af);
+		return fail(inv, 0, "%s", err);
+	}
+	if (atomic_commit(&af, err, sizeof err) != 0)
+		return fail(inv, 1, "%s", err);
+	sink_printf(&ss->sink, "wrote %s (render it with: dot -Tsvg %s -o deployment.svg)\n", inv->w[1].text,
+		    inv->w[1].text);
 	return 0;
 }
 
@@ -335,6 +480,15 @@ static const struct command commands[] = {
 	{ { "presets", "presets", "list the presets on the search path, by kind" }, 0, 0, cmd_presets },
 	{ { "check", "check", "verify the scenario's claims against the model; exit status 1 if one is contradicted" },
 	  0, 0, cmd_check },
+	{ { "pin", "pin", "keep the current scenario as the baseline; show then adds its figures and the change" },
+	  0, 0, cmd_pin },
+	{ { "unpin", "unpin", "drop the baseline" }, 0, 0, cmd_unpin },
+	{ { "sweep", "sweep KEY FROM TO [STEP|xFACTOR]", "the headline figures across a range of one input (x2: doubling)" },
+	  3, 4, cmd_sweep },
+	{ { "search", "search [gpus N|max-gpus N] [objective O] [top K]", "every valid strategy within the GPUs, ranked (throughput ttft gpus cost), Pareto front marked" },
+	  0, 8, cmd_search },
+	{ { "dag", "dag [FILE.dot]", "the deployment graph in Graphviz DOT: machines, stages, GPUs, collectives" },
+	  0, 1, cmd_dag },
 	{ { "reset", "reset", "go back to the built-in scenario (the seed 10B MoE on the seed GPU)" },
 	  0, 0, cmd_reset },
 	{ { "help", "help [COMMAND|KEY|keys]", "list the commands, explain one, or list every key" },
@@ -393,7 +547,7 @@ static int cmd_help(struct invocation *inv)
 		help_key(k, key, &inv->ss->scn);
 		return 0;
 	}
-	return fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check reset help quit", what);
+	return fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag reset help quit", what);
 }
 
 static const struct command *find_command(const char *name)
@@ -412,7 +566,7 @@ static int run_words(struct session *ss, struct word *w, int argc, long line)
 	const struct command *c = find_command(w[0].text);
 
 	if (!c) {
-		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check reset help quit\n",
+		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag reset help quit\n",
 			    ss->source, line, w[0].col, w[0].text);
 		return -1;
 	}
@@ -420,6 +574,14 @@ static int run_words(struct session *ss, struct word *w, int argc, long line)
 	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args))
 		return fail(&inv, nargs < c->min_args ? argc - 1 : c->max_args + 1, "usage: %s", c->info.usage);
 	return c->run(&inv);
+}
+
+void session_free(struct session *ss)
+{
+	free(ss->last_sweep);
+	free(ss->last_search);
+	ss->last_sweep = NULL;
+	ss->last_search = NULL;
 }
 
 void session_init(struct session *ss, const struct sink *k)

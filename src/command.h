@@ -10,6 +10,9 @@
 #include "scenario.h"
 #include "sink.h"
 
+struct sweep;
+struct search_result;
+
 struct session {
 	struct scenario scn;
 	int format;            /* enum out_format */
@@ -17,6 +20,10 @@ struct session {
 	const char *source;    /* where lines come from, for error positions */
 	bool quit;             /* a quit command was run */
 	bool contradicted;     /* a check found a contradicted claim */
+	bool pinned;           /* a baseline is kept for show's deltas */
+	struct scenario baseline;
+	struct sweep *last_sweep;        /* the last sweep's table, for charts */
+	struct search_result *last_search;
 };
 
 struct command_info {
@@ -26,6 +33,8 @@ struct command_info {
 };
 
 void session_init(struct session *ss, const struct sink *k);
+/* Let go of what sweeps and searches kept. */
+void session_free(struct session *ss);
 
 /* Run one line: commands separated by ';', '#' to the end of the line is a
  * comment, words may be quoted.  Stops at the first command that fails and

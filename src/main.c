@@ -140,7 +140,9 @@ int main(int argc, char **argv)
 	struct action *actions = calloc((size_t)argc, sizeof *actions);
 	const char **sets = calloc((size_t)argc, sizeof *sets);
 	int n_actions = 0, n_sets = 0, format = FMT_TEXT, opt, status = 0;
-	bool list_presets = false;
+	bool list_presets = false, session_ready = false;
+	struct sink out;
+	struct session ss;
 
 	if (!actions || !sets) {
 		fputs("moescope: out of memory\n", stderr);
@@ -179,11 +181,10 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	struct sink out;
-	struct session ss;
 	sink_stdio(&out);
 	out.err = err_prefixed;
 	session_init(&ss, &out);
+	session_ready = true;
 	ss.format = format;
 	if (list_presets) {
 		ss.source = "--presets";
@@ -232,6 +233,8 @@ int main(int argc, char **argv)
 		status = EXIT_FAILED;
 	}
 out:
+	if (session_ready)
+		session_free(&ss);
 	free(actions);
 	free(sets);
 	return status;

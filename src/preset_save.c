@@ -3,16 +3,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
+#include "atomic_file.h"
 #include "keys.h"
 #include "preset.h"
 
@@ -109,50 +104,13 @@ static int write_temp(FILE *f, const struct scenario *s, char *err, size_t errle
 
 int preset_save_file(const struct scenario *s, const char *path, char *err, size_t errlen)
 {
-	char dir_buf[PATH_MAX], tmp[PATH_MAX + 32];
-	struct stat st;
+	struct atomic_file af;
 
-	if (strlen(path) >= PATH_MAX) {
-		snprintf(err, errlen, "%.40s...: path too long", path);
+	if (atomic_open(&af, path, err, errlen) != 0)
+		return -1;
+	if (write_temp(af.f, s, err, errlen, path) != 0) {
+		atomic_abort(&af);
 		return -1;
 	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file; nothing written", path);
-		return -1;
-	}
-	snprintf(dir_buf, sizeof dir_buf, "%s", path);
-	snprintf(tmp, sizeof tmp, "%s/.moescope-XXXXXX", dirname(dir_buf));
-
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a file beside it: %s", path, strerror(errno));
-		return -1;
-	}
-	/* mkstemp makes 0600; a saved scenario is an ordinary file */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	int rc = write_temp(f, s, err, errlen, path);
-	if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	if (fclose(f) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	if (rc != 0)
-		unlink(tmp);
-	return rc;
+	return atomic_commit(&af, err, errlen);
 }

@@ -19,10 +19,11 @@ enum report_section {
 int report_section_parse(const char *name);
 extern const char *const report_section_names;   /* for help and errors */
 
+/* baseline: the pinned scenario, or NULL; show adds its figures and deltas. */
 void report_text(const struct sink *k, const struct scenario *s, const struct result *r,
-		 const struct diag_list *d, int sections);
+		 const struct diag_list *d, int sections, const struct scenario *baseline);
 void report_json(const struct sink *k, const struct scenario *s, const struct result *r,
-		 const struct diag_list *d);
+		 const struct diag_list *d, const struct scenario *baseline);
 void report_csv_header(const struct sink *k);
 void report_csv_row(const struct sink *k, const struct scenario *s, const struct result *r,
 		    const struct diag_list *d);

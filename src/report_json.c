@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "figures.h"
 #include "keys.h"
+#include "strategy_parse.h"
 #include "numfmt.h"
 #include "report.h"
 
@@ -150,8 +152,28 @@ static void phase_split(const struct sink *k, const struct result *r, const stru
 	field_str(k, "bottleneck", r->ok ? cost_bound_name(ph->bottleneck) : NULL, true);
 }
 
+static void baseline_objects(const struct sink *k, const struct result *r, const struct scenario *base)
+{
+	struct result br;
+	char strat[96];
+
+	cost_evaluate(base, &br);
+	strategy_format(&base->strat, strat, sizeof strat);
+	sink_puts(k, ", \"baseline\": {\"strategy\": ");
+	json_string(k, strat);
+	for (int f = 0; f < FIG_COUNT; f++)
+		field_num(k, figure_info(f)->json, figure_value(&br, f), true);
+	sink_puts(k, "}, \"delta_pct\": {");
+	for (int f = 0; f < FIG_COUNT; f++) {
+		double a = figure_value(r, f), b = figure_value(&br, f);
+		double pct = b != 0 ? 100.0 * (a - b) / fabs(b) : NAN;
+		field_num(k, figure_info(f)->json, pct, f > 0);
+	}
+	sink_puts(k, "}");
+}
+
 void report_json(const struct sink *k, const struct scenario *s, const struct result *r,
-		 const struct diag_list *d)
+		 const struct diag_list *d, const struct scenario *baseline)
 {
 	sink_puts(k, "{\"schema\": \"moescope/1\", \"scenario\": ");
 	scenario_object(k, s);
@@ -192,5 +214,8 @@ void report_json(const struct sink *k, const struct scenario *s, const struct re
 		field_str(k, "fix", g->fix[0] ? g->fix : NULL, true);
 		sink_puts(k, "}");
 	}
-	sink_puts(k, "]}\n");
+	sink_puts(k, "]");
+	if (baseline)
+		baseline_objects(k, r, baseline);
+	sink_puts(k, "}\n");
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "figures.h"
 #include "keys.h"
 #include "numfmt.h"
 #include "report.h"
@@ -229,6 +230,27 @@ static void params(const struct sink *k, const struct scenario *s, const struct 
 	sink_printf(k, "  active per token      %12s   (%.0f)\n", PC(pc->active), pc->active);
 }
 
+static void baseline_table(const struct sink *k, const struct result *r, const struct scenario *base)
+{
+	struct result br;
+	char strat[96], delta[32], now[32], then[32];
+	bool utf8 = output_utf8();
+
+	cost_evaluate(base, &br);
+	strategy_format(&base->strat, strat, sizeof strat);
+	sink_printf(k, "\nvs baseline %s, %s on %s, batch %ld (pinned)\n", strat, base->model.name,
+		    base->hw.name, base->work.batch);
+	sink_printf(k, "  %-10s %12s %12s  %s\n", "", "now", "baseline", "change");
+	for (int f = 0; f < FIG_COUNT; f++) {
+		const struct figure_info *fi = figure_info(f);
+		double a = figure_value(r, f), b = figure_value(&br, f);
+		fmt_num(a, now, sizeof now);
+		fmt_num(b, then, sizeof then);
+		fmt_delta(a, b, utf8, delta, sizeof delta);
+		sink_printf(k, "  %-10s %12s %12s  %-8s %s\n", fi->label, now, then, delta, fi->unit);
+	}
+}
+
 static void diagnostics(const struct sink *k, const struct diag_list *d)
 {
 	if (d->n == 0) {
@@ -246,10 +268,12 @@ static void diagnostics(const struct sink *k, const struct diag_list *d)
 }
 
 void report_text(const struct sink *k, const struct scenario *s, const struct result *r,
-		 const struct diag_list *d, int sections)
+		 const struct diag_list *d, int sections, const struct scenario *baseline)
 {
 	if (sections & RS_SUMMARY)
 		summary(k, s, r);
+	if ((sections & RS_SUMMARY) && baseline)
+		baseline_table(k, r, baseline);
 	if (sections & RS_PARAMS)
 		params(k, s, r);
 	if (sections & RS_MEMORY)

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+
+int atomic_open(struct atomic_file *af, const char *path, char *err, size_t errlen)
+{
+	char dir[sizeof af->path];
+	struct stat st;
+
+	memset(af, 0, sizeof *af);
+	if (strlen(path) >= sizeof af->path) {
+		snprintf(err, errlen, "%.40s...: path too long", path);
+		return -1;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file; nothing written", path);
+		return -1;
+	}
+	snprintf(af->path, sizeof af->path, "%s", path);
+	snprintf(dir, sizeof dir, "%s", path);
+	snprintf(af->tmp, sizeof af->tmp, "%s/.moescope-XXXXXX", dirname(dir));
+	int fd = mkstemp(af->tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot create a file beside it: %s", path, strerror(errno));
+		return -1;
+	}
+	/* mkstemp makes 0600; the result is an ordinary file */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0) {
+		/* not fatal: the file is only less readable */
+	}
+	af->f = fdopen(fd, "w");
+	if (!af->f) {
+		snprintf(err, errlen, "%s: %s", af->tmp, strerror(errno));
+		close(fd);
+		unlink(af->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int atomic_commit(struct atomic_file *af, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (ferror(af->f) || fflush(af->f) != 0 || fsync(fileno(af->f)) != 0) {
+		snprintf(err, errlen, "%s: %s", af->path, errno ? strerror(errno) : "write error");
+		rc = -1;
+	}
+	if (fclose(af->f) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", af->path, strerror(errno));
+		rc = -1;
+	}
+	af->f = NULL;
+	if (rc == 0 && rename(af->tmp, af->path) != 0) {
+		snprintf(err, errlen, "%s: %s", af->path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(af->tmp);
+	return rc;
+}
+
+void atomic_abort(struct atomic_file *af)
+{
+	if (af->f)
+		fclose(af->f);
+	af->f = NULL;
+	unlink(af->tmp);
+}

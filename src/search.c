@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cost.h"
+#include "diag.h"
+#include "numfmt.h"
+#include "report.h"
+#include "search.h"
+#include "strategy_parse.h"
+
+static const char *const objective_names[OBJ_COUNT] = { "throughput", "ttft", "gpus", "cost" };
+
+int objective_parse(const char *name)
+{
+	for (int i = 0; i < OBJ_COUNT; i++)
+		if (strcmp(name, objective_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *objective_name(int o)
+{
+	return o >= 0 && o < OBJ_COUNT ? objective_names[o] : "?";
+}
+
+void candidate_apply(const struct candidate *c, struct scenario *s)
+{
+	s->strat.dp = c->dp;
+	s->strat.tp = c->tp;
+	s->strat.pp = c->pp;
+	s->strat.ep = c->ep;
+	s->strat.etp = c->etp;
+	s->work.microbatches = c->mb;
+}
+
+void candidate_label(const struct candidate *c, char *buf, size_t len)
+{
+	struct strategy st = { .dp = c->dp, .tp = c->tp, .pp = c->pp, .ep = c->ep, .etp = c->etp };
+	strategy_format(&st, buf, len);
+	size_t n = strlen(buf);
+	if (c->mb > 1 && n < len)
+		snprintf(buf + n, len - n, "_MB%ld", c->mb);
+}
+
+/* Lower is better. */
+static double score(const struct candidate *c, int objective)
+{
+	switch (objective) {
+	case OBJ_TTFT: return c->ttft;
+	case OBJ_GPUS: return c->gpus;
+	case OBJ_COST: return c->cost;
+	default: return -c->tokens;
+	}
+}
+
+/* Objective, then a secondary figure, then the degrees: a total order, so
+ * the ranking never depends on the order of enumeration. */
+static int compare(const struct candidate *a, const struct candidate *b, int objective)
+{
+	double sa = score(a, objective), sb = score(b, objective);
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	if (objective == OBJ_GPUS && a->tokens != b->tokens)
+		return a->tokens > b->tokens ? -1 : 1;
+	if (a->gpus != b->gpus)
+		return a->gpus < b->gpus ? -1 : 1;
+	const long ka[6] = { a->dp, a->tp, a->pp, a->ep, a->etp, a->mb };
+	const long kb[6] = { b->dp, b->tp, b->pp, b->ep, b->etp, b->mb };
+	for (int i = 0; i < 6; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	return 0;
+}
+
+static void keep_top(struct search_result *sr, const struct candidate *c)
+{
+	int k = sr->opts.top, n = sr->n_top;
+	if (n == k && compare(c, &sr->top[n - 1], sr->opts.objective) >= 0)
+		return;
+	int i = n < k ? n : k - 1;
+	while (i > 0 && compare(c, &sr->top[i - 1], sr->opts.objective) < 0) {
+		sr->top[i] = sr->top[i - 1];
+		i--;
+	}
+	sr->top[i] = *c;
+	if (n < k)
+		sr->n_top++;
+}
+
+/* a dominates b: no more GPUs, no less throughput, no more TTFT, and
+ * better in at least one. */
+static bool dominates(const struct candidate *a, const struct candidate *b)
+{
+	if (a->gpus > b->gpus || a->tokens < b->tokens || a->ttft > b->ttft)
+		return false;
+	return a->gpus < b->gpus || a->tokens > b->tokens || a->ttft < b->ttft;
+}
+
+static bool same_figures(const struct candidate *a, const struct candidate *b)
+{
+	return a->gpus == b->gpus && a->tokens == b->tokens && a->ttft == b->ttft;
+}
+
+static void keep_front(struct search_result *sr, const struct candidate *c)
+{
+	for (int i = 0; i < sr->n_front; i++)
+		if (dominates(&sr->front[i], c) ||
+		    (same_figures(&sr->front[i], c) && compare(&sr->front[i], c, OBJ_THROUGHPUT) < 0))
+			return;
+	int m = 0;
+	for (int i = 0; i < sr->n_front; i++)
+		if (!dominates(c, &sr->front[i]) && !same_figures(c, &sr->front[i]))
+			sr->front[m++] = sr->front[i];
+	sr->n_front = m;
+	if (m == SEARCH_FRONT_MAX) {
+		sr->front_truncated = true;
+		return;
+	}
+	sr->front[sr->n_front++] = *c;
+}
+
+static void fill(struct candidate *c, const struct scenario *s, const struct result *r)
+{
+	c->gpus = r->gpus;
+	c->tokens = r->tokens_per_ms_per_gpu;
+	c->ttft = r->ttft_s;
+	c->tpot = r->tpot_ms;
+	c->mem = r->max_total_gib;
+	c->cost = r->gpus * r->e2e_latency_s / (double)s->work.batch;
+	c->decode_bound = r->decode.bottleneck;
+}
+
+static bool meets(const struct scenario *s, const struct search_result *sr, const struct result *r)
+{
+	if (!isnan(s->req.ttft_s) && r->ttft_s > s->req.ttft_s)
+		return false;
+	if (!isnan(s->req.tpot_ms) && r->tpot_ms > s->req.tpot_ms)
+		return false;
+	if (!isnan(sr->target) && !sr->target_impossible && r->tokens_per_ms_per_gpu < sr->target)
+		return false;
+	return true;
+}
+
+static void consider(const struct scenario *base, struct scenario *c, struct candidate *cand,
+		     struct search_result *sr)
+{
+	struct result r;
+	cost_evaluate(c, &r);
+	sr->evaluated++;
+	if (!r.ok)
+		return;
+	sr->valid++;
+	if (r.max_total_gib > r.capacity_gib)
+		return;
+	sr->fitting++;
+	if (!meets(base, sr, &r))
+		return;
+	sr->feasible++;
+	fill(cand, base, &r);
+	keep_top(sr, cand);
+	keep_front(sr, cand);
+}
+
+static void current(const struct scenario *s, struct search_result *sr)
+{
+	struct result r;
+	struct diag_list d;
+	struct candidate *c = &sr->current;
+	cost_evaluate(s, &r);
+	c->dp = s->strat.dp;
+	c->tp = s->strat.tp;
+	c->pp = s->strat.pp;
+	c->ep = s->strat.ep;
+	c->etp = r.etp;
+	c->mb = s->work.microbatches;
+	sr->current_ok = r.ok;
+	if (r.ok) {
+		fill(c, s, &r);
+		return;
+	}
+	diag_collect(s, &r, &d);
+	snprintf(sr->current_error, sizeof sr->current_error, "%s", d.n ? diag_code_name(d.items[0].code) : "invalid");
+}
+
+void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *sr)
+{
+	struct scenario c = *s;
+	struct candidate cand;
+	struct result r0;
+
+	memset(sr, 0, sizeof *sr);
+	sr->opts = *o;
+	if (sr->opts.top < 1)
+		sr->opts.top = 10;
+	if (sr->opts.top > SEARCH_TOP_MAX)
+		sr->opts.top = SEARCH_TOP_MAX;
+	cost_evaluate(s, &r0);
+	sr->ceiling = r0.ceiling_tokens_per_ms_per_gpu;
+	sr->target = s->req.tokens_per_ms_per_gpu;
+	sr->target_impossible = !isnan(sr->target) && !isnan(sr->ceiling) && sr->target > sr->ceiling;
+	current(s, sr);
+
+	long maxg = o->gpus > 0 ? o->gpus : o->max_gpus;
+	long H = s->model.heads, E = s->model.experts, L = s->model.layers;
+	bool use_mb = s->work.mode == MODE_STATIC;
+	memset(&cand, 0, sizeof cand);
+
+	for (long tp = 1; tp <= H && tp <= maxg; tp++) {
+		if (H % tp)
+			continue;
+		for (long pp = 1; pp <= L && pp <= 128 && tp * pp <= maxg; pp++) {
+			for (long dp = 1; dp * tp * pp <= maxg; dp++) {
+				long N = dp * tp * pp, G = dp * tp;
+				if (o->gpus > 0 && N != o->gpus)
+					continue;
+				long per_replica = (s->work.batch + dp - 1) / dp;
+				for (long ep = 1; ep <= E && ep <= G; ep++) {
+					if (G % ep)
+						continue;
+					for (long etp = 1; etp <= G / ep; etp++) {
+						if ((G / ep) % etp)
+							continue;
+						/* microbatches only matter with a pipeline */
+						for (long mb = 1; mb == 1 || (use_mb && pp > 1 && mb <= 2 * pp && mb <= per_replica); mb *= 2) {
+							c.strat.dp = dp;
+							c.strat.tp = tp;
+							c.strat.pp = pp;
+							c.strat.ep = ep;
+							c.strat.etp = etp;
+							c.work.microbatches = mb;
+							cand.dp = dp;
+							cand.tp = tp;
+							cand.pp = pp;
+							cand.ep = ep;
+							cand.etp = etp;
+							cand.mb = mb;
+							consider(s, &c, &cand, sr);
+						}
+					}
+				}
+			}
+		}
+	}
+	for (int i = 0; i < sr->n_top; i++)
+		for (int j = 0; j < sr->n_front; j++)
+			if (compare(&sr->top[i], &sr->front[j], OBJ_THROUGHPUT) == 0)
+				sr->top[i].pareto = true;
+}
+
+/* ---- reports ---- */
+
+static char *num(double v, char *buf, size_t len)
+{
+	fmt_num(v, buf, len);
+	return buf;
+}
+#define N(v) num((v), (char[32]){ 0 }, 32)
+
+static const char *bound_words(int b)
+{
+	static const char *const words[BOUND_COUNT] = {
+		"compute-bound", "HBM-bound", "bound by TP all-reduce", "bound by EP all-to-all",
+		"bound by expert-TP all-reduce", "bound by pipeline sends", "bound by the pipeline bubble",
+	};
+	return b >= 0 && b < BOUND_COUNT ? words[b] : "?";
+}
+
+static void explain(const struct sink *k, const struct search_result *sr)
+{
+	const struct candidate *b = &sr->top[0], *c = &sr->current;
+	char best[96], now[96];
+
+	candidate_label(b, best, sizeof best);
+	candidate_label(c, now, sizeof now);
+	if (!sr->current_ok) {
+		sink_printf(k, "best: %s; the current strategy %s is invalid (%s)\n", best, now, sr->current_error);
+		return;
+	}
+	if (compare(b, c, sr->opts.objective) == 0 ||
+	    (score(b, sr->opts.objective) == score(c, sr->opts.objective) && b->gpus == c->gpus)) {
+		sink_printf(k, "the current strategy %s is already the best by %s\n", now,
+			    objective_name(sr->opts.objective));
+		return;
+	}
+	switch (sr->opts.objective) {
+	case OBJ_TTFT:
+		sink_printf(k, "best: %s: TTFT %s s against %s s now (%.2gx faster)", best, N(b->ttft), N(c->ttft),
+			    c->ttft / b->ttft);
+		break;
+	case OBJ_GPUS:
+		sink_printf(k, "best: %s meets the requirements on %s GPUs against %s now", best, N(b->gpus),
+			    N(c->gpus));
+		break;
+	case OBJ_COST:
+		sink_printf(k, "best: %s: %s GPU-s per sequence against %s now (%.2gx cheaper)", best, N(b->cost),
+			    N(c->cost), c->cost / b->cost);
+		break;
+	default:
+		sink_printf(k, "best: %s: %s tok/ms/GPU, %.2gx the current %s (%s)", best, N(b->tokens),
+			    b->tokens / c->tokens, now, N(c->tokens));
+		break;
+	}
+	if (sr->opts.objective != OBJ_GPUS)
+		sink_printf(k, ", on %s GPUs against %s", N(b->gpus), N(c->gpus));
+	if (b->decode_bound != c->decode_bound)
+		sink_printf(k, "; its decode is %s where the current one is %s", bound_words(b->decode_bound),
+			    bound_words(c->decode_bound));
+	sink_puts(k, "\n");
+}
+
+void search_report_text(const struct sink *k, const struct scenario *s, const struct search_result *sr)
+{
+	char label[96];
+
+	sink_printf(k, "search: %s on %s, batch %ld, %s %ld GPUs, objective %s\n", s->model.name, s->hw.name,
+		    s->work.batch, sr->opts.gpus > 0 ? "exactly" : "at most",
+		    sr->opts.gpus > 0 ? sr->opts.gpus : sr->opts.max_gpus, objective_name(sr->opts.objective));
+	sink_printf(k, "  %ld strategies evaluated, %ld valid, %ld fit in memory, %ld meet the requirements",
+		    sr->evaluated, sr->valid, sr->fitting, sr->feasible);
+	if (!isnan(s->req.ttft_s) || !isnan(s->req.tpot_ms)) {
+		sink_puts(k, " (");
+		if (!isnan(s->req.ttft_s))
+			sink_printf(k, "TTFT <= %s s", N(s->req.ttft_s));
+		if (!isnan(s->req.tpot_ms))
+			sink_printf(k, "%sTPOT <= %s ms", isnan(s->req.ttft_s) ? "" : ", ", N(s->req.tpot_ms));
+		sink_puts(k, ")");
+	}
+	sink_puts(k, "\n");
+	if (sr->target_impossible)
+		sink_printf(k, "  the target of %s tok/ms/GPU is above the compute ceiling of %s on this GPU: no strategy can meet it, so it is not used as a filter\n",
+			    N(sr->target), N(sr->ceiling));
+	if (sr->n_top == 0) {
+		sink_puts(k, "  no strategy fits in memory and meets the requirements: allow more GPUs (max-gpus N) or relax them\n");
+		return;
+	}
+	sink_printf(k, "%4s  %-28s %6s %11s %9s %9s %8s  %s\n", "rank", "strategy", "GPUs", "tok/ms/GPU",
+		    "TTFT s", "TPOT ms", "mem GiB", "pareto");
+	for (int i = 0; i < sr->n_top; i++) {
+		const struct candidate *c = &sr->top[i];
+		candidate_label(c, label, sizeof label);
+		sink_printf(k, "%4d  %-28s %6s %11s %9s %9s %8s  %s\n", i + 1, label, N(c->gpus), N(c->tokens),
+			    N(c->ttft), N(c->tpot), N(c->mem), c->pareto ? "*" : "");
+	}
+	sink_printf(k, "pareto front (fewer GPUs, more tok/ms/GPU, lower TTFT): %d strateg%s%s\n", sr->n_front,
+		    sr->n_front == 1 ? "y" : "ies", sr->front_truncated ? " (truncated)" : "");
+	explain(k, sr);
+}
+
+static void candidate_json(const struct sink *k, const struct candidate *c, bool with_pareto)
+{
+	char label[96];
+	candidate_label(c, label, sizeof label);
+	sink_puts(k, "{\"strategy\": ");
+	json_string(k, label);
+	sink_printf(k, ", \"dp\": %ld, \"tp\": %ld, \"pp\": %ld, \"ep\": %ld, \"etp\": %ld, \"microbatches\": %ld",
+		    c->dp, c->tp, c->pp, c->ep, c->etp, c->mb);
+	const struct { const char *name; double v; } figs[] = {
+		{ "gpus", c->gpus }, { "tokens_per_ms_per_gpu", c->tokens }, { "ttft_s", c->ttft },
+		{ "tpot_ms", c->tpot }, { "max_total_gib", c->mem }, { "gpu_s_per_sequence", c->cost },
+	};
+	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+		sink_printf(k, ", \"%s\": ", figs[i].name);
+		json_number(k, figs[i].v);
+	}
+	if (with_pareto)
+		sink_printf(k, ", \"pareto\": %s", c->pareto ? "true" : "false");
+	sink_puts(k, "}");
+}
+
+void search_report_json(const struct sink *k, const struct scenario *s, const struct search_result *sr)
+{
+	(void)s;
+	sink_printf(k, "{\"schema\": \"moescope/1\", \"search\": {\"objective\": \"%s\", \"gpus\": %ld, \"max_gpus\": %ld",
+		    objective_name(sr->opts.objective), sr->opts.gpus, sr->opts.gpus ? sr->opts.gpus : sr->opts.max_gpus);
+	sink_printf(k, ", \"evaluated\": %ld, \"valid\": %ld, \"fitting\": %ld, \"feasible\": %ld", sr->evaluated,
+		    sr->valid, sr->fitting, sr->feasible);
+	sink_puts(k, ", \"ceiling_tokens_per_ms_per_gpu\": ");
+	json_number(k, sr->ceiling);
+	sink_printf(k, ", \"target_impossible\": %s, \"top\": [", sr->target_impossible ? "true" : "false");
+	for (int i = 0; i < sr->n_top; i++) {
+		if (i)
+			sink_puts(k, ", ");
+		candidate_json(k, &sr->top[i], true);
+	}
+	sink_puts(k, "], \"pareto\": [");
+	for (int i = 0; i < sr->n_front; i++) {
+		if (i)
+			sink_puts(k, ", ");
+		candidate_json(k, &sr->front[i], false);
+	}
+	sink_puts(k, "], \"current\": ");
+	if (sr->current_ok)
+		candidate_json(k, &sr->current, false);
+	else
+		sink_puts(k, "null");
+	sink_puts(k, "}}\n");
+}
+
+void search_report_csv(const struct sink *k, const struct search_result *sr)
+{
+	char label[96], buf[40];
+	sink_puts(k, "rank,strategy,dp,tp,pp,ep,etp,microbatches,gpus,tokens_per_ms_per_gpu,ttft_s,tpot_ms,max_total_gib,gpu_s_per_sequence,pareto\n");
+	for (int i = 0; i < sr->n_top; i++) {
+		const struct candidate *c = &sr->top[i];
+		candidate_label(c, label, sizeof label);
+		sink_printf(k, "%d,%s,%ld,%ld,%ld,%ld,%ld,%ld", i + 1, label, c->dp, c->tp, c->pp, c->ep, c->etp, c->mb);
+		const double v[] = { c->gpus, c->tokens, c->ttft, c->tpot, c->mem, c->cost };
+		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+			fmt_exact(v[j], buf, sizeof buf);
+			sink_printf(k, ",%s", buf);
+		}
+		sink_printf(k, ",%s\n", c->pareto ? "true" : "false");
+	}
+}

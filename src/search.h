@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Exhaustive search over strategies: every valid (dp, tp, pp, ep, etp, mb)
+ * within a GPU budget, filtered by memory and the requirements, ranked by an
+ * objective, with the Pareto front of GPUs, throughput and TTFT. */
+#ifndef MOESCOPE_SEARCH_H
+#define MOESCOPE_SEARCH_H
+
+#include <stdbool.h>
+
+#include "scenario.h"
+#include "sink.h"
+
+enum objective { OBJ_THROUGHPUT, OBJ_TTFT, OBJ_GPUS, OBJ_COST, OBJ_COUNT };
+
+#define SEARCH_TOP_MAX 100
+#define SEARCH_FRONT_MAX 256
+
+struct search_opts {
+	long gpus;        /* exactly this many, or 0 */
+	long max_gpus;    /* at most this many (used when gpus is 0) */
+	int objective;
+	int top;
+};
+
+struct candidate {
+	long dp, tp, pp, ep, etp, mb;
+	double gpus, tokens, ttft, tpot, mem, cost;   /* cost: GPU-seconds per sequence */
+	int decode_bound;
+	bool pareto;
+};
+
+struct search_result {
+	struct search_opts opts;
+	long evaluated, valid, fitting, feasible;
+	double ceiling, target;
+	bool target_impossible;    /* above the compute ceiling: not used as a filter */
+	int n_top;
+	struct candidate top[SEARCH_TOP_MAX];
+	int n_front;
+	struct candidate front[SEARCH_FRONT_MAX];
+	bool front_truncated;
+	struct candidate current;
+	bool current_ok;
+	char current_error[64];
+};
+
+int objective_parse(const char *name);
+const char *objective_name(int o);
+
+void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *out);
+void candidate_label(const struct candidate *c, char *buf, size_t len);
+/* Apply a candidate's strategy to a scenario. */
+void candidate_apply(const struct candidate *c, struct scenario *s);
+
+void search_report_text(const struct sink *k, const struct scenario *s, const struct search_result *sr);
+void search_report_json(const struct sink *k, const struct scenario *s, const struct search_result *sr);
+void search_report_csv(const struct sink *k, const struct search_result *sr);
+
+#endif

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost.h"
+#include "diag.h"
+#include "numfmt.h"
+#include "report.h"
+#include "strategy_parse.h"
+#include "sweep.h"
+
+static int parse(const char *text, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end || errno || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int sweep_values(const struct key *k, const char *from, const char *to, const char *step,
+		 double *out, int max, char *err, size_t errlen)
+{
+	double a, b, d = 1;
+	bool factor = false;
+
+	if (k->type != KT_INT && k->type != KT_DOUBLE) {
+		snprintf(err, errlen, "%s is not a number: only numeric keys can be swept", k->name);
+		return -1;
+	}
+	if (parse(from, &a) || parse(to, &b)) {
+		snprintf(err, errlen, "FROM and TO must be numbers, got '%s' and '%s'", from, to);
+		return -1;
+	}
+	if (step && (step[0] == 'x' || step[0] == 'X' || step[0] == '*')) {
+		factor = true;
+		if (parse(step + 1, &d) || d <= 1) {
+			snprintf(err, errlen, "'%s': a factor is x followed by a number above 1 (x2)", step);
+			return -1;
+		}
+		if (a <= 0 || b <= 0) {
+			snprintf(err, errlen, "a factor sweep needs FROM and TO above 0");
+			return -1;
+		}
+	} else if (step && (parse(step, &d) || d <= 0)) {
+		snprintf(err, errlen, "'%s': STEP is a number above 0, or xFACTOR", step);
+		return -1;
+	} else if (!step && k->type == KT_DOUBLE) {
+		d = (fabs(b - a)) / 10.0;   /* ten steps when none is given */
+		if (d == 0)
+			d = 1;
+	}
+	if (k->type == KT_INT && !factor && d != floor(d)) {
+		snprintf(err, errlen, "%s is an integer: STEP must be a whole number", k->name);
+		return -1;
+	}
+	int n = 0;
+	bool up = b >= a;
+	for (double v = a; up ? v <= b * (1 + 1e-12) : v >= b * (1 - 1e-12);) {
+		if (n == max) {
+			snprintf(err, errlen, "more than %d values: use a larger STEP or factor", max);
+			return -1;
+		}
+		out[n++] = k->type == KT_INT ? round(v) : v;
+		if (factor)
+			v = up ? v * d : v / d;
+		else
+			v = up ? v + d : v - d;
+		if (k->type == KT_INT && n > 0 && round(v) == out[n - 1])
+			v = up ? out[n - 1] + 1 : out[n - 1] - 1;   /* x1.5 on small integers */
+	}
+	return n;
+}
+
+int sweep_run(const struct scenario *s, const struct key *k, const double *values, int n,
+	      struct sweep *out, char *err, size_t errlen)
+{
+	struct scenario c;
+	struct result r;
+	struct diag_list d;
+	char text[40];
+
+	memset(out, 0, offsetof(struct sweep, rows));
+	out->key = k;
+	out->ttft_req = s->req.ttft_s;
+	out->tpot_req = s->req.tpot_ms;
+	out->tokens_req = s->req.tokens_per_ms_per_gpu;
+	for (int i = 0; i < n; i++) {
+		struct sweep_row *row = &out->rows[i];
+		c = *s;
+		fmt_exact(values[i], text, sizeof text);
+		if (key_set(&c, k, text, err, errlen) != 0)
+			return -1;
+		cost_evaluate(&c, &r);
+		diag_collect(&c, &r, &d);
+		row->value = values[i];
+		row->ok = r.ok;
+		for (int f = 0; f < FIG_COUNT; f++)
+			row->fig[f] = figure_value(&r, f);
+		row->prefill_bound = r.ok ? r.prefill.bottleneck : -1;
+		double ops = r.decode.compute_s + r.decode.memory_s;
+		row->decode_hbm_share = r.ok && ops > 0 ? r.decode.memory_s / ops : NAN;
+		row->decode_bound = r.ok ? r.decode.bottleneck : -1;
+		row->worst = -1;
+		for (int j = 0; j < d.n; j++)
+			if (d.items[j].severity != SEV_INFO) {
+				row->worst = d.items[j].code;
+				break;
+			}
+		strategy_format(&c.strat, row->strategy, sizeof row->strategy);
+		out->n = i + 1;
+	}
+	return 0;
+}
+
+static const char *bound_text(int b)
+{
+	static const char *const words[BOUND_COUNT] = {
+		"compute", "HBM", "TP all-reduce", "EP all-to-all", "expert-TP AR", "pipeline sends", "bubble",
+	};
+	return b >= 0 && b < BOUND_COUNT ? words[b] : "-";
+}
+
+static char *num(double v, char *buf, size_t len)
+{
+	fmt_num(v, buf, len);
+	return buf;
+}
+#define N(v) num((v), (char[32]){ 0 }, 32)
+
+/* "decode is bound by TP all-reduce up to batch 512, HBM from 1024" */
+static void transitions(const struct sink *k, const struct sweep *sw)
+{
+	const char *leaf = key_leaf(sw->key);
+	int prev = -2;
+
+	if (sw->n == 0)
+		return;
+	sink_printf(k, "decode is bound by %s", bound_text(sw->rows[0].decode_bound));
+	for (int i = 1; i < sw->n; i++) {
+		int b = sw->rows[i].decode_bound;
+		prev = sw->rows[i - 1].decode_bound;
+		if (b != prev)
+			sink_printf(k, " up to %s %s, by %s from %s", leaf, N(sw->rows[i - 1].value), bound_text(b),
+				    N(sw->rows[i].value));
+	}
+	sink_puts(k, "\n");
+	/* The ops alone: where reading weights stops dominating computing. */
+	for (int i = 1; i < sw->n; i++) {
+		double a = sw->rows[i - 1].decode_hbm_share, b = sw->rows[i].decode_hbm_share;
+		if (a > 0.5 && b <= 0.5) {
+			sink_printf(k, "decode ops stop being memory-bound between %s %s and %s (HBM-bound share %.0f%% -> %.0f%%)\n",
+				    leaf, N(sw->rows[i - 1].value), N(sw->rows[i].value), 100 * a, 100 * b);
+			return;
+		}
+	}
+	if (sw->rows[sw->n - 1].decode_hbm_share > 0.5)
+		sink_printf(k, "decode ops stay memory-bound up to %s %s\n", leaf, N(sw->rows[sw->n - 1].value));
+}
+
+void sweep_report_text(const struct sink *k, const struct sweep *sw)
+{
+	const char *leaf = key_leaf(sw->key);
+
+	sink_printf(k, "sweep %s over %d values\n", sw->key->name, sw->n);
+	sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %s\n", leaf, "GPUs", "mem GiB", "TTFT s",
+		    "TPOT ms", "tok/ms/GPU", "HBM%", "decode bound", "worst");
+	for (int i = 0; i < sw->n; i++) {
+		const struct sweep_row *r = &sw->rows[i];
+		char share[16] = "-";
+		if (!isnan(r->decode_hbm_share))
+			snprintf(share, sizeof share, "%.0f", 100 * r->decode_hbm_share);
+		sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %s\n", N(r->value), N(r->fig[FIG_GPUS]),
+			    N(r->fig[FIG_MEM]), N(r->fig[FIG_TTFT]), N(r->fig[FIG_TPOT]), N(r->fig[FIG_TOKENS]),
+			    share, bound_text(r->decode_bound), r->worst >= 0 ? diag_code_name(r->worst) : "-");
+	}
+	transitions(k, sw);
+}
+
+void sweep_report_json(const struct sink *k, const struct sweep *sw)
+{
+	sink_printf(k, "{\"schema\": \"moescope/1\", \"sweep\": {\"key\": \"%s\", \"rows\": [", sw->key->name);
+	for (int i = 0; i < sw->n; i++) {
+		const struct sweep_row *r = &sw->rows[i];
+		sink_puts(k, i ? ", {\"value\": " : "{\"value\": ");
+		json_number(k, r->value);
+		sink_puts(k, ", \"strategy\": ");
+		json_string(k, r->strategy);
+		for (int f = 0; f < FIG_COUNT; f++) {
+			sink_printf(k, ", \"%s\": ", figure_info(f)->json);
+			json_number(k, r->fig[f]);
+		}
+		sink_puts(k, ", \"prefill_bottleneck\": ");
+		if (r->ok)
+			json_string(k, cost_bound_name(r->prefill_bound));
+		else
+			sink_puts(k, "null");
+		sink_puts(k, ", \"decode_bottleneck\": ");
+		if (r->ok)
+			json_string(k, cost_bound_name(r->decode_bound));
+		else
+			sink_puts(k, "null");
+		sink_puts(k, ", \"decode_hbm_share\": ");
+		json_number(k, r->decode_hbm_share);
+		sink_puts(k, ", \"worst\": ");
+		if (r->worst >= 0)
+			json_string(k, diag_code_name(r->worst));
+		else
+			sink_puts(k, "null");
+		sink_puts(k, "}");
+	}
+	sink_puts(k, "]}}\n");
+}
+
+void sweep_report_csv(const struct sink *k, const struct sweep *sw)
+{
+	char buf[40];
+
+	sink_printf(k, "%s,strategy", key_leaf(sw->key));
+	for (int f = 0; f < FIG_COUNT; f++)
+		sink_printf(k, ",%s", figure_info(f)->json);
+	sink_puts(k, ",decode_hbm_share,prefill_bottleneck,decode_bottleneck,worst\n");
+	for (int i = 0; i < sw->n; i++) {
+		const struct sweep_row *r = &sw->rows[i];
+		fmt_exact(r->value, buf, sizeof buf);
+		sink_printf(k, "%s,%s", buf, r->strategy);
+		for (int f = 0; f < FIG_COUNT; f++) {
+			buf[0] = '\0';
+			if (isfinite(r->fig[f]))
+				fmt_exact(r->fig[f], buf, sizeof buf);
+			sink_printf(k, ",%s", buf);
+		}
+		buf[0] = '\0';
+		if (isfinite(r->decode_hbm_share))
+			fmt_exact(r->decode_hbm_share, buf, sizeof buf);
+		sink_printf(k, ",%s,%s,%s,%s\n", buf, r->ok ? cost_bound_name(r->prefill_bound) : "",
+			    r->ok ? cost_bound_name(r->decode_bound) : "", r->worst >= 0 ? diag_code_name(r->worst) : "");
+	}
+}
