@@ -274,6 +274,7 @@ static int cmd_sweep(struct invocation *inv)
 		sweep_report_text(&ss->sink, sw);
 	free(ss->last_sweep);
 	ss->last_sweep = sw;
+	ss->sweeps++;
 	return 0;
 }
 
@@ -332,6 +333,7 @@ static int cmd_search(struct invocation *inv)
 		search_report_text(&ss->sink, &ss->scn, sr);
 	free(ss->last_search);
 	ss->last_search = sr;
+	ss->searches++;
 	return 0;
 }
 

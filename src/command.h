@@ -24,6 +24,7 @@ struct session {
 	struct scenario baseline;
 	struct sweep *last_sweep;        /* the last sweep's table, for charts */
 	struct search_result *last_search;
+	unsigned sweeps, searches;       /* how many have run: "is there a new one?" */
 };
 
 struct command_info {

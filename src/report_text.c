@@ -244,10 +244,14 @@ static void baseline_table(const struct sink *k, const struct result *r, const s
 	for (int f = 0; f < FIG_COUNT; f++) {
 		const struct figure_info *fi = figure_info(f);
 		double a = figure_value(r, f), b = figure_value(&br, f);
-		fmt_num(a, now, sizeof now);
-		fmt_num(b, then, sizeof then);
+		/* large rates read better as 4.85M */
+		(fabs(a) >= 1e5 ? fmt_si : fmt_num)(a, now, sizeof now);
+		(fabs(b) >= 1e5 ? fmt_si : fmt_num)(b, then, sizeof then);
 		fmt_delta(a, b, utf8, delta, sizeof delta);
-		sink_printf(k, "  %-10s %12s %12s  %-8s %s\n", fi->label, now, then, delta, fi->unit);
+		if (fi->unit[0])
+			sink_printf(k, "  %-10s %12s %12s  %-8s %s\n", fi->label, now, then, delta, fi->unit);
+		else
+			sink_printf(k, "  %-10s %12s %12s  %s\n", fi->label, now, then, delta);
 	}
 }
 

@@ -342,8 +342,8 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 	for (int i = 0; i < sr->n_top; i++) {
 		const struct candidate *c = &sr->top[i];
 		candidate_label(c, label, sizeof label);
-		sink_printf(k, "%4d  %-28s %6s %11s %9s %9s %8s  %s\n", i + 1, label, N(c->gpus), N(c->tokens),
-			    N(c->ttft), N(c->tpot), N(c->mem), c->pareto ? "*" : "");
+		sink_printf(k, "%4d  %-28s %6s %11s %9s %9s %8s%s\n", i + 1, label, N(c->gpus), N(c->tokens),
+			    N(c->ttft), N(c->tpot), N(c->mem), c->pareto ? "  *" : "");
 	}
 	sink_printf(k, "pareto front (fewer GPUs, more tok/ms/GPU, lower TTFT): %d strateg%s%s\n", sr->n_front,
 		    sr->n_front == 1 ? "y" : "ies", sr->front_truncated ? " (truncated)" : "");

@@ -5,6 +5,8 @@
 #include <curses.h>
 
 #include "app.h"
+#include "figures.h"
+#include "search.h"
 #include "sliders.h"
 
 static const struct slider *by_label(const char *label)
@@ -199,5 +201,58 @@ Test(app, modes)
 	cr_expect_eq(a.mode, MODE_HELP);
 	app_apply(&a, ACT_QUIT);
 	cr_expect(a.quit);
+	app_free(&a);
+}
+
+Test(app, pin_shows_the_change)
+{
+	static struct app a;
+	app_init(&a);
+	app_apply(&a, ACT_PIN);
+	cr_expect(a.ss.pinned);
+	cr_expect(strstr(a.status, "pinned DP16_TP4_PP1_EP16") != NULL, "%s", a.status);
+	app_apply(&a, ACT_LEFT);
+	cr_expect_eq(a.base_r.tpot_ms, 2.287025043709992);
+	cr_expect_gt(a.r.tpot_ms, a.base_r.tpot_ms);
+	app_apply(&a, ACT_PIN);
+	cr_expect_not(a.ss.pinned);
+	app_free(&a);
+}
+
+Test(app, sweep_opens_its_chart)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "sweep batch 1 64 x2");
+	cr_expect_eq(a.mode, MODE_CHART);
+	cr_expect_eq(a.chart_figure, FIG_TOKENS);
+	app_overlay_key(&a, ACT_RIGHT);
+	cr_expect_eq(a.chart_figure, FIG_PREFILL);
+	app_overlay_key(&a, ACT_ESCAPE);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	/* the same sweep again is a new one: the chart opens again */
+	app_run_command(&a, "sweep batch 1 64 x2");
+	cr_expect_eq(a.mode, MODE_CHART);
+	app_free(&a);
+}
+
+Test(app, search_results_apply_with_enter)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "search max-gpus 8");
+	cr_assert_eq(a.mode, MODE_PICK);
+	app_overlay_key(&a, ACT_DOWN);
+	app_overlay_key(&a, ACT_UP);
+	app_overlay_key(&a, ACT_DOWN);
+	cr_expect_eq(a.pick, 1);
+	const struct candidate *c = &a.ss.last_search->top[1];
+	app_overlay_key(&a, ACT_ENTER);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	cr_expect_eq(a.ss.scn.strat.dp, c->dp);
+	cr_expect_eq(a.ss.scn.strat.tp, c->tp);
+	cr_expect_eq(a.ss.scn.strat.ep, c->ep);
+	cr_expect_eq(a.r.tokens_per_ms_per_gpu, c->tokens);
+	cr_expect(strstr(a.status, "(search rank 2)") != NULL, "%s", a.status);
 	app_free(&a);
 }

@@ -90,6 +90,26 @@ t_help() {
 	tm send-keys -t t x
 	wait_for '^.>EP '
 }
+t_pin() {
+	tm send-keys -t t p
+	wait_for 'pinned DP8_TP2_PP1_EP16' || return 1
+	tm send-keys -t t Left
+	wait_for 'TTFT .*(▲|▼) [0-9.]+%'
+}
+t_sweep_chart() {
+	tm send-keys -t t : 'sweep batch 1 256 x2' Enter
+	wait_for 'sweep batch: decode \(tok/ms/GPU\)' || return 1
+	tm send-keys -t t Right
+	wait_for 'sweep batch: prefill' || return 1
+	tm send-keys -t t Escape
+	wait_for '^.>EP '
+}
+t_search_apply() {
+	tm send-keys -t t : 'search max-gpus 16' Enter
+	wait_for 'search results' || return 1
+	tm send-keys -t t Enter
+	wait_for 'applied DP.* \(search rank 1\)'
+}
 t_quit() {
 	tm send-keys -t t q
 	wait_for '^EXITED 0$' || return 1
@@ -107,6 +127,9 @@ ok "f applies the suggested fix" t_fix_key
 ok "resizing to 40x10 and back" t_resize
 ok "a resize storm down to 1x1" t_resize_storm
 ok "? opens the help, any key closes it" t_help
+ok "p pins a baseline and the figures show the change" t_pin
+ok ":sweep opens a chart, Right changes the figure" t_sweep_chart
+ok ":search lists results, Enter applies one" t_search_apply
 ok "q exits 0 and restores the terminal" t_quit
 ok "the command history is saved" t_history
 

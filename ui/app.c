@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "app.h"
+#include "figures.h"
 #include "keys.h"
+#include "search.h"
+#include "strategy_parse.h"
+#include "sweep.h"
 #include "sliders.h"
 
 void app_init(struct app *a)
@@ -18,11 +22,13 @@ void app_init(struct app *a)
 	session_init(&a->ss, &k);
 	a->ss.source = "command";
 	a->visible_sliders = SLIDER_BASIC;
+	a->chart_figure = FIG_TOKENS;
 	app_recompute(a);
 }
 
 void app_free(struct app *a)
 {
+	session_free(&a->ss);
 	sink_buffer_free(&a->captured);
 }
 
@@ -30,6 +36,8 @@ void app_recompute(struct app *a)
 {
 	cost_evaluate(&a->ss.scn, &a->r);
 	diag_collect(&a->ss.scn, &a->r, &a->d);
+	if (a->ss.pinned)
+		cost_evaluate(&a->ss.baseline, &a->base_r);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -98,6 +106,60 @@ static void apply_fix(struct app *a)
 		status(a, false, "%s: applied '%s'", code, fix);
 }
 
+static void toggle_pin(struct app *a)
+{
+	char strat[96];
+	if (a->ss.pinned) {
+		a->ss.pinned = false;
+		status(a, false, "baseline dropped");
+		return;
+	}
+	a->ss.baseline = a->ss.scn;
+	a->ss.pinned = true;
+	app_recompute(a);
+	strategy_format(&a->ss.scn.strat, strat, sizeof strat);
+	status(a, false, "pinned %s: the figures now show the change against it", strat);
+}
+
+void app_overlay_key(struct app *a, int action)
+{
+	const struct search_result *sr = a->ss.last_search;
+
+	switch (action) {
+	case ACT_LEFT:
+		a->chart_figure = (a->chart_figure + FIG_COUNT - 1) % FIG_COUNT;
+		break;
+	case ACT_RIGHT:
+		a->chart_figure = (a->chart_figure + 1) % FIG_COUNT;
+		break;
+	case ACT_UP:
+		if (a->pick > 0)
+			a->pick--;
+		break;
+	case ACT_DOWN:
+		if (sr && a->pick + 1 < sr->n_top)
+			a->pick++;
+		break;
+	case ACT_ENTER:
+		if (a->mode == MODE_PICK && sr && a->pick < sr->n_top) {
+			char label[96];
+			candidate_apply(&sr->top[a->pick], &a->ss.scn);
+			candidate_label(&sr->top[a->pick], label, sizeof label);
+			a->mode = MODE_SLIDERS;
+			a->view = VIEW_DIAG;
+			app_recompute(a);
+			status(a, false, "applied %s (search rank %d)", label, a->pick + 1);
+		}
+		break;
+	case ACT_ESCAPE:
+	case ACT_QUIT:
+		a->mode = MODE_SLIDERS;
+		break;
+	default:
+		break;
+	}
+}
+
 void app_apply(struct app *a, int action)
 {
 	switch (action) {
@@ -151,6 +213,9 @@ void app_apply(struct app *a, int action)
 	case ACT_QUIT:
 		a->quit = true;
 		break;
+	case ACT_PIN:
+		toggle_pin(a);
+		break;
 	default:
 		break;
 	}
@@ -166,6 +231,7 @@ void app_run_command(struct app *a, const char *line)
 	b->out_len = b->err_len = 0;
 	b->out[0] = b->err[0] = '\0';
 	a->ss.format = FMT_TEXT;
+	unsigned sweeps = a->ss.sweeps, searches = a->ss.searches;
 	int rc = session_run_line(&a->ss, line, 1);
 	if (a->ss.quit)
 		a->quit = true;
@@ -185,6 +251,13 @@ void app_run_command(struct app *a, const char *line)
 	if (b->out_len > 0) {
 		a->view = VIEW_OUTPUT;
 		status(a, false, "%s", line);
+		/* a new sweep opens its chart, a new search its results */
+		if (a->ss.sweeps != sweeps)
+			a->mode = MODE_CHART;
+		if (a->ss.searches != searches && a->ss.last_search->n_top > 0) {
+			a->mode = MODE_PICK;
+			a->pick = 0;
+		}
 	} else {
 		a->view = VIEW_DIAG;
 		status(a, false, "%s", line);

@@ -12,12 +12,12 @@
 #include "diag.h"
 #include "sink.h"
 
-enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP };
+enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP, MODE_CHART, MODE_PICK };
 enum pane_view { VIEW_DIAG, VIEW_OUTPUT };
 
 enum action {
 	ACT_NONE, ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_HOME, ACT_END, ACT_PAGE_UP, ACT_PAGE_DOWN,
-	ACT_COMMAND, ACT_SAVE, ACT_FIX, ACT_HELP, ACT_ESCAPE, ACT_QUIT, ACT_REDRAW,
+	ACT_COMMAND, ACT_SAVE, ACT_FIX, ACT_HELP, ACT_ESCAPE, ACT_QUIT, ACT_REDRAW, ACT_PIN, ACT_ENTER,
 };
 
 struct app {
@@ -33,6 +33,9 @@ struct app {
 	char status[256];              /* one line under the panes */
 	bool status_error;
 	char prefill[64];              /* text the command line opens with */
+	struct result base_r;          /* the pinned baseline, evaluated */
+	int chart_figure;              /* what the sweep chart plots */
+	int pick;                      /* the row chosen among search results */
 	bool quit;
 };
 
@@ -48,6 +51,10 @@ void app_set_slider(struct app *a, int i, long v);
 
 /* The diagnostic whose fix the fix key applies, or NULL. */
 const struct diag *app_fix_target(const struct app *a);
+
+/* Keys of the sweep chart and of the search results: Left/Right change the
+ * charted figure, Up/Down choose a result, Enter applies it, Esc closes. */
+void app_overlay_key(struct app *a, int action);
 
 /* Key code (curses KEY_* or a byte) to action, in slider mode. */
 int keymap_action(int key);

@@ -19,7 +19,8 @@ static const struct {
 	{ KEY_PPAGE, ACT_PAGE_UP }, { KEY_NPAGE, ACT_PAGE_DOWN },
 	{ ':', ACT_COMMAND }, { '/', ACT_COMMAND }, { 's', ACT_SAVE }, { 'f', ACT_FIX },
 	{ '?', ACT_HELP }, { KEY_F(1), ACT_HELP }, { 27, ACT_ESCAPE },
-	{ 'q', ACT_QUIT }, { 3, ACT_QUIT }, { 12, ACT_REDRAW },
+	{ 'q', ACT_QUIT }, { 3, ACT_QUIT }, { 12, ACT_REDRAW }, { 'p', ACT_PIN },
+	{ '\r', ACT_ENTER }, { '\n', ACT_ENTER }, { KEY_ENTER, ACT_ENTER },
 };
 
 int keymap_action(int key)
@@ -40,6 +41,8 @@ const struct key_help keymap_help[] = {
 	{ "PgUp PgDn", "scroll the lower pane" },
 	{ "f", "apply the suggested fix of the first diagnostic that has one" },
 	{ "s", "save the scenario (asks for a file name)" },
+	{ "p", "pin the scenario as the baseline (again: unpin); figures show the change" },
+	{ ":sweep / :search", "chart a sweep (Left Right: figure) / pick a result (Enter)" },
 	{ "? F1", "this help" },
 	{ "Ctrl-L", "redraw" },
 	{ "q Ctrl-C", "quit" },

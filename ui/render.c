@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figures.h"
 #include "keys.h"
+#include "search.h"
+#include "sweep.h"
 #include "numfmt.h"
 #include "render.h"
 #include "sliders.h"
@@ -97,7 +100,7 @@ static void footer(WINDOW *w, const struct app *a, const struct style *st, const
 	if (a->mode == MODE_COMMAND)
 		snprintf(hints, sizeof hints, "Enter run  Tab complete  %s history  Esc back", st->g->updown);
 	else
-		snprintf(hints, sizeof hints, "%s select  %s change  : command  f fix  s save  ? help  q quit",
+		snprintf(hints, sizeof hints, "%s select  %s change  : command  f fix  p pin  s save  ? help  q quit",
 			 st->g->updown, st->g->leftright);
 	title(w, L->rows - 1, 2, L->cols - 4, st, hints);
 }
@@ -159,6 +162,23 @@ static void figure(WINDOW *w, int y, int x, int width, const struct style *st, c
 		put_text(w, y, mx, x + width - mx, style_attr(st, ROLE_ERROR), st->g->bad);
 }
 
+/* With a baseline pinned: the change at the right end of a figure's row. */
+static void delta(WINDOW *w, int y, int x_end, const struct app *a, const struct style *st, int fig)
+{
+	char text[32];
+	if (!a->ss.pinned)
+		return;
+	double now = figure_value(&a->r, fig), base = figure_value(&a->base_r, fig);
+	fmt_delta(now, base, st->utf8, text, sizeof text);
+	int role = ROLE_DIM;
+	if (isfinite(now) && isfinite(base) && fabs(now - base) > 5e-4 * fabs(base))
+		role = (now > base) == figure_info(fig)->higher_better ? ROLE_OK : ROLE_ERROR;
+	int cols = text_cols(text);
+	wmove(w, y, x_end - cols - 1);
+	waddch(w, ' ');
+	put_text(w, y, x_end - cols, cols, style_attr(st, role), text);
+}
+
 static void figures(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
 {
 	const struct scenario *s = &a->ss.scn;
@@ -184,23 +204,27 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 	req[0] = '\0';
 	if (!isnan(s->req.ttft_s))
 		snprintf(req, sizeof req, "%s %s s", g->le, N(s->req.ttft_s));
-	figure(w, y++, x, width, st, "TTFT", value, req, isnan(s->req.ttft_s) ? 0 : r->ttft_s <= s->req.ttft_s ? 1 : -1);
+	figure(w, y, x, width, st, "TTFT", value, req, isnan(s->req.ttft_s) ? 0 : r->ttft_s <= s->req.ttft_s ? 1 : -1);
+	delta(w, y++, x + width, a, st, FIG_TTFT);
 
 	snprintf(value, sizeof value, "%s ms", N(r->tpot_ms));
 	req[0] = '\0';
 	if (!isnan(s->req.tpot_ms))
 		snprintf(req, sizeof req, "%s %s ms", g->le, N(s->req.tpot_ms));
-	figure(w, y++, x, width, st, "TPOT", value, req, isnan(s->req.tpot_ms) ? 0 : r->tpot_ms <= s->req.tpot_ms ? 1 : -1);
+	figure(w, y, x, width, st, "TPOT", value, req, isnan(s->req.tpot_ms) ? 0 : r->tpot_ms <= s->req.tpot_ms ? 1 : -1);
+	delta(w, y++, x + width, a, st, FIG_TPOT);
 
 	snprintf(value, sizeof value, "%s tok/ms/GPU", N(r->tokens_per_ms_per_gpu));
 	req[0] = '\0';
 	double tgt = s->req.tokens_per_ms_per_gpu;
 	if (!isnan(tgt))
 		snprintf(req, sizeof req, "%s %s", g->ge, N(tgt));
-	figure(w, y++, x, width, st, "decode", value, req, isnan(tgt) ? 0 : r->tokens_per_ms_per_gpu >= tgt ? 1 : -1);
+	figure(w, y, x, width, st, "decode", value, req, isnan(tgt) ? 0 : r->tokens_per_ms_per_gpu >= tgt ? 1 : -1);
+	delta(w, y++, x + width, a, st, FIG_TOKENS);
 
 	snprintf(value, sizeof value, "%s tok/s", SI(r->prefill_tokens_per_s));
-	figure(w, y++, x, width, st, "prefill", value, NULL, 0);
+	figure(w, y, x, width, st, "prefill", value, NULL, 0);
+	delta(w, y++, x + width, a, st, FIG_PREFILL);
 
 	const struct phase *ph = &r->decode;
 	snprintf(value, sizeof value, "decode: %s %.0f%%", bound_words(ph->bottleneck),
@@ -209,12 +233,14 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 
 	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", N(r->shards), N(r->gpus), g->dot,
 		 r->replication);
-	figure(w, y++, x, width, st, "shards", value, NULL, 0);
+	figure(w, y, x, width, st, "shards", value, NULL, 0);
+	delta(w, y++, x + width, a, st, FIG_GPUS);
 	if (L->slider_rows <= SLIDER_BASIC)
 		return;
 	snprintf(value, sizeof value, "%s / %s GiB %s KV room %s seq", N(r->max_total_gib), N(r->capacity_gib),
 		 g->dot, N(r->kv_capacity_seqs));
-	figure(w, y++, x, width, st, "memory", value, NULL, 0);
+	figure(w, y, x, width, st, "memory", value, NULL, 0);
+	delta(w, y++, x + width, a, st, FIG_MEM);
 	snprintf(value, sizeof value, "%s tok/ms/GPU (compute)", N(r->ceiling_tokens_per_ms_per_gpu));
 	figure(w, y++, x, width, st, "ceiling", value, NULL, 0);
 }
@@ -476,6 +502,136 @@ static void help_overlay(WINDOW *w, const struct style *st, const struct layout 
 	}
 }
 
+/* A blank framed box for an overlay; returns its inner origin. */
+static void overlay_box(WINDOW *w, int y0, int x0, int h, int wd)
+{
+	for (int y = y0; y < y0 + h; y++) {
+		wmove(w, y, x0);
+		for (int x = 0; x < wd; x++)
+			waddch(w, ' ');
+	}
+	WINDOW *frame_win = derwin(w, h, wd, y0, x0);
+	if (frame_win) {
+		box(frame_win, 0, 0);
+		delwin(frame_win);
+	}
+}
+
+static double requirement_for(const struct sweep *sw, int fig)
+{
+	switch (fig) {
+	case FIG_TTFT: return sw->ttft_req;
+	case FIG_TPOT: return sw->tpot_req;
+	case FIG_TOKENS: return sw->tokens_req;
+	default: return NAN;
+	}
+}
+
+/* A column chart of one figure across the sweep, y from 0, the requirement
+ * drawn as a line across it. */
+static void chart_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	const struct sweep *sw = a->ss.last_sweep;
+	const struct figure_info *fi = figure_info(a->chart_figure);
+	int y0 = 1, x0 = 2, h = L->rows - 3, wd = L->cols - 4;
+	char t[200];
+
+	if (!sw || sw->n == 0)
+		return;
+	overlay_box(w, y0, x0, h, wd);
+	snprintf(t, sizeof t, "sweep %s: %s%s%s%s  (%s figure, Esc closes)", key_leaf(sw->key), fi->label,
+		 fi->unit[0] ? " (" : "", fi->unit, fi->unit[0] ? ")" : "", st->g->leftright);
+	title(w, y0, x0 + 2, wd - 4, st, t);
+
+	double req = requirement_for(sw, a->chart_figure), ymax = 0;
+	for (int i = 0; i < sw->n; i++)
+		if (isfinite(sw->rows[i].fig[a->chart_figure]))
+			ymax = fmax(ymax, sw->rows[i].fig[a->chart_figure]);
+	if (isfinite(req))
+		ymax = fmax(ymax, req);
+	if (ymax <= 0)
+		ymax = 1;
+	ymax *= 1.05;
+
+	int label_w = 9, px = x0 + 1 + label_w + 1, pw = wd - label_w - 3;
+	int py = y0 + 1, ph = h - 5;   /* plot rows; then axis, labels, legend */
+	if (pw < 4 || ph < 3)
+		return;
+	/* y axis: top, middle, zero */
+	put_fmt(w, py, x0 + 1, label_w, A_NORMAL, "%*s", label_w, N(ymax));
+	put_fmt(w, py + ph / 2, x0 + 1, label_w, A_NORMAL, "%*s", label_w, N(ymax * (ph - ph / 2) / ph));
+	put_fmt(w, py + ph - 1, x0 + 1, label_w, A_NORMAL, "%*s", label_w, "0");
+	for (int y = py; y < py + ph; y++)
+		mvwaddch(w, y, px - 1, ACS_VLINE);
+	mvwaddch(w, py + ph, px - 1, ACS_LLCORNER);
+	mvwhline(w, py + ph, px, ACS_HLINE, pw);
+
+	int n = sw->n, colw = pw / n > 0 ? pw / n : 1;
+	int shown = n * colw <= pw ? n : pw;
+	for (int c = 0; c < shown; c++) {
+		int i = shown == n ? c : (int)((long)c * n / shown);
+		double v = sw->rows[i].fig[a->chart_figure];
+		if (!isfinite(v)) {
+			put_text(w, py + ph - 1, px + c * colw, 1, style_attr(st, ROLE_ERROR), st->g->bad);
+			continue;
+		}
+		int bar = (int)lround(v / ymax * ph);
+		bool ok = !isfinite(req) || (fi->higher_better ? v >= req : v <= req);
+		attr_t at = style_attr(st, ok ? ROLE_OK : ROLE_WARN);
+		for (int y = 0; y < bar; y++)
+			put_repeat(w, py + ph - 1 - y, px + c * colw, colw > 1 ? colw - 1 : 1, at, st->g->weights);
+	}
+	if (isfinite(req)) {
+		int ry = py + ph - 1 - (int)lround(req / ymax * ph) + 1;
+		if (ry < py)
+			ry = py;
+		for (int x = px; x < px + pw; x++)
+			if ((mvwinch(w, ry, x) & A_CHARTEXT) == ' ')
+				put_text(w, ry, x, 1, style_attr(st, ROLE_ERROR), st->g->todo);
+		put_fmt(w, ry, px + pw - 16, 16, style_attr(st, ROLE_ERROR), " requirement %s", N(req));
+	}
+	/* x labels: first, middle, last value */
+	int ly = py + ph + 1;
+	put_text(w, ly, px, 12, A_NORMAL, N(sw->rows[0].value));
+	if (n > 2)
+		put_text(w, ly, px + (n / 2) * colw, 12, A_NORMAL, N(sw->rows[n / 2].value));
+	const char *last = N(sw->rows[n - 1].value);
+	put_text(w, ly, px + (shown - 1) * colw + colw - text_cols(last) > px ? px + (shown - 1) * colw + colw - text_cols(last) : px,
+		 12, A_NORMAL, last);
+	put_fmt(w, ly + 1, px, pw, style_attr(st, ROLE_DIM), "%s  (%d values; bars below the requirement are drawn as misses)",
+		sw->key->name, n);
+}
+
+/* The search's best strategies; Enter applies the chosen one. */
+static void pick_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	const struct search_result *sr = a->ss.last_search;
+	char label[96];
+
+	if (!sr || sr->n_top == 0)
+		return;
+	int h = sr->n_top + 5, wd = L->cols - 4;
+	if (h > L->rows - 2)
+		h = L->rows - 2;
+	int y0 = (L->rows - h) / 2, x0 = 2;
+	overlay_box(w, y0, x0, h, wd);
+	title(w, y0, x0 + 2, wd - 4, st, "search results (Up Down choose, Enter applies, Esc closes)");
+	put_fmt(w, y0 + 1, x0 + 2, wd - 4, A_BOLD, "%4s  %-24s %5s %10s %8s %8s %3s", "rank", "strategy", "GPUs",
+		"tok/ms/GPU", "TTFT s", "TPOT ms", "P");
+	int rows = h - 4, first = a->pick >= rows ? a->pick - rows + 1 : 0;
+	for (int i = 0; i < rows && first + i < sr->n_top; i++) {
+		const struct candidate *c = &sr->top[first + i];
+		candidate_label(c, label, sizeof label);
+		attr_t at = first + i == a->pick ? style_attr(st, ROLE_SELECTED) : A_NORMAL;
+		put_fmt(w, y0 + 2 + i, x0 + 2, wd - 4, at, "%4d  %-24s %5s %10s %8s %8s %3s", first + i + 1, label,
+			N(c->gpus), N(c->tokens), N(c->ttft), N(c->tpot), c->pareto ? "*" : "");
+	}
+	if (sr->target_impossible)
+		put_fmt(w, y0 + h - 2, x0 + 2, wd - 4, style_attr(st, ROLE_WARN),
+			"the %s tok/ms/GPU target is above the compute ceiling of %s: no strategy meets it",
+			N(sr->target), N(sr->ceiling));
+}
+
 static void too_small(WINDOW *w, const struct layout *L)
 {
 	char msg[96];
@@ -514,4 +670,8 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 	footer(w, a, st, L);
 	if (a->mode == MODE_HELP)
 		help_overlay(w, st, L);
+	else if (a->mode == MODE_CHART)
+		chart_overlay(w, a, st, L);
+	else if (a->mode == MODE_PICK)
+		pick_overlay(w, a, st, L);
 }

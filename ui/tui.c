@@ -116,6 +116,10 @@ int tui_main(const struct scenario *initial)
 			a.mode = MODE_SLIDERS;
 			continue;
 		}
+		if (a.mode == MODE_CHART || a.mode == MODE_PICK) {
+			app_overlay_key(&a, keymap_action(ch));
+			continue;
+		}
 		if (a.mode == MODE_COMMAND) {
 			if (ch == 27 || ch == 3 || ch == 7)   /* Esc, Ctrl-C, Ctrl-G */
 				cmdline_cancel();
