@@ -20,13 +20,6 @@ const char *verdict_name(int v)
 	return v == V_HOLDS ? "holds" : v == V_CONTRADICTED ? "contradicted" : "not checkable";
 }
 
-static char *num(double v, char *buf, size_t len)
-{
-	fmt_num(v, buf, len);
-	return buf;
-}
-#define N(v) num((v), (char[32]){ 0 }, 32)
-
 static double claimed_value(const struct scenario *s, int id)
 {
 	const struct claims *c = &s->claims;
@@ -74,7 +67,7 @@ static void explain(const struct scenario *s, const struct result *r, struct cla
 	switch (c->id) {
 	case CL_GPUS: {
 		int n = snprintf(c->note, sizeof c->note, "dp %ld x tp %ld x pp %ld = %s GPUs", st->dp, st->tp,
-				 st->pp, N(r->gpus));
+				 st->pp, NUM(r->gpus));
 		double modules = (double)st->ep * (double)st->tp * (double)st->pp;
 		if (c->verdict == V_CONTRADICTED && c->claimed == modules && n > 0)
 			snprintf(c->note + n, sizeof c->note - (size_t)n,
@@ -83,13 +76,13 @@ static void explain(const struct scenario *s, const struct result *r, struct cla
 	}
 	case CL_SHARDS:
 		snprintf(c->note, sizeof c->note, "pp %ld x lcm(tp %ld, ep %ld x etp %ld) distinct weight sets on %s GPUs",
-			 st->pp, st->tp, st->ep, r->etp, N(r->gpus));
+			 st->pp, st->tp, st->ep, r->etp, NUM(r->gpus));
 		break;
 	case CL_MEM: {
 		const struct device_mem *w = &r->dev[r->worst_device];
 		snprintf(c->note, sizeof c->note,
 			 "fullest GPU (stage %d, %ld expert%s/layer): weights %s + KV %s + activations %s + reserved %s GiB",
-			 w->stage, w->experts, w->experts == 1 ? "" : "s", N(w->weights_gib), N(w->kv_gib), N(w->act_gib), N(w->reserved_gib));
+			 w->stage, w->experts, w->experts == 1 ? "" : "s", NUM(w->weights_gib), NUM(w->kv_gib), NUM(w->act_gib), NUM(w->reserved_gib));
 		break;
 	}
 	case CL_TTFT:
@@ -102,7 +95,7 @@ static void explain(const struct scenario *s, const struct result *r, struct cla
 		break;
 	default:
 		snprintf(c->note, sizeof c->note, "batch %ld / TPOT %s ms / %s GPUs; the compute ceiling is %s",
-			 s->work.batch, N(r->tpot_ms), N(r->gpus), N(r->ceiling_tokens_per_ms_per_gpu));
+			 s->work.batch, NUM(r->tpot_ms), NUM(r->gpus), NUM(r->ceiling_tokens_per_ms_per_gpu));
 		break;
 	}
 }
@@ -155,7 +148,7 @@ void check_claims(const struct scenario *s, const struct result *r, const struct
 				c->ratio = claimed / ceiling;
 				snprintf(c->note, sizeof c->note,
 					 "above the compute ceiling of %s tok/ms/GPU: no strategy reaches it on this GPU",
-					 N(ceiling));
+					 NUM(ceiling));
 				out->contradicted++;
 				continue;
 			}
@@ -189,7 +182,7 @@ static void ratio_text(const struct claim_result *c, char *buf, size_t len)
 	else if (!isfinite(c->ratio))
 		snprintf(buf, len, "contradicted");
 	else if (c->ratio >= 0.01 || c->ratio == 0)
-		snprintf(buf, len, "contradicted (%sx)", N(c->ratio));
+		snprintf(buf, len, "contradicted (%sx)", NUM(c->ratio));
 	else
 		snprintf(buf, len, "contradicted (%.2gx)", c->ratio);
 }
@@ -212,8 +205,8 @@ void check_report_text(const struct sink *k, const struct scenario *s, const str
 				    it->claimed != 0 ? "true" : "false", it->computed != 0 ? "true" : "false",
 				    verdict, it->note);
 		else
-			sink_printf(k, "  %-22s %10s %10s  %s: %s\n", claim_name(it->id), N(it->claimed),
-				    isnan(it->computed) ? "-" : N(it->computed), verdict, it->note);
+			sink_printf(k, "  %-22s %10s %10s  %s: %s\n", claim_name(it->id), NUM(it->claimed),
+				    isnan(it->computed) ? "-" : NUM(it->computed), verdict, it->note);
 	}
 	sink_printf(k, "contradicted %d, holds %d, not checkable %d\n", c->contradicted, c->holds,
 		    c->uncheckable);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cost_ctx.h"
+#include "numfmt.h"
 
 static const char *const op_names[OP_COUNT] = {
 	"attn_proj", "attn_core", "dense_ffn", "router", "shared", "experts", "lm_head",
@@ -18,16 +19,6 @@ static const char *const bound_names[BOUND_COUNT] = {
 const char *cost_op_name(int op) { return op >= 0 && op < OP_COUNT ? op_names[op] : "?"; }
 const char *cost_comm_name(int kind) { return kind >= 0 && kind < COMM_COUNT ? comm_names[kind] : "?"; }
 const char *cost_bound_name(int b) { return b >= 0 && b < BOUND_COUNT ? bound_names[b] : "?"; }
-
-static long gcd_l(long a, long b)
-{
-	while (b) {
-		long t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
 
 /* Checks on the model alone; the first problem found is reported. */
 static int check_model(const struct model *m)
@@ -105,7 +96,7 @@ static void layout(const struct scenario *rs, struct result *r)
 	/* A GPU's weights are (stage, tp rank, ep rank, etp rank); over a stage
 	 * (tp rank, j mod ep*etp) takes lcm(tp, ep*etp) distinct values. */
 	long a = st->tp, b = st->ep * st->etp;
-	r->shards = (double)st->pp * (double)(a / gcd_l(a, b) * b);
+	r->shards = (double)st->pp * (double)(a / gcd_long(a, b) * b);
 	r->replication = r->gpus / r->shards;
 	r->layout_ok = true;
 }

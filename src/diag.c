@@ -60,20 +60,6 @@ static struct diag *add(struct diag_list *l, int code, const char *fix, const ch
 	return d;
 }
 
-static char *num(double v, char *buf, size_t len)
-{
-	fmt_num(v, buf, len);
-	return buf;
-}
-#define N(v) num((v), (char[32]){ 0 }, 32)
-
-static char *params_text(double v, char *buf, size_t len)
-{
-	fmt_params(v, buf, len);
-	return buf;
-}
-#define P(v) params_text((v), (char[32]){ 0 }, 32)
-
 void diag_valid_tp(const struct model *m, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -94,16 +80,6 @@ static long nearest_divisor(long n, long target)
 			best = d;
 	}
 	return best;
-}
-
-static long gcd_l(long a, long b)
-{
-	while (b) {
-		long t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
 }
 
 /* Evaluate the scenario with one integer key changed. */
@@ -141,7 +117,7 @@ static void bad_model(const struct scenario *rs, const struct result *r, struct 
 		else
 			add(l, E_BAD_VALUE, "",
 			    "model.expert_ffn auto: params_b %s B leaves no room for %ld experts in %ld MoE layers",
-			    N(m->params_b), m->experts, m->layers - m->dense_layers);
+			    NUM(m->params_b), m->experts, m->layers - m->dense_layers);
 		break;
 	case BM_DENSE_LAYERS:
 		snprintf(fix, sizeof fix, "set model.dense_layers %ld", m->layers);
@@ -197,7 +173,7 @@ static void fold_error(const struct scenario *rs, struct diag_list *l)
 		return;
 	}
 	long dp_keep = (st->dp + ep - 1) / ep * ep;          /* etp = tp */
-	long step = ep / gcd_l(ep, tp);
+	long step = ep / gcd_long(ep, tp);
 	long dp_min = (st->dp + step - 1) / step * step;      /* one copy of each expert */
 	snprintf(fix, sizeof fix, "set dp %ld%s", dp_min, st->etp > 0 ? "; set etp auto" : "");
 	if (dp_min == dp_keep)
@@ -277,7 +253,7 @@ static bool oom_strategy_fix(const struct scenario *s, char *fix, size_t len)
 			if (r.errors & CE_FOLD) {
 				/* keep dp*tp a multiple of ep */
 				long ep = copy.strat.ep, tp = copy.strat.tp;
-				long step = ep / gcd_l(ep, tp);
+				long step = ep / gcd_long(ep, tp);
 				copy.strat.dp = (copy.strat.dp + step - 1) / step * step;
 				cost_evaluate(&copy, &r);
 				if (!fits(&r))
@@ -300,7 +276,7 @@ static void memory(const struct scenario *s, const struct result *r, struct diag
 	char fix[96] = "", where[64];
 
 	snprintf(where, sizeof where, "stage %d (%ld expert%s, %s GPUs)", w->stage, w->experts,
-		 w->experts == 1 ? "" : "s", N(w->count));
+		 w->experts == 1 ? "" : "s", NUM(w->count));
 	if (w->total_gib > w->capacity_gib) {
 		long b = largest_fitting_batch(s);
 		if (b >= 1)
@@ -308,13 +284,13 @@ static void memory(const struct scenario *s, const struct result *r, struct diag
 		else
 			oom_strategy_fix(s, fix, sizeof fix);
 		add(l, E_OOM, fix, "%s needs %s GiB of %s GiB: %s GiB missing (weights %s, KV %s, activations %s)",
-		    where, N(w->total_gib), N(w->capacity_gib), N(w->total_gib - w->capacity_gib),
-		    N(w->weights_gib), N(w->kv_gib), N(w->act_gib));
+		    where, NUM(w->total_gib), NUM(w->capacity_gib), NUM(w->total_gib - w->capacity_gib),
+		    NUM(w->weights_gib), NUM(w->kv_gib), NUM(w->act_gib));
 		return;
 	}
 	if (w->total_gib > 0.9 * w->capacity_gib)
 		add(l, W_MEM_TIGHT, "", "%s uses %s of %s GiB (%.0f%%): little headroom for fragmentation",
-		    where, N(w->total_gib), N(w->capacity_gib), 100.0 * w->total_gib / w->capacity_gib);
+		    where, NUM(w->total_gib), NUM(w->capacity_gib), 100.0 * w->total_gib / w->capacity_gib);
 }
 
 /* ---- requirements ---- */
@@ -327,10 +303,10 @@ static void target(const struct scenario *s, const struct result *r, struct diag
 	if (isnan(tgt) || isnan(ceil_v))
 		return;
 	if (tgt > ceil_v) {
-		snprintf(fix, sizeof fix, "set requirements.tokens_per_ms_per_gpu %s", N(floor(ceil_v)));
+		snprintf(fix, sizeof fix, "set requirements.tokens_per_ms_per_gpu %s", NUM(floor(ceil_v)));
 		add(l, E_TARGET_IMPOSSIBLE, fix,
 		    "the target of %s tok/ms/GPU is above the compute ceiling of %s (%s TFLOP/s x mfu %s over 2 x %s active parameters): no strategy reaches it on this GPU",
-		    N(tgt), N(ceil_v), N(r->peak_tflops), N(s->hw.mfu), P(r->params.active));
+		    NUM(tgt), NUM(ceil_v), NUM(r->peak_tflops), NUM(s->hw.mfu), PARAMS(r->params.active));
 		return;
 	}
 	if (!r->ok || r->tokens_per_ms_per_gpu >= tgt)
@@ -349,7 +325,7 @@ static void target(const struct scenario *s, const struct result *r, struct diag
 		}
 	}
 	add(l, W_THROUGHPUT, fix, "%s tok/ms/GPU is under the %s target; the compute ceiling is %s",
-	    N(r->tokens_per_ms_per_gpu), N(tgt), N(ceil_v));
+	    NUM(r->tokens_per_ms_per_gpu), NUM(tgt), NUM(ceil_v));
 }
 
 static void latency(const struct scenario *s, const struct result *r, struct diag_list *l)
@@ -367,8 +343,8 @@ static void latency(const struct scenario *s, const struct result *r, struct dia
 				break;
 			}
 		}
-		add(l, W_TTFT, fix, "TTFT %s s is over the %s s requirement", N(r->ttft_s),
-		    N(s->req.ttft_s));
+		add(l, W_TTFT, fix, "TTFT %s s is over the %s s requirement", NUM(r->ttft_s),
+		    NUM(s->req.ttft_s));
 	}
 	fix[0] = '\0';
 	if (!isnan(s->req.tpot_ms) && r->tpot_ms > s->req.tpot_ms) {
@@ -381,8 +357,8 @@ static void latency(const struct scenario *s, const struct result *r, struct dia
 				break;
 			}
 		}
-		add(l, W_TPOT, fix, "TPOT %s ms is over the %s ms requirement", N(r->tpot_ms),
-		    N(s->req.tpot_ms));
+		add(l, W_TPOT, fix, "TPOT %s ms is over the %s ms requirement", NUM(r->tpot_ms),
+		    NUM(s->req.tpot_ms));
 	}
 }
 
@@ -417,12 +393,12 @@ static void layout(const struct scenario *s, const struct result *r, struct diag
 	if (!r->tp_intra && st->tp > 1) {
 		snprintf(fix, sizeof fix, "set tp %ld", nearest_divisor(gpn, st->tp > gpn ? gpn : st->tp));
 		add(l, W_TP_CROSS_NODE, fix, "the TP group of %ld GPUs spans nodes of %ld: its all-reduce runs at %s GB/s",
-		    st->tp, gpn, N(s->hw.inter_gbps));
+		    st->tp, gpn, NUM(s->hw.inter_gbps));
 	}
 	if (r->layout_ok && !r->ep_intra)
 		add(l, W_EP_CROSS_NODE, "", "the EP group of %ld spans %ld nodes: %ld of %ld all-to-all shares cross nodes at %s GB/s",
 		    st->ep, (st->ep + r->ep_per_node - 1) / r->ep_per_node, st->ep - r->ep_per_node, st->ep,
-		    N(s->hw.inter_gbps));
+		    NUM(s->hw.inter_gbps));
 	if (s->work.batch % st->dp) {
 		long up = (s->work.batch + st->dp - 1) / st->dp * st->dp;
 		snprintf(fix, sizeof fix, "set batch %ld", up);
@@ -534,7 +510,7 @@ void diag_bound_sentence(const struct scenario *s, const struct result *r, bool 
 	switch (ph->bottleneck) {
 	case BOUND_COMPUTE:
 		snprintf(buf, len, "%s is compute-bound: %.0f%% of the %s in matmuls at %s TFLOP/s effective",
-			 name, pct, unit, N(r->peak_tflops * s->hw.mfu));
+			 name, pct, unit, NUM(r->peak_tflops * s->hw.mfu));
 		break;
 	case BOUND_MEMORY:
 		snprintf(buf, len, "%s is HBM-bound: %.0f%% of the %s reads weights and KV cache", name,
@@ -579,7 +555,7 @@ void diag_collect(const struct scenario *s, const struct result *r, struct diag_
 		double declared = rs.model.params_b * 1e9;
 		if (fabs(r->params.total - declared) > 0.05 * declared)
 			add(l, W_PARAMS, "", "the derived total of %s parameters differs from the declared %s B by %.0f%%",
-			    P(r->params.total), N(rs.model.params_b),
+			    PARAMS(r->params.total), NUM(rs.model.params_b),
 			    100.0 * (r->params.total - declared) / declared);
 	}
 	target(s, r, l);

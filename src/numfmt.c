@@ -81,3 +81,21 @@ void fmt_params(double v, char *buf, size_t len)
 	else
 		fmt_si(v, buf, len);
 }
+
+char *fmt_num_to(double v, char *buf, size_t len)
+{
+	fmt_num(v, buf, len);
+	return buf;
+}
+
+char *fmt_si_to(double v, char *buf, size_t len)
+{
+	fmt_si(v, buf, len);
+	return buf;
+}
+
+char *fmt_params_to(double v, char *buf, size_t len)
+{
+	fmt_params(v, buf, len);
+	return buf;
+}

@@ -16,4 +16,24 @@ void fmt_num(double v, char *buf, size_t len);
 /* A parameter count the way model cards write it: "46.70B", "176.16M". */
 void fmt_params(double v, char *buf, size_t len);
 
+/* The same, returning buf: with the macros below a figure can be formatted
+ * inside the argument list of one printf call. */
+char *fmt_num_to(double v, char *buf, size_t len);
+char *fmt_si_to(double v, char *buf, size_t len);
+char *fmt_params_to(double v, char *buf, size_t len);
+#define NUM(v) fmt_num_to((v), (char[32]){ 0 }, 32)
+#define SIN(v) fmt_si_to((v), (char[32]){ 0 }, 32)
+#define PARAMS(v) fmt_params_to((v), (char[32]){ 0 }, 32)
+
+/* Greatest common divisor of two positive integers. */
+static inline long gcd_long(long a, long b)
+{
+	while (b) {
+		long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 #endif

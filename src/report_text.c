@@ -25,27 +25,6 @@ int report_section_parse(const char *name)
 	return -1;
 }
 
-static char *num(double v, char *buf, size_t len)
-{
-	fmt_num(v, buf, len);
-	return buf;
-}
-#define N(v) num((v), (char[32]){ 0 }, 32)
-
-static char *si(double v, char *buf, size_t len)
-{
-	fmt_si(v, buf, len);
-	return buf;
-}
-#define SI(v) si((v), (char[32]){ 0 }, 32)
-
-static char *pc_fmt(double v, char *buf, size_t len)
-{
-	fmt_params(v, buf, len);
-	return buf;
-}
-#define PC(v) pc_fmt((v), (char[32]){ 0 }, 32)
-
 static const char *verdict(bool ok)
 {
 	return ok ? "meets" : "MISSES";
@@ -69,45 +48,45 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	if (s->work.microbatches > 1)
 		sink_printf(k, "  mb %ld", s->work.microbatches);
 	sink_puts(k, "\n");
-	sink_printf(k, "GPUs        %s on %s node%s", N(r->gpus), N(r->nodes), r->nodes == 1 ? "" : "s");
+	sink_printf(k, "GPUs        %s on %s node%s", NUM(r->gpus), NUM(r->nodes), r->nodes == 1 ? "" : "s");
 	if (r->layout_ok)
-		sink_printf(k, "; %s distinct shards, replication %.2f", N(r->shards), r->replication);
+		sink_printf(k, "; %s distinct shards, replication %.2f", NUM(r->shards), r->replication);
 	sink_puts(k, "\n");
 	if (r->params_ok) {
-		sink_printf(k, "params      %s total, %s active", PC(r->params.total), PC(r->params.active));
+		sink_printf(k, "params      %s total, %s active", PARAMS(r->params.total), PARAMS(r->params.active));
 		if (s->model.params_b > 0)
-			sink_printf(k, " (declared %s)", PC(s->model.params_b * 1e9));
+			sink_printf(k, " (declared %s)", PARAMS(s->model.params_b * 1e9));
 		sink_puts(k, "\n");
 	}
 	if (!r->ok) {
 		sink_puts(k, "figures     not computable: the strategy or model is invalid (see diagnostics)\n");
 		if (!isnan(r->ceiling_tokens_per_ms_per_gpu))
 			sink_printf(k, "ceiling     %s tok/ms/GPU compute ceiling on this GPU\n",
-				    N(r->ceiling_tokens_per_ms_per_gpu));
+				    NUM(r->ceiling_tokens_per_ms_per_gpu));
 		return;
 	}
 	sink_printf(k, "memory      %s of %s GiB on the fullest GPU (%.0f%%); KV room for %s sequences\n",
-		    N(r->max_total_gib), N(r->capacity_gib), 100.0 * r->max_total_gib / r->capacity_gib,
-		    N(r->kv_capacity_seqs));
-	sink_printf(k, "TTFT        %s s", N(r->ttft_s));
+		    NUM(r->max_total_gib), NUM(r->capacity_gib), 100.0 * r->max_total_gib / r->capacity_gib,
+		    NUM(r->kv_capacity_seqs));
+	sink_printf(k, "TTFT        %s s", NUM(r->ttft_s));
 	if (!isnan(s->req.ttft_s))
-		sink_printf(k, "   requirement <= %s s: %s", N(s->req.ttft_s), verdict(r->ttft_s <= s->req.ttft_s));
+		sink_printf(k, "   requirement <= %s s: %s", NUM(s->req.ttft_s), verdict(r->ttft_s <= s->req.ttft_s));
 	sink_puts(k, "\n");
-	sink_printf(k, "TPOT        %s ms (%s ms at full context)", N(r->tpot_ms), N(r->tpot_max_ms));
+	sink_printf(k, "TPOT        %s ms (%s ms at full context)", NUM(r->tpot_ms), NUM(r->tpot_max_ms));
 	if (!isnan(s->req.tpot_ms))
-		sink_printf(k, "   requirement <= %s ms: %s", N(s->req.tpot_ms), verdict(r->tpot_ms <= s->req.tpot_ms));
+		sink_printf(k, "   requirement <= %s ms: %s", NUM(s->req.tpot_ms), verdict(r->tpot_ms <= s->req.tpot_ms));
 	sink_puts(k, "\n");
-	sink_printf(k, "decode      %s tok/ms/GPU, %s tok/s in all", N(r->tokens_per_ms_per_gpu),
-		    SI(r->decode_tokens_per_s));
+	sink_printf(k, "decode      %s tok/ms/GPU, %s tok/s in all", NUM(r->tokens_per_ms_per_gpu),
+		    SIN(r->decode_tokens_per_s));
 	if (!isnan(s->req.tokens_per_ms_per_gpu))
-		sink_printf(k, "   target >= %s: %s", N(s->req.tokens_per_ms_per_gpu),
+		sink_printf(k, "   target >= %s: %s", NUM(s->req.tokens_per_ms_per_gpu),
 			    verdict(r->tokens_per_ms_per_gpu >= s->req.tokens_per_ms_per_gpu));
 	sink_puts(k, "\n");
 	sink_printf(k, "ceiling     %s tok/ms/GPU compute ceiling on this GPU\n",
-		    N(r->ceiling_tokens_per_ms_per_gpu));
-	sink_printf(k, "prefill     %s tok/s\n", SI(r->prefill_tokens_per_s));
-	sink_printf(k, "end to end  %s s per sequence, %s output tok/s\n", N(r->e2e_latency_s),
-		    SI(r->output_tokens_per_s));
+		    NUM(r->ceiling_tokens_per_ms_per_gpu));
+	sink_printf(k, "prefill     %s tok/s\n", SIN(r->prefill_tokens_per_s));
+	sink_printf(k, "end to end  %s s per sequence, %s output tok/s\n", NUM(r->e2e_latency_s),
+		    SIN(r->output_tokens_per_s));
 	sink_printf(k, "bottleneck  prefill: %s (%.0f%%), decode: %s (%.0f%%)\n",
 		    cost_bound_name(r->prefill.bottleneck),
 		    100.0 * r->prefill.part_s[r->prefill.bottleneck] / r->prefill.time_s,
@@ -124,29 +103,29 @@ static void memory(const struct sink *k, const struct result *r)
 	for (int i = 0; i < r->n_devices; i++) {
 		const struct device_mem *dv = &r->dev[i];
 		sink_printf(k, "  %5d %7ld %6s %8s %8s %8s %9s %8s %4.0f%%%s\n", dv->stage, dv->experts,
-			    N(dv->count), N(dv->weights_gib), N(dv->kv_gib), N(dv->act_gib),
-			    N(dv->reserved_gib), N(dv->total_gib), 100.0 * dv->total_gib / dv->capacity_gib,
+			    NUM(dv->count), NUM(dv->weights_gib), NUM(dv->kv_gib), NUM(dv->act_gib),
+			    NUM(dv->reserved_gib), NUM(dv->total_gib), 100.0 * dv->total_gib / dv->capacity_gib,
 			    dv->total_gib > dv->capacity_gib ? "  OVER" : "");
 	}
 	sink_printf(k, "  capacity %s GiB per GPU; KV cache %s bytes per token (whole model)\n",
-		    N(r->capacity_gib), N(r->kv_bytes_per_token));
+		    NUM(r->capacity_gib), NUM(r->kv_bytes_per_token));
 }
 
 static void phase_table(const struct sink *k, const char *title, const struct phase *ph,
 			double time_s, double scale_ms)
 {
 	sink_printf(k, "\n%s: %s tokens per replica per pass, expert imbalance %.2f, touched experts %s\n",
-		    title, N(ph->tokens), ph->imbalance, N(ph->touched));
+		    title, NUM(ph->tokens), ph->imbalance, NUM(ph->touched));
 	sink_puts(k, "  op              compute-bound  memory-bound  (ms, all stages, one pass)\n");
 	for (int i = 0; i < OP_COUNT; i++) {
 		if (ph->op_compute_s[i] == 0 && ph->op_memory_s[i] == 0)
 			continue;
-		sink_printf(k, "  %-14s %14s %13s\n", cost_op_name(i), N(ph->op_compute_s[i] * scale_ms),
-			    N(ph->op_memory_s[i] * scale_ms));
+		sink_printf(k, "  %-14s %14s %13s\n", cost_op_name(i), NUM(ph->op_compute_s[i] * scale_ms),
+			    NUM(ph->op_memory_s[i] * scale_ms));
 	}
 	for (int i = 0; i < COMM_COUNT; i++)
 		if (ph->comm_s[i] > 0)
-			sink_printf(k, "  comm %-9s %14s\n", cost_comm_name(i), N(ph->comm_s[i] * scale_ms));
+			sink_printf(k, "  comm %-9s %14s\n", cost_comm_name(i), NUM(ph->comm_s[i] * scale_ms));
 	sink_printf(k, "  per device: compute %.0f%%  memory %.0f%%  comm %.0f%%  bubble %.0f%%\n",
 		    100 * ph->compute_s / time_s, 100 * ph->memory_s / time_s,
 		    100 * ph->comm_total_s / time_s, 100 * ph->bubble_s / time_s);
@@ -173,7 +152,7 @@ static void comm_line(const struct sink *k, const char *what, double bytes, doub
 {
 	if (t <= 0)
 		return;
-	sink_printf(k, "  %-26s %10s B %10s us\n", what, SI(bytes), N(t * 1e6));
+	sink_printf(k, "  %-26s %10s B %10s us\n", what, SIN(bytes), NUM(t * 1e6));
 }
 
 static void comm(const struct sink *k, const struct scenario *s, const struct result *r)
@@ -195,7 +174,7 @@ static void comm(const struct sink *k, const struct scenario *s, const struct re
 			    s->strat.pp - 1);
 	if (!r->ok)
 		return;
-	sink_printf(k, "  overlap %s: collectives are exposed at %.0f%%\n", N(s->strat.overlap),
+	sink_printf(k, "  overlap %s: collectives are exposed at %.0f%%\n", NUM(s->strat.overlap),
 		    100.0 * (1.0 - s->strat.overlap));
 	for (int p = 0; p < 2; p++) {
 		sink_printf(k, "  %s, one layer:\n", pairs[p]);
@@ -215,19 +194,19 @@ static void params(const struct sink *k, const struct scenario *s, const struct 
 		return;
 	const struct param_counts *pc = &r->params;
 	sink_puts(k, "\nparameters\n");
-	sink_printf(k, "  attention per layer   %12s\n", PC(pc->attn));
-	sink_printf(k, "  one routed expert     %12s   (expert_ffn %ld%s)\n", PC(pc->expert), r->expert_ffn,
+	sink_printf(k, "  attention per layer   %12s\n", PARAMS(pc->attn));
+	sink_printf(k, "  one routed expert     %12s   (expert_ffn %ld%s)\n", PARAMS(pc->expert), r->expert_ffn,
 		    s->model.expert_ffn > 0 ? "" : ", solved from params_b");
 	if (pc->shared > 0)
-		sink_printf(k, "  shared experts        %12s\n", PC(pc->shared));
+		sink_printf(k, "  shared experts        %12s\n", PARAMS(pc->shared));
 	if (pc->router > 0)
-		sink_printf(k, "  router                %12s\n", PC(pc->router));
+		sink_printf(k, "  router                %12s\n", PARAMS(pc->router));
 	if (pc->dense > 0)
-		sink_printf(k, "  dense FFN             %12s   x %ld layers\n", PC(pc->dense), s->model.dense_layers);
-	sink_printf(k, "  embedding             %12s\n", PC(pc->embed));
-	sink_printf(k, "  LM head               %12s%s\n", PC(pc->head), s->model.tied_embeddings ? "   (tied)" : "");
-	sink_printf(k, "  total                 %12s   (%.0f)\n", PC(pc->total), pc->total);
-	sink_printf(k, "  active per token      %12s   (%.0f)\n", PC(pc->active), pc->active);
+		sink_printf(k, "  dense FFN             %12s   x %ld layers\n", PARAMS(pc->dense), s->model.dense_layers);
+	sink_printf(k, "  embedding             %12s\n", PARAMS(pc->embed));
+	sink_printf(k, "  LM head               %12s%s\n", PARAMS(pc->head), s->model.tied_embeddings ? "   (tied)" : "");
+	sink_printf(k, "  total                 %12s   (%.0f)\n", PARAMS(pc->total), pc->total);
+	sink_printf(k, "  active per token      %12s   (%.0f)\n", PARAMS(pc->active), pc->active);
 }
 
 static void baseline_table(const struct sink *k, const struct result *r, const struct scenario *base)

@@ -253,13 +253,6 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 
 /* ---- reports ---- */
 
-static char *num(double v, char *buf, size_t len)
-{
-	fmt_num(v, buf, len);
-	return buf;
-}
-#define N(v) num((v), (char[32]){ 0 }, 32)
-
 static const char *bound_words(int b)
 {
 	static const char *const words[BOUND_COUNT] = {
@@ -288,24 +281,24 @@ static void explain(const struct sink *k, const struct search_result *sr)
 	}
 	switch (sr->opts.objective) {
 	case OBJ_TTFT:
-		sink_printf(k, "best: %s: TTFT %s s against %s s now (%.2gx faster)", best, N(b->ttft), N(c->ttft),
+		sink_printf(k, "best: %s: TTFT %s s against %s s now (%.2gx faster)", best, NUM(b->ttft), NUM(c->ttft),
 			    c->ttft / b->ttft);
 		break;
 	case OBJ_GPUS:
-		sink_printf(k, "best: %s meets the requirements on %s GPUs against %s now", best, N(b->gpus),
-			    N(c->gpus));
+		sink_printf(k, "best: %s meets the requirements on %s GPUs against %s now", best, NUM(b->gpus),
+			    NUM(c->gpus));
 		break;
 	case OBJ_COST:
-		sink_printf(k, "best: %s: %s GPU-s per sequence against %s now (%.2gx cheaper)", best, N(b->cost),
-			    N(c->cost), c->cost / b->cost);
+		sink_printf(k, "best: %s: %s GPU-s per sequence against %s now (%.2gx cheaper)", best, NUM(b->cost),
+			    NUM(c->cost), c->cost / b->cost);
 		break;
 	default:
-		sink_printf(k, "best: %s: %s tok/ms/GPU, %.2gx the current %s (%s)", best, N(b->tokens),
-			    b->tokens / c->tokens, now, N(c->tokens));
+		sink_printf(k, "best: %s: %s tok/ms/GPU, %.2gx the current %s (%s)", best, NUM(b->tokens),
+			    b->tokens / c->tokens, now, NUM(c->tokens));
 		break;
 	}
 	if (sr->opts.objective != OBJ_GPUS)
-		sink_printf(k, ", on %s GPUs against %s", N(b->gpus), N(c->gpus));
+		sink_printf(k, ", on %s GPUs against %s", NUM(b->gpus), NUM(c->gpus));
 	if (b->decode_bound != c->decode_bound)
 		sink_printf(k, "; its decode is %s where the current one is %s", bound_words(b->decode_bound),
 			    bound_words(c->decode_bound));
@@ -324,15 +317,15 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 	if (!isnan(s->req.ttft_s) || !isnan(s->req.tpot_ms)) {
 		sink_puts(k, " (");
 		if (!isnan(s->req.ttft_s))
-			sink_printf(k, "TTFT <= %s s", N(s->req.ttft_s));
+			sink_printf(k, "TTFT <= %s s", NUM(s->req.ttft_s));
 		if (!isnan(s->req.tpot_ms))
-			sink_printf(k, "%sTPOT <= %s ms", isnan(s->req.ttft_s) ? "" : ", ", N(s->req.tpot_ms));
+			sink_printf(k, "%sTPOT <= %s ms", isnan(s->req.ttft_s) ? "" : ", ", NUM(s->req.tpot_ms));
 		sink_puts(k, ")");
 	}
 	sink_puts(k, "\n");
 	if (sr->target_impossible)
 		sink_printf(k, "  the target of %s tok/ms/GPU is above the compute ceiling of %s on this GPU: no strategy can meet it, so it is not used as a filter\n",
-			    N(sr->target), N(sr->ceiling));
+			    NUM(sr->target), NUM(sr->ceiling));
 	if (sr->n_top == 0) {
 		sink_puts(k, "  no strategy fits in memory and meets the requirements: allow more GPUs (max-gpus N) or relax them\n");
 		return;
@@ -342,8 +335,8 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 	for (int i = 0; i < sr->n_top; i++) {
 		const struct candidate *c = &sr->top[i];
 		candidate_label(c, label, sizeof label);
-		sink_printf(k, "%4d  %-28s %6s %11s %9s %9s %8s%s\n", i + 1, label, N(c->gpus), N(c->tokens),
-			    N(c->ttft), N(c->tpot), N(c->mem), c->pareto ? "  *" : "");
+		sink_printf(k, "%4d  %-28s %6s %11s %9s %9s %8s%s\n", i + 1, label, NUM(c->gpus), NUM(c->tokens),
+			    NUM(c->ttft), NUM(c->tpot), NUM(c->mem), c->pareto ? "  *" : "");
 	}
 	sink_printf(k, "pareto front (fewer GPUs, more tok/ms/GPU, lower TTFT): %d strateg%s%s\n", sr->n_front,
 		    sr->n_front == 1 ? "y" : "ies", sr->front_truncated ? " (truncated)" : "");

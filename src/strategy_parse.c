@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "numfmt.h"
 #include "strategy_parse.h"
 
 static const struct {
@@ -96,16 +97,6 @@ int strategy_parse(const char *text, struct strategy_spec *out, char *err, size_
 	return 0;
 }
 
-static long gcd_l(long a, long b)
-{
-	while (b) {
-		long t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
 void strategy_apply(const struct strategy_spec *spec, struct strategy *st)
 {
 	st->tp = (spec->given & SP_TP) ? spec->tp : 1;
@@ -115,7 +106,7 @@ void strategy_apply(const struct strategy_spec *spec, struct strategy *st)
 	if (spec->given & SP_DP)
 		st->dp = spec->dp;
 	else
-		st->dp = st->ep / gcd_l(st->ep, st->tp);
+		st->dp = st->ep / gcd_long(st->ep, st->tp);
 }
 
 void strategy_format(const struct strategy *st, char *buf, size_t len)

@@ -128,13 +128,6 @@ static const char *bound_text(int b)
 	return b >= 0 && b < BOUND_COUNT ? words[b] : "-";
 }
 
-static char *num(double v, char *buf, size_t len)
-{
-	fmt_num(v, buf, len);
-	return buf;
-}
-#define N(v) num((v), (char[32]){ 0 }, 32)
-
 /* "decode is bound by TP all-reduce up to batch 512, HBM from 1024" */
 static void transitions(const struct sink *k, const struct sweep *sw)
 {
@@ -148,8 +141,8 @@ static void transitions(const struct sink *k, const struct sweep *sw)
 		int b = sw->rows[i].decode_bound;
 		prev = sw->rows[i - 1].decode_bound;
 		if (b != prev)
-			sink_printf(k, " up to %s %s, by %s from %s", leaf, N(sw->rows[i - 1].value), bound_text(b),
-				    N(sw->rows[i].value));
+			sink_printf(k, " up to %s %s, by %s from %s", leaf, NUM(sw->rows[i - 1].value), bound_text(b),
+				    NUM(sw->rows[i].value));
 	}
 	sink_puts(k, "\n");
 	/* The ops alone: where reading weights stops dominating computing. */
@@ -157,12 +150,12 @@ static void transitions(const struct sink *k, const struct sweep *sw)
 		double a = sw->rows[i - 1].decode_hbm_share, b = sw->rows[i].decode_hbm_share;
 		if (a > 0.5 && b <= 0.5) {
 			sink_printf(k, "decode ops stop being memory-bound between %s %s and %s (HBM-bound share %.0f%% -> %.0f%%)\n",
-				    leaf, N(sw->rows[i - 1].value), N(sw->rows[i].value), 100 * a, 100 * b);
+				    leaf, NUM(sw->rows[i - 1].value), NUM(sw->rows[i].value), 100 * a, 100 * b);
 			return;
 		}
 	}
 	if (sw->rows[sw->n - 1].decode_hbm_share > 0.5)
-		sink_printf(k, "decode ops stay memory-bound up to %s %s\n", leaf, N(sw->rows[sw->n - 1].value));
+		sink_printf(k, "decode ops stay memory-bound up to %s %s\n", leaf, NUM(sw->rows[sw->n - 1].value));
 }
 
 void sweep_report_text(const struct sink *k, const struct sweep *sw)
@@ -177,8 +170,8 @@ void sweep_report_text(const struct sink *k, const struct sweep *sw)
 		char share[16] = "-";
 		if (!isnan(r->decode_hbm_share))
 			snprintf(share, sizeof share, "%.0f", 100 * r->decode_hbm_share);
-		sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %s\n", N(r->value), N(r->fig[FIG_GPUS]),
-			    N(r->fig[FIG_MEM]), N(r->fig[FIG_TTFT]), N(r->fig[FIG_TPOT]), N(r->fig[FIG_TOKENS]),
+		sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %s\n", NUM(r->value), NUM(r->fig[FIG_GPUS]),
+			    NUM(r->fig[FIG_MEM]), NUM(r->fig[FIG_TTFT]), NUM(r->fig[FIG_TPOT]), NUM(r->fig[FIG_TOKENS]),
 			    share, bound_text(r->decode_bound), r->worst >= 0 ? diag_code_name(r->worst) : "-");
 	}
 	transitions(k, sw);

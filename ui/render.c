@@ -18,20 +18,6 @@
 
 #define PANE_LINES 400
 
-static char *num(double v, char *buf, size_t len)
-{
-	fmt_num(v, buf, len);
-	return buf;
-}
-#define N(v) num((v), (char[32]){ 0 }, 32)
-
-static char *si(double v, char *buf, size_t len)
-{
-	fmt_si(v, buf, len);
-	return buf;
-}
-#define SI(v) si((v), (char[32]){ 0 }, 32)
-
 void layout_compute(int rows, int cols, struct layout *L)
 {
 	memset(L, 0, sizeof *L);
@@ -87,7 +73,7 @@ static void header(WINDOW *w, const struct app *a, const struct style *st, const
 	else
 		snprintf(left, sizeof left, "moescope %s %s: %s on %s", st->g->todo, s->name, s->model.name,
 			 s->hw.name);
-	snprintf(right, sizeof right, " %s GPUs %s %s node%s ", N(a->r.gpus), st->g->dot, N(a->r.nodes),
+	snprintf(right, sizeof right, " %s GPUs %s %s node%s ", NUM(a->r.gpus), st->g->dot, NUM(a->r.nodes),
 		 a->r.nodes == 1 ? "" : "s");
 	int rw = text_cols(right);
 	title(w, 0, 2, L->cols - rw - 6, st, left);
@@ -197,32 +183,32 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 		}
 		if (r->params_ok)
 			put_fmt(w, y++, x, width, A_NORMAL, "ceiling    %s tok/ms/GPU",
-				N(r->ceiling_tokens_per_ms_per_gpu));
+				NUM(r->ceiling_tokens_per_ms_per_gpu));
 		return;
 	}
-	snprintf(value, sizeof value, "%s s", N(r->ttft_s));
+	snprintf(value, sizeof value, "%s s", NUM(r->ttft_s));
 	req[0] = '\0';
 	if (!isnan(s->req.ttft_s))
-		snprintf(req, sizeof req, "%s %s s", g->le, N(s->req.ttft_s));
+		snprintf(req, sizeof req, "%s %s s", g->le, NUM(s->req.ttft_s));
 	figure(w, y, x, width, st, "TTFT", value, req, isnan(s->req.ttft_s) ? 0 : r->ttft_s <= s->req.ttft_s ? 1 : -1);
 	delta(w, y++, x + width, a, st, FIG_TTFT);
 
-	snprintf(value, sizeof value, "%s ms", N(r->tpot_ms));
+	snprintf(value, sizeof value, "%s ms", NUM(r->tpot_ms));
 	req[0] = '\0';
 	if (!isnan(s->req.tpot_ms))
-		snprintf(req, sizeof req, "%s %s ms", g->le, N(s->req.tpot_ms));
+		snprintf(req, sizeof req, "%s %s ms", g->le, NUM(s->req.tpot_ms));
 	figure(w, y, x, width, st, "TPOT", value, req, isnan(s->req.tpot_ms) ? 0 : r->tpot_ms <= s->req.tpot_ms ? 1 : -1);
 	delta(w, y++, x + width, a, st, FIG_TPOT);
 
-	snprintf(value, sizeof value, "%s tok/ms/GPU", N(r->tokens_per_ms_per_gpu));
+	snprintf(value, sizeof value, "%s tok/ms/GPU", NUM(r->tokens_per_ms_per_gpu));
 	req[0] = '\0';
 	double tgt = s->req.tokens_per_ms_per_gpu;
 	if (!isnan(tgt))
-		snprintf(req, sizeof req, "%s %s", g->ge, N(tgt));
+		snprintf(req, sizeof req, "%s %s", g->ge, NUM(tgt));
 	figure(w, y, x, width, st, "decode", value, req, isnan(tgt) ? 0 : r->tokens_per_ms_per_gpu >= tgt ? 1 : -1);
 	delta(w, y++, x + width, a, st, FIG_TOKENS);
 
-	snprintf(value, sizeof value, "%s tok/s", SI(r->prefill_tokens_per_s));
+	snprintf(value, sizeof value, "%s tok/s", SIN(r->prefill_tokens_per_s));
 	figure(w, y, x, width, st, "prefill", value, NULL, 0);
 	delta(w, y++, x + width, a, st, FIG_PREFILL);
 
@@ -231,17 +217,17 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 		 100.0 * ph->part_s[ph->bottleneck] / ph->time_s);
 	figure(w, y++, x, width, st, "bottleneck", value, NULL, 0);
 
-	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", N(r->shards), N(r->gpus), g->dot,
+	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", NUM(r->shards), NUM(r->gpus), g->dot,
 		 r->replication);
 	figure(w, y, x, width, st, "shards", value, NULL, 0);
 	delta(w, y++, x + width, a, st, FIG_GPUS);
 	if (L->slider_rows <= SLIDER_BASIC)
 		return;
-	snprintf(value, sizeof value, "%s / %s GiB %s KV room %s seq", N(r->max_total_gib), N(r->capacity_gib),
-		 g->dot, N(r->kv_capacity_seqs));
+	snprintf(value, sizeof value, "%s / %s GiB %s KV room %s seq", NUM(r->max_total_gib), NUM(r->capacity_gib),
+		 g->dot, NUM(r->kv_capacity_seqs));
 	figure(w, y, x, width, st, "memory", value, NULL, 0);
 	delta(w, y++, x + width, a, st, FIG_MEM);
-	snprintf(value, sizeof value, "%s tok/ms/GPU (compute)", N(r->ceiling_tokens_per_ms_per_gpu));
+	snprintf(value, sizeof value, "%s tok/ms/GPU (compute)", NUM(r->ceiling_tokens_per_ms_per_gpu));
 	figure(w, y++, x, width, st, "ceiling", value, NULL, 0);
 }
 
@@ -277,10 +263,10 @@ static void memory_row(WINDOW *w, int y, const struct device_mem *dv, bool two_c
 	bool over = dv->total_gib > dv->capacity_gib;
 
 	if (two_classes)
-		snprintf(label, sizeof label, "stage %d e%ld %s%s", dv->stage, dv->experts, g->times, N(dv->count));
+		snprintf(label, sizeof label, "stage %d e%ld %s%s", dv->stage, dv->experts, g->times, NUM(dv->count));
 	else
-		snprintf(label, sizeof label, "stage %d %s%s", dv->stage, g->times, N(dv->count));
-	snprintf(value, sizeof value, "%s / %s", N(dv->total_gib), N(dv->capacity_gib));
+		snprintf(label, sizeof label, "stage %d %s%s", dv->stage, g->times, NUM(dv->count));
+	snprintf(value, sizeof value, "%s / %s", NUM(dv->total_gib), NUM(dv->capacity_gib));
 	int lw = 17, vw = 16;
 	int bx = 2 + lw, bw = L->cols - 2 - lw - vw - 3;
 	put_text(w, y, 2, lw, A_NORMAL, label);
@@ -558,8 +544,8 @@ static void chart_overlay(WINDOW *w, const struct app *a, const struct style *st
 	if (pw < 4 || ph < 3)
 		return;
 	/* y axis: top, middle, zero */
-	put_fmt(w, py, x0 + 1, label_w, A_NORMAL, "%*s", label_w, N(ymax));
-	put_fmt(w, py + ph / 2, x0 + 1, label_w, A_NORMAL, "%*s", label_w, N(ymax * (ph - ph / 2) / ph));
+	put_fmt(w, py, x0 + 1, label_w, A_NORMAL, "%*s", label_w, NUM(ymax));
+	put_fmt(w, py + ph / 2, x0 + 1, label_w, A_NORMAL, "%*s", label_w, NUM(ymax * (ph - ph / 2) / ph));
 	put_fmt(w, py + ph - 1, x0 + 1, label_w, A_NORMAL, "%*s", label_w, "0");
 	for (int y = py; y < py + ph; y++)
 		mvwaddch(w, y, px - 1, ACS_VLINE);
@@ -588,14 +574,14 @@ static void chart_overlay(WINDOW *w, const struct app *a, const struct style *st
 		for (int x = px; x < px + pw; x++)
 			if ((mvwinch(w, ry, x) & A_CHARTEXT) == ' ')
 				put_text(w, ry, x, 1, style_attr(st, ROLE_ERROR), st->g->todo);
-		put_fmt(w, ry, px + pw - 16, 16, style_attr(st, ROLE_ERROR), " requirement %s", N(req));
+		put_fmt(w, ry, px + pw - 16, 16, style_attr(st, ROLE_ERROR), " requirement %s", NUM(req));
 	}
 	/* x labels: first, middle, last value */
 	int ly = py + ph + 1;
-	put_text(w, ly, px, 12, A_NORMAL, N(sw->rows[0].value));
+	put_text(w, ly, px, 12, A_NORMAL, NUM(sw->rows[0].value));
 	if (n > 2)
-		put_text(w, ly, px + (n / 2) * colw, 12, A_NORMAL, N(sw->rows[n / 2].value));
-	const char *last = N(sw->rows[n - 1].value);
+		put_text(w, ly, px + (n / 2) * colw, 12, A_NORMAL, NUM(sw->rows[n / 2].value));
+	const char *last = NUM(sw->rows[n - 1].value);
 	put_text(w, ly, px + (shown - 1) * colw + colw - text_cols(last) > px ? px + (shown - 1) * colw + colw - text_cols(last) : px,
 		 12, A_NORMAL, last);
 	put_fmt(w, ly + 1, px, pw, style_attr(st, ROLE_DIM), "%s  (%d values; bars below the requirement are drawn as misses)",
@@ -624,12 +610,12 @@ static void pick_overlay(WINDOW *w, const struct app *a, const struct style *st,
 		candidate_label(c, label, sizeof label);
 		attr_t at = first + i == a->pick ? style_attr(st, ROLE_SELECTED) : A_NORMAL;
 		put_fmt(w, y0 + 2 + i, x0 + 2, wd - 4, at, "%4d  %-24s %5s %10s %8s %8s %3s", first + i + 1, label,
-			N(c->gpus), N(c->tokens), N(c->ttft), N(c->tpot), c->pareto ? "*" : "");
+			NUM(c->gpus), NUM(c->tokens), NUM(c->ttft), NUM(c->tpot), c->pareto ? "*" : "");
 	}
 	if (sr->target_impossible)
 		put_fmt(w, y0 + h - 2, x0 + 2, wd - 4, style_attr(st, ROLE_WARN),
 			"the %s tok/ms/GPU target is above the compute ceiling of %s: no strategy meets it",
-			N(sr->target), N(sr->ceiling));
+			NUM(sr->target), NUM(sr->ceiling));
 }
 
 static void too_small(WINDOW *w, const struct layout *L)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cost.h"
+#include "numfmt.h"
 #include "sliders.h"
 
 #define MAX_CANDIDATES 512
@@ -88,13 +89,7 @@ static int candidates(const struct scenario *s, const struct key *k, long *out)
 		 * that a non-power-of-two ep still has valid dp values */
 		long unit = 1;
 		if (k->offset == offsetof(struct scenario, strat.dp)) {
-			long ep = s->strat.ep, tp = s->strat.tp, a = ep, b = tp;
-			while (b) {
-				long t = a % b;
-				a = b;
-				b = t;
-			}
-			unit = ep / a;
+			unit = s->strat.ep / gcd_long(s->strat.ep, s->strat.tp);
 		}
 		for (long v = lo; v <= (long)k->max && n < MAX_CANDIDATES - 1; v *= 2) {
 			out[n++] = v;
