@@ -207,7 +207,7 @@ static int cmd_show(struct invocation *inv)
 	}
 	if (!sections)
 		sections = RS_SUMMARY | RS_DIAG;
-	cost_evaluate(&ss->scn, &r);
+	cost_evaluate_detail(&ss->scn, &r);
 	diag_collect(&ss->scn, &r, &d);
 	switch (ss->format) {
 	case FMT_JSON:

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "cost_ctx.h"
@@ -165,6 +166,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->experts_max = (double)r->experts_max;
 	c->overlap = st->overlap;
 	c->imb_user = st->imbalance;
+	cost_ctx_constants(c);
 
 	c->flop_rate = r->peak_tflops * 1e12 * hw->mfu;
 	c->byte_rate = hw->hbm_tbps * 1e12 * hw->hbm_util;
@@ -200,12 +202,12 @@ static void clear_figures(struct result *r)
 	r->kv_bytes_per_token = NAN;
 }
 
-void cost_evaluate(const struct scenario *s, struct result *r)
+static void evaluate(const struct scenario *s, struct result *r, bool detail)
 {
 	struct scenario rs;
 	struct cost_ctx c;
 
-	memset(r, 0, sizeof *r);
+	memset(r, 0, offsetof(struct result, dev));
 	clear_figures(r);
 	scenario_resolve(s, &rs);
 	r->expert_ffn = rs.model.expert_ffn;
@@ -230,7 +232,18 @@ void cost_evaluate(const struct scenario *s, struct result *r)
 		return;
 
 	build_ctx(&rs, r, &c);
+	c.detail = detail;
 	cost_memory(&c, r);
 	cost_phases(&c, r);
 	r->ok = true;
+}
+
+void cost_evaluate(const struct scenario *s, struct result *r)
+{
+	evaluate(s, r, false);
+}
+
+void cost_evaluate_detail(const struct scenario *s, struct result *r)
+{
+	evaluate(s, r, true);
 }

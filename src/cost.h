@@ -51,8 +51,11 @@ struct device_mem {
 struct phase {
 	double time_s;                 /* TTFT, or TPOT in seconds */
 	/* One pass of one microbatch through every stage (busiest device class). */
-	double op_compute_s[OP_COUNT]; /* time of ops that were compute-bound */
-	double op_memory_s[OP_COUNT];  /* time of ops that were memory-bound */
+	double ops_compute_s;          /* time of ops that were compute-bound */
+	double ops_memory_s;           /* time of ops that were memory-bound */
+	/* The same per op: only filled by cost_evaluate_detail(). */
+	double op_compute_s[OP_COUNT];
+	double op_memory_s[OP_COUNT];
 	double comm_s[COMM_COUNT];     /* exposed communication */
 	double stage_sum_s, stage_max_s;
 	/* The split of time_s per device (adds up to time_s; COSTMODEL.md 8). */
@@ -88,9 +91,8 @@ struct result {
 	/* Parameters (section 2) */
 	struct param_counts params;
 
-	/* Memory (section 4) */
+	/* Memory (section 4); the device classes are at the end */
 	int n_devices;
-	struct device_mem dev[COST_MAX_DEVICES];
 	int worst_device;
 	double max_total_gib, capacity_gib, kv_capacity_seqs;
 	double kv_bytes_per_token;   /* whole model, one replica */
@@ -103,9 +105,15 @@ struct result {
 	double e2e_latency_s, output_tokens_per_s;
 	double peak_tflops;
 	double ceiling_tokens_per_ms_per_gpu;
+
+	/* Last, and only the first n_devices are written: clearing the whole
+	 * array would cost more than the rest of an evaluation. */
+	struct device_mem dev[COST_MAX_DEVICES];
 };
 
 void cost_evaluate(const struct scenario *s, struct result *r);
+/* The same, with the time of each op filled in (for `show time`). */
+void cost_evaluate_detail(const struct scenario *s, struct result *r);
 
 const char *cost_op_name(int op);
 const char *cost_comm_name(int kind);

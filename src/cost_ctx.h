@@ -8,6 +8,7 @@
 
 struct cost_ctx {
 	const struct scenario *s;
+	bool detail;                /* keep the per-op split */
 	/* model */
 	double d, H, Hkv, h, L, Ld, Lm, E, k, Es, V;
 	bool mla, tied;
@@ -24,6 +25,8 @@ struct cost_ctx {
 	double kv_tok;              /* KV values per token per layer on one GPU */
 	double experts_max;
 	double overlap, imb_user;   /* imb_user 0 = auto */
+	double imb_coef;            /* sqrt(2 ln ep), for the imbalance */
+	double log_miss;            /* ln(1 - k/E): a token missing a given expert */
 	/* hardware */
 	double flop_rate, byte_rate, kernel_s, gpn;
 	double tp_bw, tp_lat, etp_bw, etp_lat;
@@ -39,15 +42,19 @@ struct pass {
 	double lm;    /* tokens through the LM head */
 };
 
+/* Constants of the imbalance and touched-expert formulas, from ep, k, E. */
+void cost_ctx_constants(struct cost_ctx *c);
+
 double cost_imbalance(const struct cost_ctx *c, double T);
 double cost_touched(const struct cost_ctx *c, double T);
 
 /* Layers, dense layers and MoE layers of pipeline stage s. */
 void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m);
 void cost_memory(const struct cost_ctx *c, struct result *r);
-/* Times the pass and fills the per-pass fields of ph (not the split). */
+/* Times the pass and fills the per-pass fields of ph (not the split);
+ * stage_t, when not NULL, gets each stage's time. */
 void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
-	       struct layer_comm *lc);
+	       struct layer_comm *lc, double *stage_t);
 void cost_phases(const struct cost_ctx *c, struct result *r);
 
 /* Collectives (section 6). */

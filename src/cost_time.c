@@ -7,11 +7,24 @@
 
 #include "cost_ctx.h"
 
-/* Time of one layer (or of the LM head, or a pipeline send) in a pass. */
-struct layer_acc {
-	double op_c[OP_COUNT], op_m[OP_COUNT], comm[COMM_COUNT];
-	double total;
+/* Time of one layer (or of the LM head) in a pass.  The per-op split is
+ * kept only for a detailed evaluation: the hot path needs the totals. */
+struct op_split {
+	double op_c[OP_COUNT], op_m[OP_COUNT];
 };
+
+struct layer_acc {
+	double compute, memory, comm[COMM_COUNT];
+	double total;
+	struct op_split *ops;   /* NULL unless the evaluation is detailed */
+};
+
+void cost_ctx_constants(struct cost_ctx *c)
+{
+	/* computed once per evaluation, not once per pass */
+	c->imb_coef = c->ep > 1 ? sqrt(2.0 * log(c->ep)) : 0.0;
+	c->log_miss = c->k < c->E ? log1p(-c->k / c->E) : -INFINITY;
+}
 
 double cost_imbalance(const struct cost_ctx *c, double T)
 {
@@ -21,14 +34,14 @@ double cost_imbalance(const struct cost_ctx *c, double T)
 		return 1.0;
 	/* Expected maximum over ep ranks of a multinomial load, N_a pairs. */
 	double n_a = T * c->dp * c->k / c->edp;
-	double imb = 1.0 + sqrt(2.0 * log(c->ep)) * sqrt((c->ep - 1.0) / n_a);
+	double imb = 1.0 + c->imb_coef * sqrt((c->ep - 1.0) / n_a);
 	return fmin(imb, c->ep);
 }
 
 double cost_touched(const struct cost_ctx *c, double T)
 {
 	double n_tok = T * c->dp / c->edp;
-	return c->experts_max * (1.0 - pow(1.0 - c->k / c->E, n_tok));
+	return c->experts_max * (1.0 - exp(n_tok * c->log_miss));
 }
 
 static void run_op(const struct cost_ctx *c, struct layer_acc *a, int op, double flops,
@@ -37,10 +50,15 @@ static void run_op(const struct cost_ctx *c, struct layer_acc *a, int op, double
 	double tc = flops / c->flop_rate, tm = bytes / c->byte_rate;
 	double t = fmax(tc, tm) + c->kernel_s;
 
-	if (tc >= tm)
-		a->op_c[op] += t;
-	else
-		a->op_m[op] += t;
+	if (tc >= tm) {
+		a->compute += t;
+		if (a->ops)
+			a->ops->op_c[op] += t;
+	} else {
+		a->memory += t;
+		if (a->ops)
+			a->ops->op_m[op] += t;
+	}
 	a->total += t;
 }
 
@@ -52,18 +70,33 @@ static void add_comm(const struct cost_ctx *c, struct layer_acc *a, int kind, do
 	a->total += exposed;
 }
 
-static void attention(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
-		      struct layer_comm *lc)
+/* The attention core of one layer: prefill is quadratic in the prompt,
+ * decode reads the context's KV cache. */
+static void core_cost(const struct cost_ctx *c, const struct pass *p, double *flops, double *bytes)
 {
 	double heads = c->H / c->tp;
 	double qk_p = c->mla ? c->dn + c->dr : c->h, v_p = c->mla ? c->dv : c->h;
 	double qk_d = c->mla ? c->rkv + c->dr : c->h, v_d = c->mla ? c->rkv : c->h;
 
+	*flops = p->pre * c->S * c->S * heads * (qk_p + v_p) + 2.0 * p->dec * p->c * heads * (qk_d + v_d);
+	*bytes = (2.0 * p->pre * c->S + p->dec * p->c) * c->kv_tok * c->b_kv;
+}
+
+static double core_time(const struct cost_ctx *c, const struct pass *p)
+{
+	double flops, bytes;
+	core_cost(c, p, &flops, &bytes);
+	return fmax(flops / c->flop_rate, bytes / c->byte_rate) + c->kernel_s;
+}
+
+static void attention(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
+		      struct layer_comm *lc)
+{
+	double flops, bytes;
+
 	run_op(c, a, OP_ATTN_PROJ, 2.0 * p->T * c->attn_gpu,
 	       c->attn_gpu * c->b_w + 2.0 * p->T * c->d * c->b_a);
-	double flops = p->pre * c->S * c->S * heads * (qk_p + v_p) +
-		       2.0 * p->dec * p->c * heads * (qk_d + v_d);
-	double bytes = (2.0 * p->pre * c->S + p->dec * p->c) * c->kv_tok * c->b_kv;
+	core_cost(c, p, &flops, &bytes);
 	run_op(c, a, OP_ATTN_CORE, flops, bytes);
 
 	double m = p->T * c->d * c->b_a;
@@ -108,18 +141,29 @@ static void moe_layer(const struct cost_ctx *c, const struct pass *p, double imb
 
 static void acc_scaled(struct phase *ph, const struct layer_acc *a, double n)
 {
-	for (int i = 0; i < OP_COUNT; i++) {
-		ph->op_compute_s[i] += n * a->op_c[i];
-		ph->op_memory_s[i] += n * a->op_m[i];
-	}
+	ph->ops_compute_s += n * a->compute;
+	ph->ops_memory_s += n * a->memory;
 	for (int i = 0; i < COMM_COUNT; i++)
 		ph->comm_s[i] += n * a->comm[i];
+	if (!a->ops)
+		return;
+	for (int i = 0; i < OP_COUNT; i++) {
+		ph->op_compute_s[i] += n * a->ops->op_c[i];
+		ph->op_memory_s[i] += n * a->ops->op_m[i];
+	}
 }
 
 void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
-	       struct layer_comm *lc)
+	       struct layer_comm *lc, double *stage_t)
 {
-	struct layer_acc dense = { 0 }, moe = { 0 }, lm = { 0 };
+	struct op_split ops[3];
+	struct layer_acc dense = { .compute = 0 }, moe = { .compute = 0 }, lm = { .compute = 0 };
+	if (c->detail) {
+		memset(ops, 0, sizeof ops);
+		dense.ops = &ops[0];
+		moe.ops = &ops[1];
+		lm.ops = &ops[2];
+	}
 	double imb = cost_imbalance(c, p->T), touched = cost_touched(c, p->T);
 
 	memset(ph, 0, sizeof *ph);
@@ -155,6 +199,8 @@ void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
 			if (inter)
 				lc->p2p_s = p2p_inter;
 		}
+		if (stage_t)
+			stage_t[s] = t;
 		ph->stage_sum_s += t;
 		if (t > ph->stage_max_s)
 			ph->stage_max_s = t;
@@ -170,12 +216,8 @@ static void split(struct phase *ph, double scale)
 {
 	double busy = 0;
 
-	ph->part_s[BOUND_COMPUTE] = 0;
-	ph->part_s[BOUND_MEMORY] = 0;
-	for (int i = 0; i < OP_COUNT; i++) {
-		ph->part_s[BOUND_COMPUTE] += scale * ph->op_compute_s[i];
-		ph->part_s[BOUND_MEMORY] += scale * ph->op_memory_s[i];
-	}
+	ph->part_s[BOUND_COMPUTE] = scale * ph->ops_compute_s;
+	ph->part_s[BOUND_MEMORY] = scale * ph->ops_memory_s;
 	ph->part_s[BOUND_COMM_TP] = scale * ph->comm_s[COMM_TP];
 	ph->part_s[BOUND_COMM_EP] = scale * ph->comm_s[COMM_EP];
 	ph->part_s[BOUND_COMM_ETP] = scale * ph->comm_s[COMM_ETP];
@@ -200,6 +242,8 @@ static void split(struct phase *ph, double scale)
 static void blend(struct phase *dst, const struct phase *a, const struct phase *b, double w)
 {
 	*dst = *a;
+	dst->ops_compute_s = fmax(0, a->ops_compute_s + w * (b->ops_compute_s - a->ops_compute_s));
+	dst->ops_memory_s = fmax(0, a->ops_memory_s + w * (b->ops_memory_s - a->ops_memory_s));
 	for (int i = 0; i < OP_COUNT; i++) {
 		dst->op_compute_s[i] = fmax(0, a->op_compute_s[i] + w * (b->op_compute_s[i] - a->op_compute_s[i]));
 		dst->op_memory_s[i] = fmax(0, a->op_memory_s[i] + w * (b->op_memory_s[i] - a->op_memory_s[i]));
@@ -210,25 +254,41 @@ static void blend(struct phase *dst, const struct phase *a, const struct phase *
 	dst->stage_max_s = a->stage_max_s + w * (b->stage_max_s - a->stage_max_s);
 }
 
+/* The same pass at another decode context: only the attention core of
+ * each layer changes, so the stage times shift by layers x that change. */
+static void at_context(const struct cost_ctx *c, const struct pass *p, const double *stage_t, double ctx,
+		       double *sum, double *max)
+{
+	struct pass q = *p;
+	q.c = ctx;
+	double d = core_time(c, &q) - core_time(c, p);
+	*sum = *max = 0;
+	for (long s = 0; s < (long)c->pp; s++) {
+		long n_att, n_d, n_m;
+		cost_stage_layers(c, s, &n_att, &n_d, &n_m);
+		double t = stage_t[s] + (double)n_att * d;
+		*sum += t;
+		*max = fmax(*max, t);
+	}
+}
+
 static void static_phases(const struct cost_ctx *c, struct result *r)
 {
 	double b = ceil(c->b_rep / c->m);
 	struct pass pre = { .T = b * c->S, .pre = b, .lm = b };
 	struct pass dec = { .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
-	struct phase full;
-	struct layer_comm lc_full;
+	double stage_t[COST_MAX_STAGES], sum, max;
 
-	cost_pass(c, &pre, &r->prefill, &r->comm_prefill);
+	cost_pass(c, &pre, &r->prefill, &r->comm_prefill, NULL);
 	r->prefill.time_s = r->prefill.stage_sum_s + (c->m - 1.0) * r->prefill.stage_max_s;
 	split(&r->prefill, c->m / c->pp);
 
-	cost_pass(c, &dec, &r->decode, &r->comm_decode);
+	cost_pass(c, &dec, &r->decode, &r->comm_decode, stage_t);
 	r->decode.time_s = fmax(r->decode.stage_sum_s, c->m * r->decode.stage_max_s);
 	split(&r->decode, c->m / c->pp);
 
-	dec.c = c->S + c->O;
-	cost_pass(c, &dec, &full, &lc_full);
-	r->tpot_max_ms = 1000.0 * fmax(full.stage_sum_s, c->m * full.stage_max_s);
+	at_context(c, &dec, stage_t, c->S + c->O, &sum, &max);
+	r->tpot_max_ms = 1000.0 * fmax(sum, c->m * max);
 }
 
 /* Serving TPOT: decode steps, of which b/O also carry a new prompt. */
@@ -246,8 +306,8 @@ static void serving_phases(const struct cost_ctx *c, struct result *r)
 	struct phase ph_dec, ph_mix;
 	struct layer_comm lc_dec;
 
-	cost_pass(c, &dec, &ph_dec, &lc_dec);
-	cost_pass(c, &mix, &ph_mix, &r->comm_prefill);
+	cost_pass(c, &dec, &ph_dec, &lc_dec, NULL);
+	cost_pass(c, &mix, &ph_mix, &r->comm_prefill, NULL);
 	double t_dec = ph_dec.stage_sum_s, t_mix = ph_mix.stage_sum_s;
 	double tpot = serving_tpot(t_dec, t_mix, b, c->O);
 
@@ -258,22 +318,22 @@ static void serving_phases(const struct cost_ctx *c, struct result *r)
 	double wait = rho * t_mix / (2.0 * (1.0 - rho));
 
 	r->prefill = ph_mix;
-	r->prefill.time_s = t_mix + wait + t_dec / 2.0 + w->ttft_overhead_ms / 1000.0;
 	/* The split describes the prompt's own pass; queueing is not in it. */
-	double ttft = r->prefill.time_s;
 	r->prefill.time_s = t_mix;
 	split(&r->prefill, 1.0 / c->pp);
-	r->prefill.time_s = ttft;
+	r->prefill.time_s = t_mix + wait + t_dec / 2.0 + w->ttft_overhead_ms / 1000.0;
 
 	blend(&r->decode, &ph_dec, &ph_mix, w_mix);
 	r->comm_decode = lc_dec;
 	r->decode.time_s = tpot;
 	split(&r->decode, 1.0 / c->pp);
 
-	dec.c = mix.c = c->S + c->O;
-	cost_pass(c, &dec, &ph_dec, &lc_dec);
-	cost_pass(c, &mix, &ph_mix, &lc_dec);
-	r->tpot_max_ms = 1000.0 * serving_tpot(ph_dec.stage_sum_s, ph_mix.stage_sum_s, b, c->O);
+	/* At full context every layer's core grows by the same amount. */
+	struct pass dec_full = dec, mix_full = mix;
+	dec_full.c = mix_full.c = c->S + c->O;
+	double t_dec_full = t_dec + c->L * (core_time(c, &dec_full) - core_time(c, &dec));
+	double t_mix_full = t_mix + c->L * (core_time(c, &mix_full) - core_time(c, &mix));
+	r->tpot_max_ms = 1000.0 * serving_tpot(t_dec_full, t_mix_full, b, c->O);
 }
 
 void cost_phases(const struct cost_ctx *c, struct result *r)
