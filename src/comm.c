@@ -24,7 +24,7 @@ double comm_alltoall(double n, double g, double bytes, double bw_intra, double b
 	double t_in = bytes * (g - 1.0) / n / bw_intra;
 	double t_out = bytes * (n - g) / n / bw_inter;
 	double lat = n > g ? lat_inter : lat_intra;
-	return fmax(t_in, t_out) + lat;
+	return maxd(t_in, t_out) + lat;
 }
 
 double comm_p2p(double bytes, double bw, double lat)

@@ -109,7 +109,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	const struct workload *w = &rs->work;
 	const struct strategy *st = &rs->strat;
 
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct cost_ctx, stage));
 	c->s = rs;
 	c->d = (double)m->hidden;
 	c->H = (double)m->heads;
@@ -167,6 +167,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->overlap = st->overlap;
 	c->imb_user = st->imbalance;
 	cost_ctx_constants(c);
+	cost_stage_table(c);
 
 	c->flop_rate = r->peak_tflops * 1e12 * hw->mfu;
 	c->byte_rate = hw->hbm_tbps * 1e12 * hw->hbm_util;
@@ -202,40 +203,61 @@ static void clear_figures(struct result *r)
 	r->kv_bytes_per_token = NAN;
 }
 
-static void evaluate(const struct scenario *s, struct result *r, bool detail)
+void cost_prepare(const struct scenario *s, struct cost_prep *p)
 {
-	struct scenario rs;
+	scenario_resolve(s, &p->rs);
+	p->bad_model = check_model(&p->rs.model);
+	if (p->bad_model == BM_NONE)
+		params_count(&p->rs.model, &p->params);
+}
+
+/* rs is fully resolved, etp included. */
+static void run(const struct cost_prep *p, const struct scenario *rs, struct result *r, bool detail)
+{
 	struct cost_ctx c;
 
 	memset(r, 0, offsetof(struct result, dev));
 	clear_figures(r);
-	scenario_resolve(s, &rs);
-	r->expert_ffn = rs.model.expert_ffn;
-	r->peak_tflops = scenario_peak_tflops(&rs.hw, rs.model.compute_dtype);
-	r->capacity_gib = rs.hw.mem_gib;
-
-	r->bad_model = check_model(&rs.model);
+	r->expert_ffn = rs->model.expert_ffn;
+	r->peak_tflops = scenario_peak_tflops(&rs->hw, rs->model.compute_dtype);
+	r->capacity_gib = rs->hw.mem_gib;
+	r->bad_model = p->bad_model;
 	if (r->bad_model != BM_NONE)
 		r->errors |= CE_BAD_MODEL;
-	check_strategy(&rs, r);
-	layout(&rs, r);
-
+	check_strategy(rs, r);
+	layout(rs, r);
 	if (!(r->errors & CE_BAD_MODEL)) {
-		params_count(&rs.model, &r->params);
+		r->params = p->params;
 		r->params_ok = true;
 	}
-	ceilings(&rs, r);
-	long E = rs.model.experts, ep = rs.strat.ep;
+	ceilings(rs, r);
+	long E = rs->model.experts, ep = rs->strat.ep;
 	r->experts_max = (E + ep - 1) / ep;
 	r->experts_min = E / ep;
 	if (r->errors)
 		return;
 
-	build_ctx(&rs, r, &c);
+	build_ctx(rs, r, &c);
 	c.detail = detail;
 	cost_memory(&c, r);
 	cost_phases(&c, r);
 	r->ok = true;
+}
+
+void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long microbatches,
+			    struct result *r)
+{
+	p->rs.strat = *st;
+	scenario_resolve_etp(&p->rs.strat);
+	p->rs.work.microbatches = microbatches;
+	run(p, &p->rs, r, false);
+}
+
+static void evaluate(const struct scenario *s, struct result *r, bool detail)
+{
+	struct cost_prep p;
+	cost_prepare(s, &p);
+	run(&p, &p.rs, r, detail);
 }
 
 void cost_evaluate(const struct scenario *s, struct result *r)

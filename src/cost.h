@@ -53,9 +53,6 @@ struct phase {
 	/* One pass of one microbatch through every stage (busiest device class). */
 	double ops_compute_s;          /* time of ops that were compute-bound */
 	double ops_memory_s;           /* time of ops that were memory-bound */
-	/* The same per op: only filled by cost_evaluate_detail(). */
-	double op_compute_s[OP_COUNT];
-	double op_memory_s[OP_COUNT];
 	double comm_s[COMM_COUNT];     /* exposed communication */
 	double stage_sum_s, stage_max_s;
 	/* The split of time_s per device (adds up to time_s; COSTMODEL.md 8). */
@@ -65,6 +62,10 @@ struct phase {
 	double tokens;                 /* T of the pass */
 	double imbalance;              /* expert load imbalance of the pass */
 	double touched;                /* experts touched per MoE layer on the busiest GPU */
+	/* The time per op: only cost_evaluate_detail() fills them;
+	 * cost_evaluate() leaves them zero. */
+	double op_compute_s[OP_COUNT];
+	double op_memory_s[OP_COUNT];
 };
 
 /* Collective time of one layer of each kind in one pass, for `show comm`. */
@@ -112,6 +113,19 @@ struct result {
 };
 
 void cost_evaluate(const struct scenario *s, struct result *r);
+
+/* For many strategies of one scenario (a search): what depends only on
+ * the model and the hardware is worked out once. */
+struct cost_prep {
+	struct scenario rs;         /* resolved; its strategy is replaced per call */
+	struct param_counts params;
+	int bad_model;
+};
+void cost_prepare(const struct scenario *s, struct cost_prep *p);
+/* The same figures cost_evaluate gives for the scenario with this strategy
+ * and these microbatches. */
+void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long microbatches,
+			    struct result *r);
 /* The same, with the time of each op filled in (for `show time`). */
 void cost_evaluate_detail(const struct scenario *s, struct result *r);
 

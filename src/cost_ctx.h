@@ -6,6 +6,10 @@
 
 #include "cost.h"
 
+struct stage_layers {
+	double n_att, n_d, n_m;   /* layers, dense layers, MoE layers */
+};
+
 struct cost_ctx {
 	const struct scenario *s;
 	bool detail;                /* keep the per-op split */
@@ -31,7 +35,14 @@ struct cost_ctx {
 	double flop_rate, byte_rate, kernel_s, gpn;
 	double tp_bw, tp_lat, etp_bw, etp_lat;
 	double ep_g, intra_bw, inter_bw, intra_lat, inter_lat;
+	/* per pipeline stage, filled by cost_stage_table */
+	struct stage_layers stage[COST_MAX_STAGES];
 };
+
+/* max and min for finite doubles: fmax is a library call without
+ * fast-math, and these run millions of times in a search. */
+static inline double maxd(double a, double b) { return a > b ? a : b; }
+static inline double mind(double a, double b) { return a < b ? a : b; }
 
 /* One pass through the layers (COSTMODEL.md section 5). */
 struct pass {
@@ -48,6 +59,8 @@ void cost_ctx_constants(struct cost_ctx *c);
 double cost_imbalance(const struct cost_ctx *c, double T);
 double cost_touched(const struct cost_ctx *c, double T);
 
+/* Fill c->stage from L, L_d and pp; then cost_stage_layers reads it. */
+void cost_stage_table(struct cost_ctx *c);
 /* Layers, dense layers and MoE layers of pipeline stage s. */
 void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m);
 void cost_memory(const struct cost_ctx *c, struct result *r);

@@ -10,7 +10,7 @@
 
 /* Layers of stage s: the first L % pp stages get one more; dense layers
  * are the first ones of the model, so they land in the first stages. */
-void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m)
+static void stage_layers_of(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m)
 {
 	long L = (long)c->L, pp = (long)c->pp, Ld = (long)c->Ld;
 	long base = L / pp, extra = L % pp;
@@ -26,6 +26,24 @@ void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d,
 	*n_m = *n_att - dense;
 }
 
+void cost_stage_table(struct cost_ctx *c)
+{
+	for (long s = 0; s < (long)c->pp; s++) {
+		long a, d, m;
+		stage_layers_of(c, s, &a, &d, &m);
+		c->stage[s].n_att = (double)a;
+		c->stage[s].n_d = (double)d;
+		c->stage[s].n_m = (double)m;
+	}
+}
+
+void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m)
+{
+	*n_att = (long)c->stage[s].n_att;
+	*n_d = (long)c->stage[s].n_d;
+	*n_m = (long)c->stage[s].n_m;
+}
+
 /* Tokens of the largest pass that holds activations at once.  Static mode
  * prefills a microbatch of whole prompts; serving prefills one prompt while
  * the other sequences decode. */
@@ -36,60 +54,64 @@ static double peak_tokens(const struct cost_ctx *c)
 	return ceil(c->b_rep / c->m) * c->S;
 }
 
-static double act_bytes(const struct cost_ctx *c, long n_d, long n_m, bool last)
+/* What one device class holds, per layer kind: computed once per
+ * evaluation, then each stage is a few multiplications. */
+struct mem_terms {
+	double w_att, w_dense, w_moe, w_expert;   /* bytes per layer (w_expert per expert) */
+	double w_vocab;                           /* embedding or LM head share */
+	double kv_layer_seq;                      /* KV bytes per layer per sequence */
+	double a_attn, a_dense, a_moe;            /* activation elements of the peak pass */
+	double logits;                            /* bytes on the last stage */
+};
+
+static void mem_terms(const struct cost_ctx *c, struct mem_terms *t)
 {
 	double T = peak_tokens(c);
 	double hq = c->mla ? c->dn + c->dr : c->h;
 	double kv = c->mla ? c->kv_tok : 2.0 * c->kvh * c->h;
-	double a_attn = T * (2.0 * c->d + 2.0 * (c->H / c->tp) * hq + kv);
-	double a_ffn = 0;
 
-	if (n_d > 0) {
-		double dense = T * (2.0 * c->d + 2.0 * (double)c->s->model.dense_ffn / c->tp);
-		a_ffn = fmax(a_ffn, dense);
-	}
-	if (n_m > 0) {
-		double f_e = (double)c->s->model.expert_ffn, f_s = (double)c->s->model.shared_ffn;
-		double T_e = T * c->k * cost_imbalance(c, T) * c->etp / c->tp;
-		double moe = T * 2.0 * c->d + T_e * (c->d + 2.0 * f_e / c->etp) +
-			     T * 2.0 * c->Es * f_s / c->tp;
-		a_ffn = fmax(a_ffn, moe);
-	}
-	double logits = last ? 4.0 * c->b_rep * c->V / c->tp : 0.0;
-	return c->b_a * fmax(a_attn, a_ffn) + logits;
+	t->w_att = c->b_w * c->attn_gpu;
+	t->w_dense = c->b_w * c->P_d / c->tp;
+	t->w_moe = c->b_w * (c->P_s / c->tp + c->P_r);
+	t->w_expert = c->b_we * c->P_e / c->etp;
+	t->w_vocab = c->b_w * c->V * c->d / c->tp;
+	t->kv_layer_seq = (c->S + c->O) * c->kv_tok * c->b_kv;
+	t->a_attn = T * (2.0 * c->d + 2.0 * (c->H / c->tp) * hq + kv);
+	t->a_dense = T * (2.0 * c->d + 2.0 * (double)c->s->model.dense_ffn / c->tp);
+	double f_e = (double)c->s->model.expert_ffn, f_s = (double)c->s->model.shared_ffn;
+	double T_e = c->Lm > 0 ? T * c->k * cost_imbalance(c, T) * c->etp / c->tp : 0;
+	t->a_moe = T * 2.0 * c->d + T_e * (c->d + 2.0 * f_e / c->etp) + T * 2.0 * c->Es * f_s / c->tp;
+	t->logits = 4.0 * c->b_rep * c->V / c->tp;
 }
 
-static double weight_bytes(const struct cost_ctx *c, long s, long n_att, long n_d, long n_m,
-			   double experts)
-{
-	double vd_tp = c->V * c->d / c->tp;
-	double w = c->b_w * ((double)n_att * c->attn_gpu + (double)n_d * c->P_d / c->tp +
-			     (double)n_m * (c->P_s / c->tp + c->P_r));
-	w += c->b_we * (double)n_m * experts * c->P_e / c->etp;
-	if (s == 0)
-		w += c->b_w * vd_tp;
-	if (s == (long)c->pp - 1 && (!c->tied || c->pp > 1))
-		w += c->b_w * vd_tp;
-	return w;
-}
-
-static void add_device(const struct cost_ctx *c, struct result *r, long s, long experts,
-		       double count, long n_att, long n_d, long n_m)
+static void add_device(const struct cost_ctx *c, const struct mem_terms *t, struct result *r, long s,
+		       long experts, double count)
 {
 	struct device_mem *dv = &r->dev[r->n_devices++];
 	const struct hardware *hw = &c->s->hw;
+	const struct stage_layers *sl = &c->stage[s];
 	bool last = s == (long)c->pp - 1;
+	const double gib = 1073741824.0;
 
 	dv->stage = (int)s;
 	dv->experts = experts;
 	dv->count = count;
-	dv->layers = n_att;
-	dv->dense_layers = n_d;
-	dv->moe_layers = n_m;
-	dv->weights_gib = weight_bytes(c, s, n_att, n_d, n_m, (double)experts) / GIB;
-	double kv_per_seq = (c->S + c->O) * (double)n_att * c->kv_tok * c->b_kv;
-	dv->kv_gib = c->b_rep * kv_per_seq / GIB;
-	dv->act_gib = act_bytes(c, n_d, n_m, last) / GIB;
+	dv->layers = (long)sl->n_att;
+	dv->dense_layers = (long)sl->n_d;
+	dv->moe_layers = (long)sl->n_m;
+
+	double w = sl->n_att * t->w_att + sl->n_d * t->w_dense + sl->n_m * (t->w_moe + (double)experts * t->w_expert);
+	if (s == 0)
+		w += t->w_vocab;
+	if (last && (!c->tied || c->pp > 1))
+		w += t->w_vocab;
+	double ffn = maxd(sl->n_d > 0 ? t->a_dense : 0, sl->n_m > 0 ? t->a_moe : 0);
+	double act = c->b_a * maxd(t->a_attn, ffn) + (last ? t->logits : 0);
+	double kv_per_seq = sl->n_att * t->kv_layer_seq;
+
+	dv->weights_gib = w / gib;
+	dv->kv_gib = c->b_rep * kv_per_seq / gib;
+	dv->act_gib = act / gib;
 	dv->reserved_gib = hw->reserved_gib;
 	dv->total_gib = dv->weights_gib + dv->kv_gib + dv->act_gib + dv->reserved_gib;
 	dv->capacity_gib = hw->mem_gib;
@@ -101,7 +123,7 @@ static void add_device(const struct cost_ctx *c, struct result *r, long s, long 
 	/* Sequences whose KV fits beside this device's weights, activations
 	 * and reserve; the smallest over devices bounds the deployment. */
 	double free_gib = hw->mem_gib - dv->weights_gib - dv->act_gib - dv->reserved_gib;
-	double seqs = free_gib <= 0 ? 0 : floor(free_gib * GIB / kv_per_seq) * c->dp;
+	double seqs = free_gib <= 0 ? 0 : floor(free_gib * gib / kv_per_seq) * c->dp;
 	if (r->n_devices == 1 || seqs < r->kv_capacity_seqs)
 		r->kv_capacity_seqs = seqs;
 }
@@ -111,16 +133,16 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 	long E = (long)c->E, ep = (long)c->ep;
 	long rich = E % ep;    /* EP ranks holding one more expert */
 	double per_rank = c->G / c->ep;
+	struct mem_terms t;
 
+	mem_terms(c, &t);
 	r->n_devices = 0;
 	r->max_total_gib = 0;
 	r->kv_capacity_seqs = 0;
 	for (long s = 0; s < (long)c->pp; s++) {
-		long n_att, n_d, n_m;
-		cost_stage_layers(c, s, &n_att, &n_d, &n_m);
 		if (rich)
-			add_device(c, r, s, E / ep + 1, per_rank * (double)rich, n_att, n_d, n_m);
-		add_device(c, r, s, E / ep, per_rank * (double)(ep - rich), n_att, n_d, n_m);
+			add_device(c, &t, r, s, E / ep + 1, per_rank * (double)rich);
+		add_device(c, &t, r, s, E / ep, per_rank * (double)(ep - rich));
 	}
 	/* For the whole model, before tensor parallelism splits it. */
 	double per_layer = c->mla ? c->rkv + c->dr : 2.0 * c->Hkv * c->h;

@@ -35,7 +35,7 @@ double cost_imbalance(const struct cost_ctx *c, double T)
 	/* Expected maximum over ep ranks of a multinomial load, N_a pairs. */
 	double n_a = T * c->dp * c->k / c->edp;
 	double imb = 1.0 + c->imb_coef * sqrt((c->ep - 1.0) / n_a);
-	return fmin(imb, c->ep);
+	return mind(imb, c->ep);
 }
 
 double cost_touched(const struct cost_ctx *c, double T)
@@ -48,7 +48,7 @@ static void run_op(const struct cost_ctx *c, struct layer_acc *a, int op, double
 		   double bytes)
 {
 	double tc = flops / c->flop_rate, tm = bytes / c->byte_rate;
-	double t = fmax(tc, tm) + c->kernel_s;
+	double t = maxd(tc, tm) + c->kernel_s;
 
 	if (tc >= tm) {
 		a->compute += t;
@@ -86,7 +86,7 @@ static double core_time(const struct cost_ctx *c, const struct pass *p)
 {
 	double flops, bytes;
 	core_cost(c, p, &flops, &bytes);
-	return fmax(flops / c->flop_rate, bytes / c->byte_rate) + c->kernel_s;
+	return maxd(flops / c->flop_rate, bytes / c->byte_rate) + c->kernel_s;
 }
 
 static void attention(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
@@ -141,6 +141,8 @@ static void moe_layer(const struct cost_ctx *c, const struct pass *p, double imb
 
 static void acc_scaled(struct phase *ph, const struct layer_acc *a, double n)
 {
+	if (n == 0)
+		return;
 	ph->ops_compute_s += n * a->compute;
 	ph->ops_memory_s += n * a->memory;
 	for (int i = 0; i < COMM_COUNT; i++)
@@ -186,9 +188,7 @@ void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
 
 	long pp = (long)c->pp, gpn = (long)c->gpn, G = (long)c->G;
 	for (long s = 0; s < pp; s++) {
-		long n_att, n_d, n_m;
-		cost_stage_layers(c, s, &n_att, &n_d, &n_m);
-		double t = (double)n_d * dense.total + (double)n_m * moe.total;
+		double t = c->stage[s].n_d * dense.total + c->stage[s].n_m * moe.total;
 		if (s == pp - 1) {
 			t += lm.total;
 		} else {
@@ -224,7 +224,7 @@ static void split(struct phase *ph, double scale)
 	ph->part_s[BOUND_COMM_PP] = scale * ph->comm_s[COMM_PP];
 	for (int b = 0; b < BOUND_BUBBLE; b++)
 		busy += ph->part_s[b];
-	ph->part_s[BOUND_BUBBLE] = fmax(0.0, ph->time_s - busy);
+	ph->part_s[BOUND_BUBBLE] = maxd(0.0, ph->time_s - busy);
 
 	ph->compute_s = ph->part_s[BOUND_COMPUTE];
 	ph->memory_s = ph->part_s[BOUND_MEMORY];
@@ -242,14 +242,14 @@ static void split(struct phase *ph, double scale)
 static void blend(struct phase *dst, const struct phase *a, const struct phase *b, double w)
 {
 	*dst = *a;
-	dst->ops_compute_s = fmax(0, a->ops_compute_s + w * (b->ops_compute_s - a->ops_compute_s));
-	dst->ops_memory_s = fmax(0, a->ops_memory_s + w * (b->ops_memory_s - a->ops_memory_s));
+	dst->ops_compute_s = maxd(0, a->ops_compute_s + w * (b->ops_compute_s - a->ops_compute_s));
+	dst->ops_memory_s = maxd(0, a->ops_memory_s + w * (b->ops_memory_s - a->ops_memory_s));
 	for (int i = 0; i < OP_COUNT; i++) {
-		dst->op_compute_s[i] = fmax(0, a->op_compute_s[i] + w * (b->op_compute_s[i] - a->op_compute_s[i]));
-		dst->op_memory_s[i] = fmax(0, a->op_memory_s[i] + w * (b->op_memory_s[i] - a->op_memory_s[i]));
+		dst->op_compute_s[i] = maxd(0, a->op_compute_s[i] + w * (b->op_compute_s[i] - a->op_compute_s[i]));
+		dst->op_memory_s[i] = maxd(0, a->op_memory_s[i] + w * (b->op_memory_s[i] - a->op_memory_s[i]));
 	}
 	for (int i = 0; i < COMM_COUNT; i++)
-		dst->comm_s[i] = fmax(0, a->comm_s[i] + w * (b->comm_s[i] - a->comm_s[i]));
+		dst->comm_s[i] = maxd(0, a->comm_s[i] + w * (b->comm_s[i] - a->comm_s[i]));
 	dst->stage_sum_s = a->stage_sum_s + w * (b->stage_sum_s - a->stage_sum_s);
 	dst->stage_max_s = a->stage_max_s + w * (b->stage_max_s - a->stage_max_s);
 }
@@ -264,11 +264,9 @@ static void at_context(const struct cost_ctx *c, const struct pass *p, const dou
 	double d = core_time(c, &q) - core_time(c, p);
 	*sum = *max = 0;
 	for (long s = 0; s < (long)c->pp; s++) {
-		long n_att, n_d, n_m;
-		cost_stage_layers(c, s, &n_att, &n_d, &n_m);
-		double t = stage_t[s] + (double)n_att * d;
+		double t = stage_t[s] + c->stage[s].n_att * d;
 		*sum += t;
-		*max = fmax(*max, t);
+		*max = maxd(*max, t);
 	}
 }
 
@@ -284,11 +282,11 @@ static void static_phases(const struct cost_ctx *c, struct result *r)
 	split(&r->prefill, c->m / c->pp);
 
 	cost_pass(c, &dec, &r->decode, &r->comm_decode, stage_t);
-	r->decode.time_s = fmax(r->decode.stage_sum_s, c->m * r->decode.stage_max_s);
+	r->decode.time_s = maxd(r->decode.stage_sum_s, c->m * r->decode.stage_max_s);
 	split(&r->decode, c->m / c->pp);
 
 	at_context(c, &dec, stage_t, c->S + c->O, &sum, &max);
-	r->tpot_max_ms = 1000.0 * fmax(sum, c->m * max);
+	r->tpot_max_ms = 1000.0 * maxd(sum, c->m * max);
 }
 
 /* Serving TPOT: decode steps, of which b/O also carry a new prompt. */
@@ -312,7 +310,7 @@ static void serving_phases(const struct cost_ctx *c, struct result *r)
 	double tpot = serving_tpot(t_dec, t_mix, b, c->O);
 
 	/* Prompts queue for the mixed steps like an M/D/1 server. */
-	double rho = fmin(0.95, w_mix * (t_mix - t_dec) / tpot);
+	double rho = mind(0.95, w_mix * (t_mix - t_dec) / tpot);
 	if (rho < 0)
 		rho = 0;
 	double wait = rho * t_mix / (2.0 * (1.0 - rho));

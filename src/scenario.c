@@ -91,13 +91,17 @@ void scenario_resolve(const struct scenario *in, struct scenario *out)
 		m->expert_weight_bytes = m->weight_bytes;
 	m->compute_dtype = scenario_compute_dtype(m);
 
-	struct strategy *st = &out->strat;
-	if (st->etp <= 0) {
-		long G = st->dp * st->tp;
-		if (st->ep > 0 && G % (st->ep * st->tp) == 0)
-			st->etp = st->tp;
-		else if (st->ep > 0 && G % st->ep == 0)
-			st->etp = G / st->ep;
-		/* else: no valid fold; the cost model reports E_FOLD */
-	}
+	scenario_resolve_etp(&out->strat);
+}
+
+void scenario_resolve_etp(struct strategy *st)
+{
+	if (st->etp > 0)
+		return;
+	long G = st->dp * st->tp;
+	if (st->ep > 0 && G % (st->ep * st->tp) == 0)
+		st->etp = st->tp;
+	else if (st->ep > 0 && G % st->ep == 0)
+		st->etp = G / st->ep;
+	/* else: no valid fold; the cost model reports E_FOLD */
 }

@@ -89,6 +89,10 @@ void scenario_default(struct scenario *s);
  * the cost model reports why.  imbalance auto stays 0: it depends on the pass. */
 void scenario_resolve(const struct scenario *in, struct scenario *out);
 
+/* etp auto: tp when ep*tp divides dp*tp, else dp*tp/ep; stays 0 when
+ * neither folds. */
+void scenario_resolve_etp(struct strategy *st);
+
 /* f_e solved from params_b, or 0 when that is impossible. */
 long scenario_solve_expert_ffn(const struct model *m);
 

@@ -107,10 +107,19 @@ static bool same_figures(const struct candidate *a, const struct candidate *b)
 
 static void keep_front(struct search_result *sr, const struct candidate *c)
 {
-	for (int i = 0; i < sr->n_front; i++)
+	for (int i = 0; i < sr->n_front; i++) {
 		if (dominates(&sr->front[i], c) ||
-		    (same_figures(&sr->front[i], c) && compare(&sr->front[i], c, OBJ_THROUGHPUT) < 0))
+		    (same_figures(&sr->front[i], c) && compare(&sr->front[i], c, OBJ_THROUGHPUT) < 0)) {
+			/* Most candidates fall to the same few members: move this
+			 * one forward so the next check finds it sooner. */
+			if (i > 0) {
+				struct candidate t = sr->front[i - 1];
+				sr->front[i - 1] = sr->front[i];
+				sr->front[i] = t;
+			}
 			return;
+		}
+	}
 	int m = 0;
 	for (int i = 0; i < sr->n_front; i++)
 		if (!dominates(c, &sr->front[i]) && !same_figures(c, &sr->front[i]))
@@ -145,11 +154,14 @@ static bool meets(const struct scenario *s, const struct search_result *sr, cons
 	return true;
 }
 
-static void consider(const struct scenario *base, struct scenario *c, struct candidate *cand,
+static void consider(const struct scenario *base, struct cost_prep *prep, struct candidate *cand,
 		     struct search_result *sr)
 {
-	struct result r;
-	cost_evaluate(c, &r);
+	static struct result r;   /* large: kept off the stack of a deep loop */
+	const struct strategy st = { .dp = cand->dp, .tp = cand->tp, .pp = cand->pp, .ep = cand->ep,
+				     .etp = cand->etp, .overlap = base->strat.overlap,
+				     .imbalance = base->strat.imbalance };
+	cost_evaluate_prepared(prep, &st, cand->mb, &r);
 	sr->evaluated++;
 	if (!r.ok)
 		return;
@@ -188,7 +200,7 @@ static void current(const struct scenario *s, struct search_result *sr)
 
 void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *sr)
 {
-	struct scenario c = *s;
+	static struct cost_prep prep;
 	struct candidate cand;
 	struct result r0;
 
@@ -208,6 +220,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	long H = s->model.heads, E = s->model.experts, L = s->model.layers;
 	bool use_mb = s->work.mode == MODE_STATIC;
 	memset(&cand, 0, sizeof cand);
+	cost_prepare(s, &prep);
 
 	for (long tp = 1; tp <= H && tp <= maxg; tp++) {
 		if (H % tp)
@@ -226,19 +239,13 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 							continue;
 						/* microbatches only matter with a pipeline */
 						for (long mb = 1; mb == 1 || (use_mb && pp > 1 && mb <= 2 * pp && mb <= per_replica); mb *= 2) {
-							c.strat.dp = dp;
-							c.strat.tp = tp;
-							c.strat.pp = pp;
-							c.strat.ep = ep;
-							c.strat.etp = etp;
-							c.work.microbatches = mb;
 							cand.dp = dp;
 							cand.tp = tp;
 							cand.pp = pp;
 							cand.ep = ep;
 							cand.etp = etp;
 							cand.mb = mb;
-							consider(s, &c, &cand, sr);
+							consider(s, &prep, &cand, sr);
 						}
 					}
 				}

@@ -110,8 +110,12 @@ int tui_main(const struct scenario *initial)
 		if (ch == ERR)
 			continue;
 		dirty = true;
-		if (ch == KEY_RESIZE)
+		if (ch == KEY_RESIZE) {
+			/* repaint every cell: after a burst of resizes what the
+			 * terminal shows need not be what curses last drew */
+			clearok(curscr, TRUE);
 			continue;
+		}
 		if (a.mode == MODE_HELP) {
 			a.mode = MODE_SLIDERS;
 			continue;
