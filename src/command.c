@@ -531,6 +531,21 @@ static int cmd_help(struct invocation *inv)
 		return 0;
 	}
 	const char *what = inv->w[1].text;
+	if (strcmp(what, "keys") == 0 && inv->ss->format == FMT_CSV) {
+		/* the key table itself, for scripts and shell completion */
+		sink_puts(k, "key,alias,section,unit,range,default,help\n");
+		for (size_t i = 0; i < key_count; i++) {
+			const struct key *key = &key_table[i];
+			char range[200], def[NAME_MAX_LEN + 16];
+			struct scenario defaults;
+			scenario_default(&defaults);
+			key_describe_range(key, range, sizeof range);
+			key_get(&defaults, key, def, sizeof def);
+			sink_printf(k, "%s,%s,%s,%s,\"%s\",%s,\"%s\"\n", key->name, key->alias ? key->alias : "",
+				    key_section_name(key->section), key->unit, range, def, key->help);
+		}
+		return 0;
+	}
 	if (strcmp(what, "keys") == 0) {
 		for (size_t i = 0; i < key_count; i++) {
 			const struct key *key = &key_table[i];

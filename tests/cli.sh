@@ -90,6 +90,10 @@ ok "positional preset names merge left to right" t_positional_preset
 ok "a bad YAML file exits 2 with line and column" t_bad_yaml
 ok "a bad file in a script exits 1" t_load_error_in_script
 ok "save then load" t_save_load
+t_keys_csv() { run 0 -o csv -e 'help keys' && has 'strategy.ep,ep,strategy,,' "$tmp/out" && [ "$(wc -l <"$tmp/out")" -gt 60 ]; }
+t_completion() { bash -n "$abs_top_srcdir/completion/moescope.bash"; }
+ok "help keys -o csv lists the key table" t_keys_csv
+ok "the bash completion parses" t_completion
 ok "show prints the default scenario" t_show
 ok "-o json prints schema moescope/1" t_json
 ok "-o csv prints a header and a row" t_csv
