@@ -270,7 +270,7 @@ static bool oom_strategy_fix(const struct scenario *s, char *fix, size_t len)
 	return false;
 }
 
-static void memory(const struct scenario *s, const struct result *r, struct diag_list *l)
+static void memory(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	const struct device_mem *w = &r->dev[r->worst_device];
 	char fix[96] = "", where[64];
@@ -278,10 +278,10 @@ static void memory(const struct scenario *s, const struct result *r, struct diag
 	snprintf(where, sizeof where, "stage %d (%ld expert%s, %s GPUs)", w->stage, w->experts,
 		 w->experts == 1 ? "" : "s", NUM(w->count));
 	if (w->total_gib > w->capacity_gib) {
-		long b = largest_fitting_batch(s);
+		long b = fixes ? largest_fitting_batch(s) : 0;
 		if (b >= 1)
 			snprintf(fix, sizeof fix, "set batch %ld", b);
-		else
+		else if (fixes)
 			oom_strategy_fix(s, fix, sizeof fix);
 		add(l, E_OOM, fix, "%s needs %s GiB of %s GiB: %s GiB missing (weights %s, KV %s, activations %s)",
 		    where, NUM(w->total_gib), NUM(w->capacity_gib), NUM(w->total_gib - w->capacity_gib),
@@ -295,7 +295,7 @@ static void memory(const struct scenario *s, const struct result *r, struct diag
 
 /* ---- requirements ---- */
 
-static void target(const struct scenario *s, const struct result *r, struct diag_list *l)
+static void target(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	double tgt = s->req.tokens_per_ms_per_gpu, ceil_v = r->ceiling_tokens_per_ms_per_gpu;
 	char fix[96];
@@ -315,7 +315,7 @@ static void target(const struct scenario *s, const struct result *r, struct diag
 	struct scenario copy;
 	struct result rr;
 	fix[0] = '\0';
-	for (long b = s->work.batch * 2; b <= s->work.batch * 1024; b *= 2) {
+	for (long b = s->work.batch * 2; fixes && b <= s->work.batch * 1024; b *= 2) {
 		eval_with(s, f_batch, b, &copy, &rr);
 		if (!fits(&rr))
 			break;
@@ -328,7 +328,7 @@ static void target(const struct scenario *s, const struct result *r, struct diag
 	    NUM(r->tokens_per_ms_per_gpu), NUM(tgt), NUM(ceil_v));
 }
 
-static void latency(const struct scenario *s, const struct result *r, struct diag_list *l)
+static void latency(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	struct scenario copy;
 	struct result rr;
@@ -336,7 +336,7 @@ static void latency(const struct scenario *s, const struct result *r, struct dia
 
 	if (!isnan(s->req.ttft_s) && r->ttft_s > s->req.ttft_s) {
 		/* More replicas shorten each replica's prefill. */
-		for (long dp = s->strat.dp * 2; dp <= s->strat.dp * 64 && dp <= s->work.batch; dp *= 2) {
+		for (long dp = s->strat.dp * 2; fixes && dp <= s->strat.dp * 64 && dp <= s->work.batch; dp *= 2) {
 			eval_with(s, f_dp, dp, &copy, &rr);
 			if (fits(&rr) && rr.ttft_s <= s->req.ttft_s) {
 				snprintf(fix, sizeof fix, "set dp %ld", dp);
@@ -348,7 +348,7 @@ static void latency(const struct scenario *s, const struct result *r, struct dia
 	}
 	fix[0] = '\0';
 	if (!isnan(s->req.tpot_ms) && r->tpot_ms > s->req.tpot_ms) {
-		for (long tp = s->strat.tp + 1; tp <= s->model.heads; tp++) {
+		for (long tp = s->strat.tp + 1; fixes && tp <= s->model.heads; tp++) {
 			if (s->model.heads % tp)
 				continue;
 			eval_with(s, f_tp, tp, &copy, &rr);
@@ -475,7 +475,7 @@ static void regroup_fix(const struct scenario *s, int bound, bool decode, double
 	}
 }
 
-static void comm_bound(const struct scenario *s, const struct result *r, struct diag_list *l)
+static void comm_bound(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	static const char *const what[] = {
 		[COMM_TP] = "TP all-reduce", [COMM_EP] = "EP all-to-all",
@@ -493,7 +493,9 @@ static void comm_bound(const struct scenario *s, const struct result *r, struct 
 		for (int b = BOUND_COMM_EP; b <= BOUND_COMM_PP; b++)
 			if (ph->part_s[b] > ph->part_s[top])
 				top = b;
-		regroup_fix(s, top, p == 1, ph->time_s, fix, sizeof fix);
+		fix[0] = '\0';
+		if (fixes)
+			regroup_fix(s, top, p == 1, ph->time_s, fix, sizeof fix);
 		add(l, W_COMM_BOUND, fix, "%s spends %.0f%% of its time in exposed communication, mostly %s",
 		    names[p], 100.0 * ph->comm_total_s / ph->time_s, what[top - BOUND_COMM_TP]);
 	}
@@ -543,7 +545,7 @@ static void sort_by_severity(struct diag_list *l)
 	}
 }
 
-void diag_collect(const struct scenario *s, const struct result *r, struct diag_list *l)
+static void collect(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	struct scenario rs;
 	char buf[200];
@@ -558,17 +560,27 @@ void diag_collect(const struct scenario *s, const struct result *r, struct diag_
 			    PARAMS(r->params.total), NUM(rs.model.params_b),
 			    100.0 * (r->params.total - declared) / declared);
 	}
-	target(s, r, l);
+	target(s, r, l, fixes);
 	if (!(r->errors & (CE_TP_HEADS | CE_EP_EXPERTS | CE_PP_LAYERS | CE_BAD_MODEL)))
 		layout(&rs, r, l);
 	if (r->ok) {
-		memory(s, r, l);
-		latency(s, r, l);
-		comm_bound(s, r, l);
+		memory(s, r, l, fixes);
+		latency(s, r, l, fixes);
+		comm_bound(s, r, l, fixes);
 		diag_bound_sentence(s, r, false, buf, sizeof buf);
 		add(l, I_BOUND, "", "%s", buf);
 		diag_bound_sentence(s, r, true, buf, sizeof buf);
 		add(l, I_BOUND, "", "%s", buf);
 	}
 	sort_by_severity(l);
+}
+
+void diag_collect(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	collect(s, r, l, true);
+}
+
+void diag_collect_quick(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	collect(s, r, l, false);
 }

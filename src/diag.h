@@ -34,6 +34,9 @@ struct diag_list {
 
 /* Every diagnostic for this scenario and its evaluation, errors first. */
 void diag_collect(const struct scenario *s, const struct result *r, struct diag_list *out);
+/* The same codes and messages without the fixes that need evaluating
+ * alternatives (a batch that fits, a regrouping): for sweeps and tables. */
+void diag_collect_quick(const struct scenario *s, const struct result *r, struct diag_list *out);
 
 const char *diag_code_name(int code);
 const char *diag_severity_name(int severity);

@@ -99,7 +99,7 @@ int sweep_run(const struct scenario *s, const struct key *k, const double *value
 		if (key_set(&c, k, text, err, errlen) != 0)
 			return -1;
 		cost_evaluate(&c, &r);
-		diag_collect(&c, &r, &d);
+		diag_collect_quick(&c, &r, &d);
 		row->value = values[i];
 		row->ok = r.ok;
 		for (int f = 0; f < FIG_COUNT; f++)

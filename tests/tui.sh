@@ -14,7 +14,7 @@ trap 'tm kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 n=0
 failed=0
 
-screen() { tm capture-pane -p -t t 2>/dev/null; }
+screen() { tm capture-pane -p -t "${1:-t}" 2>/dev/null; }
 
 # wait_for REGEX: poll the screen (never a fixed sleep), up to 10 s
 wait_for() {
@@ -28,6 +28,19 @@ wait_for() {
 	done
 	echo "# timed out waiting for: $1"
 	screen | sed 's/^/# | /'
+	return 1
+}
+
+# wait_for_in TARGET REGEX: the same in another window
+wait_for_in() {
+	i=0
+	while [ $i -lt 200 ]; do
+		screen "$1" | grep -Eq -- "$2" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# timed out waiting in $1 for: $2"
+	screen "$1" | sed 's/^/# | /'
 	return 1
 }
 
@@ -110,6 +123,23 @@ t_search_apply() {
 	tm send-keys -t t Enter
 	wait_for 'applied DP.* \(search rank 1\)'
 }
+moescope_pid() {
+	shell=$(tm display-message -p -t t '#{pane_pid}')
+	pgrep -P "$shell" -f moescope | head -1
+}
+# Job control needs an interactive shell: ^Z, the shell reports the job
+# stopped, fg brings the explorer back and it redraws.
+t_suspend() {
+	tm new-window -d -n js -t t "env -i PATH='$PATH' HOME='$tmp' TERM=screen LANG=C.UTF-8 INPUTRC=/dev/null PS1='$ ' bash --norc --noprofile -i" || return 1
+	tm send-keys -t t:js "XDG_STATE_HOME='$tmp/state' NO_COLOR=1 '$MOESCOPE'" Enter
+	wait_for_in t:js 'memory per device' || return 1
+	tm send-keys -t t:js C-z
+	wait_for_in t:js 'Stopped' || return 1
+	tm send-keys -t t:js 'fg' Enter
+	wait_for_in t:js 'memory per device' && wait_for_in t:js '^.>EP ' || return 1
+	tm send-keys -t t:js q
+	wait_for_in t:js '^[$] ?$'
+}
 t_quit() {
 	tm send-keys -t t q
 	wait_for '^EXITED 0$' || return 1
@@ -130,8 +160,20 @@ ok "? opens the help, any key closes it" t_help
 ok "p pins a baseline and the figures show the change" t_pin
 ok ":sweep opens a chart, Right changes the figure" t_sweep_chart
 ok ":search lists results, Enter applies one" t_search_apply
+ok "Ctrl-Z suspends to the shell, fg redraws" t_suspend
 ok "q exits 0 and restores the terminal" t_quit
 ok "the command history is saved" t_history
+
+# A second explorer, stopped with SIGTERM: terminal restored, status 143.
+tm respawn-pane -k -t t \
+	"env INPUTRC=/dev/null NO_COLOR=1 LANG=C.UTF-8 TERM=screen XDG_STATE_HOME='$tmp/state' '$MOESCOPE'; echo \"EXITED \$?\"; sleep 600"
+t_sigterm() {
+	wait_for 'memory per device' || return 1
+	pid=$(moescope_pid)
+	[ -n "$pid" ] && kill -TERM "$pid"
+	wait_for '^EXITED 143$' && ! screen | grep -q 'memory per device'
+}
+ok "SIGTERM restores the terminal and exits 143" t_sigterm
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -152,5 +152,6 @@ int tui_main(const struct scenario *initial)
 	cmdline_end();
 	endwin();
 	app_free(&a);
-	return 0;
+	/* stopped by a signal: the terminal is restored, the status says why */
+	return stop_signal ? 128 + stop_signal : 0;
 }

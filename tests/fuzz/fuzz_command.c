@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The command interpreter, one line on a fresh scenario.  Commands that
+ * write files or run a full search are left out: they have their own
+ * tests, and the fuzzer must neither litter the disk nor wait on it. */
+#include "config.h"
+
+#include <stdint.h>
+
+#include "command.h"
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct session ss;
+	struct sink_buffer b;
+	struct sink k;
+	char line[4096];
+
+	if (size >= sizeof line)
+		return 0;
+	memcpy(line, data, size);
+	line[size] = '\0';
+	if (strstr(line, "save") || strstr(line, "dag") || strstr(line, "search") || strstr(line, "load"))
+		return 0;
+	sink_buffer_init(&b, &k);
+	session_init(&ss, &k);
+	ss.source = "fuzz";
+	ss.format = size % 3 == 0 ? FMT_JSON : size % 3 == 1 ? FMT_CSV : FMT_TEXT;
+	session_run_line(&ss, line, 1);
+	if (ss.format == FMT_JSON)
+		fuzz_check_json(b.out);
+	fuzz_evaluate(&ss.scn, size);
+	session_free(&ss);
+	sink_buffer_free(&b);
+	return 0;
+}

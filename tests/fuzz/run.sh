@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Run each fuzzer for SECONDS (default 30) on a copy of its seed corpus, in a
+# scratch directory.  Fails on any crash, leak, sanitizer report or timeout.
+# usage: tests/fuzz/run.sh [SECONDS] [FUZZER...]
+set -eu
+seconds=${1:-30}
+[ $# -gt 0 ] && shift
+here=$(cd "$(dirname "$0")" && pwd)
+build=${FUZZ_BUILD:-$(pwd)/tests/fuzz}
+fuzzers=${*:-yaml command strategy}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export MOESCOPE_PRESETS="$here/../../data/presets"
+status=0
+for f in $fuzzers; do
+	mkdir -p "$work/$f"
+	cp "$here/corpus/$f"/* "$work/$f/" 2>/dev/null || true
+	echo "fuzz_$f: $seconds s"
+	if ! (cd "$work" && "$build/fuzz_$f" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 "$work/$f" >"$work/fuzz_$f.log" 2>&1); then
+		tail -40 "$work/fuzz_$f.log"
+		ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null || true
+		for c in "$work"/crash-* "$work"/leak-* "$work"/timeout-*; do
+			[ -f "$c" ] && { echo "input:"; od -c "$c" | head -20; }
+		done
+		status=1
+	fi
+	grep -E 'stat::number_of_executed_units' "$work/fuzz_$f.log" || true
+done
+exit $status

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Hostile input: every key at absurd values, broken and malicious files,
+ * unwritable places.  Each gets one clear line of error and changes
+ * nothing, or is accepted and evaluates to finite figures or diagnostics:
+ * never a crash, a hang, a nan or an inf. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "preset.h"
+#include "report.h"
+
+/* The JSON of an evaluation holds no nan or inf outside strings. */
+static void expect_clean_json(const struct scenario *s, const char *what)
+{
+	static struct result r;
+	static struct diag_list d;
+	struct sink_buffer b;
+	struct sink k;
+
+	cost_evaluate(s, &r);
+	diag_collect(s, &r, &d);
+	sink_buffer_init(&b, &k);
+	report_json(&k, s, &r, &d, NULL);
+	bool in_string = false;
+	for (const char *p = b.out; *p; p++) {
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_string = false;
+		} else if (*p == '"') {
+			in_string = true;
+		} else {
+			cr_expect(strncmp(p, "nan", 3) != 0 && strncmp(p, "inf", 3) != 0, "%s: %s", what, b.out);
+			if (strncmp(p, "nan", 3) == 0 || strncmp(p, "inf", 3) == 0)
+				break;
+		}
+	}
+	sink_buffer_free(&b);
+}
+
+static void expect_one_line(const char *err, const char *what)
+{
+	cr_expect(err[0] != '\0', "%s: no message", what);
+	cr_expect(strchr(err, '\n') == NULL, "%s: more than one line: %s", what, err);
+}
+
+Test(hostile, words_no_number_key_accepts)
+{
+	static const char *const bad[] = { "nan", "NaN", "inf", "-inf", "1e400", "-1e400", "0x", "1e", "--1",
+					   "99999999999999999999999", "\x01\x02", "1 2", "" };
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (k->type != KT_INT && k->type != KT_DOUBLE)
+			continue;
+		for (size_t j = 0; j < sizeof bad / sizeof bad[0]; j++) {
+			struct scenario s, before;
+			char err[400] = "";
+			scenario_default(&s);
+			before = s;
+			cr_expect_eq(key_set(&s, k, bad[j], err, sizeof err), -1, "%s = '%s' accepted", k->name, bad[j]);
+			expect_one_line(err, k->name);
+			cr_expect_eq(memcmp(&s, &before, sizeof s), 0, "%s changed", k->name);
+		}
+	}
+}
+
+Test(hostile, every_key_at_its_extremes_evaluates_cleanly)
+{
+	char err[400], text[64];
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (k->type != KT_INT && k->type != KT_DOUBLE)
+			continue;
+		const double tries[] = { k->min, k->max, -1, 0, 1 };
+		for (size_t j = 0; j < sizeof tries / sizeof tries[0]; j++) {
+			struct scenario s;
+			scenario_default(&s);
+			snprintf(text, sizeof text, "%.17g", tries[j]);
+			if (key_set(&s, k, text, err, sizeof err) != 0) {
+				expect_one_line(err, k->name);
+				continue;
+			}
+			char what[128];
+			snprintf(what, sizeof what, "%s = %s", k->name, text);
+			expect_clean_json(&s, what);
+		}
+	}
+}
+
+Test(hostile, absurd_sizes)
+{
+	static const char *const lines[] = {
+		"set dp 1000000; set tp 16; set pp 16; show",         /* 2.56e8 GPUs */
+		"set batch 10000000; set seq 100000000; show",        /* 1e15 prompt tokens */
+		"set out 100000000; set mode serving; show",
+		"set model.layers 1024; set pp 128; set model.vocab 100000000; show",
+		"set model.experts 65536; set model.top_k 65536; set ep 1; show",
+		"set hardware.mem_gib 0.000001; show",
+		"set hardware.intra_gbps 0.0001; set hardware.inter_gbps 0.0001; show",
+		"set hardware.kernel_us 1000000; set strategy.imbalance 1000; show",
+		"set model.hidden 1000000; set model.heads 1; show",
+		"set mb 1000000; set pp 16; show",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		struct sink_buffer b;
+		struct sink k;
+		struct session ss;
+		sink_buffer_init(&b, &k);
+		session_init(&ss, &k);
+		ss.format = FMT_JSON;
+		int rc = session_run_line(&ss, lines[i], 1);
+		if (rc != 0)
+			expect_one_line(strchr(b.err, '\n') ? "" : b.err, lines[i]);
+		expect_clean_json(&ss.scn, lines[i]);
+		session_free(&ss);
+		sink_buffer_free(&b);
+	}
+}
+
+struct bad_file {
+	const char *what;
+	const char *bytes;
+	size_t len;   /* 0: strlen */
+};
+
+Test(hostile, malicious_files)
+{
+	static char nested[40000], huge_key[5000];
+	size_t n = 0;
+	for (int i = 0; i < 5000; i++)
+		nested[n++] = '[';
+	nested[n] = '\0';
+	memset(huge_key, 'k', sizeof huge_key - 10);
+	memcpy(huge_key + sizeof huge_key - 10, ": 1\n", 5);
+	const struct bad_file files[] = {
+		{ "empty", "", 0 },
+		{ "only a comment", "# nothing\n", 0 },
+		{ "binary garbage", "\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe", 12 },
+		{ "UTF-16 with BOM", "\xff\xfe" "n\0a\0", 6 },
+		{ "deep nesting", nested, 0 },
+		{ "a huge key", huge_key, 0 },
+		{ "alias bomb",
+		  "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		  "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		  "strategy: *d\n", 0 },
+		{ "an alias as a section", "s: &s {tp: 2}\nstrategy: *s\nworkload: *s\n", 0 },
+		{ "a list of sections", "- strategy: {tp: 2}\n", 0 },
+		{ "a tag", "strategy: !!binary aGVsbG8=\n", 0 },
+		{ "a NUL in the middle", "strategy: {tp: 2}\0\nworkload: {batch: 3}\n", 38 },
+		{ "unterminated quote", "name: \"abc\n", 0 },
+		{ "tabs", "strategy:\n\ttp: 2\n", 0 },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct scenario s, before;
+		char err[1024] = "";
+		scenario_default(&s);
+		before = s;
+		size_t len = files[i].len ? files[i].len : strlen(files[i].bytes);
+		int rc = preset_load_buffer(&s, "x.yaml", files[i].bytes, len, err, sizeof err);
+		if (rc == 0) {
+			/* only the harmless alias use may load */
+			cr_expect_str_eq(files[i].what, "an alias as a section", "%s loaded", files[i].what);
+			cr_expect_eq(s.strat.tp, 2);
+			continue;
+		}
+		expect_one_line(err, files[i].what);
+		cr_expect(strncmp(err, "x.yaml", 6) == 0, "%s: %s", files[i].what, err);
+		cr_expect_eq(memcmp(&s, &before, sizeof s), 0, "%s changed the scenario", files[i].what);
+	}
+}
+
+Test(hostile, oversized_file_is_refused)
+{
+	char path[] = "/tmp/moescope-big-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	for (int i = 0; i < 200000; i++)
+		fputs("# padding\n", f);
+	fclose(f);
+	struct scenario s;
+	char err[1024];
+	scenario_default(&s);
+	cr_expect_eq(preset_load_file(&s, path, err, sizeof err), -1);
+	cr_expect(strstr(err, "larger than") != NULL, "%s", err);
+	unlink(path);
+}
+
+Test(hostile, unwritable_places)
+{
+	struct scenario s;
+	char err[1024];
+	scenario_default(&s);
+	static const char *const paths[] = { "/proc/version", "/proc/moescope.yaml", "/nonexistent/dir/x.yaml", "/",
+					     "/dev/null" };
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		err[0] = '\0';
+		cr_expect_eq(preset_save_file(&s, paths[i], err, sizeof err), -1, "saved to %s", paths[i]);
+		expect_one_line(err, paths[i]);
+	}
+	/* reading what is not a file */
+	cr_expect_eq(preset_load_file(&s, "/", err, sizeof err), -1);
+	expect_one_line(err, "/");
+	cr_expect_eq(preset_load_file(&s, "/nonexistent", err, sizeof err), -1);
+	expect_one_line(err, "/nonexistent");
+}
