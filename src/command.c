@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "calibrate.h"
 #include "check.h"
 #include "dag.h"
 #include "command.h"
@@ -19,6 +20,7 @@
 #include "search.h"
 #include "strategy_parse.h"
 #include "sweep.h"
+#include "validate.h"
 
 #define MAX_WORDS 64
 #define MAX_WORD 512
@@ -182,7 +184,8 @@ static int cmd_strategy(struct invocation *inv)
 	join_words(inv, 1, text, sizeof text);
 	if (strategy_parse(text, &spec, err, sizeof err, &col) != 0)
 		return fail(inv, 1, "%s", err);
-	strategy_apply(&spec, &copy.strat);
+	if (strategy_apply_checked(&spec, &copy, err, sizeof err) != 0)
+		return fail(inv, 1, "%s", err);
 	static const char *const degree_keys[] = { "strategy.tp", "strategy.ep", "strategy.pp" };
 	for (size_t i = 0; i < 3; i++)
 		if (check_degree(&copy, key_find(degree_keys[i]), err, sizeof err) != 0)
@@ -367,6 +370,34 @@ static int cmd_dag(struct invocation *inv)
 	return 0;
 }
 
+static int cmd_validate(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	struct run_set *rs = calloc(1, sizeof *rs);
+	char err[600];
+
+	if (!rs)
+		return fail(inv, 0, "out of memory");
+	if (runs_read(inv->w[1].text, rs, err, sizeof err) != 0) {
+		free(rs);
+		return fail(inv, 1, "%s", err);
+	}
+	if (strcmp(inv->w[0].text, "calibrate") == 0) {
+		calibrate_runs(rs, &ss->sink, inv->w[1].text);
+	} else {
+		runs_evaluate(rs);
+		if (ss->format == FMT_JSON)
+			validate_report_json(&ss->sink, rs);
+		else if (ss->format == FMT_CSV)
+			validate_report_csv(&ss->sink, rs);
+		else
+			validate_report_text(&ss->sink, rs);
+	}
+	runs_free(rs);
+	free(rs);
+	return 0;
+}
+
 static int cmd_reset(struct invocation *inv)
 {
 	scenario_default(&inv->ss->scn);
@@ -491,6 +522,10 @@ static const struct command commands[] = {
 	  0, 8, cmd_search },
 	{ { "dag", "dag [FILE.dot]", "the deployment graph in Graphviz DOT: machines, stages, GPUs, collectives" },
 	  0, 1, cmd_dag },
+	{ { "validate", "validate FILE.csv", "predicted against measured TTFT and TPOT, row by row, with the error per model/GPU/framework" },
+	  1, 1, cmd_validate },
+	{ { "calibrate", "calibrate FILE.csv", "fit mfu, hbm_util, kernel_us and ttft_overhead_ms per GPU to measured runs; print the fitted YAML" },
+	  1, 1, cmd_validate },
 	{ { "reset", "reset", "go back to the built-in scenario (the seed 10B MoE on the seed GPU)" },
 	  0, 0, cmd_reset },
 	{ { "help", "help [COMMAND|KEY|keys]", "list the commands, explain one, or list every key" },
@@ -564,7 +599,7 @@ static int cmd_help(struct invocation *inv)
 		help_key(k, key, &inv->ss->scn);
 		return 0;
 	}
-	return fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag reset help quit", what);
+	return fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag validate calibrate reset help quit", what);
 }
 
 static const struct command *find_command(const char *name)
@@ -583,7 +618,7 @@ static int run_words(struct session *ss, struct word *w, int argc, long line)
 	const struct command *c = find_command(w[0].text);
 
 	if (!c) {
-		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag reset help quit\n",
+		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag validate calibrate reset help quit\n",
 			    ss->source, line, w[0].col, w[0].text);
 		return -1;
 	}

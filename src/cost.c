@@ -26,6 +26,9 @@ static int check_model(const struct model *m)
 {
 	bool moe = m->layers > m->dense_layers;
 
+	if (m->layers < 1 || m->heads < 1 || m->hidden < 1 || m->experts < 1 || m->top_k < 1 || m->vocab < 1)
+		return BM_HEAD_DIM;
+
 	if (m->dense_layers > m->layers)
 		return BM_DENSE_LAYERS;
 	if (m->dense_layers > 0 && m->dense_ffn <= 0)
@@ -53,11 +56,18 @@ static void check_strategy(const struct scenario *rs, struct result *r)
 	const struct strategy *st = &rs->strat;
 	const struct model *m = &rs->model;
 
+	/* degrees below 1 never come through the key table; refuse them anyway
+	 * rather than divide by zero */
+	if (st->dp < 1 || st->tp < 1 || st->ep < 1 || st->pp < 1 || st->etp < 0) {
+		r->errors |= CE_FOLD | CE_PP_LAYERS;
+		return;
+	}
 	if (m->heads % st->tp != 0)
 		r->errors |= CE_TP_HEADS;
 	if (st->ep > m->experts)
 		r->errors |= CE_EP_EXPERTS;
-	if (st->pp > m->layers)
+	/* also what the stage table can hold, whatever set the field */
+	if (st->pp > m->layers || st->pp > COST_MAX_STAGES || st->pp < 1)
 		r->errors |= CE_PP_LAYERS;
 	long G = st->dp * st->tp;
 	if (st->etp <= 0 || G % (st->ep * st->etp) != 0)
@@ -172,11 +182,14 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->flop_rate = r->peak_tflops * 1e12 * hw->mfu;
 	c->byte_rate = hw->hbm_tbps * 1e12 * hw->hbm_util;
 	c->kernel_s = hw->kernel_us * 1e-6;
+	c->expert_s = hw->expert_us * 1e-6;
 	c->gpn = (double)hw->gpus_per_node;
 	c->intra_bw = hw->intra_gbps * 1e9;
 	c->inter_bw = hw->inter_gbps * 1e9;
 	c->intra_lat = hw->intra_lat_us * 1e-6;
 	c->inter_lat = hw->inter_lat_us * 1e-6;
+	c->tp_intra = r->tp_intra;
+	c->etp_intra = r->etp_intra;
 	c->tp_bw = r->tp_intra ? c->intra_bw : c->inter_bw;
 	c->tp_lat = r->tp_intra ? c->intra_lat : c->inter_lat;
 	c->etp_bw = r->etp_intra ? c->intra_bw : c->inter_bw;

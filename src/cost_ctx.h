@@ -32,8 +32,9 @@ struct cost_ctx {
 	double imb_coef;            /* sqrt(2 ln ep), for the imbalance */
 	double log_miss;            /* ln(1 - k/E): a token missing a given expert */
 	/* hardware */
-	double flop_rate, byte_rate, kernel_s, gpn;
+	double flop_rate, byte_rate, kernel_s, expert_s, gpn;
 	double tp_bw, tp_lat, etp_bw, etp_lat;
+	bool tp_intra, etp_intra;
 	double ep_g, intra_bw, inter_bw, intra_lat, inter_lat;
 	/* per pipeline stage, filled by cost_stage_table */
 	struct stage_layers stage[COST_MAX_STAGES];
@@ -72,6 +73,7 @@ void cost_phases(const struct cost_ctx *c, struct result *r);
 
 /* Collectives (section 6). */
 double comm_allreduce(double n, double bytes, double bw, double lat);
+double comm_allreduce_switched(double n, double bytes, double bw, double lat);
 double comm_alltoall(double n, double g, double bytes, double bw_intra, double bw_inter,
 		     double lat_intra, double lat_inter);
 double comm_p2p(double bytes, double bw, double lat);

@@ -205,8 +205,11 @@ static void structure(const struct scenario *rs, const struct result *r, struct 
 	}
 	if ((r->errors & CE_FOLD) && !(r->errors & CE_EP_EXPERTS))
 		fold_error(rs, l);
-	if (r->errors & CE_PP_LAYERS) {
-		snprintf(fix, sizeof fix, "set pp %ld", m->layers);
+	if ((r->errors & CE_PP_LAYERS) && st->pp > COST_MAX_STAGES && st->pp <= m->layers) {
+		snprintf(fix, sizeof fix, "set pp %d", COST_MAX_STAGES);
+		add(l, E_PP_LAYERS, fix, "pp %ld: at most %d pipeline stages are modelled", st->pp, COST_MAX_STAGES);
+	} else if (r->errors & CE_PP_LAYERS) {
+		snprintf(fix, sizeof fix, "set pp %ld", m->layers < COST_MAX_STAGES ? m->layers : COST_MAX_STAGES);
 		add(l, E_PP_LAYERS, fix, "pp %ld exceeds the %ld layers", st->pp, m->layers);
 	}
 }

@@ -72,6 +72,8 @@ const struct key key_table[] = {
 	    "per-step latency of a collective between nodes"),
 	DBL("hardware.kernel_us", NULL, SEC_HARDWARE, 0, "us", 0, 1e6, 3, 0, hw.kernel_us,
 	    "fixed cost of every op (launch, tail)"),
+	DBL("hardware.expert_us", NULL, SEC_HARDWARE, 0, "us", 0, 1e6, 0, 0, hw.expert_us,
+	    "fixed cost of each expert an MoE layer touches (grouped-GEMM set-up and tail)"),
 	DBL("hardware.reserved_gib", NULL, SEC_HARDWARE, 0, "GiB", 0, 1e6, 1.5, 0, hw.reserved_gib,
 	    "runtime overhead per GPU (context, workspaces, buffers)"),
 

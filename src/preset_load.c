@@ -225,9 +225,9 @@ static int apply_strategy_string(struct loader *ld, const yaml_node_t *value)
 
 	if (scalar_text(ld, value, &text) != 0)
 		return -1;
-	if (strategy_parse(text, &spec, err, sizeof err, &col) != 0)
+	if (strategy_parse(text, &spec, err, sizeof err, &col) != 0 ||
+	    strategy_apply_checked(&spec, ld->s, err, sizeof err) != 0)
 		return fail_at(ld, value, "strategy: %s", err);
-	strategy_apply(&spec, &ld->s->strat);
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct hardware {
 	double intra_gbps, inter_gbps;
 	double intra_lat_us, inter_lat_us;
 	double kernel_us;
+	double expert_us;    /* fixed cost per touched expert (grouped-GEMM tiles) */
 	double reserved_gib;
 };
 

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "numfmt.h"
+#include "keys.h"
 #include "strategy_parse.h"
 
 static const struct {
@@ -114,4 +115,26 @@ void strategy_format(const struct strategy *st, char *buf, size_t len)
 	int n = snprintf(buf, len, "DP%ld_TP%ld_PP%ld_EP%ld", st->dp, st->tp, st->pp, st->ep);
 	if (st->etp > 0 && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, "_ETP%ld", st->etp);
+}
+
+int strategy_apply_checked(const struct strategy_spec *spec, struct scenario *s, char *err, size_t errlen)
+{
+	static const char *const names[] = { "strategy.dp", "strategy.tp", "strategy.pp", "strategy.ep" };
+	struct scenario c = *s;
+	struct strategy st = s->strat;
+	char text[32];
+
+	strategy_apply(spec, &st);
+	const long values[] = { st.dp, st.tp, st.pp, st.ep };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(text, sizeof text, "%ld", values[i]);
+		if (key_set(&c, key_find(names[i]), text, err, errlen) != 0)
+			return -1;
+	}
+	snprintf(text, sizeof text, "%ld", st.etp);
+	if (st.etp > 0 && key_set(&c, key_find("strategy.etp"), text, err, errlen) != 0)
+		return -1;
+	c.strat.etp = st.etp;
+	*s = c;
+	return 0;
 }

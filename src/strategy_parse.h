@@ -25,6 +25,10 @@ int strategy_parse(const char *text, struct strategy_spec *out, char *err, size_
  * experts fold onto dp*tp GPUs (ep / gcd(ep, tp)). */
 void strategy_apply(const struct strategy_spec *spec, struct strategy *st);
 
+/* strategy_apply on a scenario, each degree checked against its key's
+ * range (pp at most 128, ...): -1 with the message, scenario unchanged. */
+int strategy_apply_checked(const struct strategy_spec *spec, struct scenario *s, char *err, size_t errlen);
+
 /* "DP16_TP4_PP1_EP16" (and "_ETP2" when etp is not auto). */
 void strategy_format(const struct strategy *st, char *buf, size_t len);
 

@@ -10,6 +10,16 @@ Test(comm, ring_allreduce_worked_example)
 	cr_expect_eq(comm_allreduce(1, 8e6, 400e9, 5e-6), 0);
 }
 
+Test(comm, switched_allreduce_takes_two_latency_steps)
+{
+	/* the same 8 MB over 4 GPUs of one NVSwitch node: 30 us of bytes + 2 x 5 us */
+	expect_rel(comm_allreduce_switched(4, 8e6, 400e9, 5e-6), 40e-6, 1e-12);
+	/* at 8 GPUs the latency stays 10 us where the ring pays 70 us */
+	expect_rel(comm_allreduce_switched(8, 0, 400e9, 5e-6), 10e-6, 1e-12);
+	expect_rel(comm_allreduce(8, 0, 400e9, 5e-6), 70e-6, 1e-12);
+	cr_expect_eq(comm_allreduce_switched(1, 8e6, 400e9, 5e-6), 0);
+}
+
 Test(comm, two_tier_alltoall_worked_example)
 {
 	/* 16 members, 2 per node, 1 MB: 14/16 of it crosses nodes at 50 GB/s

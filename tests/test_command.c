@@ -110,7 +110,7 @@ Test(command, show_summary_names_the_figures)
 	const char *out = f.buf.out;
 	cr_expect(strstr(out, "strategy    dp 16  tp 4  pp 1  ep 8  etp 4 (auto)  edp 2") != NULL, "%s", out);
 	cr_expect(strstr(out, "GPUs        64 on 8 nodes; 32 distinct shards, replication 2.00") != NULL);
-	cr_expect(strstr(out, "TTFT        0.0541 s   requirement <= 10 s: meets") != NULL);
+	cr_expect(strstr(out, "TTFT        0.0531 s   requirement <= 10 s: meets") != NULL);
 	cr_expect(strstr(out, "error   E_TARGET_IMPOSSIBLE") != NULL);
 	teardown(&f);
 }

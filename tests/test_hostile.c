@@ -209,3 +209,36 @@ Test(hostile, unwritable_places)
 	cr_expect_eq(preset_load_file(&s, "/nonexistent", err, sizeof err), -1);
 	expect_one_line(err, "/nonexistent");
 }
+
+/* Found by fuzz_yaml: a strategy string in a file reached pp 212 past the
+ * key table's range and the stage table's end. */
+Test(hostile, fuzz_regression_strategy_string_range)
+{
+	char path[1024], err[1024];
+	struct scenario s, before;
+	const char *src = getenv("abs_top_srcdir");
+	snprintf(path, sizeof path, "%s/tests/fuzz/regressions/yaml-strategy-pp-212.yaml", src && *src ? src : MOESCOPE_SRCDIR);
+	scenario_default(&s);
+	before = s;
+	cr_expect_eq(preset_load_file(&s, path, err, sizeof err), -1);
+	cr_expect(strstr(err, "strategy: strategy.pp: expected an integer from 1 to 128, got '212'") != NULL, "%s", err);
+	cr_expect_eq(memcmp(&s, &before, sizeof s), 0);
+
+	struct sink_buffer b;
+	struct sink k;
+	struct session ss;
+	sink_buffer_init(&b, &k);
+	session_init(&ss, &k);
+	cr_expect_eq(session_run_line(&ss, "set model.layers 300; strategy PP200", 1), -1);
+	cr_expect(strstr(b.err, "strategy.pp: expected an integer from 1 to 128, got '200'") != NULL, "%s", b.err);
+	session_free(&ss);
+	sink_buffer_free(&b);
+
+	/* and the model refuses it even when the field is set directly */
+	struct result r;
+	scenario_default(&s);
+	s.model.layers = 300;
+	s.strat.pp = 200;
+	cost_evaluate(&s, &r);
+	cr_expect(r.errors & CE_PP_LAYERS);
+}

@@ -67,7 +67,7 @@ Test(report, csv_header_and_row_align)
 	header[nl - out] = '\0';
 	cr_expect_eq(count_char(header, ','), count_char(nl + 1, ',') );
 	cr_expect(strncmp(nl + 1, "seed-10b-moe,16,4,1,16,4,128,2048,256,64,8,64,1,", 48) == 0, "%s", nl + 1);
-	cr_expect(strstr(nl + 1, ",compute,comm_tp,E_TARGET_IMPOSSIBLE\n") != NULL, "%s", nl + 1);
+	cr_expect(strstr(nl + 1, ",compute,memory,E_TARGET_IMPOSSIBLE\n") != NULL, "%s", nl + 1);
 }
 
 Test(report, text_sections)

@@ -12,10 +12,10 @@ Test(time, default_scenario_end_to_end)
 	scenario_default(&s);
 	cost_evaluate(&s, &r);
 	cr_assert(r.ok);
-	expect_rel(r.ttft_s, 0.054820435948137146, 1e-9);
-	expect_rel(r.tpot_ms, 2.287025043709992, 1e-9);
-	expect_rel(r.tokens_per_ms_per_gpu, 0.8744985130357897, 1e-9);
-	expect_rel(r.prefill_tokens_per_s, 128.0 * 2048 / 0.054820435948137146, 1e-9);
+	expect_rel(r.ttft_s, 0.05386043594813715, 1e-9);
+	expect_rel(r.tpot_ms, 1.3270250437099922, 1e-9);
+	expect_rel(r.tokens_per_ms_per_gpu, 1.5071305620642679, 1e-9);
+	expect_rel(r.prefill_tokens_per_s, 128.0 * 2048 / 0.05386043594813715, 1e-9);
 	expect_rel(r.e2e_latency_s, r.ttft_s + 256 * r.tpot_ms / 1000, 1e-12);
 	/* ceiling: 400e12 * 0.6 / (2 * 1,275,854,848 active) */
 	expect_rel(r.ceiling_tokens_per_ms_per_gpu, 240e12 / (2.0 * 1275854848.0) / 1000, 1e-12);
@@ -30,8 +30,8 @@ Test(time, ep8_variant_matches_the_reference)
 	s.strat.ep = 8;
 	cost_evaluate(&s, &r);
 	cr_assert(r.ok);
-	expect_rel(r.ttft_s, 0.0540579467701229, 1e-9);
-	expect_rel(r.tpot_ms, 2.502210775214699, 1e-9);
+	expect_rel(r.ttft_s, 0.053097946770122896, 1e-9);
+	expect_rel(r.tpot_ms, 1.542210775214699, 1e-9);
 	expect_rel(r.dev[0].total_gib, 3.0852358989599025, 1e-12);
 }
 

@@ -27,7 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	strategy_apply(&spec, &s.strat);
+	if (strategy_apply_checked(&spec, &s, err, sizeof err) != 0) {
+		if (!err[0])
+			abort();
+		return 0;
+	}
 	fuzz_evaluate(&s, size);
 	return 0;
 }

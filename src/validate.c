@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost.h"
+#include "diag.h"
+#include "keys.h"
+#include "numfmt.h"
+#include "preset.h"
+#include "report.h"
+#include "strategy_parse.h"
+#include "validate.h"
+
+enum col {
+	C_NAME, C_FRAMEWORK, C_HARDWARE, C_MODEL, C_MODE, C_BATCH, C_PROMPT, C_OUTPUT, C_DP, C_TP, C_PP,
+	C_EP, C_ETP, C_WB, C_EWB, C_KVB, C_DTYPE, C_TTFT, C_TPOT, C_COUNT
+};
+
+static const char *const col_names[C_COUNT] = {
+	"name", "framework", "hardware", "model", "mode", "batch", "prompt_len", "output_len", "dp", "tp",
+	"pp", "ep", "etp", "weight_bytes", "expert_weight_bytes", "kv_bytes", "compute_dtype",
+	"measured_ttft_ms", "measured_tpot_ms",
+};
+
+/* The key each input column sets (NULL: not a key). */
+static const char *const col_keys[C_COUNT] = {
+	[C_MODE] = "workload.mode", [C_BATCH] = "workload.batch", [C_PROMPT] = "workload.prompt_len",
+	[C_OUTPUT] = "workload.output_len", [C_DP] = "strategy.dp", [C_TP] = "strategy.tp",
+	[C_PP] = "strategy.pp", [C_EP] = "strategy.ep", [C_ETP] = "strategy.etp",
+	[C_WB] = "model.weight_bytes", [C_EWB] = "model.expert_weight_bytes", [C_KVB] = "model.kv_bytes",
+	[C_DTYPE] = "model.compute_dtype",
+};
+
+/* Split a line on commas, in place; a field may be double-quoted, with ""
+ * standing for a quote inside it. */
+static int split(char *line, char **fields, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max) {
+		if (*p != '"') {
+			fields[n++] = p;
+			p += strcspn(p, ",");
+		} else {
+			char *out = ++p;
+			fields[n++] = out;
+			while (*p) {
+				if (*p == '"' && p[1] == '"') {
+					*out++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*out++ = *p++;
+				}
+			}
+			*out = '\0';
+			p += strcspn(p, ",");
+		}
+		if (!*p)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	size_t lead = strspn(s, " \t");
+	memmove(s, s + lead, strlen(s + lead) + 1);
+}
+
+static int parse_ms(const char *text, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end || errno || !isfinite(v) || v <= 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The row's scenario: presets by name, then each cell through the key
+ * table, so a cell is checked exactly as `set` would check it. */
+static void build_row(struct run *run, char **f, const int *idx)
+{
+	char doc[2 * NAME_MAX_LEN + 64], err[600];
+	struct scenario s;
+
+	scenario_default(&s);
+	snprintf(doc, sizeof doc, "hardware: \"%s\"\nmodel: \"%s\"\n", run->hardware, run->model);
+	if (preset_load_buffer(&s, "row", doc, strlen(doc), err, sizeof err) != 0) {
+		const char *msg = strstr(err, ": no ");
+		snprintf(run->reason, sizeof run->reason, "%s", msg ? msg + 2 : err);
+		return;
+	}
+	s.work.mode = MODE_SERVING;
+	s.work.microbatches = 1;
+	s.strat.etp = 0;
+	s.req.ttft_s = s.req.tpot_ms = s.req.tokens_per_ms_per_gpu = NAN;
+	for (int c = 0; c < C_COUNT; c++) {
+		if (!col_keys[c] || idx[c] < 0 || !*f[idx[c]])
+			continue;
+		const struct key *k = key_find(col_keys[c]);
+		if (key_set(&s, k, f[idx[c]], err, sizeof err) != 0) {
+			snprintf(run->reason, sizeof run->reason, "column %s: %s", col_names[c], err);
+			return;
+		}
+	}
+	if (parse_ms(f[idx[C_TTFT]], &run->ttft_ms) != 0 || parse_ms(f[idx[C_TPOT]], &run->tpot_ms) != 0) {
+		snprintf(run->reason, sizeof run->reason, "measured_ttft_ms and measured_tpot_ms must be numbers above 0");
+		return;
+	}
+	run->s = s;
+	run->ok = true;
+}
+
+int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	char *fields[64];
+	int idx[C_COUNT];
+	long lineno = 0;
+
+	memset(rs, 0, sizeof *rs);
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (getline(&line, &cap, f) < 0) {
+		snprintf(err, errlen, "%s:1: empty file: expected a header naming the columns", path);
+		goto fail;
+	}
+	lineno = 1;
+	int nf = split(line, fields, 64);
+	for (int c = 0; c < C_COUNT; c++) {
+		idx[c] = -1;
+		for (int i = 0; i < nf; i++) {
+			trim(fields[i]);
+			if (strcmp(fields[i], col_names[c]) == 0)
+				idx[c] = i;
+		}
+	}
+	static const int required[] = { C_HARDWARE, C_MODEL, C_BATCH, C_PROMPT, C_OUTPUT, C_TTFT, C_TPOT };
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+		if (idx[required[i]] < 0) {
+			snprintf(err, errlen, "%s:1: the header lacks the column '%s' (needed: hardware model batch prompt_len output_len measured_ttft_ms measured_tpot_ms)",
+				 path, col_names[required[i]]);
+			goto fail;
+		}
+	}
+	rs->runs = calloc(RUNS_MAX, sizeof *rs->runs);
+	if (!rs->runs) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		if (strspn(line, " \t\r\n") == strlen(line))
+			continue;
+		if (rs->n == RUNS_MAX) {
+			snprintf(err, errlen, "%s:%ld: more than %d runs", path, lineno, RUNS_MAX);
+			goto fail;
+		}
+		struct run *run = &rs->runs[rs->n++];
+		run->line = lineno;
+		nf = split(line, fields, 64);
+		for (int i = 0; i < nf; i++)
+			trim(fields[i]);
+		int need = 0;
+		for (int c = 0; c < C_COUNT; c++)
+			if (idx[c] >= need)
+				need = idx[c] + 1;
+		if (nf < need) {
+			snprintf(run->reason, sizeof run->reason, "%d fields, the header has %d", nf, need);
+			continue;
+		}
+		const struct { int col; char *dst; size_t len; } texts[] = {
+			{ C_NAME, run->name, sizeof run->name }, { C_FRAMEWORK, run->framework, sizeof run->framework },
+			{ C_HARDWARE, run->hardware, sizeof run->hardware }, { C_MODEL, run->model, sizeof run->model },
+		};
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+			if (idx[texts[i].col] >= 0)
+				snprintf(texts[i].dst, texts[i].len, "%s", fields[idx[texts[i].col]]);
+		build_row(run, fields, idx);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+fail:
+	free(line);
+	fclose(f);
+	runs_free(rs);
+	return -1;
+}
+
+void runs_free(struct run_set *rs)
+{
+	free(rs->runs);
+	rs->runs = NULL;
+	rs->n = 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void stats(double *v, int n, double *median, double *mean)
+{
+	double sum = 0;
+	if (n == 0) {
+		*median = *mean = NAN;
+		return;
+	}
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	for (int i = 0; i < n; i++)
+		sum += v[i];
+	*mean = sum / n;
+	*median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static double pct_error(double pred, double meas)
+{
+	return 100.0 * fabs(pred - meas) / meas;
+}
+
+/* Summarise the rows that match the group (empty fields match all). */
+static void summarise(const struct run_set *rs, struct run_group *g)
+{
+	double *a = malloc((size_t)rs->n * sizeof *a), *b = malloc((size_t)rs->n * sizeof *b);
+	int n = 0;
+	for (int i = 0; a && b && i < rs->n; i++) {
+		const struct run *r = &rs->runs[i];
+		if (!r->ok || (g->model[0] && strcmp(g->model, r->model)) ||
+		    (g->hardware[0] && strcmp(g->hardware, r->hardware)) ||
+		    (g->framework[0] && strcmp(g->framework, r->framework)))
+			continue;
+		a[n] = pct_error(r->pred_ttft_ms, r->ttft_ms);
+		b[n] = pct_error(r->pred_tpot_ms, r->tpot_ms);
+		n++;
+	}
+	g->n = n;
+	stats(a, n, &g->ttft_median, &g->ttft_mean);
+	stats(b, n, &g->tpot_median, &g->tpot_mean);
+	free(a);
+	free(b);
+}
+
+void runs_evaluate(struct run_set *rs)
+{
+	static struct result r;
+	static struct diag_list d;
+
+	rs->n_ok = 0;
+	rs->n_groups = 0;
+	for (int i = 0; i < rs->n; i++) {
+		struct run *run = &rs->runs[i];
+		if (!run->ok && run->reason[0])
+			continue;
+		cost_evaluate(&run->s, &r);
+		if (!r.ok) {
+			diag_collect_quick(&run->s, &r, &d);
+			snprintf(run->reason, sizeof run->reason, "%s", d.n ? d.items[0].message : "invalid");
+			run->ok = false;
+			continue;
+		}
+		run->ok = true;
+		run->pred_ttft_ms = r.ttft_s * 1000.0;
+		run->pred_tpot_ms = r.tpot_ms;
+		rs->n_ok++;
+		/* groups in order of first appearance */
+		int g;
+		for (g = 0; g < rs->n_groups; g++)
+			if (!strcmp(rs->groups[g].model, run->model) && !strcmp(rs->groups[g].hardware, run->hardware) &&
+			    !strcmp(rs->groups[g].framework, run->framework))
+				break;
+		if (g == rs->n_groups && g < GROUPS_MAX) {
+			struct run_group *ng = &rs->groups[rs->n_groups++];
+			memset(ng, 0, sizeof *ng);
+			snprintf(ng->model, sizeof ng->model, "%s", run->model);
+			snprintf(ng->hardware, sizeof ng->hardware, "%s", run->hardware);
+			snprintf(ng->framework, sizeof ng->framework, "%s", run->framework);
+		}
+	}
+	for (int g = 0; g < rs->n_groups; g++)
+		summarise(rs, &rs->groups[g]);
+	memset(&rs->overall, 0, sizeof rs->overall);
+	summarise(rs, &rs->overall);
+}
+
+static void strategy_text(const struct scenario *s, char *buf, size_t len)
+{
+	struct strategy st = s->strat;
+	strategy_format(&st, buf, len);
+}
+
+void validate_report_text(const struct sink *k, const struct run_set *rs)
+{
+	char strat[64];
+
+	sink_printf(k, "%6s %-10s %-16s %-9s %6s %6s %6s %-22s %9s %9s %6s %8s %8s %6s\n", "line", "name", "model",
+		    "hardware", "batch", "prompt", "output", "strategy", "TTFT ms", "pred", "err%", "TPOT ms", "pred",
+		    "err%");
+	for (int i = 0; i < rs->n; i++) {
+		const struct run *r = &rs->runs[i];
+		if (!r->ok)
+			continue;
+		strategy_text(&r->s, strat, sizeof strat);
+		sink_printf(k, "%6ld %-10.10s %-16.16s %-9.9s %6ld %6ld %6ld %-22s %9s %9s %6.1f %8s %8s %6.1f\n", r->line,
+			    r->name, r->model, r->hardware, r->s.work.batch, r->s.work.prompt_len, r->s.work.output_len,
+			    strat, NUM(r->ttft_ms), NUM(r->pred_ttft_ms), pct_error(r->pred_ttft_ms, r->ttft_ms),
+			    NUM(r->tpot_ms), NUM(r->pred_tpot_ms), pct_error(r->pred_tpot_ms, r->tpot_ms));
+	}
+	sink_puts(k, "\nabsolute % error by model, hardware and framework\n");
+	sink_printf(k, "  %-18s %-9s %-8s %5s  %12s %10s  %12s %10s\n", "model", "hardware", "framework", "runs",
+		    "TPOT median", "TPOT mean", "TTFT median", "TTFT mean");
+	for (int g = 0; g < rs->n_groups; g++) {
+		const struct run_group *gr = &rs->groups[g];
+		sink_printf(k, "  %-18s %-9s %-8s %5d  %11.1f%% %9.1f%%  %11.1f%% %9.1f%%\n", gr->model, gr->hardware,
+			    gr->framework, gr->n, gr->tpot_median, gr->tpot_mean, gr->ttft_median, gr->ttft_mean);
+	}
+	sink_printf(k, "  %-37s %5d  %11.1f%% %9.1f%%  %11.1f%% %9.1f%%\n", "overall", rs->overall.n,
+		    rs->overall.tpot_median, rs->overall.tpot_mean, rs->overall.ttft_median, rs->overall.ttft_mean);
+	int skipped = rs->n - rs->n_ok;
+	sink_printf(k, "%d of %d runs evaluated", rs->n_ok, rs->n);
+	if (skipped)
+		sink_printf(k, "; %d could not be:", skipped);
+	sink_puts(k, "\n");
+	for (int i = 0; i < rs->n; i++)
+		if (!rs->runs[i].ok)
+			sink_printf(k, "  line %ld (%s): %s\n", rs->runs[i].line, rs->runs[i].name, rs->runs[i].reason);
+}
+
+static void group_json(const struct sink *k, const struct run_group *g)
+{
+	sink_puts(k, "{\"model\": ");
+	json_string(k, g->model);
+	sink_puts(k, ", \"hardware\": ");
+	json_string(k, g->hardware);
+	sink_puts(k, ", \"framework\": ");
+	json_string(k, g->framework);
+	sink_printf(k, ", \"runs\": %d, \"tpot_median_pct\": ", g->n);
+	json_number(k, g->tpot_median);
+	sink_puts(k, ", \"tpot_mean_pct\": ");
+	json_number(k, g->tpot_mean);
+	sink_puts(k, ", \"ttft_median_pct\": ");
+	json_number(k, g->ttft_median);
+	sink_puts(k, ", \"ttft_mean_pct\": ");
+	json_number(k, g->ttft_mean);
+	sink_puts(k, "}");
+}
+
+void validate_report_json(const struct sink *k, const struct run_set *rs)
+{
+	sink_puts(k, "{\"schema\": \"moescope/1\", \"validate\": {\"runs\": [");
+	bool first = true;
+	for (int i = 0; i < rs->n; i++) {
+		const struct run *r = &rs->runs[i];
+		sink_printf(k, "%s{\"line\": %ld, \"name\": ", first ? "" : ", ", r->line);
+		first = false;
+		json_string(k, r->name);
+		if (!r->ok) {
+			sink_puts(k, ", \"error\": ");
+			json_string(k, r->reason);
+			sink_puts(k, "}");
+			continue;
+		}
+		sink_puts(k, ", \"measured_ttft_ms\": ");
+		json_number(k, r->ttft_ms);
+		sink_puts(k, ", \"predicted_ttft_ms\": ");
+		json_number(k, r->pred_ttft_ms);
+		sink_puts(k, ", \"measured_tpot_ms\": ");
+		json_number(k, r->tpot_ms);
+		sink_puts(k, ", \"predicted_tpot_ms\": ");
+		json_number(k, r->pred_tpot_ms);
+		sink_puts(k, "}");
+	}
+	sink_puts(k, "], \"groups\": [");
+	for (int g = 0; g < rs->n_groups; g++) {
+		if (g)
+			sink_puts(k, ", ");
+		group_json(k, &rs->groups[g]);
+	}
+	sink_puts(k, "], \"overall\": ");
+	group_json(k, &rs->overall);
+	sink_printf(k, ", \"evaluated\": %d, \"skipped\": %d}}\n", rs->n_ok, rs->n - rs->n_ok);
+}
+
+void validate_report_csv(const struct sink *k, const struct run_set *rs)
+{
+	char a[40], b[40], c[40], d[40];
+	sink_puts(k, "line,name,model,hardware,framework,measured_ttft_ms,predicted_ttft_ms,measured_tpot_ms,predicted_tpot_ms,error\n");
+	for (int i = 0; i < rs->n; i++) {
+		const struct run *r = &rs->runs[i];
+		a[0] = b[0] = c[0] = d[0] = '\0';
+		if (r->ok) {
+			fmt_exact(r->ttft_ms, a, sizeof a);
+			fmt_exact(r->pred_ttft_ms, b, sizeof b);
+			fmt_exact(r->tpot_ms, c, sizeof c);
+			fmt_exact(r->pred_tpot_ms, d, sizeof d);
+		}
+		sink_printf(k, "%ld,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", r->line, r->name, r->model, r->hardware, r->framework,
+			    a, b, c, d, r->ok ? "" : r->reason);
+	}
+}

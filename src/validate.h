@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Measured runs (INTERFACE.md "Measured runs"): predicted against measured
+ * TTFT and TPOT, row by row and summarised per model/hardware/framework. */
+#ifndef MOESCOPE_VALIDATE_H
+#define MOESCOPE_VALIDATE_H
+
+#include <stdbool.h>
+
+#include "scenario.h"
+#include "sink.h"
+
+#define RUNS_MAX 20000
+#define GROUPS_MAX 64
+
+struct run {
+	long line;
+	char name[48], framework[24], hardware[NAME_MAX_LEN], model[NAME_MAX_LEN];
+	struct scenario s;
+	double ttft_ms, tpot_ms;          /* measured */
+	double pred_ttft_ms, pred_tpot_ms;
+	bool ok;                          /* evaluated */
+	char reason[640];                 /* why not */
+};
+
+struct run_group {
+	char model[NAME_MAX_LEN], hardware[NAME_MAX_LEN], framework[24];
+	int n;
+	double ttft_median, ttft_mean, tpot_median, tpot_mean;   /* absolute % errors */
+};
+
+struct run_set {
+	int n, n_ok;
+	struct run *runs;                 /* n of them, allocated */
+	int n_groups;
+	struct run_group groups[GROUPS_MAX];
+	struct run_group overall;
+};
+
+/* Read the CSV; rows that cannot be evaluated are kept with their reason.
+ * -1 with a message when the file itself is unusable. */
+int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen);
+void runs_free(struct run_set *rs);
+/* Evaluate every row and summarise. */
+void runs_evaluate(struct run_set *rs);
+
+void validate_report_text(const struct sink *k, const struct run_set *rs);
+void validate_report_json(const struct sink *k, const struct run_set *rs);
+void validate_report_csv(const struct sink *k, const struct run_set *rs);
+
+#endif
