@@ -82,7 +82,8 @@ static void fit(struct run_set *rs, const char *hw, bool tpot, double *values, d
 			double lo = fmax(kn->lo, values[q] - span / 2), hi = fmin(kn->hi, values[q] + span / 2);
 			double best = values[q], best_err = objective(rs, hw, kn, values[q], scratch);
 			for (int i = 0; i <= 10; i++) {
-				double v = lo + (hi - lo) * i / 10.0;
+				double v = i == 10 ? hi : lo + (hi - lo) * i / 10.0;
+				v = fmin(kn->hi, fmax(kn->lo, v));
 				if (v <= 0 && kn->lo > 0)
 					continue;
 				double e = objective(rs, hw, kn, v, scratch);

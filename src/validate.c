@@ -181,6 +181,13 @@ int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 		nf = split(line, fields, 64);
 		for (int i = 0; i < nf; i++)
 			trim(fields[i]);
+		const struct { int col; char *dst; size_t len; } texts[] = {
+			{ C_NAME, run->name, sizeof run->name }, { C_FRAMEWORK, run->framework, sizeof run->framework },
+			{ C_HARDWARE, run->hardware, sizeof run->hardware }, { C_MODEL, run->model, sizeof run->model },
+		};
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+			if (idx[texts[i].col] >= 0 && idx[texts[i].col] < nf)
+				snprintf(texts[i].dst, texts[i].len, "%s", fields[idx[texts[i].col]]);
 		int need = 0;
 		for (int c = 0; c < C_COUNT; c++)
 			if (idx[c] >= need)
@@ -189,13 +196,6 @@ int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 			snprintf(run->reason, sizeof run->reason, "%d fields, the header has %d", nf, need);
 			continue;
 		}
-		const struct { int col; char *dst; size_t len; } texts[] = {
-			{ C_NAME, run->name, sizeof run->name }, { C_FRAMEWORK, run->framework, sizeof run->framework },
-			{ C_HARDWARE, run->hardware, sizeof run->hardware }, { C_MODEL, run->model, sizeof run->model },
-		};
-		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-			if (idx[texts[i].col] >= 0)
-				snprintf(texts[i].dst, texts[i].len, "%s", fields[idx[texts[i].col]]);
 		build_row(run, fields, idx);
 	}
 	free(line);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* validate and calibrate on small CSV fixtures, broken rows included. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "calibrate.h"
+#include "command.h"
+#include "validate.h"
+
+static const char *fixture(const char *name)
+{
+	static char path[1024];
+	const char *src = getenv("abs_top_srcdir");
+	snprintf(path, sizeof path, "%s/tests/data/%s", src && *src ? src : MOESCOPE_SRCDIR, name);
+	return path;
+}
+
+static const struct run *by_name(const struct run_set *rs, const char *name)
+{
+	for (int i = 0; i < rs->n; i++)
+		if (strcmp(rs->runs[i].name, name) == 0)
+			return &rs->runs[i];
+	cr_assert_fail("no run %s", name);
+	return NULL;
+}
+
+Test(validate, rows_and_reasons)
+{
+	static struct run_set rs;
+	char err[600];
+	cr_assert_eq(runs_read(fixture("runs-small.csv"), &rs, err, sizeof err), 0, "%s", err);
+	runs_evaluate(&rs);
+	cr_expect_eq(rs.n, 9);
+	cr_expect_eq(rs.n_ok, 4);
+	cr_expect(strstr(by_name(&rs, "no-such-gpu")->reason, "no hardware preset named 'a999'") != NULL,
+		  "%s", by_name(&rs, "no-such-gpu")->reason);
+	cr_expect(strstr(by_name(&rs, "bad-tp")->reason, "tp 3 does not divide heads (32)") != NULL,
+		  "%s", by_name(&rs, "bad-tp")->reason);
+	cr_expect(strstr(by_name(&rs, "bad-number")->reason, "column batch: workload.batch: expected an integer") != NULL,
+		  "%s", by_name(&rs, "bad-number")->reason);
+	cr_expect(strstr(by_name(&rs, "short")->reason, "3 fields, the header has 19") != NULL,
+		  "%s", by_name(&rs, "short")->reason);
+	cr_expect(strstr(by_name(&rs, "no-measure")->reason, "measured_ttft_ms and measured_tpot_ms") != NULL);
+	cr_expect_eq(by_name(&rs, "short")->line, 8);
+	/* a quoted field with a comma */
+	cr_expect(by_name(&rs, "quoted, name")->ok);
+	/* empty cells take the preset's values: Qwen3-32B in bf16 */
+	const struct run *c = by_name(&rs, "c");
+	cr_assert(c->ok);
+	cr_expect_eq(c->s.model.weight_bytes, 2);
+	cr_expect_eq(c->s.work.mode, MODE_SERVING);
+	cr_expect_eq(c->s.strat.tp, 4);
+	runs_free(&rs);
+}
+
+Test(validate, predictions_match_single_evaluations)
+{
+	static struct run_set rs;
+	struct result r;
+	char err[600];
+	cr_assert_eq(runs_read(fixture("runs-small.csv"), &rs, err, sizeof err), 0, "%s", err);
+	runs_evaluate(&rs);
+	const struct run *a = by_name(&rs, "a");
+	cost_evaluate(&a->s, &r);
+	cr_expect_eq(a->pred_tpot_ms, r.tpot_ms);
+	cr_expect_eq(a->pred_ttft_ms, r.ttft_s * 1000);
+	/* the groups: two models on one GPU with two frameworks */
+	cr_expect_eq(rs.n_groups, 2);
+	cr_expect_eq(rs.groups[0].n, 3);
+	cr_expect_eq(rs.overall.n, 4);
+	double e = 100.0 * fabs(a->pred_tpot_ms - a->tpot_ms) / a->tpot_ms;
+	cr_expect_geq(rs.overall.tpot_mean, 0);
+	cr_expect(isfinite(e));
+	runs_free(&rs);
+}
+
+Test(validate, unusable_files)
+{
+	static struct run_set rs;
+	char err[600];
+	cr_expect_eq(runs_read("/nonexistent.csv", &rs, err, sizeof err), -1);
+	cr_expect(strstr(err, "No such file") != NULL, "%s", err);
+	cr_expect_eq(runs_read(fixture("runs-noheader.csv"), &rs, err, sizeof err), -1);
+	cr_expect(strstr(err, ":1: the header lacks the column 'prompt_len'") != NULL, "%s", err);
+	cr_expect_eq(runs_read("/dev/null", &rs, err, sizeof err), -1);
+	cr_expect(strstr(err, "empty file") != NULL, "%s", err);
+}
+
+Test(calibrate, lowers_the_error_deterministically)
+{
+	static struct run_set rs1, rs2;
+	struct sink_buffer b1, b2;
+	struct sink k1, k2;
+	char err[600];
+	cr_assert_eq(runs_read(fixture("runs-small.csv"), &rs1, err, sizeof err), 0);
+	cr_assert_eq(runs_read(fixture("runs-small.csv"), &rs2, err, sizeof err), 0);
+	runs_evaluate(&rs1);
+	double before = rs1.overall.tpot_median;
+	sink_buffer_init(&b1, &k1);
+	sink_buffer_init(&b2, &k2);
+	calibrate_runs(&rs1, &k1, "runs-small.csv");
+	calibrate_runs(&rs2, &k2, "runs-small.csv");
+	cr_expect_str_eq(b1.out, b2.out);   /* no randomness */
+	cr_expect_leq(rs1.overall.tpot_median, before);
+	cr_expect(strstr(b1.out, "# h100-sxm fitted by calibrate on runs-small.csv\nhardware:\n  name: h100-sxm\n") != NULL,
+		  "%s", b1.out);
+	cr_expect(strstr(b1.out, "workload:\n  ttft_overhead_ms: ") != NULL);
+	/* the fitted values stay within the bounds */
+	const struct run *a = by_name(&rs1, "a");
+	cr_expect_leq(a->s.hw.mfu, 0.85);
+	cr_expect_geq(a->s.hw.hbm_util, 0.2);
+	cr_expect_leq(a->s.hw.hbm_util, 0.95);
+	sink_buffer_free(&b1);
+	sink_buffer_free(&b2);
+	runs_free(&rs1);
+	runs_free(&rs2);
+}
+
+Test(validate, command_output)
+{
+	struct sink_buffer b;
+	struct sink k;
+	struct session ss;
+	char line[1200];
+	sink_buffer_init(&b, &k);
+	session_init(&ss, &k);
+	snprintf(line, sizeof line, "validate %s", fixture("runs-small.csv"));
+	cr_assert_eq(session_run_line(&ss, line, 1), 0, "%s", b.err);
+	cr_expect(strstr(b.out, "4 of 9 runs evaluated; 5 could not be:") != NULL, "%s", b.out);
+	cr_expect(strstr(b.out, "  line 5 (no-such-gpu): no hardware preset named 'a999'") != NULL, "%s", b.out);
+	cr_expect(strstr(b.out, "  llama-3.1-8b       h100-sxm  trtllm       3") != NULL, "%s", b.out);
+	session_free(&ss);
+	sink_buffer_free(&b);
+}
