@@ -346,6 +346,7 @@ static int load_document(struct loader *ld, const char *buf, size_t len, int onl
 		rc = 0;
 	}
 	yaml_document_delete(&doc);
+	ld->doc = NULL;   /* the document is gone: nothing may reach it through ld */
 
 	if (rc == 0) {
 		/* a second document would be silently ignored: refuse it */

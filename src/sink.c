@@ -8,6 +8,7 @@
 
 #include "sink.h"
 
+__attribute__((format(printf, 3, 0)))
 static void vwrite(void (*fn)(void *, const char *, size_t), void *ctx, const char *fmt,
 		   va_list ap)
 {
