@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Commands that analyse: check, sweep, search, validate, calibrate. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate.h"
+#include "check.h"
+#include "command_impl.h"
+#include "cost.h"
+#include "diag.h"
+#include "search.h"
+#include "sweep.h"
+#include "validate.h"
+
+int cmd_check(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	struct result r;
+	struct diag_list d;
+	struct check_report c;
+
+	cost_evaluate(&ss->scn, &r);
+	diag_collect(&ss->scn, &r, &d);
+	check_claims(&ss->scn, &r, &d, &c);
+	if (ss->format == FMT_JSON)
+		check_report_json(&ss->sink, &ss->scn, &c);
+	else if (ss->format == FMT_CSV)
+		check_report_csv(&ss->sink, &c);
+	else
+		check_report_text(&ss->sink, &ss->scn, &c);
+	if (c.contradicted)
+		ss->contradicted = true;
+	return 0;
+}
+
+int cmd_sweep(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	const struct key *k = key_find(inv->w[1].text);
+	char err[400];
+
+	if (!k) {
+		const char *hint = key_suggest(inv->w[1].text, -1);
+		return cmd_fail(inv, 1, "unknown key '%s'%s%s%s", inv->w[1].text, hint ? "; did you mean '" : "",
+			    hint ? hint : "", hint ? "'?" : "");
+	}
+	double *values = malloc(SWEEP_MAX * sizeof *values);
+	struct sweep *sw = malloc(sizeof *sw);
+	if (!values || !sw) {
+		free(values);
+		free(sw);
+		return cmd_fail(inv, 0, "out of memory");
+	}
+	int n = sweep_values(k, inv->w[2].text, inv->w[3].text, inv->argc > 4 ? inv->w[4].text : NULL, values,
+			     SWEEP_MAX, err, sizeof err);
+	if (n < 0 || sweep_run(&ss->scn, k, values, n, sw, err, sizeof err) != 0) {
+		free(values);
+		free(sw);
+		return cmd_fail(inv, n < 0 ? 2 : 1, "%s", err);
+	}
+	free(values);
+	if (ss->format == FMT_JSON)
+		sweep_report_json(&ss->sink, sw);
+	else if (ss->format == FMT_CSV)
+		sweep_report_csv(&ss->sink, sw);
+	else
+		sweep_report_text(&ss->sink, sw);
+	free(ss->last_sweep);
+	ss->last_sweep = sw;
+	ss->sweeps++;
+	return 0;
+}
+
+int cmd_search(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	struct search_opts o = { .objective = OBJ_THROUGHPUT, .top = 10 };
+	struct result r;
+	long top = 10;
+
+	cost_evaluate(&ss->scn, &r);
+	/* by default: what the current deployment has, at least one node */
+	o.max_gpus = (long)r.gpus > ss->scn.hw.gpus_per_node ? (long)r.gpus : ss->scn.hw.gpus_per_node;
+	for (int i = 1; i < inv->argc; i += 2) {
+		const char *w = inv->w[i].text;
+		if (i + 1 >= inv->argc)
+			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K]");
+		if (strcmp(w, "gpus") == 0) {
+			if (cmd_parse_count(inv, i + 1, 1, 65536, &o.gpus))
+				return -1;
+		} else if (strcmp(w, "max-gpus") == 0) {
+			if (cmd_parse_count(inv, i + 1, 1, 65536, &o.max_gpus))
+				return -1;
+			o.gpus = 0;
+		} else if (strcmp(w, "objective") == 0) {
+			o.objective = objective_parse(inv->w[i + 1].text);
+			if (o.objective < 0)
+				return cmd_fail(inv, i + 1, "unknown objective '%s'; valid: throughput ttft gpus cost", inv->w[i + 1].text);
+		} else if (strcmp(w, "top") == 0) {
+			if (cmd_parse_count(inv, i + 1, 1, SEARCH_TOP_MAX, &top))
+				return -1;
+		} else {
+			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top", w);
+		}
+	}
+	o.top = (int)top;
+	struct search_result *sr = malloc(sizeof *sr);
+	if (!sr)
+		return cmd_fail(inv, 0, "out of memory");
+	search_run(&ss->scn, &o, sr);
+	if (ss->format == FMT_JSON)
+		search_report_json(&ss->sink, &ss->scn, sr);
+	else if (ss->format == FMT_CSV)
+		search_report_csv(&ss->sink, sr);
+	else
+		search_report_text(&ss->sink, &ss->scn, sr);
+	free(ss->last_search);
+	ss->last_search = sr;
+	ss->searches++;
+	return 0;
+}
+
+int cmd_validate(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	struct run_set *rs = calloc(1, sizeof *rs);
+	char err[600];
+
+	if (!rs)
+		return cmd_fail(inv, 0, "out of memory");
+	if (runs_read(inv->w[1].text, rs, err, sizeof err) != 0) {
+		free(rs);
+		return cmd_fail(inv, 1, "%s", err);
+	}
+	if (strcmp(inv->w[0].text, "calibrate") == 0) {
+		calibrate_runs(rs, &ss->sink, inv->w[1].text);
+	} else {
+		runs_evaluate(rs);
+		if (ss->format == FMT_JSON)
+			validate_report_json(&ss->sink, rs);
+		else if (ss->format == FMT_CSV)
+			validate_report_csv(&ss->sink, rs);
+		else
+			validate_report_text(&ss->sink, rs);
+	}
+	runs_free(rs);
+	free(rs);
+	return 0;
+}
