@@ -92,20 +92,41 @@ static int parse_ms(const char *text, double *out)
 	return 0;
 }
 
+/* The presets of the last row: a file's rows mostly share them. */
+struct preset_cache {
+	char hardware[NAME_MAX_LEN], model[NAME_MAX_LEN];
+	bool ok;
+	struct scenario s;
+	char err[600];
+};
+
+static void load_presets(struct preset_cache *pc, const char *hardware, const char *model)
+{
+	char doc[2 * NAME_MAX_LEN + 64];
+
+	if (pc->hardware[0] && !strcmp(pc->hardware, hardware) && !strcmp(pc->model, model))
+		return;
+	snprintf(pc->hardware, sizeof pc->hardware, "%s", hardware);
+	snprintf(pc->model, sizeof pc->model, "%s", model);
+	scenario_default(&pc->s);
+	snprintf(doc, sizeof doc, "hardware: \"%s\"\nmodel: \"%s\"\n", hardware, model);
+	pc->ok = preset_load_buffer(&pc->s, "row", doc, strlen(doc), pc->err, sizeof pc->err) == 0;
+}
+
 /* The row's scenario: presets by name, then each cell through the key
  * table, so a cell is checked exactly as `set` would check it. */
-static void build_row(struct run *run, char **f, const int *idx)
+static void build_row(struct run *run, char **f, const int *idx, struct preset_cache *pc)
 {
-	char doc[2 * NAME_MAX_LEN + 64], err[600];
+	char err[600];
 	struct scenario s;
 
-	scenario_default(&s);
-	snprintf(doc, sizeof doc, "hardware: \"%s\"\nmodel: \"%s\"\n", run->hardware, run->model);
-	if (preset_load_buffer(&s, "row", doc, strlen(doc), err, sizeof err) != 0) {
-		const char *msg = strstr(err, ": no ");
-		snprintf(run->reason, sizeof run->reason, "%s", msg ? msg + 2 : err);
+	load_presets(pc, run->hardware, run->model);
+	if (!pc->ok) {
+		const char *msg = strstr(pc->err, ": no ");
+		snprintf(run->reason, sizeof run->reason, "%s", msg ? msg + 2 : pc->err);
 		return;
 	}
+	s = pc->s;
 	s.work.mode = MODE_SERVING;
 	s.work.microbatches = 1;
 	s.strat.etp = 0;
@@ -130,6 +151,28 @@ static void build_row(struct run *run, char **f, const int *idx)
 int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
+
+	memset(rs, 0, sizeof *rs);
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = runs_read_stream(f, path, rs, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+static struct preset_cache cache;
+static bool keep_cache;
+
+void runs_keep_presets(bool keep)
+{
+	keep_cache = keep;
+}
+
+int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, size_t errlen)
+{
+	struct preset_cache *pc = &cache;
 	char *line = NULL;
 	size_t cap = 0;
 	char *fields[64];
@@ -137,10 +180,8 @@ int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 	long lineno = 0;
 
 	memset(rs, 0, sizeof *rs);
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!keep_cache)
+		memset(pc, 0, sizeof *pc);
 	if (getline(&line, &cap, f) < 0) {
 		snprintf(err, errlen, "%s:1: empty file: expected a header naming the columns", path);
 		goto fail;
@@ -163,11 +204,7 @@ int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 			goto fail;
 		}
 	}
-	rs->runs = calloc(RUNS_MAX, sizeof *rs->runs);
-	if (!rs->runs) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
+	int cap_runs = 0;
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		if (strspn(line, " \t\r\n") == strlen(line))
@@ -176,7 +213,19 @@ int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%ld: more than %d runs", path, lineno, RUNS_MAX);
 			goto fail;
 		}
+		if (rs->n == cap_runs) {
+			/* grow as rows come: a file of ten rows needs no room for thousands */
+			int want = cap_runs ? 2 * cap_runs : 64;
+			struct run *grown = realloc(rs->runs, (size_t)want * sizeof *grown);
+			if (!grown) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			rs->runs = grown;
+			cap_runs = want;
+		}
 		struct run *run = &rs->runs[rs->n++];
+		memset(run, 0, sizeof *run);
 		run->line = lineno;
 		nf = split(line, fields, 64);
 		for (int i = 0; i < nf; i++)
@@ -196,14 +245,12 @@ int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 			snprintf(run->reason, sizeof run->reason, "%d fields, the header has %d", nf, need);
 			continue;
 		}
-		build_row(run, fields, idx);
+		build_row(run, fields, idx, pc);
 	}
 	free(line);
-	fclose(f);
 	return 0;
 fail:
 	free(line);
-	fclose(f);
 	runs_free(rs);
 	return -1;
 }

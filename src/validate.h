@@ -5,6 +5,7 @@
 #define MOESCOPE_VALIDATE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "scenario.h"
 #include "sink.h"
@@ -39,7 +40,13 @@ struct run_set {
 /* Read the CSV; rows that cannot be evaluated are kept with their reason.
  * -1 with a message when the file itself is unusable. */
 int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen);
+/* The same from an open stream; label names it in messages. */
+int runs_read_stream(FILE *f, const char *label, struct run_set *rs, char *err, size_t errlen);
 void runs_free(struct run_set *rs);
+/* Keep the loaded presets from one read to the next (default: forget them,
+ * since a preset file may change between two reads).  For a caller that
+ * reads many in-memory files against presets that cannot change. */
+void runs_keep_presets(bool keep);
 /* Evaluate every row and summarise. */
 void runs_evaluate(struct run_set *rs);
 

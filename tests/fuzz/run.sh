@@ -8,7 +8,7 @@ seconds=${1:-30}
 [ $# -gt 0 ] && shift
 here=$(cd "$(dirname "$0")" && pwd)
 build=${FUZZ_BUILD:-$(pwd)/tests/fuzz}
-fuzzers=${*:-yaml command strategy}
+fuzzers=${*:-yaml command strategy csv}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MOESCOPE_PRESETS="$here/../../data/presets"
