@@ -140,6 +140,14 @@ t_suspend() {
 	tm send-keys -t t:js q
 	wait_for_in t:js '^[$] ?$'
 }
+t_completion() {
+	tm send-keys -t t : 'stra' Tab
+	wait_for '> strategy +│' || return 1
+	tm send-keys -t t C-u 'load mixtral-8x' Tab Tab
+	wait_for 'mixtral-8x22b' && wait_for 'mixtral-8x7b-2xh100' || return 1
+	tm send-keys -t t Escape Escape
+	wait_for 'select .* change'
+}
 t_quit() {
 	tm send-keys -t t q
 	wait_for '^EXITED 0$' || return 1
@@ -160,6 +168,7 @@ ok "? opens the help, any key closes it" t_help
 ok "p pins a baseline and the figures show the change" t_pin
 ok ":sweep opens a chart, Right changes the figure" t_sweep_chart
 ok ":search lists results, Enter applies one" t_search_apply
+ok "Tab completes commands and preset names" t_completion
 ok "Ctrl-Z suspends to the shell, fg redraws" t_suspend
 ok "q exits 0 and restores the terminal" t_quit
 ok "the command history is saved" t_history
