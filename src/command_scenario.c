@@ -77,14 +77,41 @@ int cmd_set(struct invocation *inv)
 	return 0;
 }
 
-static void print_key(const struct session *ss, const struct key *k, bool with_name)
+static void print_key(const struct session *ss, const struct key *k, bool with_name, bool first)
 {
 	char buf[NAME_MAX_LEN + 16];
 	key_get(&ss->scn, k, buf, sizeof buf);
-	if (with_name)
-		sink_printf(&ss->sink, "%-36s %s\n", k->name, buf);
-	else
-		sink_printf(&ss->sink, "%s\n", buf);
+	switch (ss->format) {
+	case FMT_JSON:
+		/* one object: numbers stay numbers, words are strings */
+		sink_printf(&ss->sink, "%s\"%s\": ", first ? "{" : ", ", k->name);
+		if ((k->type == KT_INT || k->type == KT_DOUBLE) && strcmp(buf, "none") != 0 &&
+		    strcmp(buf, "auto") != 0 && strcmp(buf, "default") != 0)
+			sink_puts(&ss->sink, buf);
+		else if (strcmp(buf, "none") == 0)
+			sink_puts(&ss->sink, "null");
+		else if (k->type == KT_BOOL)
+			sink_puts(&ss->sink, buf);
+		else
+			json_string(&ss->sink, buf);
+		return;
+	case FMT_CSV:
+		sink_printf(&ss->sink, "%s,", k->name);
+		if (strpbrk(buf, ",\"\n")) {
+			sink_puts(&ss->sink, "\"");
+			for (const char *p = buf; *p; p++)
+				ss->sink.out(ss->sink.ctx, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
+			sink_puts(&ss->sink, "\"\n");
+		} else {
+			sink_printf(&ss->sink, "%s\n", buf);
+		}
+		return;
+	default:
+		if (with_name)
+			sink_printf(&ss->sink, "%-36s %s\n", k->name, buf);
+		else
+			sink_printf(&ss->sink, "%s\n", buf);
+	}
 }
 
 static int section_by_name(const char *name)
@@ -99,22 +126,33 @@ int cmd_get(struct invocation *inv)
 {
 	struct session *ss = inv->ss;
 
+	bool first = true;
+	if (ss->format == FMT_CSV)
+		sink_puts(&ss->sink, "key,value\n");
 	if (inv->argc == 1 || section_by_name(inv->w[1].text) >= 0) {
 		int sec = inv->argc == 1 ? -1 : section_by_name(inv->w[1].text);
-		for (size_t i = 0; i < key_count; i++)
-			if (sec < 0 || key_table[i].section == sec)
-				print_key(ss, &key_table[i], true);
-		return 0;
-	}
-	for (int i = 1; i < inv->argc; i++) {
-		const struct key *k = key_find(inv->w[i].text);
-		if (!k) {
+		for (size_t i = 0; i < key_count; i++) {
+			if (sec >= 0 && key_table[i].section != sec)
+				continue;
+			print_key(ss, &key_table[i], true, first);
+			first = false;
+		}
+	} else {
+		/* every key must exist before anything is printed */
+		for (int i = 1; i < inv->argc; i++) {
+			if (key_find(inv->w[i].text))
+				continue;
 			const char *hint = key_suggest(inv->w[i].text, -1);
 			return cmd_fail(inv, i, "unknown key '%s'%s%s%s", inv->w[i].text,
-				    hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+					hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
 		}
-		print_key(ss, k, inv->argc > 2);
+		for (int i = 1; i < inv->argc; i++) {
+			print_key(ss, key_find(inv->w[i].text), inv->argc > 2, first);
+			first = false;
+		}
 	}
+	if (ss->format == FMT_JSON)
+		sink_puts(&ss->sink, first ? "{}\n" : "}\n");
 	return 0;
 }
 
@@ -177,7 +215,8 @@ int cmd_pin(struct invocation *inv)
 	inv->ss->baseline = inv->ss->scn;
 	inv->ss->pinned = true;
 	strategy_format(&inv->ss->scn.strat, strat, sizeof strat);
-	sink_printf(&inv->ss->sink, "pinned %s as the baseline\n", strat);
+	if (inv->ss->format == FMT_TEXT)
+		sink_printf(&inv->ss->sink, "pinned %s as the baseline\n", strat);
 	return 0;
 }
 

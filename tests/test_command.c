@@ -140,3 +140,19 @@ Test(command, get_section_lists_keys)
 	cr_expect(strstr(f.buf.out, "model.layers") == NULL);
 	teardown(&f);
 }
+
+Test(command, get_follows_the_output_format)
+{
+	struct fixture f;
+	setup(&f);
+	f.ss.format = FMT_JSON;
+	cr_expect_eq(session_run_line(&f.ss, "set name 'a \"nan\" plan'; get name ep etp requirements.tpot_ms model.gated", 1), 0);
+	cr_expect_str_eq(f.buf.out, "{\"name\": \"a \\\"nan\\\" plan\", \"strategy.ep\": 16, \"strategy.etp\": \"auto\", "
+				    "\"requirements.tpot_ms\": null, \"model.gated\": true}\n");
+	f.buf.out_len = 0;
+	f.buf.out[0] = '\0';
+	f.ss.format = FMT_CSV;
+	cr_expect_eq(session_run_line(&f.ss, "get name tp", 2), 0);
+	cr_expect_str_eq(f.buf.out, "key,value\nname,\"a \"\"nan\"\" plan\"\nstrategy.tp,4\n");
+	teardown(&f);
+}
