@@ -28,6 +28,9 @@ void report_csv_header(const struct sink *k);
 void report_csv_row(const struct sink *k, const struct scenario *s, const struct result *r,
 		    const struct diag_list *d);
 
+/* A CSV field, quoted when it holds a separator, a quote or a line break. */
+void csv_field(const struct sink *k, const char *text);
+
 /* JSON helpers shared with other structured outputs. */
 void json_string(const struct sink *k, const char *text);
 void json_number(const struct sink *k, double v);   /* null when not finite */

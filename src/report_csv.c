@@ -16,11 +16,8 @@ static void csv_num(const struct sink *k, double v)
 	sink_printf(k, ",%s", buf);
 }
 
-/* Quote when the text holds a separator, a quote or a line break. */
-static void csv_text(const struct sink *k, const char *text, bool first)
+void csv_field(const struct sink *k, const char *text)
 {
-	if (!first)
-		sink_puts(k, ",");
 	if (!strpbrk(text, ",\"\n\r")) {
 		sink_puts(k, text);
 		return;
@@ -32,6 +29,13 @@ static void csv_text(const struct sink *k, const char *text, bool first)
 		k->out(k->ctx, p, 1);
 	}
 	sink_puts(k, "\"");
+}
+
+static void csv_text(const struct sink *k, const char *text, bool first)
+{
+	if (!first)
+		sink_puts(k, ",");
+	csv_field(k, text);
 }
 
 void report_csv_header(const struct sink *k)

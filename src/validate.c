@@ -462,7 +462,14 @@ void validate_report_csv(const struct sink *k, const struct run_set *rs)
 			fmt_exact(r->tpot_ms, c, sizeof c);
 			fmt_exact(r->pred_tpot_ms, d, sizeof d);
 		}
-		sink_printf(k, "%ld,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", r->line, r->name, r->model, r->hardware, r->framework,
-			    a, b, c, d, r->ok ? "" : r->reason);
+		sink_printf(k, "%ld", r->line);
+		const char *texts[] = { r->name, r->model, r->hardware, r->framework };
+		for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+			sink_puts(k, ",");
+			csv_field(k, texts[t]);
+		}
+		sink_printf(k, ",%s,%s,%s,%s,", a, b, c, d);
+		csv_field(k, r->ok ? "" : r->reason);
+		sink_puts(k, "\n");
 	}
 }

@@ -134,3 +134,20 @@ Test(validate, command_output)
 	session_free(&ss);
 	sink_buffer_free(&b);
 }
+
+Test(validate, csv_output_quotes_fields)
+{
+	struct sink_buffer b;
+	struct sink k;
+	struct session ss;
+	char line[1200];
+	sink_buffer_init(&b, &k);
+	session_init(&ss, &k);
+	ss.format = FMT_CSV;
+	snprintf(line, sizeof line, "validate %s", fixture("runs-small.csv"));
+	cr_assert_eq(session_run_line(&ss, line, 1), 0, "%s", b.err);
+	cr_expect(strstr(b.out, "\n10,\"quoted, name\",llama-3.1-8b,h100-sxm,trtllm,61,") != NULL, "%s", b.out);
+	cr_expect(strstr(b.out, "\n5,no-such-gpu,llama-3.1-8b,a999,trtllm,,,,,no hardware preset named 'a999'") != NULL, "%s", b.out);
+	session_free(&ss);
+	sink_buffer_free(&b);
+}
