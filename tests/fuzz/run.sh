@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Run each fuzzer for SECONDS (default 30) on a copy of its seed corpus, in a
 # scratch directory.  Fails on any crash, leak, sanitizer report or timeout.
-# usage: tests/fuzz/run.sh [SECONDS] [FUZZER...]
+# usage: tests/fuzz/run.sh [SECONDS|ci] [FUZZER...]
+# "ci": a fixed seed and a fixed number of runs per fuzzer, so that a CI run
+# repeats exactly what was run before (long random runs are for developers).
 set -eu
 seconds=${1:-30}
 [ $# -gt 0 ] && shift
@@ -16,8 +18,20 @@ status=0
 for f in $fuzzers; do
 	mkdir -p "$work/$f"
 	cp "$here/corpus/$f"/* "$work/$f/" 2>/dev/null || true
-	echo "fuzz_$f: $seconds s"
-	if ! (cd "$work" && "$build/fuzz_$f" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	if [ "$seconds" = ci ]; then
+		case $f in
+		yaml) limit="-runs=150000" ;;
+		command) limit="-runs=40000" ;;
+		strategy) limit="-runs=400000" ;;
+		*) limit="-runs=30000" ;;
+		esac
+		limit="$limit -seed=1"
+	else
+		limit="-max_total_time=$seconds"
+	fi
+	echo "fuzz_$f: $limit"
+	# shellcheck disable=SC2086
+	if ! (cd "$work" && "$build/fuzz_$f" $limit -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 "$work/$f" >"$work/fuzz_$f.log" 2>&1); then
 		tail -40 "$work/fuzz_$f.log"
 		ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null || true
