@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Claims a report makes, checked against the model (COSTMODEL.md section 9). */
+/* Claims a report makes, checked against the model. */
 #ifndef MOESCOPE_CHECK_H
 #define MOESCOPE_CHECK_H
 

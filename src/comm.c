@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Collective times (COSTMODEL.md section 6).  bytes in B, bw in B/s, lat in s. */
+/* Collective times.  bytes in B, bw in B/s, lat in s. */
 #include "config.h"
 
 #include <math.h>

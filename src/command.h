@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The command language (INTERFACE.md): one interpreter for -e, -f, stdin
+/* The command language: one interpreter for -e, -f, stdin
  * and the TUI command line.  Output goes to a sink. */
 #ifndef MOESCOPE_COMMAND_H
 #define MOESCOPE_COMMAND_H

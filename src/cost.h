@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The analytic cost model of COSTMODEL.md: scenario in, figures out.
+/* The analytic cost model: scenario in, figures out.
  * cost_evaluate() is pure: no I/O, no allocation, time proportional to the
  * number of pipeline stages. */
 #ifndef MOESCOPE_COST_H
@@ -55,7 +55,7 @@ struct phase {
 	double ops_memory_s;           /* time of ops that were memory-bound */
 	double comm_s[COMM_COUNT];     /* exposed communication */
 	double stage_sum_s, stage_max_s;
-	/* The split of time_s per device (adds up to time_s; COSTMODEL.md 8). */
+	/* The split of time_s per device (adds up to time_s). */
 	double part_s[BOUND_COUNT];
 	double compute_s, memory_s, comm_total_s, bubble_s;
 	int bottleneck;

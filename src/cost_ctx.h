@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Derived quantities shared by the parts of the cost model.  Everything is
- * a double so that the formulas read like COSTMODEL.md. */
+ * a double so that the formulas read like their written form. */
 #ifndef MOESCOPE_COST_CTX_H
 #define MOESCOPE_COST_CTX_H
 
@@ -45,7 +45,7 @@ struct cost_ctx {
 static inline double maxd(double a, double b) { return a > b ? a : b; }
 static inline double mind(double a, double b) { return a < b ? a : b; }
 
-/* One pass through the layers (COSTMODEL.md section 5). */
+/* One pass through the layers. */
 struct pass {
 	double T;     /* tokens through the linear ops, per replica */
 	double dec;   /* decode tokens among them */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The per-op roofline, passes and phases (COSTMODEL.md sections 5-8). */
+/* The per-op roofline, passes and phases. */
 #include "config.h"
 
 #include <math.h>

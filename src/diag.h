@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Diagnostics (COSTMODEL.md section 8): stable codes, severities, one-line
+/* Diagnostics: stable codes, severities, one-line
  * messages with the numbers, and a fix where one can be computed. */
 #ifndef MOESCOPE_DIAG_H
 #define MOESCOPE_DIAG_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Parameter counts of a model (COSTMODEL.md section 2). */
+/* Parameter counts of a model. */
 #ifndef MOESCOPE_PARAMS_H
 #define MOESCOPE_PARAMS_H
 

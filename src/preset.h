@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Scenario files in YAML (INTERFACE.md "Scenario YAML") and the preset
+/* Scenario files in YAML and the preset
  * search path.  Loading is all or nothing: on any error the scenario is
  * left exactly as it was and the message reads "FILE:LINE:COL: ...". */
 #ifndef MOESCOPE_PRESET_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* JSON output, schema "moescope/1" (INTERFACE.md).  Numbers are printed in
+/* JSON output, schema "moescope/1".  Numbers are printed in
  * their shortest exact form; what cannot be computed is null. */
 #include "config.h"
 

@@ -11,7 +11,7 @@
 
 enum attention_kind { ATTN_GQA, ATTN_MLA };
 enum workload_mode { MODE_STATIC, MODE_SERVING };
-/* DTYPE_AUTO: derived from the weight width (COSTMODEL.md section 1). */
+/* DTYPE_AUTO: derived from the weight width. */
 enum compute_dtype { DTYPE_AUTO, DTYPE_BF16, DTYPE_FP8, DTYPE_FP4 };
 
 struct hardware {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Measured runs (INTERFACE.md "Measured runs"): predicted against measured
+/* Measured runs: predicted against measured
  * TTFT and TPOT, row by row and summarised per model/hardware/framework. */
 #ifndef MOESCOPE_VALIDATE_H
 #define MOESCOPE_VALIDATE_H

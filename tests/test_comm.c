@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Collectives (COSTMODEL.md section 6) on worked examples. */
+/* Collectives on worked examples. */
 #include "cost_ctx.h"
 #include "helpers.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Layout (COSTMODEL.md section 3): GPU counts, the expert fold, shards, tiers. */
+/* Layout: GPU counts, the expert fold, shards, tiers. */
 #include "helpers.h"
 
 static void eval(struct scenario *s, struct result *r)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Memory per device class (COSTMODEL.md section 4). */
+/* Memory per device class. */
 #include "helpers.h"
 
 #define GIB 1073741824.0

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Parameter counts (COSTMODEL.md section 2) against published figures. */
+/* Parameter counts against published figures. */
 #include "helpers.h"
 #include "params.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The roofline, passes and phases (COSTMODEL.md sections 5, 7, 8). */
+/* The roofline, passes and phases. */
 #include "cost_ctx.h"
 #include "helpers.h"
 
