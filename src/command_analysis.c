@@ -84,15 +84,17 @@ int cmd_search(struct invocation *inv)
 	cost_evaluate(&ss->scn, &r);
 	/* by default: what the current deployment has, at least one node */
 	o.max_gpus = (long)r.gpus > ss->scn.hw.gpus_per_node ? (long)r.gpus : ss->scn.hw.gpus_per_node;
+	if (o.max_gpus > SEARCH_GPUS_MAX)
+		o.max_gpus = SEARCH_GPUS_MAX;
 	for (int i = 1; i < inv->argc; i += 2) {
 		const char *w = inv->w[i].text;
 		if (i + 1 >= inv->argc)
 			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K]");
 		if (strcmp(w, "gpus") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, 65536, &o.gpus))
+			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.gpus))
 				return -1;
 		} else if (strcmp(w, "max-gpus") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, 65536, &o.max_gpus))
+			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.max_gpus))
 				return -1;
 			o.gpus = 0;
 		} else if (strcmp(w, "objective") == 0) {

@@ -271,6 +271,10 @@ int dag_write(const struct sink *k, const struct scenario *s, char *err, size_t 
 		snprintf(err, errlen, "no layout to draw: %s", d.n ? d.items[0].message : "the strategy is invalid");
 		return -1;
 	}
+	if (r.gpus > DAG_GPUS_MAX) {
+		snprintf(err, errlen, "%.0f GPUs: the graph is drawn for at most %d", r.gpus, DAG_GPUS_MAX);
+		return -1;
+	}
 	struct layout_info li = {
 		.N = (long)r.gpus, .G = r.G, .gpn = s->hw.gpus_per_node, .dp = s->strat.dp, .tp = s->strat.tp,
 		.pp = s->strat.pp, .ep = s->strat.ep, .etp = r.etp, .E = s->model.experts, .L = s->model.layers,

@@ -10,6 +10,8 @@
 /* GPUs drawn one box each up to this many; beyond, one box per machine
  * and stage. */
 #define DAG_DETAIL_MAX 64
+/* Beyond this many GPUs no picture is readable (or quick to write). */
+#define DAG_GPUS_MAX 65536
 
 /* -1 with a message when the strategy has no layout to draw. */
 int dag_write(const struct sink *k, const struct scenario *s, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "keys.h"
 #include "numfmt.h"
 
 static const char *const code_names[DIAG_CODE_COUNT] = {
@@ -165,7 +166,9 @@ static void fold_error(const struct scenario *rs, struct diag_list *l)
 		/* The explicit etp is what does not fit. */
 		char valid[96] = "";
 		size_t n = 0;
-		for (long e = 1; e <= G / ep && n < sizeof valid; e++)
+		/* etp above its key's range is never valid: list no further */
+		long max_etp = (long)key_find("strategy.etp")->max;
+		for (long e = 1; e <= G / ep && e <= max_etp && n < sizeof valid; e++)
 			if ((G / ep) % e == 0)
 				n += (size_t)snprintf(valid + n, sizeof valid - n, n ? " %ld" : "%ld", e);
 		add(l, E_FOLD, "set etp auto", "ep %ld x etp %ld = %ld does not divide dp*tp = %ld; valid etp: %s",

@@ -13,6 +13,8 @@
 enum objective { OBJ_THROUGHPUT, OBJ_TTFT, OBJ_GPUS, OBJ_COST, OBJ_COUNT };
 
 #define SEARCH_TOP_MAX 100
+/* The largest GPU budget: beyond it an exhaustive search takes minutes. */
+#define SEARCH_GPUS_MAX 16384
 #define SEARCH_FRONT_MAX 256
 
 struct search_opts {

@@ -242,3 +242,33 @@ Test(hostile, fuzz_regression_strategy_string_range)
 	cost_evaluate(&s, &r);
 	cr_expect(r.errors & CE_PP_LAYERS);
 }
+
+/* Found by fuzz_strategy: E_FOLD listed the valid etp values by trying every
+ * divisor of dp*tp/ep, 630 million of them for DP763771 TP826 ETP6. */
+Test(hostile, fuzz_regression_fold_message_is_bounded, .timeout = 10)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.strat = (struct strategy){ .dp = 763771, .tp = 826, .pp = 1, .ep = 1, .etp = 6 };
+	cost_evaluate(&s, &r);
+	diag_collect(&s, &r, &d);
+	cr_expect(r.errors & CE_FOLD);
+	cr_expect(r.errors & CE_TP_HEADS);
+}
+
+Test(hostile, huge_deployments_are_refused_quickly, .timeout = 10)
+{
+	struct sink_buffer b;
+	struct sink k;
+	struct session ss;
+	sink_buffer_init(&b, &k);
+	session_init(&ss, &k);
+	cr_expect_eq(session_run_line(&ss, "set dp 1000000; set tp 16; set pp 16; dag", 1), -1);
+	cr_expect(strstr(b.err, "256000000 GPUs: the graph is drawn for at most 65536") != NULL, "%s", b.err);
+	cr_expect_eq(session_run_line(&ss, "search max-gpus 65536", 2), -1);
+	cr_expect(strstr(b.err, "'65536': expected a whole number from 1 to 16384") != NULL, "%s", b.err);
+	session_free(&ss);
+	sink_buffer_free(&b);
+}
