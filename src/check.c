@@ -248,9 +248,8 @@ void check_report_csv(const struct sink *k, const struct check_report *c)
 			fmt_exact(it->computed, b, sizeof b);
 		if (isfinite(it->ratio))
 			fmt_exact(it->ratio, r, sizeof r);
-		sink_printf(k, "%s,%s,%s,%s,%s,\"", claim_name(it->id), a, b, r, verdict_name(it->verdict));
-		for (const char *p = it->note; *p; p++)
-			k->out(k->ctx, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
-		sink_puts(k, "\"\n");
+		sink_printf(k, "%s,%s,%s,%s,%s,", claim_name(it->id), a, b, r, verdict_name(it->verdict));
+		csv_field(k, it->note);
+		sink_puts(k, "\n");
 	}
 }

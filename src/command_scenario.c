@@ -97,14 +97,8 @@ static void print_key(const struct session *ss, const struct key *k, bool with_n
 		return;
 	case FMT_CSV:
 		sink_printf(&ss->sink, "%s,", k->name);
-		if (strpbrk(buf, ",\"\n")) {
-			sink_puts(&ss->sink, "\"");
-			for (const char *p = buf; *p; p++)
-				ss->sink.out(ss->sink.ctx, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
-			sink_puts(&ss->sink, "\"\n");
-		} else {
-			sink_printf(&ss->sink, "%s\n", buf);
-		}
+		csv_field(&ss->sink, buf);
+		sink_puts(&ss->sink, "\n");
 		return;
 	default:
 		if (with_name)
@@ -114,14 +108,6 @@ static void print_key(const struct session *ss, const struct key *k, bool with_n
 	}
 }
 
-static int section_by_name(const char *name)
-{
-	for (int s = 1; s < SEC_COUNT; s++)
-		if (strcmp(key_section_name(s), name) == 0)
-			return s;
-	return -1;
-}
-
 int cmd_get(struct invocation *inv)
 {
 	struct session *ss = inv->ss;
@@ -129,8 +115,8 @@ int cmd_get(struct invocation *inv)
 	bool first = true;
 	if (ss->format == FMT_CSV)
 		sink_puts(&ss->sink, "key,value\n");
-	if (inv->argc == 1 || section_by_name(inv->w[1].text) >= 0) {
-		int sec = inv->argc == 1 ? -1 : section_by_name(inv->w[1].text);
+	if (inv->argc == 1 || key_section_find(inv->w[1].text) >= 0) {
+		int sec = inv->argc == 1 ? -1 : key_section_find(inv->w[1].text);
 		for (size_t i = 0; i < key_count; i++) {
 			if (sec >= 0 && key_table[i].section != sec)
 				continue;

@@ -60,10 +60,8 @@ void cost_ctx_constants(struct cost_ctx *c);
 double cost_imbalance(const struct cost_ctx *c, double T);
 double cost_touched(const struct cost_ctx *c, double T);
 
-/* Fill c->stage from L, L_d and pp; then cost_stage_layers reads it. */
+/* Fill c->stage (layers, dense and MoE layers of each stage) from L, L_d and pp. */
 void cost_stage_table(struct cost_ctx *c);
-/* Layers, dense layers and MoE layers of pipeline stage s. */
-void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m);
 void cost_memory(const struct cost_ctx *c, struct result *r);
 /* Times the pass and fills the per-pass fields of ph (not the split);
  * stage_t, when not NULL, gets each stage's time. */

@@ -37,13 +37,6 @@ void cost_stage_table(struct cost_ctx *c)
 	}
 }
 
-void cost_stage_layers(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m)
-{
-	*n_att = (long)c->stage[s].n_att;
-	*n_d = (long)c->stage[s].n_d;
-	*n_m = (long)c->stage[s].n_m;
-}
-
 /* Tokens of the largest pass that holds activations at once.  Static mode
  * prefills a microbatch of whole prompts; serving prefills one prompt while
  * the other sequences decode. */

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "figures.h"
 
@@ -36,21 +35,6 @@ double figure_value(const struct result *r, int fig)
 	case FIG_E2E: return r->e2e_latency_s;
 	default: return NAN;
 	}
-}
-
-int figure_find(const char *name)
-{
-	static const struct { const char *alias; int fig; } aliases[] = {
-		{ "tok", FIG_TOKENS }, { "throughput", FIG_TOKENS }, { "tokens", FIG_TOKENS },
-		{ "mem", FIG_MEM }, { "ttft", FIG_TTFT }, { "tpot", FIG_TPOT },
-	};
-	for (int f = 0; f < FIG_COUNT; f++)
-		if (strcasecmp(name, infos[f].label) == 0 || strcasecmp(name, infos[f].json) == 0)
-			return f;
-	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-		if (strcasecmp(name, aliases[i].alias) == 0)
-			return aliases[i].fig;
-	return -1;
 }
 
 void fmt_delta(double now, double base, bool utf8, char *buf, size_t len)

@@ -23,8 +23,6 @@ struct figure_info {
 const struct figure_info *figure_info(int fig);
 /* NaN when the evaluation could not compute it. */
 double figure_value(const struct result *r, int fig);
-/* A figure by its label or JSON name ("ttft", "ttft_s", "tok"), or -1. */
-int figure_find(const char *name);
 
 /* "▲ 12%" / "▼ 30%" / "= 0%" (ASCII "+12%" / "-30%" when utf8 is false). */
 void fmt_delta(double now, double base, bool utf8, char *buf, size_t len);

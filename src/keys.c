@@ -199,6 +199,14 @@ const char *key_section_name(int section)
 	return section >= 0 && section < SEC_COUNT ? section_names[section] : "";
 }
 
+int key_section_find(const char *name)
+{
+	for (int s = 1; s < SEC_COUNT; s++)
+		if (strcmp(section_names[s], name) == 0)
+			return s;
+	return -1;
+}
+
 const char *key_leaf(const struct key *k)
 {
 	const char *dot = strchr(k->name, '.');

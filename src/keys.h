@@ -63,6 +63,8 @@ extern const struct key key_table[];
 extern const size_t key_count;
 
 const char *key_section_name(int section);
+/* The section called name ("strategy"), or -1; the top level has no name. */
+int key_section_find(const char *name);
 /* The part of the name after the dot ("ep" for "strategy.ep"). */
 const char *key_leaf(const struct key *k);
 

@@ -231,14 +231,6 @@ static int apply_strategy_string(struct loader *ld, const yaml_node_t *value)
 	return 0;
 }
 
-static int section_by_name(const char *name)
-{
-	for (int s = 1; s < SEC_COUNT; s++)
-		if (strcmp(key_section_name(s), name) == 0)
-			return s;
-	return -1;
-}
-
 static const char *section_suggest(const char *name)
 {
 	static const char *const all[] = { "name", "hardware", "model", "workload", "strategy",
@@ -275,7 +267,7 @@ static int apply_root(struct loader *ld, const yaml_node_t *root, int only_secti
 				return -1;
 			continue;
 		}
-		int sec = section_by_name(name);
+		int sec = key_section_find(name);
 		if (sec < 0) {
 			const char *hint = section_suggest(name);
 			return fail_at(ld, kn, "unknown section '%s'%s%s%s valid: %s", name,

@@ -452,6 +452,21 @@ static void status_line(WINDOW *w, const struct app *a, const struct style *st, 
 			 ": command (help lists them)   ? keys   f applies the suggested fix");
 }
 
+/* A blank framed box for an overlay. */
+static void overlay_box(WINDOW *w, int y0, int x0, int h, int wd)
+{
+	for (int y = y0; y < y0 + h; y++) {
+		wmove(w, y, x0);
+		for (int x = 0; x < wd; x++)
+			waddch(w, ' ');
+	}
+	WINDOW *frame_win = derwin(w, h, wd, y0, x0);
+	if (frame_win) {
+		box(frame_win, 0, 0);
+		delwin(frame_win);
+	}
+}
+
 static void help_overlay(WINDOW *w, const struct style *st, const struct layout *L)
 {
 	size_t nc;
@@ -464,16 +479,7 @@ static void help_overlay(WINDOW *w, const struct style *st, const struct layout 
 		h = L->rows - 2;
 	int y0 = (L->rows - h) / 2, x0 = 4;
 
-	for (int y = y0; y < y0 + h; y++) {
-		wmove(w, y, x0);
-		for (int x = 0; x < wd; x++)
-			waddch(w, ' ');
-	}
-	WINDOW *frame_win = derwin(w, h, wd, y0, x0);
-	if (frame_win) {
-		box(frame_win, 0, 0);
-		delwin(frame_win);
-	}
+	overlay_box(w, y0, x0, h, wd);
 	title(w, y0, x0 + 2, wd - 4, st, "keys (any key closes)");
 	int y = y0 + 1;
 	for (int i = 0; keymap_help[i].keys && y < y0 + h - 1; i++, y++) {
@@ -485,21 +491,6 @@ static void help_overlay(WINDOW *w, const struct style *st, const struct layout 
 	for (size_t i = 0; i < nc && y < y0 + h - 1; i++, y++) {
 		put_text(w, y, x0 + 2, 22, A_BOLD, cmds[i].usage);
 		put_text(w, y, x0 + 25, wd - 27, A_NORMAL, cmds[i].help);
-	}
-}
-
-/* A blank framed box for an overlay; returns its inner origin. */
-static void overlay_box(WINDOW *w, int y0, int x0, int h, int wd)
-{
-	for (int y = y0; y < y0 + h; y++) {
-		wmove(w, y, x0);
-		for (int x = 0; x < wd; x++)
-			waddch(w, ' ');
-	}
-	WINDOW *frame_win = derwin(w, h, wd, y0, x0);
-	if (frame_win) {
-		box(frame_win, 0, 0);
-		delwin(frame_win);
 	}
 }
 
