@@ -246,14 +246,18 @@ const struct key *key_find_in(int section, const char *leaf)
 	return NULL;
 }
 
-/* Optimal string alignment distance, capped: names are short. */
-static int edit_distance(const char *a, const char *b)
+/* Optimal string alignment distance, capped: names are short.  The
+ * distance is at least the difference in length, so names that differ by
+ * more than `limit` in length are not compared letter by letter. */
+static int edit_distance(const char *a, const char *b, int limit)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	int d[40][40];
 
 	if (la >= 40 || lb >= 40)
 		return 99;
+	if ((la > lb ? la - lb : lb - la) > (size_t)limit)
+		return limit + 1;
 	for (size_t i = 0; i <= la; i++)
 		d[i][0] = (int)i;
 	for (size_t j = 0; j <= lb; j++)
@@ -289,7 +293,8 @@ const char *key_suggest(const char *name, int section)
 			if (!cands[c])
 				continue;
 			/* ties go to the name that starts like the typed one */
-			int score = 2 * edit_distance(name, cands[c]) - (name[0] == cands[c][0]);
+			int score = 2 * edit_distance(name, cands[c], best_score / 2) -
+				    (name[0] == cands[c][0]);
 			if (score < best_score) {
 				best_score = score;
 				best = section >= 0 ? key_leaf(k) : cands[c];

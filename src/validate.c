@@ -92,7 +92,10 @@ static int parse_ms(const char *text, double *out)
 	return 0;
 }
 
-/* The presets of the last row: a file's rows mostly share them. */
+/* The presets of the last few (hardware, model) pairs: a file has few of
+ * them, and its rows interleave them, so each pair is loaded about once. */
+#define PRESET_CACHE_SLOTS 8
+
 struct preset_cache {
 	char hardware[NAME_MAX_LEN], model[NAME_MAX_LEN];
 	bool ok;
@@ -100,27 +103,37 @@ struct preset_cache {
 	char err[600];
 };
 
-static void load_presets(struct preset_cache *pc, const char *hardware, const char *model)
+static struct preset_cache cache[PRESET_CACHE_SLOTS];
+static int cache_next;   /* the slot a new pair replaces */
+static bool keep_cache;
+
+static const struct preset_cache *load_presets(const char *hardware, const char *model)
 {
 	char doc[2 * NAME_MAX_LEN + 64];
 
-	if (pc->hardware[0] && !strcmp(pc->hardware, hardware) && !strcmp(pc->model, model))
-		return;
+	for (int i = 0; i < PRESET_CACHE_SLOTS; i++) {
+		const struct preset_cache *c = &cache[i];
+		if (c->hardware[0] && !strcmp(c->hardware, hardware) && !strcmp(c->model, model))
+			return c;
+	}
+	struct preset_cache *pc = &cache[cache_next];
+	cache_next = (cache_next + 1) % PRESET_CACHE_SLOTS;
 	snprintf(pc->hardware, sizeof pc->hardware, "%s", hardware);
 	snprintf(pc->model, sizeof pc->model, "%s", model);
 	scenario_default(&pc->s);
 	snprintf(doc, sizeof doc, "hardware: \"%s\"\nmodel: \"%s\"\n", hardware, model);
 	pc->ok = preset_load_buffer(&pc->s, "row", doc, strlen(doc), pc->err, sizeof pc->err) == 0;
+	return pc;
 }
 
 /* The row's scenario: presets by name, then each cell through the key
  * table, so a cell is checked exactly as `set` would check it. */
-static void build_row(struct run *run, char **f, const int *idx, struct preset_cache *pc)
+static void build_row(struct run *run, char **f, const int *idx)
 {
 	char err[600];
 	struct scenario s;
 
-	load_presets(pc, run->hardware, run->model);
+	const struct preset_cache *pc = load_presets(run->hardware, run->model);
 	if (!pc->ok) {
 		const char *msg = strstr(pc->err, ": no ");
 		snprintf(run->reason, sizeof run->reason, "%s", msg ? msg + 2 : pc->err);
@@ -162,9 +175,6 @@ int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 	return rc;
 }
 
-static struct preset_cache cache;
-static bool keep_cache;
-
 void runs_keep_presets(bool keep)
 {
 	keep_cache = keep;
@@ -172,7 +182,6 @@ void runs_keep_presets(bool keep)
 
 int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, size_t errlen)
 {
-	struct preset_cache *pc = &cache;
 	char *line = NULL;
 	size_t cap = 0;
 	char *fields[64];
@@ -180,8 +189,10 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 	long lineno = 0;
 
 	memset(rs, 0, sizeof *rs);
-	if (!keep_cache)
-		memset(pc, 0, sizeof *pc);
+	if (!keep_cache) {
+		memset(cache, 0, sizeof cache);
+		cache_next = 0;
+	}
 	if (getline(&line, &cap, f) < 0) {
 		snprintf(err, errlen, "%s:1: empty file: expected a header naming the columns", path);
 		goto fail;
@@ -215,7 +226,7 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 		}
 		if (rs->n == cap_runs) {
 			/* grow as rows come: a file of ten rows needs no room for thousands */
-			int want = cap_runs ? 2 * cap_runs : 64;
+			int want = cap_runs ? 2 * cap_runs : 16;
 			struct run *grown = realloc(rs->runs, (size_t)want * sizeof *grown);
 			if (!grown) {
 				snprintf(err, errlen, "out of memory");
@@ -245,7 +256,7 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 			snprintf(run->reason, sizeof run->reason, "%d fields, the header has %d", nf, need);
 			continue;
 		}
-		build_row(run, fields, idx, pc);
+		build_row(run, fields, idx);
 	}
 	free(line);
 	return 0;
