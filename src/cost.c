@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "cost_ctx.h"
+#include "cost_prep.h"
 #include "numfmt.h"
 
 static const char *const op_names[OP_COUNT] = {
@@ -51,6 +51,7 @@ static int check_model(const struct model *m)
 	return BM_NONE;
 }
 
+/* What does not depend on ep and etp. */
 static void check_strategy(const struct scenario *rs, struct result *r)
 {
 	const struct strategy *st = &rs->strat;
@@ -58,17 +59,27 @@ static void check_strategy(const struct scenario *rs, struct result *r)
 
 	/* degrees below 1 never come through the key table; refuse them anyway
 	 * rather than divide by zero */
-	if (st->dp < 1 || st->tp < 1 || st->ep < 1 || st->pp < 1 || st->etp < 0) {
+	if (st->dp < 1 || st->tp < 1 || st->pp < 1) {
 		r->errors |= CE_FOLD | CE_PP_LAYERS;
 		return;
 	}
 	if (m->heads % st->tp != 0)
 		r->errors |= CE_TP_HEADS;
-	if (st->ep > m->experts)
-		r->errors |= CE_EP_EXPERTS;
 	/* also what the stage table can hold, whatever set the field */
-	if (st->pp > m->layers || st->pp > COST_MAX_STAGES || st->pp < 1)
+	if (st->pp > m->layers || st->pp > COST_MAX_STAGES)
 		r->errors |= CE_PP_LAYERS;
+}
+
+static void check_experts(const struct scenario *rs, struct result *r)
+{
+	const struct strategy *st = &rs->strat;
+
+	if (st->ep < 1 || st->etp < 0) {
+		r->errors |= CE_FOLD | CE_PP_LAYERS;
+		return;
+	}
+	if (st->ep > rs->model.experts)
+		r->errors |= CE_EP_EXPERTS;
 	long G = st->dp * st->tp;
 	if (st->etp <= 0 || G % (st->ep * st->etp) != 0)
 		r->errors |= CE_FOLD;
@@ -88,12 +99,21 @@ static void layout(const struct scenario *rs, struct result *r)
 	r->G = st->dp * st->tp;
 	r->gpus = (double)r->G * (double)st->pp;
 	r->nodes = ceil(r->gpus / (double)gpn);
-	r->etp = st->etp;
 	r->tp_intra = group_intra(st->tp, gpn);
-	r->pp_inter_boundaries = 0;
-	for (long s = 0; s + 1 < st->pp; s++)
-		if (((s + 1) * r->G) % gpn == 0)
-			r->pp_inter_boundaries++;
+	r->pp_inter_boundaries = (int)cost_inter_node_sends(r->G, gpn, 0, st->pp - 1);
+}
+
+static void layout_experts(const struct scenario *rs, struct result *r)
+{
+	const struct strategy *st = &rs->strat;
+	long gpn = rs->hw.gpus_per_node;
+
+	r->etp = st->etp;
+	if (st->ep >= 1) {
+		long E = rs->model.experts;
+		r->experts_max = (E + st->ep - 1) / st->ep;
+		r->experts_min = E / st->ep;
+	}
 	if (r->errors & CE_FOLD)
 		return;
 
@@ -119,7 +139,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	const struct workload *w = &rs->work;
 	const struct strategy *st = &rs->strat;
 
-	memset(c, 0, offsetof(struct cost_ctx, stage));
+	memset(c, 0, offsetof(struct cost_ctx, n_cls));
 	c->s = rs;
 	c->d = (double)m->hidden;
 	c->H = (double)m->heads;
@@ -156,9 +176,6 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->dp = (double)st->dp;
 	c->tp = (double)st->tp;
 	c->pp = (double)st->pp;
-	c->ep = (double)st->ep;
-	c->etp = (double)st->etp;
-	c->edp = (double)r->edp;
 	c->G = (double)r->G;
 	c->b_rep = ceil(c->B / c->dp);
 
@@ -173,11 +190,8 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 		c->attn_gpu = c->d * c->h * (2.0 * c->H / c->tp + 2.0 * c->kvh);
 		c->kv_tok = 2.0 * c->kvh * c->h;
 	}
-	c->experts_max = (double)r->experts_max;
 	c->overlap = st->overlap;
-	c->imb_user = st->imbalance;
-	cost_ctx_constants(c);
-	cost_stage_table(c);
+	cost_ctx_model_constants(c);
 
 	c->flop_rate = r->peak_tflops * 1e12 * hw->mfu;
 	c->byte_rate = hw->hbm_tbps * 1e12 * hw->hbm_util;
@@ -189,9 +203,24 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->intra_lat = hw->intra_lat_us * 1e-6;
 	c->inter_lat = hw->inter_lat_us * 1e-6;
 	c->tp_intra = r->tp_intra;
-	c->etp_intra = r->etp_intra;
 	c->tp_bw = r->tp_intra ? c->intra_bw : c->inter_bw;
 	c->tp_lat = r->tp_intra ? c->intra_lat : c->inter_lat;
+	cost_stage_classes(c);
+}
+
+/* The fields that depend on ep and etp: all a search over them changes. */
+static void build_ctx_experts(const struct scenario *rs, const struct result *r, struct cost_ctx *c)
+{
+	const struct strategy *st = &rs->strat;
+
+	c->s = rs;
+	c->ep = (double)st->ep;
+	c->etp = (double)st->etp;
+	c->edp = (double)r->edp;
+	c->experts_max = (double)r->experts_max;
+	c->imb_user = st->imbalance;
+	cost_ctx_ep_constants(c);
+	c->etp_intra = r->etp_intra;
 	c->etp_bw = r->etp_intra ? c->intra_bw : c->inter_bw;
 	c->etp_lat = r->etp_intra ? c->intra_lat : c->inter_lat;
 	c->ep_g = (double)r->ep_per_node;
@@ -222,55 +251,110 @@ void cost_prepare(const struct scenario *s, struct cost_prep *p)
 	p->bad_model = check_model(&p->rs.model);
 	if (p->bad_model == BM_NONE)
 		params_count(&p->rs.model, &p->params);
+	p->have_fixed = false;
 }
 
-/* rs is fully resolved, etp included. */
-static void run(const struct cost_prep *p, const struct scenario *rs, struct result *r, bool detail)
+/* Everything that does not depend on ep and etp.  rs is fully resolved. */
+static void run_fixed(const struct scenario *rs, const struct param_counts *params, int bad_model,
+		      struct result *r, struct cost_ctx *c)
 {
-	struct cost_ctx c;
-
-	memset(r, 0, offsetof(struct result, dev));
+	memset(r, 0, offsetof(struct result, prefill));
 	clear_figures(r);
 	r->expert_ffn = rs->model.expert_ffn;
 	r->peak_tflops = scenario_peak_tflops(&rs->hw, rs->model.compute_dtype);
 	r->capacity_gib = rs->hw.mem_gib;
-	r->bad_model = p->bad_model;
+	r->bad_model = bad_model;
 	if (r->bad_model != BM_NONE)
 		r->errors |= CE_BAD_MODEL;
 	check_strategy(rs, r);
 	layout(rs, r);
 	if (!(r->errors & CE_BAD_MODEL)) {
-		r->params = p->params;
+		r->params = *params;
 		r->params_ok = true;
 	}
 	ceilings(rs, r);
-	long E = rs->model.experts, ep = rs->strat.ep;
-	r->experts_max = (E + ep - 1) / ep;
-	r->experts_min = E / ep;
-	if (r->errors)
-		return;
+	if (!r->errors)
+		build_ctx(rs, r, c);
+}
 
-	build_ctx(rs, r, &c);
-	c.detail = detail;
-	cost_memory(&c, r);
-	cost_phases(&c, r);
+/* The rest, on what run_fixed left in r and c; parts are the passes'
+ * parts when known, else NULL. */
+static void run_experts(const struct scenario *rs, struct result *r, struct cost_ctx *c,
+			const struct pass_part parts[2], bool detail)
+{
+	struct pass_part own[2];
+	struct op_split ops[2][3];
+
+	check_experts(rs, r);
+	layout_experts(rs, r);
+	if (r->errors) {
+		/* no figure is computed: the phases stay empty */
+		memset(&r->prefill, 0, offsetof(struct result, ttft_s) - offsetof(struct result, prefill));
+		return;
+	}
+	build_ctx_experts(rs, r, c);
+	c->detail = detail;
+	cost_memory(c, r);
+	if (!parts) {
+		struct pass ps[2];
+		cost_passes(c, ps);
+		for (int i = 0; i < 2; i++)
+			cost_pass_part(c, &ps[i], &own[i], detail ? ops[i] : NULL);
+		parts = own;
+	}
+	cost_phases(c, parts, r);
 	r->ok = true;
+}
+
+/* The fields of a result run_fixed fills: all but the phases and devices. */
+static void copy_fixed(struct result *dst, const struct result *src)
+{
+	memcpy(dst, src, offsetof(struct result, prefill));
+	memcpy(&dst->ttft_s, &src->ttft_s, offsetof(struct result, dev) - offsetof(struct result, ttft_s));
+}
+
+static bool same_fixed(const struct cost_prep *p, const struct strategy *st, long microbatches)
+{
+	const struct strategy *k = &p->key;
+	return p->have_fixed && k->dp == st->dp && k->tp == st->tp && k->pp == st->pp &&
+	       k->overlap == st->overlap && p->key_microbatches == microbatches;
 }
 
 void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long microbatches,
 			    struct result *r)
 {
-	p->rs.strat = *st;
-	scenario_resolve_etp(&p->rs.strat);
-	p->rs.work.microbatches = microbatches;
-	run(p, &p->rs, r, false);
+	struct scenario *rs = &p->rs;
+	rs->strat = *st;
+	scenario_resolve_etp(&rs->strat);
+	rs->work.microbatches = microbatches;
+	if (!same_fixed(p, &rs->strat, microbatches)) {
+		run_fixed(rs, &p->params, p->bad_model, &p->head, &p->ctx);
+		if (!p->head.errors) {
+			struct pass ps[2];
+			cost_passes(&p->ctx, ps);
+			for (int i = 0; i < 2; i++)
+				cost_pass_part(&p->ctx, &ps[i], &p->parts[i], NULL);
+		}
+		p->key = rs->strat;
+		p->key_microbatches = microbatches;
+		p->have_fixed = true;
+	}
+	copy_fixed(r, &p->head);
+	run_experts(rs, r, &p->ctx, p->head.errors ? NULL : p->parts, false);
 }
 
 static void evaluate(const struct scenario *s, struct result *r, bool detail)
 {
-	struct cost_prep p;
-	cost_prepare(s, &p);
-	run(&p, &p.rs, r, detail);
+	struct scenario rs;
+	struct param_counts params;
+	struct cost_ctx c;
+
+	scenario_resolve(s, &rs);
+	int bad_model = check_model(&rs.model);
+	if (bad_model == BM_NONE)
+		params_count(&rs.model, &params);
+	run_fixed(&rs, &params, bad_model, r, &c);
+	run_experts(&rs, r, &c, NULL, detail);
 }
 
 void cost_evaluate(const struct scenario *s, struct result *r)

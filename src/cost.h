@@ -11,7 +11,11 @@
 #include "scenario.h"
 
 #define COST_MAX_STAGES 128
-#define COST_MAX_DEVICES (2 * COST_MAX_STAGES)
+/* Consecutive pipeline stages that hold the same layers take the same time
+ * and memory: at most seven such classes whatever pp is, each with one or
+ * two kinds of device (EP ranks with one expert more or not). */
+#define COST_STAGE_CLASSES 7
+#define COST_MAX_DEVICES (2 * COST_STAGE_CLASSES)
 
 /* Structural errors: any of these leaves the figures uncomputed. */
 enum cost_error {
@@ -42,6 +46,7 @@ enum bound {
 
 struct device_mem {
 	int stage;
+	int stages;          /* stages stage .. stage+stages-1 hold the same */
 	long experts;        /* routed experts per MoE layer on this device */
 	double count;        /* GPUs of this class */
 	long layers, dense_layers, moe_layers;
@@ -93,8 +98,9 @@ struct result {
 	struct param_counts params;
 
 	/* Memory (section 4); the device classes are at the end */
-	int n_devices;
-	int worst_device;
+	int n_devices;          /* entries of dev */
+	int n_device_rows;      /* one per stage and kind of device: cost_device_row */
+	int worst_device;       /* the entry of the fullest device (its first stage) */
 	double max_total_gib, capacity_gib, kv_capacity_seqs;
 	double kv_bytes_per_token;   /* whole model, one replica */
 
@@ -107,20 +113,25 @@ struct result {
 	double peak_tflops;
 	double ceiling_tokens_per_ms_per_gpu;
 
-	/* Last, and only the first n_devices are written: clearing the whole
-	 * array would cost more than the rest of an evaluation. */
+	/* Last, and only the first n_devices are written.  In stage order; a
+	 * stage class with two kinds of device has two entries, the kind with
+	 * more experts first. */
 	struct device_mem dev[COST_MAX_DEVICES];
 };
+
+/* Row i (0 <= i < n_device_rows) of the list of devices one stage at a
+ * time, as the reports show it: stage by stage, more experts first. */
+void cost_device_row(const struct result *r, int i, struct device_mem *out);
+/* The row of the first stage of entry d of r->dev. */
+int cost_device_row_of(const struct result *r, int d);
 
 void cost_evaluate(const struct scenario *s, struct result *r);
 
 /* For many strategies of one scenario (a search): what depends only on
- * the model and the hardware is worked out once. */
-struct cost_prep {
-	struct scenario rs;         /* resolved; its strategy is replaced per call */
-	struct param_counts params;
-	int bad_model;
-};
+ * the model and the hardware is worked out once, and what depends only on
+ * dp, tp, pp and the microbatches once for each of them (so a search
+ * varies ep and etp fastest).  Defined in cost_prep.h. */
+struct cost_prep;
 void cost_prepare(const struct scenario *s, struct cost_prep *p);
 /* The same figures cost_evaluate gives for the scenario with this strategy
  * and these microbatches. */
@@ -128,6 +139,15 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 			    struct result *r);
 /* The same, with the time of each op filled in (for `show time`). */
 void cost_evaluate_detail(const struct scenario *s, struct result *r);
+
+/* Layers first .. first+count-1 of pipeline stage s: the first L % pp
+ * stages hold one more. */
+void cost_stage_span(long L, long pp, long s, long *first, long *count);
+/* Routed experts of EP rank r: the first E % ep ranks hold one more. */
+void cost_expert_span(long E, long ep, long r, long *first, long *count);
+/* Sends after stages from .. to-1 that cross a node edge, with G GPUs per
+ * stage, placed in order on nodes of gpn. */
+long cost_inter_node_sends(long G, long gpn, long from, long to);
 
 const char *cost_op_name(int op);
 const char *cost_comm_name(int kind);

@@ -6,8 +6,13 @@
 
 #include "cost.h"
 
-struct stage_layers {
-	double n_att, n_d, n_m;   /* layers, dense layers, MoE layers */
+/* Consecutive pipeline stages alike (see COST_STAGE_CLASSES). */
+struct stage_class {
+	long first;               /* its first stage */
+	double n;                 /* how many stages */
+	double n_att, n_d, n_m;   /* layers, dense layers, MoE layers of each */
+	double sends_inter;       /* of their sends, those that cross a node edge */
+	bool last;                /* the last stage: LM head, no send */
 };
 
 struct cost_ctx {
@@ -36,8 +41,9 @@ struct cost_ctx {
 	double tp_bw, tp_lat, etp_bw, etp_lat;
 	bool tp_intra, etp_intra;
 	double ep_g, intra_bw, inter_bw, intra_lat, inter_lat;
-	/* per pipeline stage, filled by cost_stage_table */
-	struct stage_layers stage[COST_MAX_STAGES];
+	/* filled by cost_stage_classes */
+	int n_cls;
+	struct stage_class cls[COST_STAGE_CLASSES];
 };
 
 /* max and min for finite doubles: fmax is a library call without
@@ -54,20 +60,59 @@ struct pass {
 	double lm;    /* tokens through the LM head */
 };
 
-/* Constants of the imbalance and touched-expert formulas, from ep, k, E. */
+/* Constants of the touched-expert formula (k, E) and of the imbalance
+ * (ep); cost_ctx_constants does both. */
 void cost_ctx_constants(struct cost_ctx *c);
+void cost_ctx_model_constants(struct cost_ctx *c);
+void cost_ctx_ep_constants(struct cost_ctx *c);
 
 double cost_imbalance(const struct cost_ctx *c, double T);
 double cost_touched(const struct cost_ctx *c, double T);
 
-/* Fill c->stage (layers, dense and MoE layers of each stage) from L, L_d and pp. */
-void cost_stage_table(struct cost_ctx *c);
+/* Fill c->cls from L, L_d, pp, G and gpus_per_node. */
+void cost_stage_classes(struct cost_ctx *c);
+
+/* A pass's time on each stage class, before the sends between stages. */
+struct stage_times {
+	double base[COST_STAGE_CLASSES];
+	double p2p_intra, p2p_inter;   /* one send inside a node, across nodes */
+};
+/* The sum and the maximum of the stage times, each attention layer taking
+ * d_att longer, and the time spent in sends. */
+void cost_stage_fold(const struct cost_ctx *c, const struct stage_times *st, double d_att,
+		     double *sum, double *max, double *sends);
+
 void cost_memory(const struct cost_ctx *c, struct result *r);
-/* Times the pass and fills the per-pass fields of ph (not the split);
- * stage_t, when not NULL, gets each stage's time. */
-void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
-	       struct layer_comm *lc, double *stage_t);
-void cost_phases(const struct cost_ctx *c, struct result *r);
+
+/* Time of one layer (or of the LM head) in a pass.  The per-op split is
+ * kept only for a detailed evaluation: the hot path needs the totals. */
+struct op_split {
+	double op_c[OP_COUNT], op_m[OP_COUNT];
+};
+
+struct layer_acc {
+	double compute, memory, comm[COMM_COUNT];
+	double total;
+	struct op_split *ops;   /* NULL unless the evaluation is detailed */
+};
+
+/* A pass but for its routed experts: what stays when only ep and etp
+ * change, so that a search over them works it out once. */
+struct pass_part {
+	struct pass p;
+	struct layer_acc dense, moe, lm;   /* moe: attention, router, shared experts, TP all-reduce */
+	struct layer_comm lc;              /* the collectives but those of the experts */
+	double p2p_intra, p2p_inter;       /* one send between stages */
+};
+
+/* The two passes of the workload: prefill and decode (static), or decode
+ * and the mixed step (serving). */
+void cost_passes(const struct cost_ctx *c, struct pass p[2]);
+/* ops: three op_split to fill for a detailed evaluation, or NULL. */
+void cost_pass_part(const struct cost_ctx *c, const struct pass *p, struct pass_part *pt,
+		    struct op_split *ops);
+/* Both phases from the parts of the two passes. */
+void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r);
 
 /* Collectives (section 6). */
 double comm_allreduce(double n, double bytes, double bw, double lat);

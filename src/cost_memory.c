@@ -3,39 +3,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "cost_ctx.h"
 
 #define GIB 1073741824.0
-
-/* Layers of stage s: the first L % pp stages get one more; dense layers
- * are the first ones of the model, so they land in the first stages. */
-static void stage_layers_of(const struct cost_ctx *c, long s, long *n_att, long *n_d, long *n_m)
-{
-	long L = (long)c->L, pp = (long)c->pp, Ld = (long)c->Ld;
-	long base = L / pp, extra = L % pp;
-	long first = s * base + (s < extra ? s : extra);
-
-	*n_att = base + (s < extra ? 1 : 0);
-	long dense = Ld - first;
-	if (dense < 0)
-		dense = 0;
-	if (dense > *n_att)
-		dense = *n_att;
-	*n_d = dense;
-	*n_m = *n_att - dense;
-}
-
-void cost_stage_table(struct cost_ctx *c)
-{
-	for (long s = 0; s < (long)c->pp; s++) {
-		long a, d, m;
-		stage_layers_of(c, s, &a, &d, &m);
-		c->stage[s].n_att = (double)a;
-		c->stage[s].n_d = (double)d;
-		c->stage[s].n_m = (double)m;
-	}
-}
 
 /* Tokens of the largest pass that holds activations at once.  Static mode
  * prefills a microbatch of whole prompts; serving prefills one prompt while
@@ -77,48 +49,39 @@ static void mem_terms(const struct cost_ctx *c, struct mem_terms *t)
 	t->logits = 4.0 * c->b_rep * c->V / c->tp;
 }
 
-static void add_device(const struct cost_ctx *c, const struct mem_terms *t, struct result *r, long s,
-		       long experts, double count)
+/* The memory of one GPU of stage class sc holding `experts` experts. */
+static void class_device(const struct cost_ctx *c, const struct mem_terms *t, const struct stage_class *sc,
+			 long experts, double count, struct device_mem *dv, double *kv_seqs)
 {
-	struct device_mem *dv = &r->dev[r->n_devices++];
 	const struct hardware *hw = &c->s->hw;
-	const struct stage_layers *sl = &c->stage[s];
-	bool last = s == (long)c->pp - 1;
-	const double gib = 1073741824.0;
 
-	dv->stage = (int)s;
+	dv->stage = (int)sc->first;
+	dv->stages = (int)sc->n;
 	dv->experts = experts;
 	dv->count = count;
-	dv->layers = (long)sl->n_att;
-	dv->dense_layers = (long)sl->n_d;
-	dv->moe_layers = (long)sl->n_m;
+	dv->layers = (long)sc->n_att;
+	dv->dense_layers = (long)sc->n_d;
+	dv->moe_layers = (long)sc->n_m;
 
-	double w = sl->n_att * t->w_att + sl->n_d * t->w_dense + sl->n_m * (t->w_moe + (double)experts * t->w_expert);
-	if (s == 0)
+	double w = sc->n_att * t->w_att + sc->n_d * t->w_dense + sc->n_m * (t->w_moe + (double)experts * t->w_expert);
+	if (sc->first == 0)
 		w += t->w_vocab;
-	if (last && (!c->tied || c->pp > 1))
+	if (sc->last && (!c->tied || c->pp > 1))
 		w += t->w_vocab;
-	double ffn = maxd(sl->n_d > 0 ? t->a_dense : 0, sl->n_m > 0 ? t->a_moe : 0);
-	double act = c->b_a * maxd(t->a_attn, ffn) + (last ? t->logits : 0);
-	double kv_per_seq = sl->n_att * t->kv_layer_seq;
+	double ffn = maxd(sc->n_d > 0 ? t->a_dense : 0, sc->n_m > 0 ? t->a_moe : 0);
+	double act = c->b_a * maxd(t->a_attn, ffn) + (sc->last ? t->logits : 0);
+	double kv_per_seq = sc->n_att * t->kv_layer_seq;
 
-	dv->weights_gib = w / gib;
-	dv->kv_gib = c->b_rep * kv_per_seq / gib;
-	dv->act_gib = act / gib;
+	dv->weights_gib = w / GIB;
+	dv->kv_gib = c->b_rep * kv_per_seq / GIB;
+	dv->act_gib = act / GIB;
 	dv->reserved_gib = hw->reserved_gib;
 	dv->total_gib = dv->weights_gib + dv->kv_gib + dv->act_gib + dv->reserved_gib;
 	dv->capacity_gib = hw->mem_gib;
-
-	if (dv->total_gib > r->max_total_gib || r->n_devices == 1) {
-		r->max_total_gib = dv->total_gib;
-		r->worst_device = r->n_devices - 1;
-	}
 	/* Sequences whose KV fits beside this device's weights, activations
 	 * and reserve; the smallest over devices bounds the deployment. */
 	double free_gib = hw->mem_gib - dv->weights_gib - dv->act_gib - dv->reserved_gib;
-	double seqs = free_gib <= 0 ? 0 : floor(free_gib * gib / kv_per_seq) * c->dp;
-	if (r->n_devices == 1 || seqs < r->kv_capacity_seqs)
-		r->kv_capacity_seqs = seqs;
+	*kv_seqs = free_gib <= 0 ? 0 : floor(free_gib * GIB / kv_per_seq) * c->dp;
 }
 
 void cost_memory(const struct cost_ctx *c, struct result *r)
@@ -130,14 +93,66 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 
 	mem_terms(c, &t);
 	r->n_devices = 0;
-	r->max_total_gib = 0;
-	r->kv_capacity_seqs = 0;
-	for (long s = 0; s < (long)c->pp; s++) {
-		if (rich)
-			add_device(c, &t, r, s, E / ep + 1, per_rank * (double)rich);
-		add_device(c, &t, r, s, E / ep, per_rank * (double)(ep - rich));
+	r->n_device_rows = 0;
+	for (int k = 0; k < c->n_cls; k++) {
+		const struct stage_class *sc = &c->cls[k];
+		for (int kind = rich ? 0 : 1; kind < 2; kind++) {
+			struct device_mem *dv = &r->dev[r->n_devices];
+			double seqs;
+			if (kind == 0)
+				class_device(c, &t, sc, E / ep + 1, per_rank * (double)rich, dv, &seqs);
+			else
+				class_device(c, &t, sc, E / ep, per_rank * (double)(ep - rich), dv, &seqs);
+			/* the fullest device is the first, in stage order, of the largest total */
+			if (r->n_devices == 0 || dv->total_gib > r->max_total_gib) {
+				r->max_total_gib = dv->total_gib;
+				r->worst_device = r->n_devices;
+			}
+			if (r->n_devices == 0 || seqs < r->kv_capacity_seqs)
+				r->kv_capacity_seqs = seqs;
+			r->n_devices++;
+			r->n_device_rows += dv->stages;
+		}
 	}
 	/* For the whole model, before tensor parallelism splits it. */
 	double per_layer = c->mla ? c->rkv + c->dr : 2.0 * c->Hkv * c->h;
 	r->kv_bytes_per_token = c->L * per_layer * c->b_kv;
+}
+
+/* The entries from j on that share dev[j]'s stages: 1 or 2 kinds. */
+static int kinds_at(const struct result *r, int j)
+{
+	return j + 1 < r->n_devices && r->dev[j + 1].stage == r->dev[j].stage ? 2 : 1;
+}
+
+void cost_device_row(const struct result *r, int i, struct device_mem *out)
+{
+	int row = 0;
+	for (int j = 0; j < r->n_devices;) {
+		int m = kinds_at(r, j), rows = r->dev[j].stages * m;
+		if (i < row + rows) {
+			int off = i - row;
+			*out = r->dev[j + off % m];
+			out->stage += off / m;
+			out->stages = 1;
+			return;
+		}
+		row += rows;
+		j += m;
+	}
+	/* past the end: callers stay below n_device_rows */
+	memset(out, 0, sizeof *out);
+}
+
+int cost_device_row_of(const struct result *r, int d)
+{
+	int row = 0;
+	for (int j = 0; j < r->n_devices;) {
+		int m = kinds_at(r, j);
+		if (d < j + m)
+			return row + (d - j);
+		row += r->dev[j].stages * m;
+		j += m;
+	}
+	return 0;
 }

@@ -7,23 +7,20 @@
 
 #include "cost_ctx.h"
 
-/* Time of one layer (or of the LM head) in a pass.  The per-op split is
- * kept only for a detailed evaluation: the hot path needs the totals. */
-struct op_split {
-	double op_c[OP_COUNT], op_m[OP_COUNT];
-};
-
-struct layer_acc {
-	double compute, memory, comm[COMM_COUNT];
-	double total;
-	struct op_split *ops;   /* NULL unless the evaluation is detailed */
-};
-
 void cost_ctx_constants(struct cost_ctx *c)
 {
-	/* computed once per evaluation, not once per pass */
-	c->imb_coef = c->ep > 1 ? sqrt(2.0 * log(c->ep)) : 0.0;
+	cost_ctx_model_constants(c);
+	cost_ctx_ep_constants(c);
+}
+
+void cost_ctx_model_constants(struct cost_ctx *c)
+{
 	c->log_miss = c->k < c->E ? log1p(-c->k / c->E) : -INFINITY;
+}
+
+void cost_ctx_ep_constants(struct cost_ctx *c)
+{
+	c->imb_coef = c->ep > 1 ? sqrt(2.0 * log(c->ep)) : 0.0;
 }
 
 double cost_imbalance(const struct cost_ctx *c, double T)
@@ -122,14 +119,25 @@ static void dense_layer(const struct cost_ctx *c, const struct pass *p, struct l
 	add_comm(c, a, COMM_TP, lc->dense_ar_s);
 }
 
-static void moe_layer(const struct cost_ctx *c, const struct pass *p, double imb, double touched,
-		      struct layer_acc *a, struct layer_comm *lc)
+/* The part of an MoE layer that does not depend on ep and etp: attention,
+ * router, shared experts and the TP all-reduce after the layer. */
+static void moe_layer_base(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
+			   struct layer_comm *lc)
 {
 	attention(c, p, a, lc);
 	if (c->E > 1)
 		run_op(c, a, OP_ROUTER, 2.0 * p->T * c->d * c->E, c->d * c->E * c->b_w);
 	if (c->Es > 0)
 		run_op(c, a, OP_SHARED, 2.0 * p->T * c->P_s / c->tp, c->P_s / c->tp * c->b_w);
+	lc->moe_ar_s = allreduce(c->tp, p->T * c->d * c->b_a, c->tp_bw, c->tp_lat, c->tp_intra);
+	add_comm(c, a, COMM_TP, lc->moe_ar_s);
+}
+
+/* The routed experts: their GEMMs, the all-to-all that takes tokens to
+ * them and back, and the expert-TP all-reduce. */
+static void moe_layer_experts(const struct cost_ctx *c, const struct pass *p, double imb, double touched,
+			      struct layer_acc *a, struct layer_comm *lc)
+{
 	double T_e = p->T * c->k * imb * c->etp / c->tp;
 	run_op(c, a, OP_EXPERTS, 2.0 * c->P_e * p->T * c->k * imb / c->tp,
 	       touched * c->P_e / c->etp * c->b_we + 2.0 * T_e * c->d * c->b_a);
@@ -147,11 +155,9 @@ static void moe_layer(const struct cost_ctx *c, const struct pass *p, double imb
 	lc->moe_a2a_bytes = a2a_bytes;
 	lc->moe_a2a_s = 2.0 * comm_alltoall(c->ep, c->ep_g, a2a_bytes, c->intra_bw, c->inter_bw,
 					    c->intra_lat, c->inter_lat);
-	lc->moe_ar_s = allreduce(c->tp, p->T * c->d * c->b_a, c->tp_bw, c->tp_lat, c->tp_intra);
 	lc->moe_etp_bytes = T_e * c->d * c->b_a;
 	lc->moe_etp_ar_s = allreduce(c->etp, lc->moe_etp_bytes, c->etp_bw, c->etp_lat, c->etp_intra);
 	add_comm(c, a, COMM_EP, lc->moe_a2a_s);
-	add_comm(c, a, COMM_TP, lc->moe_ar_s);
 	add_comm(c, a, COMM_ETP, lc->moe_etp_ar_s);
 }
 
@@ -171,59 +177,61 @@ static void acc_scaled(struct phase *ph, const struct layer_acc *a, double n)
 	}
 }
 
-void cost_pass(const struct cost_ctx *c, const struct pass *p, struct phase *ph,
-	       struct layer_comm *lc, double *stage_t)
+void cost_pass_part(const struct cost_ctx *c, const struct pass *p, struct pass_part *pt,
+		    struct op_split *ops)
 {
-	struct op_split ops[3];
-	struct layer_acc dense = { .compute = 0 }, moe = { .compute = 0 }, lm = { .compute = 0 };
-	if (c->detail) {
-		memset(ops, 0, sizeof ops);
-		dense.ops = &ops[0];
-		moe.ops = &ops[1];
-		lm.ops = &ops[2];
+	memset(pt, 0, sizeof *pt);
+	pt->p = *p;
+	if (ops) {
+		memset(ops, 0, 3 * sizeof *ops);
+		pt->dense.ops = &ops[0];
+		pt->moe.ops = &ops[1];
+		pt->lm.ops = &ops[2];
 	}
-	double imb = cost_imbalance(c, p->T), touched = cost_touched(c, p->T);
-
-	memset(ph, 0, sizeof *ph);
-	memset(lc, 0, sizeof *lc);
-	ph->tokens = p->T;
-	ph->imbalance = imb;
-	ph->touched = touched;
 	if (c->Ld > 0)
-		dense_layer(c, p, &dense, lc);
+		dense_layer(c, p, &pt->dense, &pt->lc);
 	if (c->Lm > 0)
-		moe_layer(c, p, imb, touched, &moe, lc);
-	run_op(c, &lm, OP_LM_HEAD, 2.0 * p->lm * c->V * c->d / c->tp, c->V * c->d / c->tp * c->b_w);
+		moe_layer_base(c, p, &pt->moe, &pt->lc);
+	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->V * c->d / c->tp, c->V * c->d / c->tp * c->b_w);
 
 	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
 	double p2p_bytes = p->T * c->d * c->b_a;
-	double p2p_intra = comm_p2p(p2p_bytes, c->intra_bw, c->intra_lat);
-	double p2p_inter = comm_p2p(p2p_bytes, c->inter_bw, c->inter_lat);
-	lc->p2p_bytes = p2p_bytes;
-	lc->p2p_s = p2p_intra;
+	pt->p2p_intra = comm_p2p(p2p_bytes, c->intra_bw, c->intra_lat);
+	pt->p2p_inter = comm_p2p(p2p_bytes, c->inter_bw, c->inter_lat);
+	pt->lc.p2p_bytes = p2p_bytes;
+	pt->lc.p2p_s = pt->p2p_intra;
+	for (int k = 0; k < c->n_cls; k++)
+		if (c->cls[k].sends_inter > 0)
+			pt->lc.p2p_s = pt->p2p_inter;
+}
 
-	long pp = (long)c->pp, gpn = (long)c->gpn, G = (long)c->G;
-	for (long s = 0; s < pp; s++) {
-		double t = c->stage[s].n_d * dense.total + c->stage[s].n_m * moe.total;
-		if (s == pp - 1) {
-			t += lm.total;
-		} else {
-			bool inter = ((s + 1) * G) % gpn == 0;
-			double send = inter ? p2p_inter : p2p_intra;
-			t += send;
-			ph->comm_s[COMM_PP] += send;
-			if (inter)
-				lc->p2p_s = p2p_inter;
-		}
-		if (stage_t)
-			stage_t[s] = t;
-		ph->stage_sum_s += t;
-		if (t > ph->stage_max_s)
-			ph->stage_max_s = t;
+/* The pass with its routed experts: the per-pass fields of ph (not the
+ * split), the collectives of its layers, and the stage times. */
+static void pass_finish(const struct cost_ctx *c, const struct pass_part *pt, struct phase *ph,
+			struct layer_comm *lc, struct stage_times *st)
+{
+	const struct pass *p = &pt->p;
+	double imb = cost_imbalance(c, p->T), touched = cost_touched(c, p->T);
+	struct layer_acc moe = pt->moe;
+
+	memset(ph, 0, sizeof *ph);
+	*lc = pt->lc;
+	ph->tokens = p->T;
+	ph->imbalance = imb;
+	ph->touched = touched;
+	if (c->Lm > 0)
+		moe_layer_experts(c, p, imb, touched, &moe, lc);
+
+	st->p2p_intra = pt->p2p_intra;
+	st->p2p_inter = pt->p2p_inter;
+	for (int k = 0; k < c->n_cls; k++) {
+		const struct stage_class *sc = &c->cls[k];
+		st->base[k] = sc->n_d * pt->dense.total + sc->n_m * moe.total + (sc->last ? pt->lm.total : 0);
 	}
-	acc_scaled(ph, &dense, c->Ld);
+	cost_stage_fold(c, st, 0, &ph->stage_sum_s, &ph->stage_max_s, &ph->comm_s[COMM_PP]);
+	acc_scaled(ph, &pt->dense, c->Ld);
 	acc_scaled(ph, &moe, c->Lm);
-	acc_scaled(ph, &lm, 1.0);
+	acc_scaled(ph, &pt->lm, 1.0);
 }
 
 /* Split time_s per device: each device works `scale` times the pass's
@@ -272,36 +280,44 @@ static void blend(struct phase *dst, const struct phase *a, const struct phase *
 
 /* The same pass at another decode context: only the attention core of
  * each layer changes, so the stage times shift by layers x that change. */
-static void at_context(const struct cost_ctx *c, const struct pass *p, const double *stage_t, double ctx,
-		       double *sum, double *max)
+static void at_context(const struct cost_ctx *c, const struct pass *p, const struct stage_times *st,
+		       double ctx, double *sum, double *max)
 {
 	struct pass q = *p;
+	double sends;
 	q.c = ctx;
-	double d = core_time(c, &q) - core_time(c, p);
-	*sum = *max = 0;
-	for (long s = 0; s < (long)c->pp; s++) {
-		double t = stage_t[s] + c->stage[s].n_att * d;
-		*sum += t;
-		*max = maxd(*max, t);
-	}
+	cost_stage_fold(c, st, core_time(c, &q) - core_time(c, p), sum, max, &sends);
 }
 
-static void static_phases(const struct cost_ctx *c, struct result *r)
+void cost_passes(const struct cost_ctx *c, struct pass p[2])
 {
+	if (c->serving) {
+		/* decode steps, and the mixed step that also prefills one prompt */
+		double b = c->b_rep;
+		p[0] = (struct pass){ .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
+		p[1] = (struct pass){ .T = b - 1.0 + c->S, .dec = b - 1.0, .c = p[0].c, .pre = 1, .lm = b };
+		return;
+	}
+	/* a microbatch's prefill and its decode step */
 	double b = ceil(c->b_rep / c->m);
-	struct pass pre = { .T = b * c->S, .pre = b, .lm = b };
-	struct pass dec = { .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
-	double stage_t[COST_MAX_STAGES], sum, max;
+	p[0] = (struct pass){ .T = b * c->S, .pre = b, .lm = b };
+	p[1] = (struct pass){ .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
+}
 
-	cost_pass(c, &pre, &r->prefill, &r->comm_prefill, NULL);
+static void static_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r)
+{
+	struct stage_times stage_t;
+	double sum, max;
+
+	pass_finish(c, &pt[0], &r->prefill, &r->comm_prefill, &stage_t);
 	r->prefill.time_s = r->prefill.stage_sum_s + (c->m - 1.0) * r->prefill.stage_max_s;
 	split(&r->prefill, c->m / c->pp);
 
-	cost_pass(c, &dec, &r->decode, &r->comm_decode, stage_t);
+	pass_finish(c, &pt[1], &r->decode, &r->comm_decode, &stage_t);
 	r->decode.time_s = maxd(r->decode.stage_sum_s, c->m * r->decode.stage_max_s);
 	split(&r->decode, c->m / c->pp);
 
-	at_context(c, &dec, stage_t, c->S + c->O, &sum, &max);
+	at_context(c, &pt[1].p, &stage_t, c->S + c->O, &sum, &max);
 	r->tpot_max_ms = 1000.0 * maxd(sum, c->m * max);
 }
 
@@ -311,17 +327,17 @@ static double serving_tpot(double t_dec, double t_mix, double b, double O)
 	return t_dec + (b / O) * (t_mix - t_dec);
 }
 
-static void serving_phases(const struct cost_ctx *c, struct result *r)
+static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r)
 {
 	const struct workload *w = &c->s->work;
+	const struct pass *dec = &pt[0].p, *mix = &pt[1].p;
 	double b = c->b_rep, w_mix = b / c->O;
-	struct pass dec = { .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
-	struct pass mix = { .T = b - 1.0 + c->S, .dec = b - 1.0, .c = dec.c, .pre = 1, .lm = b };
 	struct phase ph_dec, ph_mix;
 	struct layer_comm lc_dec;
+	struct stage_times st;
 
-	cost_pass(c, &dec, &ph_dec, &lc_dec, NULL);
-	cost_pass(c, &mix, &ph_mix, &r->comm_prefill, NULL);
+	pass_finish(c, &pt[0], &ph_dec, &lc_dec, &st);
+	pass_finish(c, &pt[1], &ph_mix, &r->comm_prefill, &st);
 	double t_dec = ph_dec.stage_sum_s, t_mix = ph_mix.stage_sum_s;
 	double tpot = serving_tpot(t_dec, t_mix, b, c->O);
 
@@ -343,19 +359,19 @@ static void serving_phases(const struct cost_ctx *c, struct result *r)
 	split(&r->decode, 1.0 / c->pp);
 
 	/* At full context every layer's core grows by the same amount. */
-	struct pass dec_full = dec, mix_full = mix;
+	struct pass dec_full = *dec, mix_full = *mix;
 	dec_full.c = mix_full.c = c->S + c->O;
-	double t_dec_full = t_dec + c->L * (core_time(c, &dec_full) - core_time(c, &dec));
-	double t_mix_full = t_mix + c->L * (core_time(c, &mix_full) - core_time(c, &mix));
+	double t_dec_full = t_dec + c->L * (core_time(c, &dec_full) - core_time(c, dec));
+	double t_mix_full = t_mix + c->L * (core_time(c, &mix_full) - core_time(c, mix));
 	r->tpot_max_ms = 1000.0 * serving_tpot(t_dec_full, t_mix_full, b, c->O);
 }
 
-void cost_phases(const struct cost_ctx *c, struct result *r)
+void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r)
 {
 	if (c->serving)
-		serving_phases(c, r);
+		serving_phases(c, pt, r);
 	else
-		static_phases(c, r);
+		static_phases(c, pt, r);
 
 	r->ttft_s = r->prefill.time_s;
 	r->prefill_tokens_per_s = c->B * c->S / r->ttft_s;

@@ -32,25 +32,6 @@ static void ranks_of(const struct layout_info *li, long i, struct ranks *k)
 	k->node = i / li->gpn;
 }
 
-static void stage_layers(const struct layout_info *li, long s, long *first, long *count)
-{
-	long base = li->L / li->pp, extra = li->L % li->pp;
-	*first = s * base + (s < extra ? s : extra);
-	*count = base + (s < extra ? 1 : 0);
-}
-
-static void experts_of(const struct layout_info *li, long r, long *first, long *count)
-{
-	long rich = li->E % li->ep, hi = li->E / li->ep + 1, lo = li->E / li->ep;
-	if (r < rich) {
-		*first = r * hi;
-		*count = hi;
-	} else {
-		*first = rich * hi + (r - rich) * lo;
-		*count = lo;
-	}
-}
-
 static char *bytes(double b, char *buf, size_t len)
 {
 	fmt_si(b, buf, len);
@@ -77,8 +58,8 @@ static void gpu_box(const struct sink *k, const struct layout_info *li, long i)
 	long lf, lc, ef, ec;
 
 	ranks_of(li, i, &rk);
-	stage_layers(li, rk.stage, &lf, &lc);
-	experts_of(li, rk.ep, &ef, &ec);
+	cost_stage_span(li->L, li->pp, rk.stage, &lf, &lc);
+	cost_expert_span(li->E, li->ep, rk.ep, &ef, &ec);
 	range_text(lf, lc, layers, sizeof layers);
 	range_text(ef, ec, experts, sizeof experts);
 	sink_printf(k, "      gpu%ld [label=\"GPU %ld\\ntp %ld  dp %ld\\nep %ld  etp %ld  edp %ld\\nlayers %s\\nexperts %s%s\"];\n",
@@ -131,7 +112,7 @@ static void group_box(const struct sink *k, const struct layout_info *li, long n
 	}
 	rank_set(dp, li->dp, dps, sizeof dps);
 	rank_set(ep, li->ep, eps, sizeof eps);
-	stage_layers(li, stage, &lf, &lc);
+	cost_stage_span(li->L, li->pp, stage, &lf, &lc);
 	range_text(lf, lc, layers, sizeof layers);
 	sink_printf(k, "      g%ld_%ld [label=\"GPUs %ld-%ld (x%ld)\\ndp ranks %s, tp 0-%ld\\nep ranks %s, etp %ld\\nlayers %s\"];\n",
 		    node, stage, lo, hi, hi - lo + 1, dps, li->tp - 1, eps, li->etp, layers);
@@ -162,7 +143,7 @@ static void clusters(const struct sink *k, const struct layout_info *li, bool de
 		for (long s = first / li->G; s <= last / li->G; s++) {
 			long lf, lc;
 			char layers[32];
-			stage_layers(li, s, &lf, &lc);
+			cost_stage_span(li->L, li->pp, s, &lf, &lc);
 			range_text(lf, lc, layers, sizeof layers);
 			sink_printf(k, "    subgraph cluster_node%ld_stage%ld {\n      label=\"stage %ld: layers %s\"; style=dashed; color=\"#5b8def\";\n",
 				    n, s, s, layers);

@@ -124,8 +124,9 @@ static void scenario_object(const struct sink *k, const struct scenario *s)
 static void memory_object(const struct sink *k, const struct result *r)
 {
 	sink_puts(k, "{\"devices\": [");
-	for (int i = 0; r->ok && i < r->n_devices; i++) {
-		const struct device_mem *dv = &r->dev[i];
+	for (int i = 0; r->ok && i < r->n_device_rows; i++) {
+		struct device_mem row, *dv = &row;
+		cost_device_row(r, i, &row);
 		sink_printf(k, "%s{\"stage\": %d, \"experts\": %ld", i ? ", " : "", dv->stage, dv->experts);
 		field_num(k, "count", dv->count, true);
 		field_num(k, "weights_gib", dv->weights_gib, true);

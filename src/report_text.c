@@ -100,12 +100,13 @@ static void memory(const struct sink *k, const struct result *r)
 		return;
 	sink_puts(k, "\nmemory per device (GiB)\n");
 	sink_puts(k, "  stage experts   GPUs  weights       KV      act  reserved    total   use\n");
-	for (int i = 0; i < r->n_devices; i++) {
-		const struct device_mem *dv = &r->dev[i];
-		sink_printf(k, "  %5d %7ld %6s %8s %8s %8s %9s %8s %4.0f%%%s\n", dv->stage, dv->experts,
-			    NUM(dv->count), NUM(dv->weights_gib), NUM(dv->kv_gib), NUM(dv->act_gib),
-			    NUM(dv->reserved_gib), NUM(dv->total_gib), 100.0 * dv->total_gib / dv->capacity_gib,
-			    dv->total_gib > dv->capacity_gib ? "  OVER" : "");
+	for (int i = 0; i < r->n_device_rows; i++) {
+		struct device_mem dv;
+		cost_device_row(r, i, &dv);
+		sink_printf(k, "  %5d %7ld %6s %8s %8s %8s %9s %8s %4.0f%%%s\n", dv.stage, dv.experts,
+			    NUM(dv.count), NUM(dv.weights_gib), NUM(dv.kv_gib), NUM(dv.act_gib),
+			    NUM(dv.reserved_gib), NUM(dv.total_gib), 100.0 * dv.total_gib / dv.capacity_gib,
+			    dv.total_gib > dv.capacity_gib ? "  OVER" : "");
 	}
 	sink_printf(k, "  capacity %s GiB per GPU; KV cache %s bytes per token (whole model)\n",
 		    NUM(r->capacity_gib), NUM(r->kv_bytes_per_token));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cost.h"
+#include "cost_prep.h"
 #include "diag.h"
 #include "numfmt.h"
 #include "report.h"
@@ -198,9 +199,30 @@ static void current(const struct scenario *s, struct search_result *sr)
 	snprintf(sr->current_error, sizeof sr->current_error, "%s", d.n ? diag_code_name(d.items[0].code) : "invalid");
 }
 
+/* No n up to SEARCH_GPUS_MAX has more than 80 divisors (15120 has 80). */
+#define SEARCH_DIVISORS_MAX 128
+
+/* The divisors of n in increasing order. */
+static int divisors(long n, long *out)
+{
+	int lo = 0, hi = 0;
+	long high[SEARCH_DIVISORS_MAX / 2];
+	for (long d = 1; d * d <= n; d++) {
+		if (n % d)
+			continue;
+		out[lo++] = d;
+		if (d * d != n)
+			high[hi++] = n / d;
+	}
+	while (hi > 0)
+		out[lo++] = high[--hi];
+	return lo;
+}
+
 void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *sr)
 {
-	static struct cost_prep prep;
+	static struct cost_prep prep_storage;   /* large: not on the stack */
+	struct cost_prep *prep = &prep_storage;
 	struct candidate cand;
 	struct result r0;
 
@@ -220,35 +242,35 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	long H = s->model.heads, E = s->model.experts, L = s->model.layers;
 	bool use_mb = s->work.mode == MODE_STATIC;
 	memset(&cand, 0, sizeof cand);
-	cost_prepare(s, &prep);
+	cost_prepare(s, prep);
 
+	/* ep and etp vary fastest: the prepared evaluation reuses what dp,
+	 * tp, pp and the microbatches alone determine */
 	for (long tp = 1; tp <= H && tp <= maxg; tp++) {
 		if (H % tp)
 			continue;
-		for (long pp = 1; pp <= L && pp <= 128 && tp * pp <= maxg; pp++) {
+		for (long pp = 1; pp <= L && pp <= COST_MAX_STAGES && tp * pp <= maxg; pp++) {
 			for (long dp = 1; dp * tp * pp <= maxg; dp++) {
 				long N = dp * tp * pp, G = dp * tp;
 				if (o->gpus > 0 && N != o->gpus)
 					continue;
+				long divs[SEARCH_DIVISORS_MAX];
+				int nd = divisors(G, divs);
 				long per_replica = (s->work.batch + dp - 1) / dp;
-				for (long ep = 1; ep <= E && ep <= G; ep++) {
-					if (G % ep)
-						continue;
-					for (long etp = 1; etp <= G / ep; etp++) {
-						if ((G / ep) % etp)
-							continue;
-						/* microbatches only matter with a pipeline */
-						for (long mb = 1; mb == 1 || (use_mb && pp > 1 && mb <= 2 * pp && mb <= per_replica); mb *= 2) {
+				/* microbatches only matter with a pipeline */
+				for (long mb = 1; mb == 1 || (use_mb && pp > 1 && mb <= 2 * pp && mb <= per_replica); mb *= 2)
+					for (int i = 0; i < nd && divs[i] <= E; i++)
+						for (int j = 0; j < nd && divs[j] <= G / divs[i]; j++) {
+							if ((G / divs[i]) % divs[j])
+								continue;
 							cand.dp = dp;
 							cand.tp = tp;
 							cand.pp = pp;
-							cand.ep = ep;
-							cand.etp = etp;
+							cand.ep = divs[i];
+							cand.etp = divs[j];
 							cand.mb = mb;
-							consider(s, &prep, &cand, sr);
+							consider(s, prep, &cand, sr);
 						}
-					}
-				}
 			}
 		}
 	}

@@ -75,6 +75,14 @@ static inline void deepseek_v3(struct scenario *s)
 	s->hw.mem_gib = 141;
 }
 
+/* Row i of the per-stage device list. */
+static inline struct device_mem device_row(const struct result *r, int i)
+{
+	struct device_mem d;
+	cost_device_row(r, i, &d);
+	return d;
+}
+
 static inline bool has_diag(const struct diag_list *d, int code)
 {
 	for (int i = 0; i < d->n; i++)

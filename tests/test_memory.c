@@ -65,14 +65,19 @@ Test(memory, dense_layers_land_in_the_first_stage)
 	s.hw.mem_gib = 1000;
 	cost_evaluate(&s, &r);
 	cr_assert(r.ok);
-	cr_assert_eq(r.n_devices, 4);
+	cr_assert_eq(r.n_device_rows, 4);
 	/* 61 layers over 4 stages: 16 15 15 15; the 3 dense ones are the first */
-	cr_expect_eq(r.dev[0].layers, 16);
-	cr_expect_eq(r.dev[0].dense_layers, 3);
-	cr_expect_eq(r.dev[0].moe_layers, 13);
-	cr_expect_eq(r.dev[1].layers, 15);
-	cr_expect_eq(r.dev[1].dense_layers, 0);
-	cr_expect_eq(r.dev[3].layers, 15);
+	cr_expect_eq(device_row(&r, 0).layers, 16);
+	cr_expect_eq(device_row(&r, 0).dense_layers, 3);
+	cr_expect_eq(device_row(&r, 0).moe_layers, 13);
+	cr_expect_eq(device_row(&r, 1).layers, 15);
+	cr_expect_eq(device_row(&r, 1).dense_layers, 0);
+	cr_expect_eq(device_row(&r, 3).layers, 15);
+	cr_expect_eq(device_row(&r, 3).stage, 3);
+	/* stored as three classes: the first stage, the middle two, the last */
+	cr_expect_eq(r.n_devices, 3);
+	cr_expect_eq(r.dev[1].stage, 1);
+	cr_expect_eq(r.dev[1].stages, 2);
 }
 
 Test(memory, mla_kv_is_not_split_by_tp)

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The state of a prepared evaluation (cost_prepare), for the callers that
+ * keep one: it is large, and its layout is the cost model's business. */
+#ifndef MOESCOPE_COST_PREP_H
+#define MOESCOPE_COST_PREP_H
+
+#include "cost_ctx.h"
+
+struct cost_prep {
+	struct scenario rs;         /* resolved; its strategy is replaced per call */
+	struct param_counts params;
+	int bad_model;
+	/* The last dp, tp, pp, overlap and microbatches evaluated, and what
+	 * they alone determine. */
+	bool have_fixed;
+	struct strategy key;
+	long key_microbatches;
+	struct result head;         /* all but the phases and devices */
+	struct cost_ctx ctx;        /* all but the fields of ep and etp */
+	struct pass_part parts[2];
+};
+
+#endif

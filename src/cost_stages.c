@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Pipeline stages, grouped into classes of identical stages, so that the
+ * cost of an evaluation does not grow with pp. */
+#include "config.h"
+
+#include "cost_ctx.h"
+#include "numfmt.h"
+
+void cost_stage_span(long L, long pp, long s, long *first, long *count)
+{
+	long base = L / pp, extra = L % pp;
+	*first = s * base + (s < extra ? s : extra);
+	*count = base + (s < extra ? 1 : 0);
+}
+
+void cost_expert_span(long E, long ep, long r, long *first, long *count)
+{
+	long rich = E % ep, hi = E / ep + 1, lo = E / ep;
+	if (r < rich) {
+		*first = r * hi;
+		*count = hi;
+		return;
+	}
+	*first = rich * hi + (r - rich) * lo;
+	*count = lo;
+}
+
+/* Multiples of q in from+1 .. to: the sends after stages from .. to-1
+ * that cross a node edge, when every q-th stage ends a node. */
+static long multiples(long q, long from, long to)
+{
+	return to <= from ? 0 : to / q - from / q;
+}
+
+/* Every q-th stage ends a node: the send after stage s crosses when
+ * (s + 1) * G is a multiple of gpn, that is when s + 1 is one of q. */
+static long node_period(long G, long gpn)
+{
+	return gpn / gcd_long(G, gpn);
+}
+
+long cost_inter_node_sends(long G, long gpn, long from, long to)
+{
+	if (G < 1 || gpn < 1)
+		return 0;
+	return multiples(node_period(G, gpn), from, to);
+}
+
+void cost_stage_classes(struct cost_ctx *c)
+{
+	long L = (long)c->L, pp = (long)c->pp, Ld = (long)c->Ld;
+	long base = L / pp, extra = L % pp, big = extra * (base + 1);
+	/* the stage holding layer Ld: those before it are wholly dense */
+	long dense_end = Ld >= L ? pp : Ld < big ? Ld / (base + 1) : extra + (Ld - big) / base;
+	/* Stages change kind at most at these: the first (embedding), the
+	 * first stage of base layers, the stage where the dense layers end and
+	 * the one after it, and the last (LM head). */
+	long cut[7] = { 0, 1, extra, dense_end, dense_end + 1, pp - 1, pp };
+	long q = node_period((long)c->G, (long)c->gpn);
+
+	for (int i = 1; i < 7; i++)   /* insertion sort of seven numbers */
+		for (int j = i; j > 0 && cut[j] < cut[j - 1]; j--) {
+			long t = cut[j];
+			cut[j] = cut[j - 1];
+			cut[j - 1] = t;
+		}
+	c->n_cls = 0;
+	for (int i = 0; i + 1 < 7; i++) {
+		long a = cut[i], b = cut[i + 1] < pp ? cut[i + 1] : pp;
+		if (b <= a)
+			continue;
+		struct stage_class *sc = &c->cls[c->n_cls++];
+		long count = base + (a < extra), first = a * base + (a < extra ? a : extra);
+		long dense = Ld - first;
+		dense = dense < 0 ? 0 : dense > count ? count : dense;
+		sc->first = a;
+		sc->n = (double)(b - a);
+		sc->n_att = (double)count;
+		sc->n_d = (double)dense;
+		sc->n_m = (double)(count - dense);
+		sc->last = b == pp;   /* pp - 1 is a cut: the last class is the last stage */
+		sc->sends_inter = (double)multiples(q, a, b < pp - 1 ? b : pp - 1);
+	}
+}
+
+void cost_stage_fold(const struct cost_ctx *c, const struct stage_times *st, double d_att,
+		     double *sum, double *max, double *sends)
+{
+	*sum = *max = *sends = 0;
+	for (int k = 0; k < c->n_cls; k++) {
+		const struct stage_class *sc = &c->cls[k];
+		double t = st->base[k] + sc->n_att * d_att;
+		if (sc->last) {
+			*sum += t;
+			*max = maxd(*max, t);
+			continue;
+		}
+		double n_intra = sc->n - sc->sends_inter;
+		double send = sc->sends_inter * st->p2p_inter + n_intra * st->p2p_intra;
+		*sum += sc->n * t + send;
+		*sends += send;
+		if (n_intra > 0)
+			*max = maxd(*max, t + st->p2p_intra);
+		if (sc->sends_inter > 0)
+			*max = maxd(*max, t + st->p2p_inter);
+	}
+}
