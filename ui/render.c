@@ -296,18 +296,21 @@ static void memory(WINDOW *w, const struct app *a, const struct style *st, const
 		put_text(w, y0, 2, L->cols - 4, style_attr(st, ROLE_DIM), "not computable for this strategy");
 		return;
 	}
-	/* The fullest class first when they do not all fit. */
-	int first = 0;
-	if (r->n_devices > rows && r->worst_device >= rows)
-		first = r->worst_device - rows + 1;
+	/* The fullest device in view when they do not all fit. */
+	int first = 0, n = r->n_device_rows, worst = cost_device_row_of(r, r->worst_device);
+	if (n > rows && worst >= rows)
+		first = worst - rows + 1;
 	bool two = false;
 	for (int i = 1; i < r->n_devices; i++)
 		if (r->dev[i].stage == r->dev[i - 1].stage)
 			two = true;
-	for (int i = 0; i < rows && first + i < r->n_devices; i++)
-		memory_row(w, y0 + i, &r->dev[first + i], two, st, L);
-	if (r->n_devices > rows)
-		put_fmt(w, y0 - 1, L->cols - 16, 14, style_attr(st, ROLE_DIM), " %d of %d ", rows, r->n_devices);
+	for (int i = 0; i < rows && first + i < n; i++) {
+		struct device_mem dv;
+		cost_device_row(r, first + i, &dv);
+		memory_row(w, y0 + i, &dv, two, st, L);
+	}
+	if (n > rows)
+		put_fmt(w, y0 - 1, L->cols - 16, 14, style_attr(st, ROLE_DIM), " %d of %d ", rows, n);
 }
 
 /* ---- lower pane: diagnostics or command output ---- */
@@ -631,7 +634,7 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 		a->selected = a->visible_sliders - 1;
 
 	int mem_title = L->slider_rows + 1;
-	int mem_rows = memory_rows_for(L, a->r.ok ? a->r.n_devices : 1);
+	int mem_rows = memory_rows_for(L, a->r.ok ? a->r.n_device_rows : 1);
 	int diag_title = mem_title + mem_rows + 1;
 	int diag_rows = (L->rows - 3) - (diag_title + 1);
 
