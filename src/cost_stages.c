@@ -25,13 +25,6 @@ void cost_expert_span(long E, long ep, long r, long *first, long *count)
 	*count = lo;
 }
 
-/* Multiples of q in from+1 .. to: the sends after stages from .. to-1
- * that cross a node edge, when every q-th stage ends a node. */
-static long multiples(long q, long from, long to)
-{
-	return to <= from ? 0 : to / q - from / q;
-}
-
 /* Every q-th stage ends a node: the send after stage s crosses when
  * (s + 1) * G is a multiple of gpn, that is when s + 1 is one of q. */
 static long node_period(long G, long gpn)
@@ -43,7 +36,8 @@ long cost_inter_node_sends(long G, long gpn, long from, long to)
 {
 	if (G < 1 || gpn < 1)
 		return 0;
-	return multiples(node_period(G, gpn), from, to);
+	long q = node_period(G, gpn);
+	return to <= from ? 0 : to / q - from / q;
 }
 
 void cost_stage_classes(struct cost_ctx *c)
@@ -55,20 +49,16 @@ void cost_stage_classes(struct cost_ctx *c)
 	/* Stages change kind at most at these: the first (embedding), the
 	 * first stage of base layers, the stage where the dense layers end and
 	 * the one after it, and the last (LM head). */
-	long cut[7] = { 0, 1, extra, dense_end, dense_end + 1, pp - 1, pp };
+	const long cut[5] = { 1, extra, dense_end, dense_end + 1, pp - 1 };
 	long q = node_period((long)c->G, (long)c->gpn);
+	long ends_before = 0;   /* multiples of q up to the class's first stage */
 
-	for (int i = 1; i < 7; i++)   /* insertion sort of seven numbers */
-		for (int j = i; j > 0 && cut[j] < cut[j - 1]; j--) {
-			long t = cut[j];
-			cut[j] = cut[j - 1];
-			cut[j - 1] = t;
-		}
 	c->n_cls = 0;
-	for (int i = 0; i + 1 < 7; i++) {
-		long a = cut[i], b = cut[i + 1] < pp ? cut[i + 1] : pp;
-		if (b <= a)
-			continue;
+	for (long a = 0; a < pp;) {
+		long b = pp;   /* the next cut after a: no sort, these are few */
+		for (int i = 0; i < 5; i++)
+			if (cut[i] > a && cut[i] < b)
+				b = cut[i];
 		struct stage_class *sc = &c->cls[c->n_cls++];
 		long count = base + (a < extra), first = a * base + (a < extra ? a : extra);
 		long dense = Ld - first;
@@ -79,7 +69,12 @@ void cost_stage_classes(struct cost_ctx *c)
 		sc->n_d = (double)dense;
 		sc->n_m = (double)(count - dense);
 		sc->last = b == pp;   /* pp - 1 is a cut: the last class is the last stage */
-		sc->sends_inter = (double)multiples(q, a, b < pp - 1 ? b : pp - 1);
+		/* the sends after stages a .. b-1 (none after the last) that
+		 * cross a node edge: the multiples of q in a+1 .. b */
+		long ends_upto = sc->last ? ends_before : q == 1 ? b : b / q;
+		sc->sends_inter = (double)(ends_upto - ends_before);
+		ends_before = ends_upto;
+		a = b;
 	}
 }
 

@@ -161,15 +161,10 @@ static void moe_layer_experts(const struct cost_ctx *c, const struct pass *p, do
 	add_comm(c, a, COMM_ETP, lc->moe_etp_ar_s);
 }
 
-static void acc_scaled(struct phase *ph, const struct layer_acc *a, double n)
+/* The per-op split of n layers of a kind, for a detailed evaluation. */
+static void ops_scaled(struct phase *ph, const struct layer_acc *a, double n)
 {
-	if (n == 0)
-		return;
-	ph->ops_compute_s += n * a->compute;
-	ph->ops_memory_s += n * a->memory;
-	for (int i = 0; i < COMM_COUNT; i++)
-		ph->comm_s[i] += n * a->comm[i];
-	if (!a->ops)
+	if (n == 0 || !a->ops)
 		return;
 	for (int i = 0; i < OP_COUNT; i++) {
 		ph->op_compute_s[i] += n * a->ops->op_c[i];
@@ -211,14 +206,11 @@ static void pass_finish(const struct cost_ctx *c, const struct pass_part *pt, st
 			struct layer_comm *lc, struct stage_times *st)
 {
 	const struct pass *p = &pt->p;
+	const struct layer_acc *dense = &pt->dense, *lm = &pt->lm;
 	double imb = cost_imbalance(c, p->T), touched = cost_touched(c, p->T);
 	struct layer_acc moe = pt->moe;
 
-	memset(ph, 0, sizeof *ph);
 	*lc = pt->lc;
-	ph->tokens = p->T;
-	ph->imbalance = imb;
-	ph->touched = touched;
 	if (c->Lm > 0)
 		moe_layer_experts(c, p, imb, touched, &moe, lc);
 
@@ -226,12 +218,26 @@ static void pass_finish(const struct cost_ctx *c, const struct pass_part *pt, st
 	st->p2p_inter = pt->p2p_inter;
 	for (int k = 0; k < c->n_cls; k++) {
 		const struct stage_class *sc = &c->cls[k];
-		st->base[k] = sc->n_d * pt->dense.total + sc->n_m * moe.total + (sc->last ? pt->lm.total : 0);
+		st->base[k] = sc->n_d * dense->total + sc->n_m * moe.total + (sc->last ? lm->total : 0);
 	}
-	cost_stage_fold(c, st, 0, &ph->stage_sum_s, &ph->stage_max_s, &ph->comm_s[COMM_PP]);
-	acc_scaled(ph, &pt->dense, c->Ld);
-	acc_scaled(ph, &moe, c->Lm);
-	acc_scaled(ph, &pt->lm, 1.0);
+	/* every field is written here or by split(); the per-op split stays
+	 * zero unless the evaluation is detailed */
+	double sends;
+	cost_stage_fold(c, st, 0, &ph->stage_sum_s, &ph->stage_max_s, &sends);
+	ph->time_s = 0;
+	ph->tokens = p->T;
+	ph->imbalance = imb;
+	ph->touched = touched;
+	ph->ops_compute_s = c->Ld * dense->compute + c->Lm * moe.compute + lm->compute;
+	ph->ops_memory_s = c->Ld * dense->memory + c->Lm * moe.memory + lm->memory;
+	for (int i = 0; i < COMM_COUNT; i++)
+		ph->comm_s[i] = c->Ld * dense->comm[i] + c->Lm * moe.comm[i] + lm->comm[i];
+	ph->comm_s[COMM_PP] = sends;   /* layers send nothing between stages */
+	memset(ph->op_compute_s, 0, sizeof ph->op_compute_s);
+	memset(ph->op_memory_s, 0, sizeof ph->op_memory_s);
+	ops_scaled(ph, dense, c->Ld);
+	ops_scaled(ph, &moe, c->Lm);
+	ops_scaled(ph, lm, 1.0);
 }
 
 /* Split time_s per device: each device works `scale` times the pass's

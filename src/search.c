@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cost.h"
@@ -77,6 +78,12 @@ static int compare(const struct candidate *a, const struct candidate *b, int obj
 	return 0;
 }
 
+/* The front from the fewest GPUs up, the most throughput first among equals. */
+static int by_gpus(const void *a, const void *b)
+{
+	return compare(a, b, OBJ_GPUS);
+}
+
 static void keep_top(struct search_result *sr, const struct candidate *c)
 {
 	int k = sr->opts.top, n = sr->n_top;
@@ -111,20 +118,25 @@ static void keep_front(struct search_result *sr, const struct candidate *c)
 	for (int i = 0; i < sr->n_front; i++) {
 		if (dominates(&sr->front[i], c) ||
 		    (same_figures(&sr->front[i], c) && compare(&sr->front[i], c, OBJ_THROUGHPUT) < 0)) {
-			/* Most candidates fall to the same few members: move this
-			 * one forward so the next check finds it sooner. */
+			/* Most candidates fall to the same few members: put this
+			 * one first so the next check finds it at once.  The
+			 * order is set when the search ends. */
 			if (i > 0) {
-				struct candidate t = sr->front[i - 1];
-				sr->front[i - 1] = sr->front[i];
+				struct candidate t = sr->front[0];
+				sr->front[0] = sr->front[i];
 				sr->front[i] = t;
 			}
 			return;
 		}
 	}
 	int m = 0;
-	for (int i = 0; i < sr->n_front; i++)
-		if (!dominates(c, &sr->front[i]) && !same_figures(c, &sr->front[i]))
-			sr->front[m++] = sr->front[i];
+	for (int i = 0; i < sr->n_front; i++) {
+		if (dominates(c, &sr->front[i]) || same_figures(c, &sr->front[i]))
+			continue;
+		if (m != i)   /* most members stay where they are */
+			sr->front[m] = sr->front[i];
+		m++;
+	}
 	sr->n_front = m;
 	if (m == SEARCH_FRONT_MAX) {
 		sr->front_truncated = true;
@@ -274,6 +286,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 			}
 		}
 	}
+	qsort(sr->front, (size_t)sr->n_front, sizeof sr->front[0], by_gpus);
 	for (int i = 0; i < sr->n_top; i++)
 		for (int j = 0; j < sr->n_front; j++)
 			if (compare(&sr->top[i], &sr->front[j], OBJ_THROUGHPUT) == 0)
