@@ -128,7 +128,7 @@ static const struct preset_cache *load_presets(const char *hardware, const char 
 
 /* The row's scenario: presets by name, then each cell through the key
  * table, so a cell is checked exactly as `set` would check it. */
-static void build_row(struct run *run, char **f, const int *idx)
+static void build_row(struct run *run, char **f, const int *idx, const struct key *const *keys)
 {
 	char err[600];
 	struct scenario s;
@@ -145,10 +145,9 @@ static void build_row(struct run *run, char **f, const int *idx)
 	s.strat.etp = 0;
 	s.req.ttft_s = s.req.tpot_ms = s.req.tokens_per_ms_per_gpu = NAN;
 	for (int c = 0; c < C_COUNT; c++) {
-		if (!col_keys[c] || idx[c] < 0 || !*f[idx[c]])
+		if (!keys[c] || idx[c] < 0 || !*f[idx[c]])
 			continue;
-		const struct key *k = key_find(col_keys[c]);
-		if (key_set(&s, k, f[idx[c]], err, sizeof err) != 0) {
+		if (key_set(&s, keys[c], f[idx[c]], err, sizeof err) != 0) {
 			snprintf(run->reason, sizeof run->reason, "column %s: %s", col_names[c], err);
 			return;
 		}
@@ -207,6 +206,10 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 				idx[c] = i;
 		}
 	}
+	/* the keys of the columns, looked up once for all the rows */
+	const struct key *keys[C_COUNT];
+	for (int c = 0; c < C_COUNT; c++)
+		keys[c] = col_keys[c] ? key_find(col_keys[c]) : NULL;
 	static const int required[] = { C_HARDWARE, C_MODEL, C_BATCH, C_PROMPT, C_OUTPUT, C_TTFT, C_TPOT };
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
 		if (idx[required[i]] < 0) {
@@ -256,7 +259,7 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 			snprintf(run->reason, sizeof run->reason, "%d fields, the header has %d", nf, need);
 			continue;
 		}
-		build_row(run, fields, idx);
+		build_row(run, fields, idx, keys);
 	}
 	free(line);
 	return 0;

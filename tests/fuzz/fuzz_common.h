@@ -27,8 +27,8 @@ static void fuzz_check_json(const char *text)
 		}
 		if (*p == '"')
 			in_string = true;
-		else if (strncmp(p, "nan", 3) == 0 || strncmp(p, "inf", 3) == 0)
-			abort();
+		else if ((p[0] == 'n' && p[1] == 'a' && p[2] == 'n') || (p[0] == 'i' && p[1] == 'n' && p[2] == 'f'))
+			abort();   /* by hand: strncmp per byte is the harness's slowest part */
 	}
 }
 
