@@ -255,19 +255,33 @@ static void bar_segment(WINDOW *w, int y, int *x, int end, double gib, double sc
 	*x += n;
 }
 
-static void memory_row(WINDOW *w, int y, const struct device_mem *dv, bool two_classes,
+/* "stage 1-12 e43 x4": the stages, the experts when two kinds of device
+ * share them, and how many GPUs; its width in columns is returned. */
+static int memory_label(const struct device_mem *dv, bool two_classes, const struct glyphs *g, char *label,
+			size_t len)
+{
+	char stages[24];
+	if (dv->stages > 1)
+		snprintf(stages, sizeof stages, "%d-%d", dv->stage, dv->stage + dv->stages - 1);
+	else
+		snprintf(stages, sizeof stages, "%d", dv->stage);
+	if (two_classes)
+		snprintf(label, len, "stage %s e%ld %s%s", stages, dv->experts, g->times, NUM(dv->count));
+	else
+		snprintf(label, len, "stage %s %s%s", stages, g->times, NUM(dv->count));
+	return (int)strlen(label) - (int)strlen(g->times) + 1;   /* the sign is one column */
+}
+
+static void memory_row(WINDOW *w, int y, const struct device_mem *dv, bool two_classes, int lw,
 		       const struct style *st, const struct layout *L)
 {
 	const struct glyphs *g = st->g;
-	char label[48], value[48];
+	char label[64], value[48];
 	bool over = dv->total_gib > dv->capacity_gib;
 
-	if (two_classes)
-		snprintf(label, sizeof label, "stage %d e%ld %s%s", dv->stage, dv->experts, g->times, NUM(dv->count));
-	else
-		snprintf(label, sizeof label, "stage %d %s%s", dv->stage, g->times, NUM(dv->count));
+	memory_label(dv, two_classes, g, label, sizeof label);
 	snprintf(value, sizeof value, "%s / %s", NUM(dv->total_gib), NUM(dv->capacity_gib));
-	int lw = 17, vw = 16;
+	int vw = 16;
 	int bx = 2 + lw, bw = L->cols - 2 - lw - vw - 3;
 	put_text(w, y, 2, lw, A_NORMAL, label);
 	put_text(w, y, bx, 1, style_attr(st, ROLE_DIM), g->bar_open);
@@ -296,19 +310,25 @@ static void memory(WINDOW *w, const struct app *a, const struct style *st, const
 		put_text(w, y0, 2, L->cols - 4, style_attr(st, ROLE_DIM), "not computable for this strategy");
 		return;
 	}
-	/* The fullest device in view when they do not all fit. */
-	int first = 0, n = r->n_device_rows, worst = cost_device_row_of(r, r->worst_device);
-	if (n > rows && worst >= rows)
-		first = worst - rows + 1;
+	/* One row per run of identical stages (the reports list every stage);
+	 * the fullest device in view when they do not all fit. */
+	int first = 0, n = r->n_devices;
+	if (n > rows && r->worst_device >= rows)
+		first = r->worst_device - rows + 1;
 	bool two = false;
-	for (int i = 1; i < r->n_devices; i++)
+	for (int i = 1; i < n; i++)
 		if (r->dev[i].stage == r->dev[i - 1].stage)
 			two = true;
+	/* labels as wide as the widest shown, within a quarter of the screen */
+	int lw = 17;
 	for (int i = 0; i < rows && first + i < n; i++) {
-		struct device_mem dv;
-		cost_device_row(r, first + i, &dv);
-		memory_row(w, y0 + i, &dv, two, st, L);
+		char label[64];
+		int need = memory_label(&r->dev[first + i], two, g, label, sizeof label) + 1;
+		if (need > lw)
+			lw = need < L->cols / 4 ? need : L->cols / 4 > 17 ? L->cols / 4 : 17;
 	}
+	for (int i = 0; i < rows && first + i < n; i++)
+		memory_row(w, y0 + i, &r->dev[first + i], two, lw, st, L);
 	if (n > rows)
 		put_fmt(w, y0 - 1, L->cols - 16, 14, style_attr(st, ROLE_DIM), " %d of %d ", rows, n);
 }
@@ -634,7 +654,7 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 		a->selected = a->visible_sliders - 1;
 
 	int mem_title = L->slider_rows + 1;
-	int mem_rows = memory_rows_for(L, a->r.ok ? a->r.n_device_rows : 1);
+	int mem_rows = memory_rows_for(L, a->r.ok ? a->r.n_devices : 1);
 	int diag_title = mem_title + mem_rows + 1;
 	int diag_rows = (L->rows - 3) - (diag_title + 1);
 
