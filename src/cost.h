@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The analytic cost model: scenario in, figures out.
- * cost_evaluate() is pure: no I/O, no allocation, time proportional to the
- * number of pipeline stages. */
+ * cost_evaluate() is pure: no I/O, no allocation, and a time that depends
+ * neither on the layers nor on the GPUs nor on the pipeline stages (they are
+ * grouped into at most COST_STAGE_CLASSES classes). */
 #ifndef MOESCOPE_COST_H
 #define MOESCOPE_COST_H
 

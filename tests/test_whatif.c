@@ -220,6 +220,12 @@ Test(search, matches_a_brute_force)
 		}
 		cr_expect(covered, "candidate %d is neither on the front nor dominated", j);
 	}
+	/* listed from the fewest GPUs up, the most throughput first among equals */
+	for (int i = 1; i < sr.n_front; i++) {
+		const struct candidate *p = &sr.front[i - 1], *q = &sr.front[i];
+		cr_expect(p->gpus < q->gpus || (p->gpus == q->gpus && p->tokens >= q->tokens),
+			  "front members %d and %d out of order", i - 1, i);
+	}
 }
 
 Test(search, seed_model_within_64_gpus)
