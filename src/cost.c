@@ -280,7 +280,7 @@ static void run_fixed(const struct scenario *rs, const struct param_counts *para
 /* The rest, on what run_fixed left in r and c; parts are the passes'
  * parts when known, else NULL. */
 static void run_experts(const struct scenario *rs, struct result *r, struct cost_ctx *c,
-			const struct pass_part parts[2], bool detail)
+			const struct pass_part parts[2], bool detail, bool ranking)
 {
 	struct pass_part own[2];
 	struct op_split ops[2][3];
@@ -294,6 +294,7 @@ static void run_experts(const struct scenario *rs, struct result *r, struct cost
 	}
 	build_ctx_experts(rs, r, c);
 	c->detail = detail;
+	c->ranking = ranking;
 	cost_memory(c, r);
 	if (!parts) {
 		struct pass ps[2];
@@ -340,7 +341,7 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 		p->have_fixed = true;
 	}
 	copy_fixed(r, &p->head);
-	run_experts(rs, r, &p->ctx, p->head.errors ? NULL : p->parts, false);
+	run_experts(rs, r, &p->ctx, p->head.errors ? NULL : p->parts, false, true);
 }
 
 static void evaluate(const struct scenario *s, struct result *r, bool detail)
@@ -354,7 +355,7 @@ static void evaluate(const struct scenario *s, struct result *r, bool detail)
 	if (bad_model == BM_NONE)
 		params_count(&rs.model, &params);
 	run_fixed(&rs, &params, bad_model, r, &c);
-	run_experts(&rs, r, &c, NULL, detail);
+	run_experts(&rs, r, &c, NULL, detail, false);
 }
 
 void cost_evaluate(const struct scenario *s, struct result *r)

@@ -134,8 +134,11 @@ void cost_evaluate(const struct scenario *s, struct result *r);
  * varies ep and etp fastest).  Defined in cost_prep.h. */
 struct cost_prep;
 void cost_prepare(const struct scenario *s, struct cost_prep *p);
-/* The same figures cost_evaluate gives for the scenario with this strategy
- * and these microbatches. */
+/* The figures a search ranks and filters by, as cost_evaluate gives them
+ * for the scenario with this strategy and these microbatches: validity,
+ * layout, memory per device class and max_total_gib, TTFT, TPOT and the
+ * decode's split, throughput, end to end.  Left out: tpot_max_ms and
+ * kv_capacity_seqs (NaN) and the prefill's split (zero). */
 void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long microbatches,
 			    struct result *r);
 /* The same, with the time of each op filled in (for `show time`). */

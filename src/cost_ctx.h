@@ -18,6 +18,7 @@ struct stage_class {
 struct cost_ctx {
 	const struct scenario *s;
 	bool detail;                /* keep the per-op split */
+	bool ranking;               /* only what a search ranks by (cost_evaluate_prepared) */
 	/* model */
 	double d, H, Hkv, h, L, Ld, Lm, E, k, Es, V;
 	bool mla, tied;

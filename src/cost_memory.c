@@ -81,7 +81,10 @@ static void class_device(const struct cost_ctx *c, const struct mem_terms *t, co
 	/* Sequences whose KV fits beside this device's weights, activations
 	 * and reserve; the smallest over devices bounds the deployment. */
 	double free_gib = hw->mem_gib - dv->weights_gib - dv->act_gib - dv->reserved_gib;
-	*kv_seqs = free_gib <= 0 ? 0 : floor(free_gib * GIB / kv_per_seq) * c->dp;
+	if (c->ranking)
+		*kv_seqs = NAN;
+	else
+		*kv_seqs = free_gib <= 0 ? 0 : floor(free_gib * GIB / kv_per_seq) * c->dp;
 }
 
 void cost_memory(const struct cost_ctx *c, struct result *r)

@@ -267,6 +267,14 @@ static void split(struct phase *ph, double scale)
 			ph->bottleneck = b;
 }
 
+/* A phase whose split is not asked for (a search ranks by the decode's). */
+static void no_split(struct phase *ph)
+{
+	memset(ph->part_s, 0, sizeof ph->part_s);
+	ph->compute_s = ph->memory_s = ph->comm_total_s = ph->bubble_s = 0;
+	ph->bottleneck = 0;
+}
+
 /* dst = a + w*(b - a), field by field, never below zero: the decode step of
  * serving mode, where a share w of the steps carries a prompt. */
 static void blend(struct phase *dst, const struct phase *a, const struct phase *b, double w)
@@ -317,12 +325,17 @@ static void static_phases(const struct cost_ctx *c, const struct pass_part pt[2]
 
 	pass_finish(c, &pt[0], &r->prefill, &r->comm_prefill, &stage_t);
 	r->prefill.time_s = r->prefill.stage_sum_s + (c->m - 1.0) * r->prefill.stage_max_s;
-	split(&r->prefill, c->m / c->pp);
+	if (c->ranking)
+		no_split(&r->prefill);
+	else
+		split(&r->prefill, c->m / c->pp);
 
 	pass_finish(c, &pt[1], &r->decode, &r->comm_decode, &stage_t);
 	r->decode.time_s = maxd(r->decode.stage_sum_s, c->m * r->decode.stage_max_s);
 	split(&r->decode, c->m / c->pp);
 
+	if (c->ranking)
+		return;
 	at_context(c, &pt[1].p, &stage_t, c->S + c->O, &sum, &max);
 	r->tpot_max_ms = 1000.0 * maxd(sum, c->m * max);
 }
@@ -356,7 +369,10 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	r->prefill = ph_mix;
 	/* The split describes the prompt's own pass; queueing is not in it. */
 	r->prefill.time_s = t_mix;
-	split(&r->prefill, 1.0 / c->pp);
+	if (c->ranking)
+		no_split(&r->prefill);
+	else
+		split(&r->prefill, 1.0 / c->pp);
 	r->prefill.time_s = t_mix + wait + t_dec / 2.0 + w->ttft_overhead_ms / 1000.0;
 
 	blend(&r->decode, &ph_dec, &ph_mix, w_mix);
@@ -364,6 +380,8 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	r->decode.time_s = tpot;
 	split(&r->decode, 1.0 / c->pp);
 
+	if (c->ranking)
+		return;
 	/* At full context every layer's core grows by the same amount. */
 	struct pass dec_full = *dec, mix_full = *mix;
 	dec_full.c = mix_full.c = c->S + c->O;
