@@ -214,12 +214,16 @@ static void build_ctx_experts(const struct scenario *rs, const struct result *r,
 	const struct strategy *st = &rs->strat;
 
 	c->s = rs;
-	c->ep = (double)st->ep;
+	/* a search varies etp fastest: the constants of ep stay (build_ctx
+	 * clears ep, so a new context always works them out) */
+	if (c->ep != (double)st->ep) {
+		c->ep = (double)st->ep;
+		cost_ctx_ep_constants(c);
+	}
 	c->etp = (double)st->etp;
 	c->edp = (double)r->edp;
 	c->experts_max = (double)r->experts_max;
 	c->imb_user = st->imbalance;
-	cost_ctx_ep_constants(c);
 	c->etp_intra = r->etp_intra;
 	c->etp_bw = r->etp_intra ? c->intra_bw : c->inter_bw;
 	c->etp_lat = r->etp_intra ? c->intra_lat : c->inter_lat;
