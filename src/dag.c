@@ -66,58 +66,53 @@ static void gpu_box(const struct sink *k, const struct layout_info *li, long i)
 		    i, i, rk.tp, rk.dp, rk.ep, rk.etp, rk.edp, layers, experts, li->etp > 1 ? " (1/etp each)" : "");
 }
 
-/* "0-3" when the ranks are contiguous, else "0,2,5" (shortened). */
-static void rank_set(const bool *seen, long n, char *buf, size_t len)
+/* The ranks marked in seen[from..to]: "0-3" when contiguous, else
+ * "0,2,5" (shortened).  Clears them for the next group. */
+static void rank_set(bool *seen, long from, long to, char *buf, size_t len)
 {
-	long first = -1, last = -1, count = 0;
-	for (long r = 0; r < n; r++) {
-		if (!seen[r])
-			continue;
-		if (first < 0)
-			first = r;
-		last = r;
-		count++;
+	long count = 0;
+	for (long r = from; r <= to; r++)
+		count += seen[r];
+	if (count == to - from + 1) {
+		range_text(from, count, buf, len);
+	} else {
+		size_t used = 0;
+		buf[0] = '\0';
+		for (long r = from; r <= to && used + 8 < len; r++)
+			if (seen[r])
+				used += (size_t)snprintf(buf + used, len - used, used ? ",%ld" : "%ld", r);
 	}
-	if (count == last - first + 1) {
-		range_text(first, count, buf, len);
-		return;
-	}
-	size_t used = 0;
-	buf[0] = '\0';
-	for (long r = 0; r < n && used + 8 < len; r++)
-		if (seen[r])
-			used += (size_t)snprintf(buf + used, len - used, used ? ",%ld" : "%ld", r);
+	memset(seen + from, 0, (size_t)(to - from + 1) * sizeof *seen);
 }
 
-/* One box per (machine, stage) pair, for the grouped drawing. */
-static void group_box(const struct sink *k, const struct layout_info *li, long node, long stage)
+/* One box per (machine, stage) pair, for the grouped drawing.  dp_seen and
+ * ep_seen are all false, and are left so: the work is in proportion to the
+ * GPUs of the box, so that 65536 GPUs draw at once. */
+static void group_box(const struct sink *k, const struct layout_info *li, long node, long stage,
+		      bool *dp_seen, bool *ep_seen)
 {
 	long lo = node * li->gpn > stage * li->G ? node * li->gpn : stage * li->G;
 	long hi_node = (node + 1) * li->gpn, hi_stage = (stage + 1) * li->G;
 	long hi = (hi_node < hi_stage ? hi_node : hi_stage) - 1;
-	bool *dp = calloc((size_t)li->dp, 1), *ep = calloc((size_t)li->ep, 1);
+	long dp_lo = li->dp, dp_hi = -1, ep_lo = li->ep, ep_hi = -1;
 	char layers[32], dps[96], eps[96];
 	long lf, lc;
 
-	if (!dp || !ep) {
-		free(dp);
-		free(ep);
-		return;
-	}
 	for (long i = lo; i <= hi; i++) {
 		struct ranks rk;
 		ranks_of(li, i, &rk);
-		dp[rk.dp] = true;
-		ep[rk.ep] = true;
+		dp_seen[rk.dp] = ep_seen[rk.ep] = true;
+		dp_lo = rk.dp < dp_lo ? rk.dp : dp_lo;
+		dp_hi = rk.dp > dp_hi ? rk.dp : dp_hi;
+		ep_lo = rk.ep < ep_lo ? rk.ep : ep_lo;
+		ep_hi = rk.ep > ep_hi ? rk.ep : ep_hi;
 	}
-	rank_set(dp, li->dp, dps, sizeof dps);
-	rank_set(ep, li->ep, eps, sizeof eps);
+	rank_set(dp_seen, dp_lo, dp_hi, dps, sizeof dps);
+	rank_set(ep_seen, ep_lo, ep_hi, eps, sizeof eps);
 	cost_stage_span(li->L, li->pp, stage, &lf, &lc);
 	range_text(lf, lc, layers, sizeof layers);
 	sink_printf(k, "      g%ld_%ld [label=\"GPUs %ld-%ld (x%ld)\\ndp ranks %s, tp 0-%ld\\nep ranks %s, etp %ld\\nlayers %s\"];\n",
 		    node, stage, lo, hi, hi - lo + 1, dps, li->tp - 1, eps, li->etp, layers);
-	free(dp);
-	free(ep);
 }
 
 static void header(const struct sink *k, const struct scenario *s, const struct result *r)
@@ -136,6 +131,10 @@ static void header(const struct sink *k, const struct scenario *s, const struct 
 static void clusters(const struct sink *k, const struct layout_info *li, bool detail)
 {
 	long nodes = (li->N + li->gpn - 1) / li->gpn;
+	/* the ranks a grouped box holds, marked and cleared box by box */
+	bool *dp_seen = detail ? NULL : calloc((size_t)li->dp, sizeof *dp_seen);
+	bool *ep_seen = detail ? NULL : calloc((size_t)li->ep, sizeof *ep_seen);
+	bool boxes = detail || (dp_seen && ep_seen);   /* else the stages are drawn empty */
 	for (long n = 0; n < nodes; n++) {
 		long first = n * li->gpn, last = (n + 1) * li->gpn < li->N ? (n + 1) * li->gpn - 1 : li->N - 1;
 		sink_printf(k, "  subgraph cluster_node%ld {\n    label=\"node %ld (GPUs %ld-%ld)\"; style=rounded; color=\"#888888\";\n",
@@ -152,13 +151,15 @@ static void clusters(const struct sink *k, const struct layout_info *li, bool de
 				long b = last < (s + 1) * li->G - 1 ? last : (s + 1) * li->G - 1;
 				for (long i = a; i <= b; i++)
 					gpu_box(k, li, i);
-			} else {
-				group_box(k, li, n, s);
+			} else if (boxes) {
+				group_box(k, li, n, s, dp_seen, ep_seen);
 			}
 			sink_puts(k, "    }\n");
 		}
 		sink_puts(k, "  }\n");
 	}
+	free(dp_seen);
+	free(ep_seen);
 }
 
 static void detail_edges(const struct sink *k, const struct layout_info *li)

@@ -210,6 +210,28 @@ Test(hostile, unwritable_places)
 	expect_one_line(err, "/nonexistent");
 }
 
+/* Found by fuzz_command (as a timeout): `strategy "DP54001"; d""ag t` drew
+ * 54001 GPUs grouped, and each box cleared and scanned an array of every dp
+ * rank: quadratic.  Each box now costs the GPUs it holds.  The harness
+ * also read `d""ag` as something else than dag: it now drops quotes first. */
+Test(hostile, fuzz_regression_grouped_dag_of_54001_gpus)
+{
+	struct sink_buffer b;
+	struct sink k;
+	struct session ss;
+	sink_buffer_init(&b, &k);
+	session_init(&ss, &k);
+	/* quotes join words: d""ag is the dag command */
+	cr_expect_eq(session_run_line(&ss, "strategy \"DP54001\"; d\"\"ag", 1), 0, "%s", b.err);
+	const char *out = b.out;
+	cr_expect(strstr(out, "54001 GPUs on 6751 nodes") != NULL, "%.300s", out);
+	/* every node is drawn, the last one with the one GPU left over */
+	cr_expect(strstr(out, "g0_0 [label=\"GPUs 0-7 (x8)\\ndp ranks 0-7, tp 0-0\\nep ranks 0, etp 1") != NULL);
+	cr_expect(strstr(out, "g6750_0 [label=\"GPUs 54000-54000 (x1)\\ndp ranks 54000, tp 0-0") != NULL);
+	session_free(&ss);
+	sink_buffer_free(&b);
+}
+
 /* Found by fuzz_yaml: a strategy string in a file reached pp 212 past the
  * key table's range and the stage table's end. */
 Test(hostile, fuzz_regression_strategy_string_range)
