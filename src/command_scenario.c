@@ -85,12 +85,11 @@ static void print_key(const struct session *ss, const struct key *k, bool with_n
 	case FMT_JSON:
 		/* one object: numbers stay numbers, words are strings */
 		sink_printf(&ss->sink, "%s\"%s\": ", first ? "{" : ", ", k->name);
-		if ((k->type == KT_INT || k->type == KT_DOUBLE) && strcmp(buf, "none") != 0 &&
-		    strcmp(buf, "auto") != 0 && strcmp(buf, "default") != 0)
-			sink_puts(&ss->sink, buf);
-		else if (strcmp(buf, "none") == 0)
+		bool number = (k->type == KT_INT || k->type == KT_DOUBLE) && strcmp(buf, "auto") != 0 &&
+			      strcmp(buf, "default") != 0;
+		if (strcmp(buf, "none") == 0)
 			sink_puts(&ss->sink, "null");
-		else if (k->type == KT_BOOL)
+		else if (number || k->type == KT_BOOL)
 			sink_puts(&ss->sink, buf);
 		else
 			json_string(&ss->sink, buf);

@@ -297,14 +297,10 @@ static void run_experts(const struct scenario *rs, struct result *r, struct cost
 		return;
 	}
 	build_ctx_experts(rs, r, c);
-	c->detail = detail;
 	c->ranking = ranking;
 	cost_memory(c, r);
 	if (!parts) {
-		struct pass ps[2];
-		cost_passes(c, ps);
-		for (int i = 0; i < 2; i++)
-			cost_pass_part(c, &ps[i], &own[i], detail ? ops[i] : NULL);
+		cost_pass_parts(c, own, detail ? ops : NULL);
 		parts = own;
 	}
 	cost_phases(c, parts, r);
@@ -334,12 +330,8 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 	rs->work.microbatches = microbatches;
 	if (!same_fixed(p, &rs->strat, microbatches)) {
 		run_fixed(rs, &p->params, p->bad_model, &p->head, &p->ctx);
-		if (!p->head.errors) {
-			struct pass ps[2];
-			cost_passes(&p->ctx, ps);
-			for (int i = 0; i < 2; i++)
-				cost_pass_part(&p->ctx, &ps[i], &p->parts[i], NULL);
-		}
+		if (!p->head.errors)
+			cost_pass_parts(&p->ctx, p->parts, NULL);
 		p->key = rs->strat;
 		p->key_microbatches = microbatches;
 		p->have_fixed = true;

@@ -17,7 +17,6 @@ struct stage_class {
 
 struct cost_ctx {
 	const struct scenario *s;
-	bool detail;                /* keep the per-op split */
 	bool ranking;               /* only what a search ranks by (cost_evaluate_prepared) */
 	/* model */
 	double d, H, Hkv, h, L, Ld, Lm, E, k, Es, V;
@@ -61,9 +60,7 @@ struct pass {
 	double lm;    /* tokens through the LM head */
 };
 
-/* Constants of the touched-expert formula (k, E) and of the imbalance
- * (ep); cost_ctx_constants does both. */
-void cost_ctx_constants(struct cost_ctx *c);
+/* Constants of the touched-expert formula (k, E) and of the imbalance (ep). */
 void cost_ctx_model_constants(struct cost_ctx *c);
 void cost_ctx_ep_constants(struct cost_ctx *c);
 
@@ -106,12 +103,10 @@ struct pass_part {
 	double p2p_intra, p2p_inter;       /* one send between stages */
 };
 
-/* The two passes of the workload: prefill and decode (static), or decode
- * and the mixed step (serving). */
-void cost_passes(const struct cost_ctx *c, struct pass p[2]);
-/* ops: three op_split to fill for a detailed evaluation, or NULL. */
-void cost_pass_part(const struct cost_ctx *c, const struct pass *p, struct pass_part *pt,
-		    struct op_split *ops);
+/* The parts of the workload's two passes: prefill and decode (static), or
+ * decode and the mixed step (serving).  ops: three op_split per pass to
+ * fill for a detailed evaluation, or NULL. */
+void cost_pass_parts(const struct cost_ctx *c, struct pass_part pt[2], struct op_split (*ops)[3]);
 /* Both phases from the parts of the two passes. */
 void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r);
 

@@ -7,12 +7,6 @@
 
 #include "cost_ctx.h"
 
-void cost_ctx_constants(struct cost_ctx *c)
-{
-	cost_ctx_model_constants(c);
-	cost_ctx_ep_constants(c);
-}
-
 void cost_ctx_model_constants(struct cost_ctx *c)
 {
 	c->log_miss = c->k < c->E ? log1p(-c->k / c->E) : -INFINITY;
@@ -172,8 +166,7 @@ static void ops_scaled(struct phase *ph, const struct layer_acc *a, double n)
 	}
 }
 
-void cost_pass_part(const struct cost_ctx *c, const struct pass *p, struct pass_part *pt,
-		    struct op_split *ops)
+static void pass_part(const struct cost_ctx *c, const struct pass *p, struct pass_part *pt, struct op_split *ops)
 {
 	memset(pt, 0, sizeof *pt);
 	pt->p = *p;
@@ -303,7 +296,7 @@ static void at_context(const struct cost_ctx *c, const struct pass *p, const str
 	cost_stage_fold(c, st, core_time(c, &q) - core_time(c, p), sum, max, &sends);
 }
 
-void cost_passes(const struct cost_ctx *c, struct pass p[2])
+static void passes(const struct cost_ctx *c, struct pass p[2])
 {
 	if (c->serving) {
 		/* decode steps, and the mixed step that also prefills one prompt */
@@ -316,6 +309,14 @@ void cost_passes(const struct cost_ctx *c, struct pass p[2])
 	double b = ceil(c->b_rep / c->m);
 	p[0] = (struct pass){ .T = b * c->S, .pre = b, .lm = b };
 	p[1] = (struct pass){ .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
+}
+
+void cost_pass_parts(const struct cost_ctx *c, struct pass_part pt[2], struct op_split (*ops)[3])
+{
+	struct pass p[2];
+	passes(c, p);
+	for (int i = 0; i < 2; i++)
+		pass_part(c, &p[i], &pt[i], ops ? ops[i] : NULL);
 }
 
 static void static_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r)

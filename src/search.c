@@ -233,8 +233,7 @@ static int divisors(long n, long *out)
 
 void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *sr)
 {
-	static struct cost_prep prep_storage;   /* large: not on the stack */
-	struct cost_prep *prep = &prep_storage;
+	static struct cost_prep prep;   /* large: not on the stack */
 	struct candidate cand;
 	struct result r0;
 
@@ -254,7 +253,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	long H = s->model.heads, E = s->model.experts, L = s->model.layers;
 	bool use_mb = s->work.mode == MODE_STATIC;
 	memset(&cand, 0, sizeof cand);
-	cost_prepare(s, prep);
+	cost_prepare(s, &prep);
 
 	/* ep and etp vary fastest: the prepared evaluation reuses what dp,
 	 * tp, pp and the microbatches alone determine */
@@ -271,9 +270,10 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 				long per_replica = (s->work.batch + dp - 1) / dp;
 				/* microbatches only matter with a pipeline */
 				for (long mb = 1; mb == 1 || (use_mb && pp > 1 && mb <= 2 * pp && mb <= per_replica); mb *= 2)
-					for (int i = 0; i < nd && divs[i] <= E; i++)
-						for (int j = 0; j < nd && divs[j] <= G / divs[i]; j++) {
-							if ((G / divs[i]) % divs[j])
+					for (int i = 0; i < nd && divs[i] <= E; i++) {
+						long per_ep = G / divs[i];   /* GPUs per EP rank, which etp divides */
+						for (int j = 0; j < nd && divs[j] <= per_ep; j++) {
+							if (per_ep % divs[j])
 								continue;
 							cand.dp = dp;
 							cand.tp = tp;
@@ -281,8 +281,9 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 							cand.ep = divs[i];
 							cand.etp = divs[j];
 							cand.mb = mb;
-							consider(s, prep, &cand, sr);
+							consider(s, &prep, &cand, sr);
 						}
+					}
 			}
 		}
 	}

@@ -38,7 +38,8 @@ Test(time, ep8_variant_matches_the_reference)
 Test(time, touched_experts_deepseek_decode)
 {
 	struct cost_ctx c = { .E = 256, .k = 8, .dp = 1, .edp = 1, .experts_max = 256 };
-	cost_ctx_constants(&c);
+	cost_ctx_model_constants(&c);
+	cost_ctx_ep_constants(&c);
 	/* 256 x (1 - (1 - 8/256)^4) */
 	expect_rel(cost_touched(&c, 4), 30.531005859375, 1e-12);
 	/* a long prompt touches them all, one token about k */
@@ -49,13 +50,15 @@ Test(time, touched_experts_deepseek_decode)
 Test(time, imbalance_auto)
 {
 	struct cost_ctx c = { .ep = 8, .dp = 1, .k = 2, .edp = 1 };
-	cost_ctx_constants(&c);
+	cost_ctx_model_constants(&c);
+	cost_ctx_ep_constants(&c);
 	/* 1 + sqrt(2 ln 8) * sqrt(7 / 128) */
 	expect_rel(cost_imbalance(&c, 64), 1.4769055657268344, 1e-12);
 	c.ep = 1;
 	cr_expect_eq(cost_imbalance(&c, 64), 1);
 	c.ep = 8;
-	cost_ctx_constants(&c);
+	cost_ctx_model_constants(&c);
+	cost_ctx_ep_constants(&c);
 	cr_expect_eq(cost_imbalance(&c, 0.001), 8);   /* capped at ep */
 	c.imb_user = 1.2;
 	cr_expect_eq(cost_imbalance(&c, 64), 1.2);
