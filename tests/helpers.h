@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "command.h"
 #include "cost.h"
 #include "diag.h"
 #include "keys.h"
@@ -73,6 +74,27 @@ static inline void deepseek_v3(struct scenario *s)
 	s->strat.ep = 8;
 	s->strat.pp = 1;
 	s->hw.mem_gib = 141;
+}
+
+/* A session of the command language writing into a buffer. */
+struct session_fixture {
+	struct sink_buffer buf;
+	struct sink sink;
+	struct session ss;
+};
+
+static inline void fixture_open(struct session_fixture *f, int format)
+{
+	sink_buffer_init(&f->buf, &f->sink);
+	session_init(&f->ss, &f->sink);
+	f->ss.source = "test";
+	f->ss.format = format;
+}
+
+static inline void fixture_close(struct session_fixture *f)
+{
+	session_free(&f->ss);
+	sink_buffer_free(&f->buf);
 }
 
 /* Row i of the per-stage device list. */

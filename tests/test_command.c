@@ -3,38 +3,20 @@
 #include "command.h"
 #include "helpers.h"
 
-struct fixture {
-	struct sink_buffer buf;
-	struct sink sink;
-	struct session ss;
-};
-
-static void setup(struct fixture *f)
-{
-	sink_buffer_init(&f->buf, &f->sink);
-	session_init(&f->ss, &f->sink);
-	f->ss.source = "test";
-}
-
-static void teardown(struct fixture *f)
-{
-	sink_buffer_free(&f->buf);
-}
-
 Test(command, set_and_get)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "set ep 8; get ep", 1), 0);
 	cr_expect_str_eq(f.buf.out, "8\n");
 	cr_expect_eq(f.ss.scn.strat.ep, 8);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, comments_quotes_and_blank_lines)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "   # nothing here", 1), 0);
 	cr_expect_eq(session_run_line(&f.ss, "", 2), 0);
 	cr_expect_eq(session_run_line(&f.ss, "set name \"my plan; v2\" # the name", 3), 0);
@@ -43,44 +25,44 @@ Test(command, comments_quotes_and_blank_lines)
 	cr_expect_eq(f.ss.scn.strat.pp, 4);
 	cr_expect_eq(f.ss.scn.strat.dp, 2);
 	cr_expect_str_eq(f.buf.err, "");
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, tp_not_dividing_heads_is_refused_with_valid_values)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "set tp 3", 7), -1);
 	cr_expect_str_eq(f.buf.err, "test:7:8: set: heads (16) must be divisible by tp; valid: 1 2 4 8 16\n");
 	cr_expect_eq(f.ss.scn.strat.tp, 4);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, unknown_key_suggests)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "set epp 8", 1), -1);
 	cr_expect(strstr(f.buf.err, "test:1:5: set: unknown key 'epp'; did you mean 'ep'?") != NULL, "%s", f.buf.err);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, failure_stops_the_line)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "set ep 8; set tp banana; set pp 2", 1), -1);
 	cr_expect_eq(f.ss.scn.strat.ep, 8);
 	cr_expect_eq(f.ss.scn.strat.pp, 1);
 	cr_expect(strstr(f.buf.err, "test:1:18: set: strategy.tp: expected an integer from 1 to 4096, got 'banana'") != NULL,
 		  "%s", f.buf.err);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, unknown_command_and_usage)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "frobnicate", 1), -1);
 	cr_expect(strstr(f.buf.err, "unknown command 'frobnicate'") != NULL);
 	cr_expect_eq(session_run_line(&f.ss, "set ep", 2), -1);
@@ -89,36 +71,36 @@ Test(command, unknown_command_and_usage)
 	cr_expect(strstr(f.buf.err, "valid: summary memory time comm params diag all") != NULL);
 	cr_expect_eq(session_run_line(&f.ss, "set name \"open", 4), -1);
 	cr_expect(strstr(f.buf.err, "unterminated quote") != NULL);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, ep_combination_is_accepted_for_later_repair)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	/* ep 16 with dp 2 does not fold, but setting dp next repairs it */
 	cr_expect_eq(session_run_line(&f.ss, "set dp 2; set dp 4; show", 1), 0);
 	cr_expect(strstr(f.buf.out, "GPUs        16 on 2 nodes") != NULL, "%s", f.buf.out);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, show_summary_names_the_figures)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "set ep 8; show", 1), 0);
 	const char *out = f.buf.out;
 	cr_expect(strstr(out, "strategy    dp 16  tp 4  pp 1  ep 8  etp 4 (auto)  edp 2") != NULL, "%s", out);
 	cr_expect(strstr(out, "GPUs        64 on 8 nodes; 32 distinct shards, replication 2.00") != NULL);
 	cr_expect(strstr(out, "TTFT        0.0531 s   requirement <= 10 s: meets") != NULL);
 	cr_expect(strstr(out, "error   E_TARGET_IMPOSSIBLE") != NULL);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, reset_help_quit)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "set tp 8; reset; get tp", 1), 0);
 	cr_expect_str_eq(f.buf.out, "4\n");
 	cr_expect_eq(session_run_line(&f.ss, "help set", 2), 0);
@@ -128,23 +110,23 @@ Test(command, reset_help_quit)
 	cr_expect_eq(session_run_line(&f.ss, "quit; set tp 8", 4), 0);
 	cr_expect(f.ss.quit);
 	cr_expect_eq(f.ss.scn.strat.tp, 4);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, get_section_lists_keys)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "get strategy", 1), 0);
 	cr_expect(strstr(f.buf.out, "strategy.etp") != NULL);
 	cr_expect(strstr(f.buf.out, "model.layers") == NULL);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(command, get_follows_the_output_format)
 {
-	struct fixture f;
-	setup(&f);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	f.ss.format = FMT_JSON;
 	cr_expect_eq(session_run_line(&f.ss, "set name 'a \"nan\" plan'; get name ep etp requirements.tpot_ms model.gated", 1), 0);
 	cr_expect_str_eq(f.buf.out, "{\"name\": \"a \\\"nan\\\" plan\", \"strategy.ep\": 16, \"strategy.etp\": \"auto\", "
@@ -154,5 +136,5 @@ Test(command, get_follows_the_output_format)
 	f.ss.format = FMT_CSV;
 	cr_expect_eq(session_run_line(&f.ss, "get name tp", 2), 0);
 	cr_expect_str_eq(f.buf.out, "key,value\nname,\"a \"\"nan\"\" plan\"\nstrategy.tp,4\n");
-	teardown(&f);
+	fixture_close(&f);
 }

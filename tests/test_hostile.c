@@ -107,18 +107,13 @@ Test(hostile, absurd_sizes)
 		"set mb 1000000; set pp 16; show",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-		struct sink_buffer b;
-		struct sink k;
-		struct session ss;
-		sink_buffer_init(&b, &k);
-		session_init(&ss, &k);
-		ss.format = FMT_JSON;
-		int rc = session_run_line(&ss, lines[i], 1);
+		struct session_fixture f;
+		fixture_open(&f, FMT_JSON);
+		int rc = session_run_line(&f.ss, lines[i], 1);
 		if (rc != 0)
-			expect_one_line(strchr(b.err, '\n') ? "" : b.err, lines[i]);
-		expect_clean_json(&ss.scn, lines[i]);
-		session_free(&ss);
-		sink_buffer_free(&b);
+			expect_one_line(strchr(f.buf.err, '\n') ? "" : f.buf.err, lines[i]);
+		expect_clean_json(&f.ss.scn, lines[i]);
+		fixture_close(&f);
 	}
 }
 
@@ -216,20 +211,16 @@ Test(hostile, unwritable_places)
  * also read `d""ag` as something else than dag: it now drops quotes first. */
 Test(hostile, fuzz_regression_grouped_dag_of_54001_gpus)
 {
-	struct sink_buffer b;
-	struct sink k;
-	struct session ss;
-	sink_buffer_init(&b, &k);
-	session_init(&ss, &k);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	/* quotes join words: d""ag is the dag command */
-	cr_expect_eq(session_run_line(&ss, "strategy \"DP54001\"; d\"\"ag", 1), 0, "%s", b.err);
-	const char *out = b.out;
+	cr_expect_eq(session_run_line(&f.ss, "strategy \"DP54001\"; d\"\"ag", 1), 0, "%s", f.buf.err);
+	const char *out = f.buf.out;
 	cr_expect(strstr(out, "54001 GPUs on 6751 nodes") != NULL, "%.300s", out);
 	/* every node is drawn, the last one with the one GPU left over */
 	cr_expect(strstr(out, "g0_0 [label=\"GPUs 0-7 (x8)\\ndp ranks 0-7, tp 0-0\\nep ranks 0, etp 1") != NULL);
 	cr_expect(strstr(out, "g6750_0 [label=\"GPUs 54000-54000 (x1)\\ndp ranks 54000, tp 0-0") != NULL);
-	session_free(&ss);
-	sink_buffer_free(&b);
+	fixture_close(&f);
 }
 
 /* Found by fuzz_yaml: a strategy string in a file reached pp 212 past the
@@ -246,15 +237,11 @@ Test(hostile, fuzz_regression_strategy_string_range)
 	cr_expect(strstr(err, "strategy: strategy.pp: expected an integer from 1 to 128, got '212'") != NULL, "%s", err);
 	cr_expect_eq(memcmp(&s, &before, sizeof s), 0);
 
-	struct sink_buffer b;
-	struct sink k;
-	struct session ss;
-	sink_buffer_init(&b, &k);
-	session_init(&ss, &k);
-	cr_expect_eq(session_run_line(&ss, "set model.layers 300; strategy PP200", 1), -1);
-	cr_expect(strstr(b.err, "strategy.pp: expected an integer from 1 to 128, got '200'") != NULL, "%s", b.err);
-	session_free(&ss);
-	sink_buffer_free(&b);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	cr_expect_eq(session_run_line(&f.ss, "set model.layers 300; strategy PP200", 1), -1);
+	cr_expect(strstr(f.buf.err, "strategy.pp: expected an integer from 1 to 128, got '200'") != NULL, "%s", f.buf.err);
+	fixture_close(&f);
 
 	/* and the model refuses it even when the field is set directly */
 	struct result r;
@@ -282,15 +269,11 @@ Test(hostile, fuzz_regression_fold_message_is_bounded, .timeout = 10)
 
 Test(hostile, huge_deployments_are_refused_quickly, .timeout = 10)
 {
-	struct sink_buffer b;
-	struct sink k;
-	struct session ss;
-	sink_buffer_init(&b, &k);
-	session_init(&ss, &k);
-	cr_expect_eq(session_run_line(&ss, "set dp 1000000; set tp 16; set pp 16; dag", 1), -1);
-	cr_expect(strstr(b.err, "256000000 GPUs: the graph is drawn for at most 65536") != NULL, "%s", b.err);
-	cr_expect_eq(session_run_line(&ss, "search max-gpus 65536", 2), -1);
-	cr_expect(strstr(b.err, "'65536': expected a whole number from 1 to 16384") != NULL, "%s", b.err);
-	session_free(&ss);
-	sink_buffer_free(&b);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	cr_expect_eq(session_run_line(&f.ss, "set dp 1000000; set tp 16; set pp 16; dag", 1), -1);
+	cr_expect(strstr(f.buf.err, "256000000 GPUs: the graph is drawn for at most 65536") != NULL, "%s", f.buf.err);
+	cr_expect_eq(session_run_line(&f.ss, "search max-gpus 65536", 2), -1);
+	cr_expect(strstr(f.buf.err, "'65536': expected a whole number from 1 to 16384") != NULL, "%s", f.buf.err);
+	fixture_close(&f);
 }

@@ -118,36 +118,30 @@ Test(calibrate, lowers_the_error_deterministically)
 	runs_free(&rs2);
 }
 
+/* `validate` on the small runs file, its output in the given format. */
+static void run_validate(struct session_fixture *f, int format)
+{
+	char line[1200];
+	fixture_open(f, format);
+	snprintf(line, sizeof line, "validate %s", fixture("runs-small.csv"));
+	cr_assert_eq(session_run_line(&f->ss, line, 1), 0, "%s", f->buf.err);
+}
+
 Test(validate, command_output)
 {
-	struct sink_buffer b;
-	struct sink k;
-	struct session ss;
-	char line[1200];
-	sink_buffer_init(&b, &k);
-	session_init(&ss, &k);
-	snprintf(line, sizeof line, "validate %s", fixture("runs-small.csv"));
-	cr_assert_eq(session_run_line(&ss, line, 1), 0, "%s", b.err);
-	cr_expect(strstr(b.out, "4 of 9 runs evaluated; 5 could not be:") != NULL, "%s", b.out);
-	cr_expect(strstr(b.out, "  line 5 (no-such-gpu): no hardware preset named 'a999'") != NULL, "%s", b.out);
-	cr_expect(strstr(b.out, "  llama-3.1-8b       h100-sxm  trtllm       3") != NULL, "%s", b.out);
-	session_free(&ss);
-	sink_buffer_free(&b);
+	struct session_fixture f;
+	run_validate(&f, FMT_TEXT);
+	cr_expect(strstr(f.buf.out, "4 of 9 runs evaluated; 5 could not be:") != NULL, "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "  line 5 (no-such-gpu): no hardware preset named 'a999'") != NULL, "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "  llama-3.1-8b       h100-sxm  trtllm       3") != NULL, "%s", f.buf.out);
+	fixture_close(&f);
 }
 
 Test(validate, csv_output_quotes_fields)
 {
-	struct sink_buffer b;
-	struct sink k;
-	struct session ss;
-	char line[1200];
-	sink_buffer_init(&b, &k);
-	session_init(&ss, &k);
-	ss.format = FMT_CSV;
-	snprintf(line, sizeof line, "validate %s", fixture("runs-small.csv"));
-	cr_assert_eq(session_run_line(&ss, line, 1), 0, "%s", b.err);
-	cr_expect(strstr(b.out, "\n10,\"quoted, name\",llama-3.1-8b,h100-sxm,trtllm,61,") != NULL, "%s", b.out);
-	cr_expect(strstr(b.out, "\n5,no-such-gpu,llama-3.1-8b,a999,trtllm,,,,,no hardware preset named 'a999'") != NULL, "%s", b.out);
-	session_free(&ss);
-	sink_buffer_free(&b);
+	struct session_fixture f;
+	run_validate(&f, FMT_CSV);
+	cr_expect(strstr(f.buf.out, "\n10,\"quoted, name\",llama-3.1-8b,h100-sxm,trtllm,61,") != NULL, "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "\n5,no-such-gpu,llama-3.1-8b,a999,trtllm,,,,,no hardware preset named 'a999'") != NULL, "%s", f.buf.out);
+	fixture_close(&f);
 }

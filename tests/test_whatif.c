@@ -12,35 +12,15 @@
 #include "search.h"
 #include "sweep.h"
 
-struct fixture {
-	struct sink_buffer buf;
-	struct sink sink;
-	struct session ss;
-};
-
-static void setup(struct fixture *f, int format)
-{
-	sink_buffer_init(&f->buf, &f->sink);
-	session_init(&f->ss, &f->sink);
-	f->ss.source = "test";
-	f->ss.format = format;
-}
-
-static void teardown(struct fixture *f)
-{
-	session_free(&f->ss);
-	sink_buffer_free(&f->buf);
-}
-
-static void run(struct fixture *f, const char *line)
+static void run(struct session_fixture *f, const char *line)
 {
 	cr_assert_eq(session_run_line(&f->ss, line, 1), 0, "%s: %s", line, f->buf.err);
 }
 
 Test(pin, show_adds_the_baseline_and_the_change)
 {
-	struct fixture f;
-	setup(&f, FMT_TEXT);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	run(&f, "pin; set ep 8; show summary");
 	cr_expect(strstr(f.buf.out, "pinned DP16_TP4_PP1_EP16 as the baseline") != NULL);
 	cr_expect(strstr(f.buf.out, "vs baseline DP16_TP4_PP1_EP16, seed-10b-moe on seed-gpu-64g, batch 128 (pinned)") != NULL,
@@ -50,15 +30,15 @@ Test(pin, show_adds_the_baseline_and_the_change)
 	run(&f, "unpin; show summary");
 	char *second = strstr(f.buf.out, "unpin") ? NULL : strrchr(f.buf.out, 'v');
 	(void)second;
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(pin, json_delta_is_exact)
 {
-	struct fixture f;
+	struct session_fixture f;
 	struct scenario a, b;
 	struct result ra, rb;
-	setup(&f, FMT_JSON);
+	fixture_open(&f, FMT_JSON);
 	run(&f, "pin; set ep 8; show");
 	scenario_default(&a);
 	scenario_default(&b);
@@ -77,7 +57,7 @@ Test(pin, json_delta_is_exact)
 	cr_expect_eq(strtod(p + 11, NULL), pct);
 	snprintf(want, sizeof want, "\"baseline\": {\"strategy\": \"DP16_TP4_PP1_EP16\", \"gpus\": 64");
 	cr_expect(strstr(f.buf.out, want) != NULL, "%s", f.buf.out);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(sweep, values)
@@ -129,8 +109,8 @@ Test(sweep, rows_match_single_evaluations)
 
 Test(sweep, command_text_and_out_of_range)
 {
-	struct fixture f;
-	setup(&f, FMT_TEXT);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	run(&f, "sweep batch 1 1024 x2");
 	cr_expect(strstr(f.buf.out, "sweep workload.batch over 11 values") != NULL);
 	cr_expect(strstr(f.buf.out, "decode is bound by HBM\n") != NULL, "%s", f.buf.out);
@@ -140,7 +120,7 @@ Test(sweep, command_text_and_out_of_range)
 	cr_expect(strstr(f.buf.err, "hardware.mfu: expected a number above 0 up to 1, got '1.5'") != NULL, "%s", f.buf.err);
 	cr_expect_eq(session_run_line(&f.ss, "sweep bach 1 2", 2), -1);
 	cr_expect(strstr(f.buf.err, "did you mean 'batch'") != NULL, "%s", f.buf.err);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 /* ---- search against a brute force over a small space ---- */
@@ -230,15 +210,15 @@ Test(search, matches_a_brute_force)
 
 Test(search, seed_model_within_64_gpus)
 {
-	struct fixture f;
-	setup(&f, FMT_TEXT);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	run(&f, "search max-gpus 64");
 	const char *out = f.buf.out;
 	cr_expect(strstr(out, "the target of 100 tok/ms/GPU is above the compute ceiling of 94.1") != NULL, "%s", out);
 	cr_expect(strstr(out, "meet the requirements (TTFT <= 10 s)") != NULL, "%s", out);
 	cr_expect(strstr(out, "   1  DP2_TP1_PP1_EP2_ETP1") != NULL, "%s", out);
 	cr_expect(strstr(out, "best: DP2_TP1_PP1_EP2_ETP1") != NULL, "%s", out);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(search, objectives_and_determinism)
@@ -267,13 +247,13 @@ Test(search, objectives_and_determinism)
 
 Test(search, command_errors)
 {
-	struct fixture f;
-	setup(&f, FMT_TEXT);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "search objective speed", 1), -1);
 	cr_expect(strstr(f.buf.err, "unknown objective 'speed'; valid: throughput ttft gpus cost") != NULL, "%s", f.buf.err);
 	cr_expect_eq(session_run_line(&f.ss, "search max-gpus", 2), -1);
 	cr_expect_eq(session_run_line(&f.ss, "search top 0", 3), -1);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 /* ---- dag ---- */
@@ -285,9 +265,9 @@ static bool have_dot(void)
 
 Test(dag, detail_graph_has_every_gpu_and_renders)
 {
-	struct fixture f;
+	struct session_fixture f;
 	char path[64];
-	setup(&f, FMT_TEXT);
+	fixture_open(&f, FMT_TEXT);
 	run(&f, "set dp 4; dag");
 	const char *out = f.buf.out;
 	cr_expect(strncmp(out, "digraph moescope {", 18) == 0);
@@ -309,13 +289,13 @@ Test(dag, detail_graph_has_every_gpu_and_renders)
 		cr_expect_eq(system(cmd), 0, "dot rejected the graph");
 	}
 	unlink(path);
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(dag, large_deployments_are_grouped)
 {
-	struct fixture f;
-	setup(&f, FMT_TEXT);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	run(&f, "strategy DP64_TP4_PP4_EP16; dag");
 	const char *out = f.buf.out;
 	cr_expect(strstr(out, "1024 GPUs on 128 nodes") != NULL);
@@ -328,14 +308,14 @@ Test(dag, large_deployments_are_grouped)
 		fputs(out, p);
 		cr_expect_eq(pclose(p), 0);
 	}
-	teardown(&f);
+	fixture_close(&f);
 }
 
 Test(dag, invalid_strategy_has_nothing_to_draw)
 {
-	struct fixture f;
-	setup(&f, FMT_TEXT);
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
 	cr_expect_eq(session_run_line(&f.ss, "set dp 2; dag", 1), -1);
 	cr_expect(strstr(f.buf.err, "no layout to draw: ep 16 with tp 4 needs dp*tp divisible by 16") != NULL, "%s", f.buf.err);
-	teardown(&f);
+	fixture_close(&f);
 }
