@@ -193,8 +193,8 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->overlap = st->overlap;
 	cost_ctx_model_constants(c);
 
-	c->flop_rate = r->peak_tflops * 1e12 * hw->mfu;
-	c->byte_rate = hw->hbm_tbps * 1e12 * hw->hbm_util;
+	c->s_per_flop = 1.0 / (r->peak_tflops * 1e12 * hw->mfu);
+	c->s_per_byte = 1.0 / (hw->hbm_tbps * 1e12 * hw->hbm_util);
 	c->kernel_s = hw->kernel_us * 1e-6;
 	c->expert_s = hw->expert_us * 1e-6;
 	c->gpn = (double)hw->gpus_per_node;

@@ -37,7 +37,9 @@ struct cost_ctx {
 	double imb_coef;            /* sqrt(2 ln ep), for the imbalance */
 	double log_miss;            /* ln(1 - k/E): a token missing a given expert */
 	/* hardware */
-	double flop_rate, byte_rate, kernel_s, expert_s, gpn;
+	double s_per_flop, s_per_byte;   /* reciprocals of the rates: a division
+	                                   * costs as much as the rest of an op */
+	double kernel_s, expert_s, gpn;
 	double tp_bw, tp_lat, etp_bw, etp_lat;
 	bool tp_intra, etp_intra;
 	double ep_g, intra_bw, inter_bw, intra_lat, inter_lat;

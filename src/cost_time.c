@@ -45,7 +45,7 @@ static double allreduce(double n, double bytes, double bw, double lat, bool intr
 static void run_op(const struct cost_ctx *c, struct layer_acc *a, int op, double flops,
 		   double bytes)
 {
-	double tc = flops / c->flop_rate, tm = bytes / c->byte_rate;
+	double tc = flops * c->s_per_flop, tm = bytes * c->s_per_byte;
 	double t = maxd(tc, tm) + c->kernel_s;
 
 	if (tc >= tm) {
@@ -84,7 +84,7 @@ static double core_time(const struct cost_ctx *c, const struct pass *p)
 {
 	double flops, bytes;
 	core_cost(c, p, &flops, &bytes);
-	return maxd(flops / c->flop_rate, bytes / c->byte_rate) + c->kernel_s;
+	return maxd(flops * c->s_per_flop, bytes * c->s_per_byte) + c->kernel_s;
 }
 
 static void attention(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
@@ -103,22 +103,32 @@ static void attention(const struct cost_ctx *c, const struct pass *p, struct lay
 	add_comm(c, a, COMM_TP, lc->attn_ar_s);
 }
 
-static void dense_layer(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
-			struct layer_comm *lc)
+/* A layer starts as its attention: the same in dense and MoE layers, so a
+ * pass works it out once. */
+static void layer_from(struct layer_acc *a, const struct layer_acc *att)
 {
-	attention(c, p, a, lc);
+	struct op_split *ops = a->ops;
+	*a = *att;
+	a->ops = ops;
+	if (ops)
+		*ops = *att->ops;
+}
+
+/* The rest of a dense layer: its FFN and the TP all-reduce after it. */
+static void dense_rest(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
+		       struct layer_comm *lc)
+{
 	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->P_d / c->tp,
 	       c->P_d / c->tp * c->b_w + 2.0 * p->T * c->d * c->b_a);
 	lc->dense_ar_s = allreduce(c->tp, p->T * c->d * c->b_a, c->tp_bw, c->tp_lat, c->tp_intra);
 	add_comm(c, a, COMM_TP, lc->dense_ar_s);
 }
 
-/* The part of an MoE layer that does not depend on ep and etp: attention,
- * router, shared experts and the TP all-reduce after the layer. */
-static void moe_layer_base(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
-			   struct layer_comm *lc)
+/* The rest of an MoE layer that does not depend on ep and etp: router,
+ * shared experts and the TP all-reduce after the layer. */
+static void moe_rest(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
+		     struct layer_comm *lc)
 {
-	attention(c, p, a, lc);
 	if (c->E > 1)
 		run_op(c, a, OP_ROUTER, 2.0 * p->T * c->d * c->E, c->d * c->E * c->b_w);
 	if (c->Es > 0)
@@ -176,10 +186,21 @@ static void pass_part(const struct cost_ctx *c, const struct pass *p, struct pas
 		pt->moe.ops = &ops[1];
 		pt->lm.ops = &ops[2];
 	}
-	if (c->Ld > 0)
-		dense_layer(c, p, &pt->dense, &pt->lc);
-	if (c->Lm > 0)
-		moe_layer_base(c, p, &pt->moe, &pt->lc);
+	struct op_split att_ops;
+	struct layer_acc att = { .ops = NULL };
+	if (ops) {
+		memset(&att_ops, 0, sizeof att_ops);
+		att.ops = &att_ops;
+	}
+	attention(c, p, &att, &pt->lc);
+	if (c->Ld > 0) {
+		layer_from(&pt->dense, &att);
+		dense_rest(c, p, &pt->dense, &pt->lc);
+	}
+	if (c->Lm > 0) {
+		layer_from(&pt->moe, &att);
+		moe_rest(c, p, &pt->moe, &pt->lc);
+	}
 	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->V * c->d / c->tp, c->V * c->d / c->tp * c->b_w);
 
 	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
@@ -268,21 +289,25 @@ static void no_split(struct phase *ph)
 	ph->bottleneck = 0;
 }
 
-/* dst = a + w*(b - a), field by field, never below zero: the decode step of
- * serving mode, where a share w of the steps carries a prompt. */
-static void blend(struct phase *dst, const struct phase *a, const struct phase *b, double w)
+static double towards(double a, double b, double w)
 {
-	*dst = *a;
-	dst->ops_compute_s = maxd(0, a->ops_compute_s + w * (b->ops_compute_s - a->ops_compute_s));
-	dst->ops_memory_s = maxd(0, a->ops_memory_s + w * (b->ops_memory_s - a->ops_memory_s));
+	return a + w * (b - a);
+}
+
+/* a += w*(b - a), field by field, never below zero: the decode step of
+ * serving mode, where a share w of the steps carries a prompt. */
+static void blend(struct phase *a, const struct phase *b, double w)
+{
+	a->ops_compute_s = maxd(0, towards(a->ops_compute_s, b->ops_compute_s, w));
+	a->ops_memory_s = maxd(0, towards(a->ops_memory_s, b->ops_memory_s, w));
 	for (int i = 0; i < OP_COUNT; i++) {
-		dst->op_compute_s[i] = maxd(0, a->op_compute_s[i] + w * (b->op_compute_s[i] - a->op_compute_s[i]));
-		dst->op_memory_s[i] = maxd(0, a->op_memory_s[i] + w * (b->op_memory_s[i] - a->op_memory_s[i]));
+		a->op_compute_s[i] = maxd(0, towards(a->op_compute_s[i], b->op_compute_s[i], w));
+		a->op_memory_s[i] = maxd(0, towards(a->op_memory_s[i], b->op_memory_s[i], w));
 	}
 	for (int i = 0; i < COMM_COUNT; i++)
-		dst->comm_s[i] = maxd(0, a->comm_s[i] + w * (b->comm_s[i] - a->comm_s[i]));
-	dst->stage_sum_s = a->stage_sum_s + w * (b->stage_sum_s - a->stage_sum_s);
-	dst->stage_max_s = a->stage_max_s + w * (b->stage_max_s - a->stage_max_s);
+		a->comm_s[i] = maxd(0, towards(a->comm_s[i], b->comm_s[i], w));
+	a->stage_sum_s = towards(a->stage_sum_s, b->stage_sum_s, w);
+	a->stage_max_s = towards(a->stage_max_s, b->stage_max_s, w);
 }
 
 /* The same pass at another decode context: only the attention core of
@@ -352,13 +377,13 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	const struct workload *w = &c->s->work;
 	const struct pass *dec = &pt[0].p, *mix = &pt[1].p;
 	double b = c->b_rep, w_mix = b / c->O;
-	struct phase ph_dec, ph_mix;
-	struct layer_comm lc_dec;
 	struct stage_times st;
 
-	pass_finish(c, &pt[0], &ph_dec, &lc_dec, &st);
-	pass_finish(c, &pt[1], &ph_mix, &r->comm_prefill, &st);
-	double t_dec = ph_dec.stage_sum_s, t_mix = ph_mix.stage_sum_s;
+	/* the passes go straight where they end: the mixed step is the
+	 * prompt's pass, the decode step is blended with it below */
+	pass_finish(c, &pt[0], &r->decode, &r->comm_decode, &st);
+	pass_finish(c, &pt[1], &r->prefill, &r->comm_prefill, &st);
+	double t_dec = r->decode.stage_sum_s, t_mix = r->prefill.stage_sum_s;
 	double tpot = serving_tpot(t_dec, t_mix, b, c->O);
 
 	/* Prompts queue for the mixed steps like an M/D/1 server. */
@@ -367,7 +392,10 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		rho = 0;
 	double wait = rho * t_mix / (2.0 * (1.0 - rho));
 
-	r->prefill = ph_mix;
+	blend(&r->decode, &r->prefill, w_mix);
+	r->decode.time_s = tpot;
+	split(&r->decode, 1.0 / c->pp);
+
 	/* The split describes the prompt's own pass; queueing is not in it. */
 	r->prefill.time_s = t_mix;
 	if (c->ranking)
@@ -375,11 +403,6 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	else
 		split(&r->prefill, 1.0 / c->pp);
 	r->prefill.time_s = t_mix + wait + t_dec / 2.0 + w->ttft_overhead_ms / 1000.0;
-
-	blend(&r->decode, &ph_dec, &ph_mix, w_mix);
-	r->comm_decode = lc_dec;
-	r->decode.time_s = tpot;
-	split(&r->decode, 1.0 / c->pp);
 
 	if (c->ranking)
 		return;
