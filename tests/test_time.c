@@ -157,3 +157,64 @@ Test(time, bottleneck_split_adds_up_static)
 	expect_rel(pre, r.ttft_s, 1e-9);
 	expect_rel(dec, r.tpot_ms / 1000, 1e-9);
 }
+
+/* The per-op split of a detailed evaluation adds up to the phase's compute
+ * and memory totals, in both modes. */
+static void expect_ops_add_up(const struct phase *ph)
+{
+	double c = 0, m = 0;
+	for (int i = 0; i < OP_COUNT; i++) {
+		c += ph->op_compute_s[i];
+		m += ph->op_memory_s[i];
+	}
+	expect_rel(c, ph->ops_compute_s, 1e-12);
+	expect_rel(m, ph->ops_memory_s, 1e-12);
+}
+
+static double op_s(const struct phase *ph, int op)
+{
+	return ph->op_compute_s[op] + ph->op_memory_s[op];
+}
+
+Test(time, detailed_op_split)
+{
+	struct scenario s;
+	struct result r, plain;
+	deepseek_v3(&s);   /* 3 dense and 58 MoE layers */
+	for (int mode = MODE_STATIC; mode <= MODE_SERVING; mode++) {
+		s.work.mode = mode;
+		cost_evaluate_detail(&s, &r);
+		cost_evaluate(&s, &plain);
+		cr_assert(r.ok);
+		expect_ops_add_up(&r.prefill);
+		expect_ops_add_up(&r.decode);
+		/* the split is all the detail adds */
+		cr_expect_eq(r.ttft_s, plain.ttft_s);
+		cr_expect_eq(r.tpot_ms, plain.tpot_ms);
+		cr_expect_eq(r.prefill.ops_compute_s, plain.prefill.ops_compute_s);
+		cr_expect_eq(r.decode.ops_memory_s, plain.decode.ops_memory_s);
+		cr_expect_eq(plain.decode.op_memory_s[OP_ATTN_PROJ], 0);
+	}
+
+	/* Static prefill, tp 1: a microbatch of ceil(128/8) = 16 prompts of
+	 * 2048 tokens, T = 32768, through the 3 dense FFNs of 3 x 7168 x 18432
+	 * parameters at 1 byte each. */
+	s.work.mode = MODE_STATIC;
+	cost_evaluate_detail(&s, &r);
+	double T = 16 * 2048.0, P_d = 3.0 * 7168 * 18432;
+	double flops = 2 * T * P_d, bytes = P_d * 1 + 2 * T * 7168 * 2;
+	double t = fmax(flops / (r.peak_tflops * 1e12 * s.hw.mfu), bytes / (s.hw.hbm_tbps * 1e12 * s.hw.hbm_util)) +
+		   s.hw.kernel_us * 1e-6;
+	expect_rel(op_s(&r.prefill, OP_DENSE_FFN), 3 * t, 1e-12);
+
+	/* Attention is in every layer, dense or MoE: all 61 of them count it,
+	 * as many as in the same model with only dense layers. */
+	struct result all_dense;
+	s.model.dense_layers = 61;
+	cost_evaluate_detail(&s, &all_dense);
+	cr_assert(all_dense.ok);
+	expect_rel(op_s(&r.prefill, OP_ATTN_PROJ), op_s(&all_dense.prefill, OP_ATTN_PROJ), 1e-12);
+	expect_rel(op_s(&r.decode, OP_ATTN_CORE), op_s(&all_dense.decode, OP_ATTN_CORE), 1e-12);
+	cr_expect_eq(op_s(&all_dense.prefill, OP_EXPERTS), 0);
+	cr_expect_gt(op_s(&r.prefill, OP_EXPERTS), 0);
+}
