@@ -132,6 +132,15 @@ static void layout_experts(const struct scenario *rs, struct result *r)
 	r->layout_ok = true;
 }
 
+/* An all-reduce over a TP or expert-TP group: switched inside a node, a
+ * ring across nodes. */
+static struct comm_cost group_allreduce(const struct cost_ctx *c, double n, bool intra)
+{
+	if (intra)
+		return comm_allreduce_switched_cost(n, c->intra_bw, c->intra_lat);
+	return comm_allreduce_cost(n, c->inter_bw, c->inter_lat);
+}
+
 static void build_ctx(const struct scenario *rs, const struct result *r, struct cost_ctx *c)
 {
 	const struct hardware *hw = &rs->hw;
@@ -202,9 +211,9 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->inter_bw = hw->inter_gbps * 1e9;
 	c->intra_lat = hw->intra_lat_us * 1e-6;
 	c->inter_lat = hw->inter_lat_us * 1e-6;
-	c->tp_intra = r->tp_intra;
-	c->tp_bw = r->tp_intra ? c->intra_bw : c->inter_bw;
-	c->tp_lat = r->tp_intra ? c->intra_lat : c->inter_lat;
+	c->tp_ar = group_allreduce(c, c->tp, r->tp_intra);
+	c->p2p_intra = comm_p2p_cost(c->intra_bw, c->intra_lat);
+	c->p2p_inter = comm_p2p_cost(c->inter_bw, c->inter_lat);
 	cost_stage_classes(c);
 }
 
@@ -224,10 +233,9 @@ static void build_ctx_experts(const struct scenario *rs, const struct result *r,
 	c->edp = (double)r->edp;
 	c->experts_max = (double)r->experts_max;
 	c->imb_user = st->imbalance;
-	c->etp_intra = r->etp_intra;
-	c->etp_bw = r->etp_intra ? c->intra_bw : c->inter_bw;
-	c->etp_lat = r->etp_intra ? c->intra_lat : c->inter_lat;
-	c->ep_g = (double)r->ep_per_node;
+	c->etp_ar = group_allreduce(c, c->etp, r->etp_intra);
+	c->a2a = comm_alltoall_cost(c->ep, (double)r->ep_per_node, c->intra_bw, c->inter_bw, c->intra_lat,
+				    c->inter_lat);
 }
 
 static void ceilings(const struct scenario *rs, struct result *r)

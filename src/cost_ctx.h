@@ -6,6 +6,17 @@
 
 #include "cost.h"
 
+/* The time of a collective over a given group and link: fixed + per_byte
+ * times the bytes it moves (section 6). */
+struct comm_cost {
+	double per_byte, fixed;
+};
+
+static inline double comm_time(struct comm_cost k, double bytes)
+{
+	return k.fixed + k.per_byte * bytes;
+}
+
 /* Consecutive pipeline stages alike (see COST_STAGE_CLASSES). */
 struct stage_class {
 	long first;               /* its first stage */
@@ -40,10 +51,12 @@ struct cost_ctx {
 	double s_per_flop, s_per_byte;   /* reciprocals of the rates: a division
 	                                   * costs as much as the rest of an op */
 	double kernel_s, expert_s, gpn;
-	double tp_bw, tp_lat, etp_bw, etp_lat;
-	bool tp_intra, etp_intra;
-	double ep_g, intra_bw, inter_bw, intra_lat, inter_lat;
+	double intra_bw, inter_bw, intra_lat, inter_lat;
+	struct comm_cost tp_ar;                  /* all-reduce over the TP group */
+	struct comm_cost p2p_intra, p2p_inter;   /* a send inside a node, across nodes */
+	struct comm_cost etp_ar, a2a;            /* of the experts: by ep and etp */
 	/* filled by cost_stage_classes */
+	double sends_inter;         /* sends between stages that cross a node edge */
 	int n_cls;
 	struct stage_class cls[COST_STAGE_CLASSES];
 };
@@ -112,11 +125,11 @@ void cost_pass_parts(const struct cost_ctx *c, struct pass_part pt[2], struct op
 /* Both phases from the parts of the two passes. */
 void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r);
 
-/* Collectives (section 6). */
-double comm_allreduce(double n, double bytes, double bw, double lat);
-double comm_allreduce_switched(double n, double bytes, double bw, double lat);
-double comm_alltoall(double n, double g, double bytes, double bw_intra, double bw_inter,
-		     double lat_intra, double lat_inter);
-double comm_p2p(double bytes, double bw, double lat);
+/* Collectives (section 6) over n members; g of the all-to-all's in one node. */
+struct comm_cost comm_allreduce_cost(double n, double bw, double lat);
+struct comm_cost comm_allreduce_switched_cost(double n, double bw, double lat);
+struct comm_cost comm_alltoall_cost(double n, double g, double bw_intra, double bw_inter, double lat_intra,
+				    double lat_inter);
+struct comm_cost comm_p2p_cost(double bw, double lat);
 
 #endif

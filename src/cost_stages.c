@@ -76,6 +76,7 @@ void cost_stage_classes(struct cost_ctx *c)
 		ends_before = ends_upto;
 		a = b;
 	}
+	c->sends_inter = (double)ends_before;
 }
 
 void cost_stage_fold(const struct cost_ctx *c, const struct stage_times *st, double d_att,

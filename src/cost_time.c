@@ -35,13 +35,6 @@ double cost_touched(const struct cost_ctx *c, double T)
 	return c->experts_max * (1.0 - exp(n_tok * c->log_miss));
 }
 
-/* An all-reduce over a TP or expert-TP group: switched inside a node,
- * a ring across nodes. */
-static double allreduce(double n, double bytes, double bw, double lat, bool intra)
-{
-	return intra ? comm_allreduce_switched(n, bytes, bw, lat) : comm_allreduce(n, bytes, bw, lat);
-}
-
 static void run_op(const struct cost_ctx *c, struct layer_acc *a, int op, double flops,
 		   double bytes)
 {
@@ -87,20 +80,21 @@ static double core_time(const struct cost_ctx *c, const struct pass *p)
 	return maxd(flops * c->s_per_flop, bytes * c->s_per_byte) + c->kernel_s;
 }
 
-static void attention(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
-		      struct layer_comm *lc)
+/* The activations of a pass, T*d*b_a bytes: what each TP all-reduce and
+ * each send between stages carries. */
+struct acts {
+	double bytes, ar_s;   /* ar_s: the TP all-reduce of them */
+};
+
+static void attention(const struct cost_ctx *c, const struct pass *p, const struct acts *x,
+		      struct layer_acc *a)
 {
 	double flops, bytes;
 
-	run_op(c, a, OP_ATTN_PROJ, 2.0 * p->T * c->attn_gpu,
-	       c->attn_gpu * c->b_w + 2.0 * p->T * c->d * c->b_a);
+	run_op(c, a, OP_ATTN_PROJ, 2.0 * p->T * c->attn_gpu, c->attn_gpu * c->b_w + 2.0 * x->bytes);
 	core_cost(c, p, &flops, &bytes);
 	run_op(c, a, OP_ATTN_CORE, flops, bytes);
-
-	double m = p->T * c->d * c->b_a;
-	lc->attn_ar_bytes = m;
-	lc->attn_ar_s = allreduce(c->tp, m, c->tp_bw, c->tp_lat, c->tp_intra);
-	add_comm(c, a, COMM_TP, lc->attn_ar_s);
+	add_comm(c, a, COMM_TP, x->ar_s);
 }
 
 /* A layer starts as its attention: the same in dense and MoE layers, so a
@@ -115,26 +109,23 @@ static void layer_from(struct layer_acc *a, const struct layer_acc *att)
 }
 
 /* The rest of a dense layer: its FFN and the TP all-reduce after it. */
-static void dense_rest(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
-		       struct layer_comm *lc)
+static void dense_rest(const struct cost_ctx *c, const struct pass *p, const struct acts *x,
+		       struct layer_acc *a)
 {
-	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->P_d / c->tp,
-	       c->P_d / c->tp * c->b_w + 2.0 * p->T * c->d * c->b_a);
-	lc->dense_ar_s = allreduce(c->tp, p->T * c->d * c->b_a, c->tp_bw, c->tp_lat, c->tp_intra);
-	add_comm(c, a, COMM_TP, lc->dense_ar_s);
+	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->P_d / c->tp, c->P_d / c->tp * c->b_w + 2.0 * x->bytes);
+	add_comm(c, a, COMM_TP, x->ar_s);
 }
 
 /* The rest of an MoE layer that does not depend on ep and etp: router,
  * shared experts and the TP all-reduce after the layer. */
-static void moe_rest(const struct cost_ctx *c, const struct pass *p, struct layer_acc *a,
-		     struct layer_comm *lc)
+static void moe_rest(const struct cost_ctx *c, const struct pass *p, const struct acts *x,
+		     struct layer_acc *a)
 {
 	if (c->E > 1)
 		run_op(c, a, OP_ROUTER, 2.0 * p->T * c->d * c->E, c->d * c->E * c->b_w);
 	if (c->Es > 0)
 		run_op(c, a, OP_SHARED, 2.0 * p->T * c->P_s / c->tp, c->P_s / c->tp * c->b_w);
-	lc->moe_ar_s = allreduce(c->tp, p->T * c->d * c->b_a, c->tp_bw, c->tp_lat, c->tp_intra);
-	add_comm(c, a, COMM_TP, lc->moe_ar_s);
+	add_comm(c, a, COMM_TP, x->ar_s);
 }
 
 /* The routed experts: their GEMMs, the all-to-all that takes tokens to
@@ -157,10 +148,9 @@ static void moe_layer_experts(const struct cost_ctx *c, const struct pass *p, do
 
 	double a2a_bytes = p->T / c->tp * c->k * c->d * c->b_a;
 	lc->moe_a2a_bytes = a2a_bytes;
-	lc->moe_a2a_s = 2.0 * comm_alltoall(c->ep, c->ep_g, a2a_bytes, c->intra_bw, c->inter_bw,
-					    c->intra_lat, c->inter_lat);
+	lc->moe_a2a_s = 2.0 * comm_time(c->a2a, a2a_bytes);   /* there and back */
 	lc->moe_etp_bytes = T_e * c->d * c->b_a;
-	lc->moe_etp_ar_s = allreduce(c->etp, lc->moe_etp_bytes, c->etp_bw, c->etp_lat, c->etp_intra);
+	lc->moe_etp_ar_s = comm_time(c->etp_ar, lc->moe_etp_bytes);
 	add_comm(c, a, COMM_EP, lc->moe_a2a_s);
 	add_comm(c, a, COMM_ETP, lc->moe_etp_ar_s);
 }
@@ -178,8 +168,12 @@ static void ops_scaled(struct phase *ph, const struct layer_acc *a, double n)
 
 static void pass_part(const struct cost_ctx *c, const struct pass *p, struct pass_part *pt, struct op_split *ops)
 {
-	memset(pt, 0, sizeof *pt);
+	static const struct layer_acc none = { .ops = NULL };
+	struct acts x = { .bytes = p->T * c->d * c->b_a };
+	x.ar_s = comm_time(c->tp_ar, x.bytes);
+
 	pt->p = *p;
+	pt->dense = pt->moe = pt->lm = none;
 	if (ops) {
 		memset(ops, 0, 3 * sizeof *ops);
 		pt->dense.ops = &ops[0];
@@ -187,31 +181,34 @@ static void pass_part(const struct cost_ctx *c, const struct pass *p, struct pas
 		pt->lm.ops = &ops[2];
 	}
 	struct op_split att_ops;
-	struct layer_acc att = { .ops = NULL };
+	struct layer_acc att = none;
 	if (ops) {
 		memset(&att_ops, 0, sizeof att_ops);
 		att.ops = &att_ops;
 	}
-	attention(c, p, &att, &pt->lc);
+	attention(c, p, &x, &att);
 	if (c->Ld > 0) {
 		layer_from(&pt->dense, &att);
-		dense_rest(c, p, &pt->dense, &pt->lc);
+		dense_rest(c, p, &x, &pt->dense);
 	}
 	if (c->Lm > 0) {
 		layer_from(&pt->moe, &att);
-		moe_rest(c, p, &pt->moe, &pt->lc);
+		moe_rest(c, p, &x, &pt->moe);
 	}
 	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->V * c->d / c->tp, c->V * c->d / c->tp * c->b_w);
 
 	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
-	double p2p_bytes = p->T * c->d * c->b_a;
-	pt->p2p_intra = comm_p2p(p2p_bytes, c->intra_bw, c->intra_lat);
-	pt->p2p_inter = comm_p2p(p2p_bytes, c->inter_bw, c->inter_lat);
-	pt->lc.p2p_bytes = p2p_bytes;
-	pt->lc.p2p_s = pt->p2p_intra;
-	for (int k = 0; k < c->n_cls; k++)
-		if (c->cls[k].sends_inter > 0)
-			pt->lc.p2p_s = pt->p2p_inter;
+	pt->p2p_intra = comm_time(c->p2p_intra, x.bytes);
+	pt->p2p_inter = comm_time(c->p2p_inter, x.bytes);
+	/* the experts' collectives are the rest's: pass_finish */
+	pt->lc = (struct layer_comm){
+		.attn_ar_s = x.ar_s,
+		.dense_ar_s = c->Ld > 0 ? x.ar_s : 0,
+		.moe_ar_s = c->Lm > 0 ? x.ar_s : 0,
+		.p2p_s = c->sends_inter > 0 ? pt->p2p_inter : pt->p2p_intra,
+		.attn_ar_bytes = x.bytes,
+		.p2p_bytes = x.bytes,
+	};
 }
 
 /* The pass with its routed experts: the per-pass fields of ph (not the
