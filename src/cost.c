@@ -148,7 +148,9 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	const struct workload *w = &rs->work;
 	const struct strategy *st = &rs->strat;
 
-	memset(c, 0, offsetof(struct cost_ctx, n_cls));
+	/* every field is set here or by build_ctx_experts, which knows from
+	 * ep = 0 that the constants of ep are still to be worked out */
+	c->ep = 0;
 	c->s = rs;
 	c->d = (double)m->hidden;
 	c->H = (double)m->heads;
@@ -224,7 +226,7 @@ static void build_ctx_experts(const struct scenario *rs, const struct result *r,
 
 	c->s = rs;
 	/* a search varies etp fastest: the constants of ep stay (build_ctx
-	 * clears ep, so a new context always works them out) */
+	 * sets ep to 0, so a new context always works them out) */
 	if (c->ep != (double)st->ep) {
 		c->ep = (double)st->ep;
 		cost_ctx_ep_constants(c);

@@ -85,15 +85,17 @@ double cost_touched(const struct cost_ctx *c, double T);
 /* Fill c->cls from L, L_d, pp, G and gpus_per_node. */
 void cost_stage_classes(struct cost_ctx *c);
 
-/* A pass's time on each stage class, before the sends between stages. */
+/* The sends of a pass between stages, one taking p2p_intra inside a node
+ * and p2p_inter across: their total, and for each class the slowest send
+ * after one of its stages (none after the last). */
+double cost_stage_sends(const struct cost_ctx *c, double p2p_intra, double p2p_inter,
+			double worst[COST_STAGE_CLASSES]);
+
+/* A pass's time on one stage of each class, with the slowest send after it:
+ * the pipeline's pace is the largest. */
 struct stage_times {
-	double base[COST_STAGE_CLASSES];
-	double p2p_intra, p2p_inter;   /* one send inside a node, across nodes */
+	double t[COST_STAGE_CLASSES];
 };
-/* The sum and the maximum of the stage times, each attention layer taking
- * d_att longer, and the time spent in sends. */
-void cost_stage_fold(const struct cost_ctx *c, const struct stage_times *st, double d_att,
-		     double *sum, double *max, double *sends);
 
 void cost_memory(const struct cost_ctx *c, struct result *r);
 
@@ -115,7 +117,10 @@ struct pass_part {
 	struct pass p;
 	struct layer_acc dense, moe, lm;   /* moe: attention, router, shared experts, TP all-reduce */
 	struct layer_comm lc;              /* the collectives but those of the experts */
-	double p2p_intra, p2p_inter;       /* one send between stages */
+	double sends;                      /* all sends between stages */
+	/* a stage of each class but for its MoE layers: dense layers, and
+	 * the LM head or the slowest send after it */
+	double stage_fixed[COST_STAGE_CLASSES];
 };
 
 /* The parts of the workload's two passes: prefill and decode (static), or

@@ -79,25 +79,17 @@ void cost_stage_classes(struct cost_ctx *c)
 	c->sends_inter = (double)ends_before;
 }
 
-void cost_stage_fold(const struct cost_ctx *c, const struct stage_times *st, double d_att,
-		     double *sum, double *max, double *sends)
+double cost_stage_sends(const struct cost_ctx *c, double p2p_intra, double p2p_inter,
+			double worst[COST_STAGE_CLASSES])
 {
-	*sum = *max = *sends = 0;
 	for (int k = 0; k < c->n_cls; k++) {
 		const struct stage_class *sc = &c->cls[k];
-		double t = st->base[k] + sc->n_att * d_att;
-		if (sc->last) {
-			*sum += t;
-			*max = maxd(*max, t);
-			continue;
-		}
-		double n_intra = sc->n - sc->sends_inter;
-		double send = sc->sends_inter * st->p2p_inter + n_intra * st->p2p_intra;
-		*sum += sc->n * t + send;
-		*sends += send;
-		if (n_intra > 0)
-			*max = maxd(*max, t + st->p2p_intra);
-		if (sc->sends_inter > 0)
-			*max = maxd(*max, t + st->p2p_inter);
+		double w = 0;
+		if (!sc->last && sc->n > sc->sends_inter)
+			w = p2p_intra;
+		if (!sc->last && sc->sends_inter > 0)
+			w = maxd(w, p2p_inter);
+		worst[k] = w;
 	}
+	return c->sends_inter * p2p_inter + (c->pp - 1.0 - c->sends_inter) * p2p_intra;
 }

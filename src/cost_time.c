@@ -31,8 +31,12 @@ double cost_imbalance(const struct cost_ctx *c, double T)
 
 double cost_touched(const struct cost_ctx *c, double T)
 {
-	double n_tok = T * c->dp / c->edp;
-	return c->experts_max * (1.0 - exp(n_tok * c->log_miss));
+	double x = T * c->dp / c->edp * c->log_miss;
+	/* below e^-40 the miss no longer changes 1 - miss in a double: every
+	 * expert is touched, without exp's slow path for underflow */
+	if (x < -40)
+		return c->experts_max;
+	return c->experts_max * (1.0 - exp(x));
 }
 
 static void run_op(const struct cost_ctx *c, struct layer_acc *a, int op, double flops,
@@ -198,14 +202,19 @@ static void pass_part(const struct cost_ctx *c, const struct pass *p, struct pas
 	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->V * c->d / c->tp, c->V * c->d / c->tp * c->b_w);
 
 	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
-	pt->p2p_intra = comm_time(c->p2p_intra, x.bytes);
-	pt->p2p_inter = comm_time(c->p2p_inter, x.bytes);
+	double p2p_intra = comm_time(c->p2p_intra, x.bytes), p2p_inter = comm_time(c->p2p_inter, x.bytes);
+	double worst[COST_STAGE_CLASSES];
+	pt->sends = cost_stage_sends(c, p2p_intra, p2p_inter, worst);
+	for (int k = 0; k < c->n_cls; k++) {
+		const struct stage_class *sc = &c->cls[k];
+		pt->stage_fixed[k] = sc->n_d * pt->dense.total + (sc->last ? pt->lm.total : worst[k]);
+	}
 	/* the experts' collectives are the rest's: pass_finish */
 	pt->lc = (struct layer_comm){
 		.attn_ar_s = x.ar_s,
 		.dense_ar_s = c->Ld > 0 ? x.ar_s : 0,
 		.moe_ar_s = c->Lm > 0 ? x.ar_s : 0,
-		.p2p_s = c->sends_inter > 0 ? pt->p2p_inter : pt->p2p_intra,
+		.p2p_s = c->sends_inter > 0 ? p2p_inter : p2p_intra,
 		.attn_ar_bytes = x.bytes,
 		.p2p_bytes = x.bytes,
 	};
@@ -225,16 +234,17 @@ static void pass_finish(const struct cost_ctx *c, const struct pass_part *pt, st
 	if (c->Lm > 0)
 		moe_layer_experts(c, p, imb, touched, &moe, lc);
 
-	st->p2p_intra = pt->p2p_intra;
-	st->p2p_inter = pt->p2p_inter;
+	/* The stages add up to every layer once, the LM head and the sends;
+	 * the slowest stage sets the pace of the pipeline. */
+	double max = 0;
 	for (int k = 0; k < c->n_cls; k++) {
-		const struct stage_class *sc = &c->cls[k];
-		st->base[k] = sc->n_d * dense->total + sc->n_m * moe.total + (sc->last ? lm->total : 0);
+		st->t[k] = pt->stage_fixed[k] + c->cls[k].n_m * moe.total;
+		max = maxd(max, st->t[k]);
 	}
 	/* every field is written here or by split(); the per-op split stays
 	 * zero unless the evaluation is detailed */
-	double sends;
-	cost_stage_fold(c, st, 0, &ph->stage_sum_s, &ph->stage_max_s, &sends);
+	ph->stage_sum_s = c->Ld * dense->total + c->Lm * moe.total + lm->total + pt->sends;
+	ph->stage_max_s = max;
 	ph->time_s = 0;
 	ph->tokens = p->T;
 	ph->imbalance = imb;
@@ -243,12 +253,14 @@ static void pass_finish(const struct cost_ctx *c, const struct pass_part *pt, st
 	ph->ops_memory_s = c->Ld * dense->memory + c->Lm * moe.memory + lm->memory;
 	for (int i = 0; i < COMM_COUNT; i++)
 		ph->comm_s[i] = c->Ld * dense->comm[i] + c->Lm * moe.comm[i] + lm->comm[i];
-	ph->comm_s[COMM_PP] = sends;   /* layers send nothing between stages */
+	ph->comm_s[COMM_PP] = pt->sends;   /* layers send nothing between stages */
 	memset(ph->op_compute_s, 0, sizeof ph->op_compute_s);
 	memset(ph->op_memory_s, 0, sizeof ph->op_memory_s);
-	ops_scaled(ph, dense, c->Ld);
-	ops_scaled(ph, &moe, c->Lm);
-	ops_scaled(ph, lm, 1.0);
+	if (lm->ops) {
+		ops_scaled(ph, dense, c->Ld);
+		ops_scaled(ph, &moe, c->Lm);
+		ops_scaled(ph, lm, 1.0);
+	}
 }
 
 /* Split time_s per device: each device works `scale` times the pass's
@@ -309,13 +321,16 @@ static void blend(struct phase *a, const struct phase *b, double w)
 
 /* The same pass at another decode context: only the attention core of
  * each layer changes, so the stage times shift by layers x that change. */
-static void at_context(const struct cost_ctx *c, const struct pass *p, const struct stage_times *st,
-		       double ctx, double *sum, double *max)
+static void at_context(const struct cost_ctx *c, const struct pass *p, const struct phase *ph,
+		       const struct stage_times *st, double ctx, double *sum, double *max)
 {
 	struct pass q = *p;
-	double sends;
 	q.c = ctx;
-	cost_stage_fold(c, st, core_time(c, &q) - core_time(c, p), sum, max, &sends);
+	double d = core_time(c, &q) - core_time(c, p);
+	*sum = ph->stage_sum_s + c->L * d;
+	*max = 0;
+	for (int k = 0; k < c->n_cls; k++)
+		*max = maxd(*max, st->t[k] + c->cls[k].n_att * d);
 }
 
 static void passes(const struct cost_ctx *c, struct pass p[2])
@@ -359,7 +374,7 @@ static void static_phases(const struct cost_ctx *c, const struct pass_part pt[2]
 
 	if (c->ranking)
 		return;
-	at_context(c, &pt[1].p, &stage_t, c->S + c->O, &sum, &max);
+	at_context(c, &pt[1].p, &r->decode, &stage_t, c->S + c->O, &sum, &max);
 	r->tpot_max_ms = 1000.0 * maxd(sum, c->m * max);
 }
 

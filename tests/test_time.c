@@ -47,6 +47,21 @@ Test(time, touched_experts_deepseek_decode)
 	expect_rel(cost_touched(&c, 1), 8, 1e-12);
 }
 
+Test(time, touched_experts_all_of_them_exactly)
+{
+	struct cost_ctx c = { .E = 256, .k = 8, .dp = 1, .edp = 1, .experts_max = 32 };
+	cost_ctx_model_constants(&c);
+	/* Past a miss of e^-40 the formula gives every expert to the last
+	 * bit, which is what the model returns there without calling exp. */
+	double T = 39.0 / -c.log_miss;   /* a miss of e^-39: the formula itself */
+	cr_expect_eq(32.0 * (1.0 - exp(T * c.log_miss)), 32.0);
+	cr_expect_eq(cost_touched(&c, T), 32.0);
+	cr_expect_eq(cost_touched(&c, 1e6), 32.0);
+	/* and short of that it is the formula: 32 x (1 - (1 - 8/256)^100) */
+	expect_rel(cost_touched(&c, 100), 32.0 * (1.0 - pow(248.0 / 256.0, 100)), 1e-12);
+	cr_expect_lt(cost_touched(&c, 100), 32.0);
+}
+
 Test(time, imbalance_auto)
 {
 	struct cost_ctx c = { .ep = 8, .dp = 1, .k = 2, .edp = 1 };
