@@ -217,6 +217,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->p2p_intra = comm_p2p_cost(c->intra_bw, c->intra_lat);
 	c->p2p_inter = comm_p2p_cost(c->inter_bw, c->inter_lat);
 	cost_stage_classes(c);
+	cost_memory_fixed(c);
 }
 
 /* The fields that depend on ep and etp: all a search over them changes. */

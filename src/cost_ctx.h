@@ -26,6 +26,15 @@ struct stage_class {
 	bool last;                /* the last stage: LM head, no send */
 };
 
+/* The memory of one GPU of a stage class, in bytes, but for what ep and
+ * etp change: the routed experts' weights and the MoE FFN's activations. */
+struct class_mem {
+	double weights;      /* all but the routed experts */
+	double kv_per_seq;   /* KV cache of one sequence */
+	double act;          /* activation elements of attention and dense FFN, the larger */
+	double logits;       /* on the last stage */
+};
+
 struct cost_ctx {
 	const struct scenario *s;
 	bool ranking;               /* only what a search ranks by (cost_evaluate_prepared) */
@@ -59,6 +68,10 @@ struct cost_ctx {
 	double sends_inter;         /* sends between stages that cross a node edge */
 	int n_cls;
 	struct stage_class cls[COST_STAGE_CLASSES];
+	/* filled by cost_memory_fixed */
+	double mem_T;               /* tokens of the pass that holds the most activations */
+	double mem_a_moe;           /* activation elements of an MoE FFN but the routed experts' */
+	struct class_mem cmem[COST_STAGE_CLASSES];
 };
 
 /* max and min for finite doubles: fmax is a library call without
@@ -97,6 +110,9 @@ struct stage_times {
 	double t[COST_STAGE_CLASSES];
 };
 
+/* Memory per device class: what dp, tp, pp and the microbatches fix (once
+ * the stage classes are known), then the rest with ep and etp. */
+void cost_memory_fixed(struct cost_ctx *c);
 void cost_memory(const struct cost_ctx *c, struct result *r);
 
 /* Time of one layer (or of the LM head) in a pass.  The per-op split is

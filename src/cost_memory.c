@@ -19,41 +19,48 @@ static double peak_tokens(const struct cost_ctx *c)
 	return ceil(c->b_rep / c->m) * c->S;
 }
 
-/* What one device class holds, per layer kind: computed once per
- * evaluation, then each stage is a few multiplications. */
-struct mem_terms {
-	double w_att, w_dense, w_moe, w_expert;   /* bytes per layer (w_expert per expert) */
-	double w_vocab;                           /* embedding or LM head share */
-	double kv_layer_seq;                      /* KV bytes per layer per sequence */
-	double a_attn, a_dense, a_moe;            /* activation elements of the peak pass */
-	double logits;                            /* bytes on the last stage */
-};
-
-static void mem_terms(const struct cost_ctx *c, struct mem_terms *t)
+void cost_memory_fixed(struct cost_ctx *c)
 {
 	double T = peak_tokens(c);
 	double hq = c->mla ? c->dn + c->dr : c->h;
 	double kv = c->mla ? c->kv_tok : 2.0 * c->kvh * c->h;
+	const struct model *m = &c->s->model;
 
-	t->w_att = c->b_w * c->attn_gpu;
-	t->w_dense = c->b_w * c->P_d / c->tp;
-	t->w_moe = c->b_w * (c->P_s / c->tp + c->P_r);
-	t->w_expert = c->b_we * c->P_e / c->etp;
-	t->w_vocab = c->b_w * c->V * c->d / c->tp;
-	t->kv_layer_seq = (c->S + c->O) * c->kv_tok * c->b_kv;
-	t->a_attn = T * (2.0 * c->d + 2.0 * (c->H / c->tp) * hq + kv);
-	t->a_dense = T * (2.0 * c->d + 2.0 * (double)c->s->model.dense_ffn / c->tp);
-	double f_e = (double)c->s->model.expert_ffn, f_s = (double)c->s->model.shared_ffn;
-	double T_e = c->Lm > 0 ? T * c->k * cost_imbalance(c, T) * c->etp / c->tp : 0;
-	t->a_moe = T * 2.0 * c->d + T_e * (c->d + 2.0 * f_e / c->etp) + T * 2.0 * c->Es * f_s / c->tp;
-	t->logits = 4.0 * c->b_rep * c->V / c->tp;
+	/* bytes of weights per layer, activation elements of the peak pass */
+	double w_att = c->b_w * c->attn_gpu;
+	double w_dense = c->b_w * c->P_d / c->tp;
+	double w_moe = c->b_w * (c->P_s / c->tp + c->P_r);
+	double w_vocab = c->b_w * c->V * c->d / c->tp;
+	double kv_layer_seq = (c->S + c->O) * c->kv_tok * c->b_kv;
+	double a_attn = T * (2.0 * c->d + 2.0 * (c->H / c->tp) * hq + kv);
+	double a_dense = T * (2.0 * c->d + 2.0 * (double)m->dense_ffn / c->tp);
+
+	c->mem_T = T;
+	c->mem_a_moe = T * 2.0 * c->d + T * 2.0 * c->Es * (double)m->shared_ffn / c->tp;
+	for (int k = 0; k < c->n_cls; k++) {
+		const struct stage_class *sc = &c->cls[k];
+		struct class_mem *cm = &c->cmem[k];
+		double w = sc->n_att * w_att + sc->n_d * w_dense + sc->n_m * w_moe;
+		if (sc->first == 0)
+			w += w_vocab;
+		if (sc->last && (!c->tied || c->pp > 1))
+			w += w_vocab;
+		cm->weights = w;
+		cm->kv_per_seq = sc->n_att * kv_layer_seq;
+		cm->act = maxd(a_attn, sc->n_d > 0 ? a_dense : 0);
+		cm->logits = sc->last ? 4.0 * c->b_rep * c->V / c->tp : 0;
+	}
 }
 
-/* The memory of one GPU of stage class sc holding `experts` experts. */
-static void class_device(const struct cost_ctx *c, const struct mem_terms *t, const struct stage_class *sc,
-			 long experts, double count, struct device_mem *dv, double *kv_seqs)
+/* The memory of one GPU of stage class k holding `experts` experts, whose
+ * weights take w_expert bytes each per MoE layer and whose MoE FFN holds
+ * a_moe activation elements. */
+static void class_device(const struct cost_ctx *c, int k, long experts, double count, double w_expert,
+			 double a_moe, struct device_mem *dv, double *kv_seqs)
 {
 	const struct hardware *hw = &c->s->hw;
+	const struct stage_class *sc = &c->cls[k];
+	const struct class_mem *cm = &c->cmem[k];
 
 	dv->stage = (int)sc->first;
 	dv->stages = (int)sc->n;
@@ -63,17 +70,11 @@ static void class_device(const struct cost_ctx *c, const struct mem_terms *t, co
 	dv->dense_layers = (long)sc->n_d;
 	dv->moe_layers = (long)sc->n_m;
 
-	double w = sc->n_att * t->w_att + sc->n_d * t->w_dense + sc->n_m * (t->w_moe + (double)experts * t->w_expert);
-	if (sc->first == 0)
-		w += t->w_vocab;
-	if (sc->last && (!c->tied || c->pp > 1))
-		w += t->w_vocab;
-	double ffn = maxd(sc->n_d > 0 ? t->a_dense : 0, sc->n_m > 0 ? t->a_moe : 0);
-	double act = c->b_a * maxd(t->a_attn, ffn) + (sc->last ? t->logits : 0);
-	double kv_per_seq = sc->n_att * t->kv_layer_seq;
+	double w = cm->weights + sc->n_m * (double)experts * w_expert;
+	double act = c->b_a * maxd(cm->act, sc->n_m > 0 ? a_moe : 0) + cm->logits;
 
 	dv->weights_gib = w / GIB;
-	dv->kv_gib = c->b_rep * kv_per_seq / GIB;
+	dv->kv_gib = c->b_rep * cm->kv_per_seq / GIB;
 	dv->act_gib = act / GIB;
 	dv->reserved_gib = hw->reserved_gib;
 	dv->total_gib = dv->weights_gib + dv->kv_gib + dv->act_gib + dv->reserved_gib;
@@ -84,7 +85,7 @@ static void class_device(const struct cost_ctx *c, const struct mem_terms *t, co
 	if (c->ranking)
 		*kv_seqs = NAN;
 	else
-		*kv_seqs = free_gib <= 0 ? 0 : floor(free_gib * GIB / kv_per_seq) * c->dp;
+		*kv_seqs = free_gib <= 0 ? 0 : floor(free_gib * GIB / cm->kv_per_seq) * c->dp;
 }
 
 void cost_memory(const struct cost_ctx *c, struct result *r)
@@ -92,20 +93,21 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 	long E = (long)c->E, ep = (long)c->ep;
 	long rich = E % ep;    /* EP ranks holding one more expert */
 	double per_rank = c->G / c->ep;
-	struct mem_terms t;
+	double T = c->mem_T;
+	double w_expert = c->b_we * c->P_e / c->etp;
+	double T_e = c->Lm > 0 ? T * c->k * cost_imbalance(c, T) * c->etp / c->tp : 0;
+	double a_moe = c->mem_a_moe + T_e * (c->d + 2.0 * (double)c->s->model.expert_ffn / c->etp);
 
-	mem_terms(c, &t);
 	r->n_devices = 0;
 	r->n_device_rows = 0;
 	for (int k = 0; k < c->n_cls; k++) {
-		const struct stage_class *sc = &c->cls[k];
 		for (int kind = rich ? 0 : 1; kind < 2; kind++) {
 			struct device_mem *dv = &r->dev[r->n_devices];
 			double seqs;
 			if (kind == 0)
-				class_device(c, &t, sc, E / ep + 1, per_rank * (double)rich, dv, &seqs);
+				class_device(c, k, E / ep + 1, per_rank * (double)rich, w_expert, a_moe, dv, &seqs);
 			else
-				class_device(c, &t, sc, E / ep, per_rank * (double)(ep - rich), dv, &seqs);
+				class_device(c, k, E / ep, per_rank * (double)(ep - rich), w_expert, a_moe, dv, &seqs);
 			/* the fullest device is the first, in stage order, of the largest total */
 			if (r->n_devices == 0 || dv->total_gib > r->max_total_gib) {
 				r->max_total_gib = dv->total_gib;
