@@ -201,6 +201,16 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 		c->attn_gpu = c->d * c->h * (2.0 * c->H / c->tp + 2.0 * c->kvh);
 		c->kv_tok = 2.0 * c->kvh * c->h;
 	}
+	c->heads_gpu = c->H / c->tp;
+	c->dense_gpu = c->P_d / c->tp;
+	c->shared_gpu = c->P_s / c->tp;
+	c->lm_gpu = c->V * c->d / c->tp;
+	/* QK^T and AV over the head dims: MLA prefills with its full heads
+	 * and decodes against the latent */
+	double qk_p = c->mla ? c->dn + c->dr : c->h, v_p = c->mla ? c->dv : c->h;
+	double qk_d = c->mla ? c->rkv + c->dr : c->h, v_d = c->mla ? c->rkv : c->h;
+	c->core_pre = c->heads_gpu * (qk_p + v_p);
+	c->core_dec = 2.0 * c->heads_gpu * (qk_d + v_d);
 	c->overlap = st->overlap;
 	cost_ctx_model_constants(c);
 
@@ -233,6 +243,7 @@ static void build_ctx_experts(const struct scenario *rs, const struct result *r,
 		cost_ctx_ep_constants(c);
 	}
 	c->etp = (double)st->etp;
+	c->expert_gpu = c->P_e / c->etp;
 	c->edp = (double)r->edp;
 	c->experts_max = (double)r->experts_max;
 	c->imb_user = st->imbalance;

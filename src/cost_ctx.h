@@ -52,6 +52,11 @@ struct cost_ctx {
 	double kvh;                 /* KV heads held per GPU */
 	double attn_gpu;            /* attention weights of one layer on one GPU */
 	double kv_tok;              /* KV values per token per layer on one GPU */
+	/* what one GPU holds of the rest: query heads, and the weights of a
+	 * dense FFN, of the shared experts, of the LM head (or embedding) */
+	double heads_gpu, dense_gpu, shared_gpu, lm_gpu;
+	double core_pre, core_dec;  /* attention core FLOPs per token pair, prefill and decode */
+	double expert_gpu;          /* one routed expert's weights on one GPU: by etp */
 	double experts_max;
 	double overlap, imb_user;   /* imb_user 0 = auto */
 	double imb_coef;            /* sqrt(2 ln ep), for the imbalance */

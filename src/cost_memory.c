@@ -28,11 +28,11 @@ void cost_memory_fixed(struct cost_ctx *c)
 
 	/* bytes of weights per layer, activation elements of the peak pass */
 	double w_att = c->b_w * c->attn_gpu;
-	double w_dense = c->b_w * c->P_d / c->tp;
-	double w_moe = c->b_w * (c->P_s / c->tp + c->P_r);
-	double w_vocab = c->b_w * c->V * c->d / c->tp;
+	double w_dense = c->b_w * c->dense_gpu;
+	double w_moe = c->b_w * (c->shared_gpu + c->P_r);
+	double w_vocab = c->b_w * c->lm_gpu;
 	double kv_layer_seq = (c->S + c->O) * c->kv_tok * c->b_kv;
-	double a_attn = T * (2.0 * c->d + 2.0 * (c->H / c->tp) * hq + kv);
+	double a_attn = T * (2.0 * c->d + 2.0 * c->heads_gpu * hq + kv);
 	double a_dense = T * (2.0 * c->d + 2.0 * (double)m->dense_ffn / c->tp);
 
 	c->mem_T = T;
@@ -94,7 +94,7 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 	long rich = E % ep;    /* EP ranks holding one more expert */
 	double per_rank = c->G / c->ep;
 	double T = c->mem_T;
-	double w_expert = c->b_we * c->P_e / c->etp;
+	double w_expert = c->b_we * c->expert_gpu;
 	double T_e = c->Lm > 0 ? T * c->k * cost_imbalance(c, T) * c->etp / c->tp : 0;
 	double a_moe = c->mem_a_moe + T_e * (c->d + 2.0 * (double)c->s->model.expert_ffn / c->etp);
 

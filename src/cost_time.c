@@ -69,11 +69,7 @@ static void add_comm(const struct cost_ctx *c, struct layer_acc *a, int kind, do
  * decode reads the context's KV cache. */
 static void core_cost(const struct cost_ctx *c, const struct pass *p, double *flops, double *bytes)
 {
-	double heads = c->H / c->tp;
-	double qk_p = c->mla ? c->dn + c->dr : c->h, v_p = c->mla ? c->dv : c->h;
-	double qk_d = c->mla ? c->rkv + c->dr : c->h, v_d = c->mla ? c->rkv : c->h;
-
-	*flops = p->pre * c->S * c->S * heads * (qk_p + v_p) + 2.0 * p->dec * p->c * heads * (qk_d + v_d);
+	*flops = p->pre * c->S * c->S * c->core_pre + p->dec * p->c * c->core_dec;
 	*bytes = (2.0 * p->pre * c->S + p->dec * p->c) * c->kv_tok * c->b_kv;
 }
 
@@ -116,7 +112,7 @@ static void layer_from(struct layer_acc *a, const struct layer_acc *att)
 static void dense_rest(const struct cost_ctx *c, const struct pass *p, const struct acts *x,
 		       struct layer_acc *a)
 {
-	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->P_d / c->tp, c->P_d / c->tp * c->b_w + 2.0 * x->bytes);
+	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->dense_gpu, c->dense_gpu * c->b_w + 2.0 * x->bytes);
 	add_comm(c, a, COMM_TP, x->ar_s);
 }
 
@@ -128,7 +124,7 @@ static void moe_rest(const struct cost_ctx *c, const struct pass *p, const struc
 	if (c->E > 1)
 		run_op(c, a, OP_ROUTER, 2.0 * p->T * c->d * c->E, c->d * c->E * c->b_w);
 	if (c->Es > 0)
-		run_op(c, a, OP_SHARED, 2.0 * p->T * c->P_s / c->tp, c->P_s / c->tp * c->b_w);
+		run_op(c, a, OP_SHARED, 2.0 * p->T * c->shared_gpu, c->shared_gpu * c->b_w);
 	add_comm(c, a, COMM_TP, x->ar_s);
 }
 
@@ -139,7 +135,7 @@ static void moe_layer_experts(const struct cost_ctx *c, const struct pass *p, do
 {
 	double T_e = p->T * c->k * imb * c->etp / c->tp;
 	run_op(c, a, OP_EXPERTS, 2.0 * c->P_e * p->T * c->k * imb / c->tp,
-	       touched * c->P_e / c->etp * c->b_we + 2.0 * T_e * c->d * c->b_a);
+	       touched * c->expert_gpu * c->b_we + 2.0 * T_e * c->d * c->b_a);
 	/* Each touched expert is a small GEMM of its own: a fixed set-up and
 	 * tail the roofline does not see, which dominates at few tokens. */
 	if (c->expert_s > 0) {
@@ -199,7 +195,7 @@ static void pass_part(const struct cost_ctx *c, const struct pass *p, struct pas
 		layer_from(&pt->moe, &att);
 		moe_rest(c, p, &x, &pt->moe);
 	}
-	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->V * c->d / c->tp, c->V * c->d / c->tp * c->b_w);
+	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->lm_gpu, c->lm_gpu * c->b_w);
 
 	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
 	double p2p_intra = comm_time(c->p2p_intra, x.bytes), p2p_inter = comm_time(c->p2p_inter, x.bytes);
