@@ -33,6 +33,7 @@ struct class_mem {
 	double kv_per_seq;   /* KV cache of one sequence */
 	double act;          /* activation elements of attention and dense FFN, the larger */
 	double logits;       /* on the last stage */
+	struct device_mem dev;   /* its entry in result.dev, but for the experts' fields */
 };
 
 struct cost_ctx {

@@ -49,6 +49,19 @@ void cost_memory_fixed(struct cost_ctx *c)
 		cm->kv_per_seq = sc->n_att * kv_layer_seq;
 		cm->act = maxd(a_attn, sc->n_d > 0 ? a_dense : 0);
 		cm->logits = sc->last ? 4.0 * c->b_rep * c->V / c->tp : 0;
+
+		struct device_mem *dv = &cm->dev;
+		dv->stage = (int)sc->first;
+		dv->stages = (int)sc->n;
+		dv->experts = 0;
+		dv->count = 0;
+		dv->layers = (long)sc->n_att;
+		dv->dense_layers = (long)sc->n_d;
+		dv->moe_layers = (long)sc->n_m;
+		dv->weights_gib = dv->act_gib = dv->total_gib = 0;
+		dv->kv_gib = c->b_rep * cm->kv_per_seq / GIB;
+		dv->reserved_gib = c->s->hw.reserved_gib;
+		dv->capacity_gib = c->s->hw.mem_gib;
 	}
 }
 
@@ -58,30 +71,20 @@ void cost_memory_fixed(struct cost_ctx *c)
 static void class_device(const struct cost_ctx *c, int k, long experts, double count, double w_expert,
 			 double a_moe, struct device_mem *dv, double *kv_seqs)
 {
-	const struct hardware *hw = &c->s->hw;
 	const struct stage_class *sc = &c->cls[k];
 	const struct class_mem *cm = &c->cmem[k];
 
-	dv->stage = (int)sc->first;
-	dv->stages = (int)sc->n;
+	*dv = cm->dev;
 	dv->experts = experts;
 	dv->count = count;
-	dv->layers = (long)sc->n_att;
-	dv->dense_layers = (long)sc->n_d;
-	dv->moe_layers = (long)sc->n_m;
-
 	double w = cm->weights + sc->n_m * (double)experts * w_expert;
 	double act = c->b_a * maxd(cm->act, sc->n_m > 0 ? a_moe : 0) + cm->logits;
-
 	dv->weights_gib = w / GIB;
-	dv->kv_gib = c->b_rep * cm->kv_per_seq / GIB;
 	dv->act_gib = act / GIB;
-	dv->reserved_gib = hw->reserved_gib;
 	dv->total_gib = dv->weights_gib + dv->kv_gib + dv->act_gib + dv->reserved_gib;
-	dv->capacity_gib = hw->mem_gib;
 	/* Sequences whose KV fits beside this device's weights, activations
 	 * and reserve; the smallest over devices bounds the deployment. */
-	double free_gib = hw->mem_gib - dv->weights_gib - dv->act_gib - dv->reserved_gib;
+	double free_gib = dv->capacity_gib - dv->weights_gib - dv->act_gib - dv->reserved_gib;
 	if (c->ranking)
 		*kv_seqs = NAN;
 	else
