@@ -47,11 +47,12 @@ int session_set(struct session *ss, const char *name, const char *value, char *e
 	struct scenario copy;
 
 	if (!k) {
+		/* a word of any length can come here: the message shows its start */
 		const char *hint = key_suggest(name, -1);
 		if (hint)
-			snprintf(err, errlen, "unknown key '%s'; did you mean '%s'? (help keys lists them)", name, hint);
+			snprintf(err, errlen, "unknown key '%.64s'; did you mean '%s'? (help keys lists them)", name, hint);
 		else
-			snprintf(err, errlen, "unknown key '%s' (help keys lists them)", name);
+			snprintf(err, errlen, "unknown key '%.64s' (help keys lists them)", name);
 		return -1;
 	}
 	copy = ss->scn;
