@@ -23,7 +23,6 @@ void cost_memory_fixed(struct cost_ctx *c)
 {
 	double T = peak_tokens(c);
 	double hq = c->mla ? c->dn + c->dr : c->h;
-	double kv = c->mla ? c->kv_tok : 2.0 * c->kvh * c->h;
 	const struct model *m = &c->s->model;
 
 	/* bytes of weights per layer, activation elements of the peak pass */
@@ -32,7 +31,7 @@ void cost_memory_fixed(struct cost_ctx *c)
 	double w_moe = c->b_w * (c->shared_gpu + c->P_r);
 	double w_vocab = c->b_w * c->lm_gpu;
 	double kv_layer_seq = (c->S + c->O) * c->kv_tok * c->b_kv;
-	double a_attn = T * (2.0 * c->d + 2.0 * c->heads_gpu * hq + kv);
+	double a_attn = T * (2.0 * c->d + 2.0 * c->heads_gpu * hq + c->kv_tok);
 	double a_dense = T * (2.0 * c->d + 2.0 * (double)m->dense_ffn / c->tp);
 
 	c->mem_T = T;
