@@ -189,6 +189,15 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->pp = (double)st->pp;
 	c->G = (double)r->G;
 	c->b_rep = ceil(c->B / c->dp);
+	/* the serving layer: an engine applies to serving mode only */
+	c->engine = c->serving ? w->engine : ENGINE_NONE;
+	c->mem_rule = serve_mem_rule(c->engine);
+	c->arrival = c->engine != ENGINE_NONE ? w->arrival : ARRIVAL_CLOSED;
+	serve_engine_resolve(c->engine, &rs->engine, hw, st->tp, &c->eng);
+	c->b_run = c->b_rep;
+	c->step_s = c->eng.step_us * 1e-6;
+	c->frontend_s = c->eng.frontend_ms * 1e-3;
+	c->plan = (struct prefill_plan){ .chunks = 1, .group = 1 };
 
 	c->kvh = ceil(c->Hkv / c->tp);
 	if (c->mla) {
@@ -269,6 +278,10 @@ static void clear_figures(struct result *r)
 	r->tpot_ms = r->tpot_max_ms = r->decode_tokens_per_s = r->tokens_per_ms_per_gpu = NAN;
 	r->e2e_latency_s = r->output_tokens_per_s = NAN;
 	r->kv_bytes_per_token = NAN;
+	r->kv_capacity_tokens = r->running_per_replica = NAN;
+	r->queue_wait_s = r->requests_per_s = r->max_rate = NAN;
+	r->admit_cap = ADMIT_ALL;
+	r->admit_none = r->overloaded = false;
 }
 
 void cost_prepare(const struct scenario *s, struct cost_prep *p)
@@ -321,6 +334,11 @@ static void run_experts(const struct scenario *rs, struct result *r, struct cost
 	build_ctx_experts(rs, r, c);
 	c->ranking = ranking;
 	cost_memory(c, r);
+	cost_admit(c, r);
+	/* prepared parts are those of the whole batch: a smaller admitted
+	 * batch needs its own */
+	if (parts && c->b_run != c->b_rep)
+		parts = NULL;
 	if (!parts) {
 		cost_pass_parts(c, own, detail ? ops : NULL);
 		parts = own;

@@ -114,6 +114,16 @@ struct result {
 	double peak_tflops;
 	double ceiling_tokens_per_ms_per_gpu;
 
+	/* Serving (the serving layer, serve.h) */
+	double kv_capacity_tokens;   /* KV pool of the whole deployment, tokens */
+	double running_per_replica;  /* sequences running at once on one replica */
+	int admit_cap;               /* enum admit_cap: what bounds them */
+	bool admit_none;             /* the pool holds not one whole sequence */
+	double queue_wait_s;         /* of the TTFT, waiting for a slot or a step */
+	double requests_per_s;       /* finished requests per second, whole deployment */
+	bool overloaded;             /* poisson: the rate is above what is served */
+	double max_rate;             /* poisson: the most requests/s served */
+
 	/* Last, and only the first n_devices are written.  In stage order; a
 	 * stage class with two kinds of device has two entries, the kind with
 	 * more experts first. */

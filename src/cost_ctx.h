@@ -5,6 +5,7 @@
 #define MOESCOPE_COST_CTX_H
 
 #include "cost.h"
+#include "serve.h"
 
 /* The time of a collective over a given group and link: fixed + per_byte
  * times the bytes it moves (section 6). */
@@ -48,6 +49,12 @@ struct cost_ctx {
 	/* workload */
 	double B, S, O, m, b_rep;   /* b_rep = ceil(B/dp) */
 	bool serving;
+	/* the serving layer (serve.h): the engine's limits, and what runs */
+	int engine, mem_rule, arrival;
+	struct engine_cfg eng;      /* resolved; all 0 without an engine */
+	double b_run;               /* sequences running at once per replica */
+	double step_s, frontend_s;  /* the engine's host-side costs */
+	struct prefill_plan plan;   /* chunks per prompt, prompts per step */
 	/* strategy */
 	double dp, tp, pp, ep, etp, edp, G;
 	double kvh;                 /* KV heads held per GPU */
@@ -120,6 +127,9 @@ struct stage_times {
  * the stage classes are known), then the rest with ep and etp. */
 void cost_memory_fixed(struct cost_ctx *c);
 void cost_memory(const struct cost_ctx *c, struct result *r);
+/* With an engine: the batch its KV pool and limits admit (c->b_run and
+ * c->plan), and the KV cache of that batch in each device's memory. */
+void cost_admit(struct cost_ctx *c, struct result *r);
 
 /* Time of one layer (or of the LM head) in a pass.  The per-op split is
  * kept only for a detailed evaluation: the hot path needs the totals. */

@@ -14,6 +14,9 @@
  * the other sequences decode. */
 static double peak_tokens(const struct cost_ctx *c)
 {
+	/* an engine sizes its activations for a full step of its token budget */
+	if (c->engine != ENGINE_NONE)
+		return (double)c->eng.max_batched_tokens;
 	if (c->serving)
 		return c->b_rep - 1.0 + c->S;
 	return ceil(c->b_rep / c->m) * c->S;
@@ -100,6 +103,8 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 	double T_e = c->Lm > 0 ? T * c->k * cost_imbalance(c, T) * c->etp / c->tp : 0;
 	double a_moe = c->mem_a_moe + T_e * (c->d + 2.0 * (double)c->s->model.expert_ffn / c->etp);
 
+	double pool_tokens = INFINITY;   /* per replica: the smallest device's */
+
 	r->n_devices = 0;
 	r->n_device_rows = 0;
 	for (int k = 0; k < c->n_cls; k++) {
@@ -117,13 +122,58 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 			}
 			if (r->n_devices == 0 || seqs < r->kv_capacity_seqs)
 				r->kv_capacity_seqs = seqs;
+			double pool = serve_kv_pool_bytes(c->mem_rule, c->eng.mem_fraction, dv->capacity_gib * GIB,
+							  dv->weights_gib * GIB, dv->act_gib * GIB,
+							  dv->reserved_gib * GIB);
+			double per_token = c->cmem[k].kv_per_seq / (c->S + c->O);
+			pool_tokens = mind(pool_tokens, pool <= 0 ? 0 : floor(pool / per_token));
 			r->n_devices++;
 			r->n_device_rows += dv->stages;
 		}
 	}
+	r->kv_capacity_tokens = c->ranking && c->engine == ENGINE_NONE ? NAN : pool_tokens * c->dp;
 	/* For the whole model, before tensor parallelism splits it. */
 	double per_layer = c->mla ? c->rkv + c->dr : 2.0 * c->Hkv * c->h;
 	r->kv_bytes_per_token = c->L * per_layer * c->b_kv;
+}
+
+void cost_admit(struct cost_ctx *c, struct result *r)
+{
+	c->b_run = c->b_rep;
+	c->plan = (struct prefill_plan){ .chunks = 1, .group = 1 };
+	r->running_per_replica = c->serving ? c->b_rep : NAN;
+	if (c->engine == ENGINE_NONE)
+		return;
+
+	double pool = r->kv_capacity_tokens / c->dp, per_seq = c->S + c->O;
+	/* an open stream has no fixed number in flight: the cap is what the
+	 * engine could run, the phases find how many do */
+	double in_flight = c->arrival == ARRIVAL_POISSON ? INFINITY : c->b_rep;
+	int cap;
+	double b = serve_admit(in_flight, (double)c->eng.max_seqs, pool, per_seq, &cap);
+	r->admit_none = b < 1;
+	if (b < 1)
+		b = 1;
+	c->b_run = b;
+	c->plan = serve_prefill_plan(c->S, (double)c->eng.max_batched_tokens, b, c->arrival == ARRIVAL_CLOSED);
+	r->running_per_replica = b;
+	r->admit_cap = cap;
+	r->kv_capacity_seqs = floor(pool / per_seq) * c->dp;
+
+	/* the KV cache the running batch holds, in each device's memory */
+	r->max_total_gib = 0;
+	for (int d = 0; d < r->n_devices; d++) {
+		struct device_mem *dv = &r->dev[d];
+		int k = 0;
+		while (k + 1 < c->n_cls && c->cls[k].first != dv->stage)
+			k++;
+		dv->kv_gib = b * c->cmem[k].kv_per_seq / GIB;
+		dv->total_gib = dv->weights_gib + dv->kv_gib + dv->act_gib + dv->reserved_gib;
+		if (d == 0 || dv->total_gib > r->max_total_gib) {
+			r->max_total_gib = dv->total_gib;
+			r->worst_device = d;
+		}
+	}
 }
 
 /* The entries from j on that share dev[j]'s stages: 1 or 2 kinds. */

@@ -329,13 +329,27 @@ static void at_context(const struct cost_ctx *c, const struct pass *p, const str
 		*max = maxd(*max, st->t[k] + c->cls[k].n_att * d);
 }
 
+/* The serving passes at b sequences per replica: a decode step, and the
+ * step that also carries prompts (plan: a chunk of one prompt, or a group
+ * of whole prompts; one whole prompt without an engine). */
+static void serving_passes(const struct cost_ctx *c, double b, struct prefill_plan pl, struct pass p[2])
+{
+	double ctx = c->S + c->O / 2.0;
+	double g = pl.group;
+	p[0] = (struct pass){ .T = b, .dec = b, .c = ctx, .lm = b };
+	if (pl.chunks > 1) {
+		/* one chunk of the prompt rides along with every other sequence */
+		p[1] = (struct pass){ .T = c->S / pl.chunks + b - 1.0, .dec = b - 1.0, .c = ctx,
+				      .pre = 1.0 / pl.chunks, .lm = b };
+		return;
+	}
+	p[1] = (struct pass){ .T = g * c->S + b - g, .dec = b - g, .c = ctx, .pre = g, .lm = b };
+}
+
 static void passes(const struct cost_ctx *c, struct pass p[2])
 {
 	if (c->serving) {
-		/* decode steps, and the mixed step that also prefills one prompt */
-		double b = c->b_rep;
-		p[0] = (struct pass){ .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
-		p[1] = (struct pass){ .T = b - 1.0 + c->S, .dec = b - 1.0, .c = p[0].c, .pre = 1, .lm = b };
+		serving_passes(c, c->b_run, c->plan, p);
 		return;
 	}
 	/* a microbatch's prefill and its decode step */
@@ -374,31 +388,123 @@ static void static_phases(const struct cost_ctx *c, const struct pass_part pt[2]
 	r->tpot_max_ms = 1000.0 * maxd(sum, c->m * max);
 }
 
-/* Serving TPOT: decode steps, of which b/O also carry a new prompt. */
+/* Serving TPOT: decode steps, of which a share b/O also carries a prompt. */
 static double serving_tpot(double t_dec, double t_mix, double b, double O)
 {
 	return t_dec + (b / O) * (t_mix - t_dec);
+}
+
+/* The two serving steps at b sequences per replica, without a split:
+ * for the fixed point of an open stream. */
+static void steps_at(const struct cost_ctx *c, double b, double *t_dec, double *t_mix)
+{
+	struct pass p[2];
+	struct pass_part pt;
+	struct phase ph;
+	struct layer_comm lc;
+	struct stage_times st;
+
+	serving_passes(c, b, c->plan, p);
+	pass_part(c, &p[0], &pt, NULL);
+	pass_finish(c, &pt, &ph, &lc, &st);
+	*t_dec = ph.stage_sum_s + c->step_s;
+	pass_part(c, &p[1], &pt, NULL);
+	pass_finish(c, &pt, &ph, &lc, &st);
+	*t_mix = ph.stage_sum_s + c->step_s;
+}
+
+struct serving_out {
+	double b, tpot, ttft, wait;
+};
+
+/* A Poisson stream of lambda requests/s per replica: how many are in
+ * flight follows from how long each lives (Little's law), which depends
+ * on how many are in flight; a damped fixed point, a bounded number of
+ * steps.  Prompts wait for a step to carry them like an M/D/1 queue. */
+static bool poisson(const struct cost_ctx *c, double lambda, struct serving_out *o)
+{
+	double b = 1, cap = c->b_run;
+	double n = c->plan.chunks;
+	bool stable = true;
+	for (int i = 0; i < 60; i++) {
+		double t_dec, t_mix;
+		/* fewer than one in flight on average: the steps are those of one */
+		steps_at(c, maxd(1.0, b), &t_dec, &t_mix);
+		double share = mind(1.0, lambda * n * t_dec);
+		double tpot = t_dec + share * (t_mix - t_dec);
+		double rho = lambda * n * t_mix;
+		o->wait = serve_md1_wait(rho, n * t_mix);
+		o->ttft = o->wait + t_dec / 2.0 + n * t_mix + c->frontend_s;
+		o->tpot = tpot;
+		double in_flight = lambda * (o->ttft + c->O * tpot);
+		o->b = in_flight;
+		stable = rho < 1 && in_flight <= cap;
+		if (!stable)
+			return false;
+		double next = 0.5 * (b + in_flight);
+		if (fabs(next - b) <= 1e-12 * b)
+			break;
+		b = next;
+	}
+	return stable;
 }
 
 static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r)
 {
 	const struct workload *w = &c->s->work;
 	const struct pass *dec = &pt[0].p, *mix = &pt[1].p;
-	double b = c->b_rep, w_mix = b / c->O;
+	double b = c->b_run, n = c->plan.chunks;
 	struct stage_times st;
+	bool engine = c->engine != ENGINE_NONE;
 
 	/* the passes go straight where they end: the mixed step is the
 	 * prompt's pass, the decode step is blended with it below */
 	pass_finish(c, &pt[0], &r->decode, &r->comm_decode, &st);
 	pass_finish(c, &pt[1], &r->prefill, &r->comm_prefill, &st);
-	double t_dec = r->decode.stage_sum_s, t_mix = r->prefill.stage_sum_s;
-	double tpot = serving_tpot(t_dec, t_mix, b, c->O);
+	double t_dec = r->decode.stage_sum_s + c->step_s, t_mix = r->prefill.stage_sum_s + c->step_s;
+	/* Over one request's O steps, b new prompts arrive: in groups that
+	 * share a step, each prompt in `n` chunks; without an engine one
+	 * whole prompt a step and no bound (v1) */
+	double w_mix = engine ? serve_mixed_share(b, c->O, c->plan) : b / c->O;
+	double tpot = serving_tpot(t_dec, t_mix, w_mix, 1.0);
+	double overhead = w->ttft_overhead_ms / 1000.0;
+	double ttft, wait;
 
-	/* Prompts queue for the mixed steps like an M/D/1 server. */
-	double rho = mind(0.95, w_mix * (t_mix - t_dec) / tpot);
-	if (rho < 0)
-		rho = 0;
-	double wait = rho * t_mix / (2.0 * (1.0 - rho));
+	if (!engine) {
+		/* Prompts queue for the mixed steps like an M/D/1 server. */
+		double rho = mind(0.95, w_mix * (t_mix - t_dec) / tpot);
+		if (rho < 0)
+			rho = 0;
+		wait = rho * t_mix / (2.0 * (1.0 - rho));
+		ttft = t_mix + wait + t_dec / 2.0 + overhead;
+		r->requests_per_s = c->B / (ttft + c->O * tpot);
+	} else if (c->arrival == ARRIVAL_CLOSED) {
+		/* A closed loop of equal requests arrives in waves: a group of
+		 * prompts lands together, waits for the running step to end and
+		 * is prefilled in the next `n`; requests beyond the admitted
+		 * batch wait for a slot (serve_closed_ttft). */
+		double ttft0 = t_dec / 2.0 + n * t_mix + c->frontend_s + overhead;
+		double prefill_rate = c->plan.group / (n * t_mix);
+		ttft = serve_closed_ttft(c->b_rep, b, ttft0, c->O, tpot, prefill_rate);
+		wait = ttft - ttft0;
+		r->requests_per_s = c->dp * c->b_rep / (ttft + c->O * tpot);
+	} else {
+		struct serving_out o;
+		double lambda = w->rate / c->dp;
+		r->overloaded = !poisson(c, lambda, &o);
+		/* the most this deployment serves: every admitted slot busy */
+		double t_dec_cap, t_mix_cap;
+		steps_at(c, c->b_run, &t_dec_cap, &t_mix_cap);
+		double tpot_cap = t_dec_cap + mind(1.0, c->b_run * n / c->O) * (t_mix_cap - t_dec_cap);
+		r->max_rate = c->dp * mind(c->b_run / (c->O * tpot_cap + n * t_mix_cap), 1.0 / (n * t_mix_cap));
+		tpot = o.tpot;
+		b = o.b;
+		wait = r->overloaded ? INFINITY : o.wait;
+		ttft = r->overloaded ? INFINITY : o.ttft + overhead;
+		r->running_per_replica = b;
+		r->requests_per_s = r->overloaded ? r->max_rate : w->rate;
+	}
+	r->queue_wait_s = wait;
 
 	blend(&r->decode, &r->prefill, w_mix);
 	r->decode.time_s = tpot;
@@ -410,7 +516,7 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		no_split(&r->prefill);
 	else
 		split(&r->prefill, 1.0 / c->pp);
-	r->prefill.time_s = t_mix + wait + t_dec / 2.0 + w->ttft_overhead_ms / 1000.0;
+	r->prefill.time_s = ttft;
 
 	if (c->ranking)
 		return;
@@ -419,7 +525,7 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	dec_full.c = mix_full.c = c->S + c->O;
 	double t_dec_full = t_dec + c->L * (core_time(c, &dec_full) - core_time(c, dec));
 	double t_mix_full = t_mix + c->L * (core_time(c, &mix_full) - core_time(c, mix));
-	r->tpot_max_ms = 1000.0 * serving_tpot(t_dec_full, t_mix_full, b, c->O);
+	r->tpot_max_ms = 1000.0 * serving_tpot(t_dec_full, t_mix_full, w_mix, 1.0);
 }
 
 void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r)
@@ -432,10 +538,17 @@ void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct 
 	r->ttft_s = r->prefill.time_s;
 	r->prefill_tokens_per_s = c->B * c->S / r->ttft_s;
 	r->tpot_ms = 1000.0 * r->decode.time_s;
-	r->decode_tokens_per_s = c->B / r->decode.time_s;
+	/* decode runs the admitted batch: the rest of the requests wait */
+	double running = c->engine != ENGINE_NONE ? r->running_per_replica * c->dp : c->B;
+	r->decode_tokens_per_s = running / r->decode.time_s;
 	r->tokens_per_ms_per_gpu = r->decode_tokens_per_s / 1000.0 / r->gpus;
 	/* Static: one batch end to end.  Serving: B requests in flight, each
 	 * living TTFT + O*TPOT (Little's law gives the same expression). */
 	r->e2e_latency_s = r->ttft_s + c->O * r->decode.time_s;
+	if (c->engine != ENGINE_NONE) {
+		r->prefill_tokens_per_s = r->requests_per_s * c->S;
+		r->output_tokens_per_s = r->requests_per_s * c->O;
+		return;
+	}
 	r->output_tokens_per_s = c->B * c->O / r->e2e_latency_s;
 }

@@ -10,12 +10,13 @@
 #include "diag.h"
 #include "keys.h"
 #include "numfmt.h"
+#include "serve.h"
 
 static const char *const code_names[DIAG_CODE_COUNT] = {
 	"E_TP_HEADS", "E_EP_EXPERTS", "E_FOLD", "E_PP_LAYERS", "E_OOM", "E_TARGET_IMPOSSIBLE",
-	"E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
+	"E_OVERLOAD", "E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
 	"W_EP_CROSS_NODE", "W_BATCH_DP", "W_BUBBLE", "W_TTFT", "W_TPOT", "W_THROUGHPUT",
-	"W_COMM_BOUND", "W_MEM_TIGHT", "W_PARAMS", "I_BOUND", "I_SERVING_MB",
+	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_PARAMS", "I_BOUND", "I_SERVING_MB",
 };
 
 const char *diag_code_name(int code)
@@ -299,6 +300,45 @@ static void memory(const struct scenario *s, const struct result *r, struct diag
 		    where, NUM(w->total_gib), NUM(w->capacity_gib), 100.0 * w->total_gib / w->capacity_gib);
 }
 
+/* ---- the serving layer: what the engine admits, what it serves ---- */
+
+static void admission(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
+{
+	const struct workload *w = &s->work;
+	const char *eng = serve_engine_name(w->engine);
+	char fix[96] = "";
+	if (w->mode != MODE_SERVING || w->engine == ENGINE_NONE)
+		return;
+	double tokens = (double)(w->prompt_len + w->output_len);
+	if (r->admit_none) {
+		if (fixes)
+			oom_strategy_fix(s, fix, sizeof fix);
+		add(l, E_OOM, fix, "the %s KV pool holds %s tokens per replica: not one sequence of %s tokens",
+		    eng, NUM(r->kv_capacity_tokens / (double)s->strat.dp), NUM(tokens));
+		return;
+	}
+	if (r->overloaded) {
+		if (fixes)
+			snprintf(fix, sizeof fix, "set workload.rate %s", NUM(0.9 * r->max_rate));
+		add(l, E_OVERLOAD, fix, "%s requests/s arrive and at most %s are served: the queue grows without end",
+		    NUM(w->rate), NUM(r->max_rate));
+		return;
+	}
+	double per_replica = ceil((double)w->batch / (double)s->strat.dp);
+	if (w->arrival != ARRIVAL_CLOSED || r->admit_cap == ADMIT_ALL || r->running_per_replica >= per_replica)
+		return;
+	if (fixes)
+		snprintf(fix, sizeof fix, "set batch %s", NUM(r->running_per_replica * (double)s->strat.dp));
+	if (r->admit_cap == ADMIT_KV)
+		add(l, W_KV_ADMISSION, fix,
+		    "the %s KV pool (%s tokens per replica) runs %s of the %s sequences of %s tokens; the other %s wait %s s for a slot",
+		    eng, NUM(r->kv_capacity_tokens / (double)s->strat.dp), NUM(r->running_per_replica),
+		    NUM(per_replica), NUM(tokens), NUM(per_replica - r->running_per_replica), NUM(r->queue_wait_s));
+	else
+		add(l, W_KV_ADMISSION, fix, "%s runs at most %s sequences per replica (engine.max_seqs) of %s in flight; the rest wait %s s",
+		    eng, NUM(r->running_per_replica), NUM(per_replica), NUM(r->queue_wait_s));
+}
+
 /* ---- requirements ---- */
 
 static void target(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
@@ -571,6 +611,7 @@ static void collect(const struct scenario *s, const struct result *r, struct dia
 		layout(&rs, r, l);
 	if (r->ok) {
 		memory(s, r, l, fixes);
+		admission(s, r, l, fixes);
 		latency(s, r, l, fixes);
 		comm_bound(s, r, l, fixes);
 		diag_bound_sentence(s, r, false, buf, sizeof buf);

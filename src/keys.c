@@ -17,6 +17,8 @@ static const char *const attention_choices[] = { "gqa", "mla", NULL };
 static const char *const mode_choices[] = { "static", "serving", NULL };
 static const char *const dtype_choices[] = { "auto", "bf16", "fp8", "fp4", NULL };
 static const char *const claim_valid_choices[] = { "none", "true", "false", NULL };
+static const char *const engine_choices[] = { "none", "vllm", "sglang", "trtllm", NULL };
+static const char *const arrival_choices[] = { "closed", "poisson", NULL };
 
 #define AT(field) offsetof(struct scenario, field)
 
@@ -149,6 +151,24 @@ const struct key key_table[] = {
 	DBL("workload.ttft_overhead_ms", NULL, SEC_WORKLOAD, 0, "ms", 0, 1e9, 0, 0, work.ttft_overhead_ms,
 	    "serving front-end cost added to TTFT"),
 
+	ENUM("workload.engine", SEC_WORKLOAD, engine_choices, ENGINE_NONE, work.engine,
+	     "serving engine whose memory rule and limits apply (engine section); none: the plain model"),
+	ENUM("workload.arrival", SEC_WORKLOAD, arrival_choices, ARRIVAL_CLOSED, work.arrival,
+	     "closed: batch requests always in flight (benchmarks); poisson: open stream at workload.rate"),
+	DBL("workload.rate", "rate", SEC_WORKLOAD, 0, "req/s", 0, 1e9, 1, 0, work.rate,
+	    "requests per second of the whole deployment, with arrival poisson"),
+
+	DBL("engine.mem_fraction", NULL, SEC_ENGINE, KF_AUTO, "", 0, 1, 0, 0, engine.mem_fraction,
+	    "the engine's memory setting in its own meaning (vllm: of all memory; sglang: weights and KV of all; trtllm: KV of what is free); auto: the engine's default"),
+	INT("engine.max_seqs", NULL, SEC_ENGINE, KF_AUTO, "", 0, 10000000, 0, STEP_NONE, engine.max_seqs,
+	    "most sequences running at once per replica; auto: the engine's default"),
+	INT("engine.max_batched_tokens", NULL, SEC_ENGINE, KF_AUTO, "tokens", 0, 100000000, 0, STEP_NONE,
+	    engine.max_batched_tokens, "tokens one step carries (chunked-prefill budget); auto: the engine's default"),
+	DBL("engine.step_us", NULL, SEC_ENGINE, OPT, "us", 0, 1e9, NAN, 0, engine.step_us,
+	    "host-side cost of every step (scheduling, sampling, launch); none: the engine's default"),
+	DBL("engine.frontend_ms", NULL, SEC_ENGINE, OPT, "ms", 0, 1e9, NAN, 0, engine.frontend_ms,
+	    "request path outside the GPU (HTTP, tokenizer, first chunk) added to TTFT; none: the engine's default"),
+
 	INT("strategy.dp", "dp", SEC_STRATEGY, 0, "", 1, 1000000, 16, STEP_POW2, strat.dp,
 	    "data-parallel replicas (of attention)"),
 	INT("strategy.tp", "tp", SEC_STRATEGY, 0, "", 1, 4096, 4, STEP_DIV_HEADS, strat.tp,
@@ -191,7 +211,7 @@ const struct key key_table[] = {
 const size_t key_count = sizeof key_table / sizeof key_table[0];
 
 static const char *const section_names[SEC_COUNT] = {
-	"", "hardware", "model", "workload", "strategy", "requirements", "claims",
+	"", "hardware", "model", "workload", "engine", "strategy", "requirements", "claims",
 };
 
 const char *key_section_name(int section)

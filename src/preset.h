@@ -9,7 +9,7 @@
 
 #include "scenario.h"
 
-enum preset_kind { PK_HARDWARE, PK_MODELS, PK_SCENARIOS, PK_COUNT };
+enum preset_kind { PK_HARDWARE, PK_MODELS, PK_SCENARIOS, PK_ENGINES, PK_COUNT };
 
 /* Merge a YAML file into s: the sections it has, key by key.  A section
  * given as a name ("hardware: h100-sxm") is replaced by that preset. */

@@ -28,7 +28,7 @@ struct loader {
 	size_t errlen;
 };
 
-static const char *const section_list = "name hardware model workload strategy requirements claims";
+static const char *const section_list = "name hardware model workload engine strategy requirements claims";
 
 __attribute__((format(printf, 3, 4)))
 static int fail_at(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
@@ -233,7 +233,7 @@ static int apply_strategy_string(struct loader *ld, const yaml_node_t *value)
 
 static const char *section_suggest(const char *name)
 {
-	static const char *const all[] = { "name", "hardware", "model", "workload", "strategy",
+	static const char *const all[] = { "name", "hardware", "model", "workload", "engine", "strategy",
 					   "requirements", "claims" };
 	/* Reuse the key matcher's idea: near misses by a letter or two. */
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
@@ -408,14 +408,15 @@ static bool looks_like_path(const char *s)
 int preset_load(struct scenario *s, const char *what, char *err, size_t errlen)
 {
 	char path[4096];
-	static const int order[] = { PK_SCENARIOS, PK_MODELS, PK_HARDWARE };
+	static const int order[] = { PK_SCENARIOS, PK_ENGINES, PK_MODELS, PK_HARDWARE };
 
 	if (looks_like_path(what))
 		return preset_load_file(s, what, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 		if (preset_find(order[i], what, path, sizeof path) != 0)
 			continue;
-		if (order[i] == PK_SCENARIOS)
+		/* a scenario, or an engine: its workload.engine and engine section */
+		if (order[i] == PK_SCENARIOS || order[i] == PK_ENGINES)
 			return preset_load_file(s, path, err, errlen);
 		/* A GPU or a model by name replaces that section, as in a file. */
 		char doc[NAME_MAX_LEN + 32];

@@ -14,7 +14,7 @@
 
 #define MAX_DIRS 16
 
-static const char *const kind_dirs[PK_COUNT] = { "hardware", "models", "scenarios" };
+static const char *const kind_dirs[PK_COUNT] = { "hardware", "models", "scenarios", "engines" };
 
 const char *preset_kind_dir(int kind)
 {

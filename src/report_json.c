@@ -140,6 +140,7 @@ static void memory_object(const struct sink *k, const struct result *r)
 	sink_puts(k, "]");
 	field_num(k, "max_total_gib", r->max_total_gib, true);
 	field_num(k, "kv_capacity_seqs", r->kv_capacity_seqs, true);
+	field_num(k, "kv_capacity_tokens", r->kv_capacity_tokens, true);
 	sink_puts(k, "}");
 }
 
@@ -203,6 +204,11 @@ void report_json(const struct sink *k, const struct scenario *s, const struct re
 	sink_puts(k, "}, \"e2e\": {");
 	field_num(k, "latency_s", r->e2e_latency_s, false);
 	field_num(k, "output_tokens_per_s", r->output_tokens_per_s, true);
+	sink_puts(k, "}, \"serving\": {");
+	field_num(k, "running_per_replica", r->running_per_replica, false);
+	field_num(k, "queue_wait_s", r->queue_wait_s, true);
+	field_num(k, "requests_per_s", r->requests_per_s, true);
+	field_num(k, "max_requests_per_s", r->max_rate, true);
 	sink_puts(k, "}, \"ceiling\": {");
 	field_num(k, "compute_tokens_per_ms_per_gpu", r->ceiling_tokens_per_ms_per_gpu, false);
 	sink_puts(k, "}, \"diagnostics\": [");

@@ -94,7 +94,7 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 		    100.0 * r->decode.part_s[r->decode.bottleneck] / r->decode.time_s);
 }
 
-static void memory(const struct sink *k, const struct result *r)
+static void memory(const struct sink *k, const struct scenario *s, const struct result *r)
 {
 	if (!r->ok)
 		return;
@@ -110,6 +110,13 @@ static void memory(const struct sink *k, const struct result *r)
 	}
 	sink_printf(k, "  capacity %s GiB per GPU; KV cache %s bytes per token (whole model)\n",
 		    NUM(r->capacity_gib), NUM(r->kv_bytes_per_token));
+	if (!isnan(r->kv_capacity_tokens))
+		sink_printf(k, "  KV pool %s tokens in all (%s sequences of prompt + output)%s\n", NUM(r->kv_capacity_tokens),
+			    NUM(r->kv_capacity_seqs), s->work.mode == MODE_SERVING && s->work.engine != ENGINE_NONE ?
+			    ", as the engine sets it aside" : "");
+	if (s->work.mode == MODE_SERVING && s->work.engine != ENGINE_NONE && !isnan(r->running_per_replica))
+		sink_printf(k, "  running %s sequences per replica; waiting %s s of the TTFT for a slot or a step\n",
+			    NUM(r->running_per_replica), NUM(r->queue_wait_s));
 }
 
 static void phase_table(const struct sink *k, const char *title, const struct phase *ph,
@@ -261,7 +268,7 @@ void report_text(const struct sink *k, const struct scenario *s, const struct re
 	if (sections & RS_PARAMS)
 		params(k, s, r);
 	if (sections & RS_MEMORY)
-		memory(k, r);
+		memory(k, s, r);
 	if (sections & RS_TIME)
 		timing(k, s, r, d);
 	if (sections & RS_COMM)

@@ -90,6 +90,16 @@ void scenario_resolve(const struct scenario *in, struct scenario *out)
 	if (m->expert_weight_bytes <= 0)
 		m->expert_weight_bytes = m->weight_bytes;
 	m->compute_dtype = scenario_compute_dtype(m);
+	/* One expert that every token takes, nothing shared, the same bytes:
+	 * a dense FFN written as MoE.  It is computed as the dense layers it
+	 * is, so that both ways of writing a model give the same figures
+	 * (no router, no expert all-reduce, no per-expert set-up). */
+	if (m->experts == 1 && m->top_k == 1 && m->shared_experts == 0 &&
+	    m->expert_weight_bytes == m->weight_bytes && m->expert_ffn > 0 &&
+	    out->strat.ep == 1 && (out->strat.etp == 0 || out->strat.etp == out->strat.tp)) {
+		m->dense_layers = m->layers;
+		m->dense_ffn = m->expert_ffn;
+	}
 
 	scenario_resolve_etp(&out->strat);
 }

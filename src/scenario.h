@@ -11,6 +11,12 @@
 
 enum attention_kind { ATTN_GQA, ATTN_MLA };
 enum workload_mode { MODE_STATIC, MODE_SERVING };
+/* The serving engine whose memory rule and scheduler limits apply
+ * (src/serve.c); ENGINE_NONE keeps the plain continuous-batching model. */
+enum engine_kind { ENGINE_NONE, ENGINE_VLLM, ENGINE_SGLANG, ENGINE_TRTLLM, ENGINE_COUNT };
+/* How requests arrive: a fixed number in flight (what benchmark tools run)
+ * or an open Poisson stream at workload.rate. */
+enum arrival_kind { ARRIVAL_CLOSED, ARRIVAL_POISSON };
 /* DTYPE_AUTO: derived from the weight width. */
 enum compute_dtype { DTYPE_AUTO, DTYPE_BF16, DTYPE_FP8, DTYPE_FP4 };
 
@@ -49,6 +55,19 @@ struct workload {
 	int mode;
 	long batch, prompt_len, output_len, microbatches;
 	double ttft_overhead_ms;
+	int engine;        /* enum engine_kind */
+	int arrival;       /* enum arrival_kind */
+	double rate;       /* requests/s of the whole deployment (poisson) */
+};
+
+/* What an engine does that changes the figures.  0 (or NaN for the
+ * overheads) stands for the engine's own default (serve_engine_resolve). */
+struct engine_cfg {
+	double mem_fraction;      /* in the engine's own meaning (serve.h) */
+	long max_seqs;            /* running sequences per replica */
+	long max_batched_tokens;  /* tokens per step (chunked-prefill budget) */
+	double step_us;           /* host-side cost of every step */
+	double frontend_ms;       /* request path outside the GPU, added to TTFT */
 };
 
 struct strategy {
@@ -77,6 +96,7 @@ struct scenario {
 	struct hardware hw;
 	struct model model;
 	struct workload work;
+	struct engine_cfg engine;
 	struct strategy strat;
 	struct requirements req;
 	struct claims claims;

@@ -13,6 +13,7 @@
 #include "numfmt.h"
 #include "preset.h"
 #include "report.h"
+#include "serve.h"
 #include "strategy_parse.h"
 #include "validate.h"
 
@@ -144,6 +145,9 @@ static void build_row(struct run *run, char **f, const int *idx, const struct ke
 	s.work.microbatches = 1;
 	s.strat.etp = 0;
 	s.req.ttft_s = s.req.tpot_ms = s.req.tokens_per_ms_per_gpu = NAN;
+	/* the engine that ran it: its memory rule, limits and overheads */
+	s.work.engine = serve_engine_find(run->framework);
+	s.work.arrival = ARRIVAL_CLOSED;
 	for (int c = 0; c < C_COUNT; c++) {
 		if (!keys[c] || idx[c] < 0 || !*f[idx[c]])
 			continue;

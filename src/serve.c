@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Engine profiles, KV-pool admission and request queueing (serve.h). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include "serve.h"
+
+static const char *const engine_names[ENGINE_COUNT] = { "none", "vllm", "sglang", "trtllm" };
+
+const char *serve_engine_name(int engine)
+{
+	return engine >= 0 && engine < ENGINE_COUNT ? engine_names[engine] : "none";
+}
+
+int serve_engine_find(const char *name)
+{
+	for (int e = 1; e < ENGINE_COUNT; e++)
+		if (strcasecmp(name, engine_names[e]) == 0)
+			return e;
+	if (strcasecmp(name, "tensorrt-llm") == 0 || strcasecmp(name, "tensorrt_llm") == 0)
+		return ENGINE_TRTLLM;
+	return ENGINE_NONE;
+}
+
+int serve_mem_rule(int engine)
+{
+	switch (engine) {
+	case ENGINE_VLLM: return MEM_RULE_TOTAL;
+	case ENGINE_SGLANG: return MEM_RULE_STATIC;
+	case ENGINE_TRTLLM: return MEM_RULE_FREE;
+	default: return MEM_RULE_NONE;
+	}
+}
+
+/* The defaults each engine picks for itself when launched without flags.
+ * Sources (the engines' own code):
+ * - vLLM: CacheConfig.gpu_memory_utilization = 0.9 of the whole GPU;
+ *   EngineArgs batch defaults for the OpenAI server (vllm/engine/arg_utils.py):
+ *   GPUs of 70 GiB or more that are not A100: max_num_seqs 1024 and
+ *   max_num_batched_tokens 8192; others 256 and 2048.
+ * - SGLang: ServerArgs (python/sglang/srt/server_args.py): mem_fraction_static
+ *   0.88 at tp 1, 0.87 at tp 2, 0.85 at tp 4, 0.81 at tp 8 or more;
+ *   chunked_prefill_size 2048 below 35 GiB, 8192 below 160 GiB, else 16384;
+ *   running requests bounded by the request pool, at most 4096.
+ * - TensorRT-LLM: KvCacheConfig.free_gpu_memory_fraction = 0.9 of the memory
+ *   free after weights and runtime buffers; BuildConfig max_batch_size 2048
+ *   and max_num_tokens 8192, which trtllm-serve passes on.
+ * step_us and frontend_ms are not settings: they are what each engine's
+ * host side adds, measured on data/validation/serving-runs.csv (README,
+ * Accuracy) and the same on every GPU and model. */
+struct profile {
+	double step_us, frontend_ms;
+};
+static const struct profile profiles[ENGINE_COUNT] = {
+	[ENGINE_NONE] = { 0, 0 },
+	[ENGINE_VLLM] = { 395, 14.8 },
+	[ENGINE_SGLANG] = { 0, 700 },
+	[ENGINE_TRTLLM] = { 184, 100 },
+};
+
+static double sglang_fraction(long tp)
+{
+	if (tp >= 8)
+		return 0.81;
+	if (tp >= 4)
+		return 0.85;
+	if (tp >= 2)
+		return 0.87;
+	return 0.88;
+}
+
+/* vLLM keeps the small defaults on A100 even with 80 GiB. */
+static bool is_a100(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if (strncasecmp(p, "a100", 4) == 0)
+			return true;
+	return false;
+}
+
+static void engine_defaults(int engine, const struct hardware *hw, long tp, struct engine_cfg *d)
+{
+	bool big = hw->mem_gib >= 70 && !is_a100(hw->name);
+	*d = (struct engine_cfg){ 0 };
+	switch (engine) {
+	case ENGINE_VLLM:
+		d->mem_fraction = 0.9;
+		d->max_seqs = big ? 1024 : 256;
+		d->max_batched_tokens = big ? 8192 : 2048;
+		break;
+	case ENGINE_SGLANG:
+		d->mem_fraction = sglang_fraction(tp);
+		d->max_seqs = 4096;
+		d->max_batched_tokens = hw->mem_gib < 35 ? 2048 : hw->mem_gib < 160 ? 8192 : 16384;
+		break;
+	case ENGINE_TRTLLM:
+		d->mem_fraction = 0.9;
+		d->max_seqs = 2048;
+		d->max_batched_tokens = 8192;
+		break;
+	default:
+		return;
+	}
+	d->step_us = profiles[engine].step_us;
+	d->frontend_ms = profiles[engine].frontend_ms;
+}
+
+void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct hardware *hw, long tp,
+			  struct engine_cfg *out)
+{
+	struct engine_cfg d;
+	engine_defaults(engine, hw, tp, &d);
+	if (engine == ENGINE_NONE) {
+		/* no engine: nothing limits the batch, nothing is added */
+		*out = d;
+		return;
+	}
+	*out = *in;
+	if (out->mem_fraction <= 0)
+		out->mem_fraction = d.mem_fraction;
+	if (out->max_seqs <= 0)
+		out->max_seqs = d.max_seqs;
+	if (out->max_batched_tokens <= 0)
+		out->max_batched_tokens = d.max_batched_tokens;
+	if (isnan(out->step_us))
+		out->step_us = d.step_us;
+	if (isnan(out->frontend_ms))
+		out->frontend_ms = d.frontend_ms;
+}
+
+double serve_kv_pool_bytes(int rule, double fraction, double capacity, double weights, double act,
+			   double reserved)
+{
+	switch (rule) {
+	case MEM_RULE_TOTAL:
+		return fraction * capacity - weights - act - reserved;
+	case MEM_RULE_STATIC:
+		return fraction * capacity - weights;
+	case MEM_RULE_FREE:
+		return fraction * (capacity - weights - act - reserved);
+	default:
+		return capacity - weights - act - reserved;
+	}
+}
+
+double serve_admit(double in_flight, double max_seqs, double pool_tokens, double tokens_per_seq, int *cap)
+{
+	double b = in_flight;
+	*cap = ADMIT_ALL;
+	if (max_seqs > 0 && max_seqs < b) {
+		b = max_seqs;
+		*cap = ADMIT_MAX_SEQS;
+	}
+	/* an engine admits a sequence only when the pool can hold all of it
+	 * (TensorRT-LLM's guaranteed-no-evict scheduler; vLLM and SGLang
+	 * admit on the prompt and preempt when decode runs out, which in a
+	 * steady state of equal requests comes to the same number) */
+	if (!isnan(pool_tokens) && tokens_per_seq > 0) {
+		double fit = floor(pool_tokens / tokens_per_seq);
+		if (fit < b) {
+			b = fit;
+			*cap = ADMIT_KV;
+		}
+	}
+	return b;
+}
+
+struct prefill_plan serve_prefill_plan(double S, double tb, double b, bool grouped)
+{
+	struct prefill_plan p = { .chunks = 1, .group = 1 };
+	if (tb <= 0)
+		return p;
+	if (S > tb) {
+		p.chunks = ceil(S / tb);
+		return p;
+	}
+	if (grouped)
+		p.group = fmax(1.0, fmin(b, floor(tb / S)));
+	return p;
+}
+
+double serve_mixed_share(double b, double O, struct prefill_plan pp)
+{
+	double w = b * pp.chunks / (pp.group * O);
+	return w < 1.0 ? w : 1.0;
+}
+
+double serve_closed_ttft(double n, double b, double ttft0, double O, double tpot, double prefill_rate)
+{
+	double l1 = ttft0 + O * tpot;
+	double x = b / l1;   /* requests finished per second with every slot busy */
+	if (prefill_rate > 0 && prefill_rate < x)
+		x = prefill_rate;
+	/* each of the n requests of the loop comes round every n / x seconds */
+	double ttft = n / x - O * tpot;
+	return ttft > ttft0 ? ttft : ttft0;
+}
+
+double serve_md1_wait(double rho, double t)
+{
+	if (rho <= 0)
+		return 0;
+	if (rho >= 1)
+		return INFINITY;
+	return rho * t / (2.0 * (1.0 - rho));
+}

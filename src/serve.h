@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The serving layer's arithmetic: engine profiles (what vLLM, SGLang and
+ * TensorRT-LLM do by default), the KV pool each engine sets aside, which
+ * batch it admits, and how requests that arrive in a closed loop or as a
+ * Poisson stream wait.  Pure functions of numbers: the step model
+ * (cost_*) gives the time of one forward pass, this says which passes
+ * run and what a user sees. */
+#ifndef MOESCOPE_SERVE_H
+#define MOESCOPE_SERVE_H
+
+#include "scenario.h"
+
+/* What an engine's memory setting is a fraction of. */
+enum mem_rule {
+	MEM_RULE_NONE,    /* no engine: the batch's own KV must fit */
+	MEM_RULE_TOTAL,   /* vLLM gpu_memory_utilization: weights, activations, overhead and KV within f x total */
+	MEM_RULE_STATIC,  /* SGLang mem_fraction_static: weights and KV within f x total */
+	MEM_RULE_FREE,    /* TensorRT-LLM free_gpu_memory_fraction: KV is f x what is free after weights and buffers */
+};
+
+const char *serve_engine_name(int engine);
+int serve_mem_rule(int engine);
+/* The engine of a name as benchmark files write it (vllm, sglang, trtllm,
+ * also tensorrt-llm), or ENGINE_NONE. */
+int serve_engine_find(const char *name);
+
+/* The engine section with every auto/none field replaced by the engine's
+ * default for this GPU and tensor-parallel degree.  With ENGINE_NONE
+ * every field is 0 (no limit, no overhead). */
+void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct hardware *hw, long tp,
+			  struct engine_cfg *out);
+
+/* Bytes of one GPU's KV pool under the engine's rule, from its capacity,
+ * weights, peak activations and runtime reserve (all bytes); may be <= 0. */
+double serve_kv_pool_bytes(int rule, double fraction, double capacity, double weights, double act,
+			   double reserved);
+
+/* Why the running batch is smaller than the requests in flight. */
+enum admit_cap { ADMIT_ALL, ADMIT_KV, ADMIT_MAX_SEQS };
+
+/* Sequences running at once on one replica: the requests in flight on it,
+ * at most max_seqs (0: no limit) and as many as the pool holds at
+ * tokens_per_seq each (pool_tokens NaN: no limit).  *cap says what bound. */
+double serve_admit(double in_flight, double max_seqs, double pool_tokens, double tokens_per_seq, int *cap);
+
+/* Chunked prefill.  A prompt of S tokens with a budget of tb tokens per
+ * step (0: no budget) takes `chunks` steps; when it fits, up to `group`
+ * prompts that arrive together share one step (at most b of them). */
+struct prefill_plan {
+	double chunks, group;
+};
+struct prefill_plan serve_prefill_plan(double S, double tb, double b, bool grouped);
+
+/* Share of the decode steps that also carry a prefill: b new prompts per
+ * O steps, in groups, each taking `chunks` steps; at most every step. */
+double serve_mixed_share(double b, double O, struct prefill_plan pp);
+
+/* A closed loop of n requests per replica of which b run: each request
+ * lives l1 = ttft0 + O*tpot when it need not wait, and the replica starts
+ * at most prefill_rate requests per second.  The mean TTFT, wait
+ * included (Little's law over the loop). */
+double serve_closed_ttft(double n, double b, double ttft0, double O, double tpot, double prefill_rate);
+
+/* M/D/1 wait of a server busy rho of the time with service time t. */
+double serve_md1_wait(double rho, double t);
+
+#endif

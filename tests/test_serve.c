@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The serving layer: engine profiles, the KV pool of each engine, which
+ * batch an engine admits, closed-loop and Poisson arrivals, and the
+ * identities the model keeps (a dense model written as one expert). */
+#include "helpers.h"
+
+#include <stdio.h>
+
+#include "preset.h"
+#include "serve.h"
+
+#define GIB 1073741824.0
+
+/* Mixtral-8x7B on one 80 GiB node, tp 8, served by an engine. */
+static void mixtral_served(struct scenario *s, int engine)
+{
+	mixtral_8x7b(s);
+	s->hw.mem_gib = 80;
+	s->hw.reserved_gib = 3;
+	s->work.mode = MODE_SERVING;
+	s->work.engine = engine;
+	s->work.prompt_len = 8192;
+	s->work.output_len = 1024;
+	s->work.batch = 8;
+	s->engine.max_batched_tokens = 8192;
+	s->req.ttft_s = s->req.tpot_ms = s->req.tokens_per_ms_per_gpu = NAN;
+}
+
+Test(serve, kv_pool_of_each_engine_by_hand)
+{
+	/* 80 GiB, 20 GiB of weights, 1 GiB of activations, 3 GiB reserved */
+	double cap = 80 * GIB, w = 20 * GIB, a = 1 * GIB, r = 3 * GIB;
+	/* vLLM: 0.9 x 80 = 72 GiB for all of it: 72 - 20 - 1 - 3 = 48 */
+	expect_rel(serve_kv_pool_bytes(MEM_RULE_TOTAL, 0.9, cap, w, a, r), 48 * GIB, 1e-12);
+	/* SGLang: 0.88 x 80 = 70.4 GiB for weights and KV: 50.4 */
+	expect_rel(serve_kv_pool_bytes(MEM_RULE_STATIC, 0.88, cap, w, a, r), 50.4 * GIB, 1e-12);
+	/* TensorRT-LLM: 0.9 of the 56 GiB free: 50.4 */
+	expect_rel(serve_kv_pool_bytes(MEM_RULE_FREE, 0.9, cap, w, a, r), 50.4 * GIB, 1e-12);
+	/* no engine: all that is free */
+	expect_rel(serve_kv_pool_bytes(MEM_RULE_NONE, 0, cap, w, a, r), 56 * GIB, 1e-12);
+}
+
+Test(serve, engine_defaults_follow_the_gpu_and_tp)
+{
+	struct scenario s;
+	struct engine_cfg e;
+	scenario_default(&s);
+	s.hw.mem_gib = 80;
+	serve_engine_resolve(ENGINE_VLLM, &s.engine, &s.hw, 1, &e);
+	cr_expect_eq(e.max_seqs, 1024);
+	cr_expect_eq(e.max_batched_tokens, 8192);
+	expect_rel(e.mem_fraction, 0.9, 0);
+	snprintf(s.hw.name, sizeof s.hw.name, "a100-80g");
+	serve_engine_resolve(ENGINE_VLLM, &s.engine, &s.hw, 1, &e);
+	cr_expect_eq(e.max_seqs, 256);
+	cr_expect_eq(e.max_batched_tokens, 2048);
+	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 8, &e);
+	expect_rel(e.mem_fraction, 0.81, 0);
+	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 2, &e);
+	expect_rel(e.mem_fraction, 0.87, 0);
+	/* a value the user set stays */
+	s.engine.max_seqs = 64;
+	serve_engine_resolve(ENGINE_TRTLLM, &s.engine, &s.hw, 1, &e);
+	cr_expect_eq(e.max_seqs, 64);
+	cr_expect_eq(e.max_batched_tokens, 8192);
+	/* no engine: no limit and no overhead */
+	serve_engine_resolve(ENGINE_NONE, &s.engine, &s.hw, 1, &e);
+	cr_expect_eq(e.max_seqs, 0);
+	expect_rel(e.frontend_ms, 0, 0);
+}
+
+Test(serve, kv_capacity_tokens_by_hand)
+{
+	struct scenario s;
+	struct result r;
+	mixtral_served(&s, ENGINE_VLLM);
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	/* tp 8 holds one of the 8 KV heads: 2 x 1 x 128 values x 2 bytes x
+	 * 32 layers = 16384 bytes per token on each GPU */
+	const struct device_mem *d = &r.dev[0];
+	double pool = 0.9 * 80 * GIB - d->weights_gib * GIB - d->act_gib * GIB - 3 * GIB;
+	expect_rel(r.kv_capacity_tokens, floor(pool / 16384.0), 1e-12);
+	expect_rel(r.kv_capacity_seqs, floor(r.kv_capacity_tokens / 9216.0), 1e-12);
+	/* the activations are those of a full step of the token budget */
+	cr_expect_gt(d->act_gib, 0);
+}
+
+Test(serve, admission_caps_the_batch_tpot_flat_ttft_rises)
+{
+	struct scenario s;
+	struct result r1, r2;
+	struct diag_list d;
+	mixtral_served(&s, ENGINE_TRTLLM);
+	cost_evaluate(&s, &r1);
+	double cap = floor(r1.kv_capacity_tokens / 9216.0);
+	cr_assert_gt(cap, 4);
+	s.work.batch = (long)cap;
+	cost_evaluate(&s, &r1);
+	cr_expect_eq(r1.running_per_replica, cap);
+	cr_expect_eq(r1.admit_cap, ADMIT_ALL);
+	s.work.batch = (long)(3 * cap);
+	cost_evaluate(&s, &r2);
+	cr_expect_eq(r2.running_per_replica, cap);
+	cr_expect_eq(r2.admit_cap, ADMIT_KV);
+	expect_rel(r2.tpot_ms, r1.tpot_ms, 1e-12);
+	cr_expect_gt(r2.ttft_s, 2 * r1.ttft_s);
+	/* twice the loop of the admitted batch waits about two lives of a request */
+	double life = r1.ttft_s + 1024 * r1.tpot_ms / 1000.0;
+	expect_rel(r2.ttft_s, 3 * life - 1024 * r1.tpot_ms / 1000.0, 1e-9);
+	diag_collect(&s, &r2, &d);
+	const struct diag *g = find_diag(&d, W_KV_ADMISSION);
+	cr_assert(g != NULL);
+	cr_expect_eq(g->severity, SEV_WARNING);
+	char fix[64];
+	snprintf(fix, sizeof fix, "set batch %.0f", cap);
+	cr_expect_str_eq(g->fix, fix);
+	/* max_seqs caps the same way */
+	s.engine.max_seqs = 4;
+	cost_evaluate(&s, &r2);
+	cr_expect_eq(r2.running_per_replica, 4);
+	cr_expect_eq(r2.admit_cap, ADMIT_MAX_SEQS);
+}
+
+Test(serve, closed_loop_by_hand)
+{
+	/* 8 requests, 4 slots, 0.1 s to the first token, 100 tokens at 10 ms:
+	 * a life of 1.1 s, 4/1.1 requests a second, each back every 2.2 s */
+	expect_rel(serve_closed_ttft(8, 4, 0.1, 100, 0.01, 0), 1.2, 1e-12);
+	expect_rel(serve_closed_ttft(4, 4, 0.1, 100, 0.01, 0), 0.1, 1e-12);
+	/* a prefill that starts at most 2 requests a second sets the pace */
+	expect_rel(serve_closed_ttft(8, 4, 0.1, 100, 0.01, 2), 3.0, 1e-12);
+	/* M/D/1 */
+	expect_rel(serve_md1_wait(0.5, 0.2), 0.1, 1e-12);
+	cr_expect(isinf(serve_md1_wait(1.0, 0.2)));
+	cr_expect_eq(serve_md1_wait(0, 0.2), 0);
+}
+
+Test(serve, chunked_prefill_plan)
+{
+	struct prefill_plan p = serve_prefill_plan(8192, 2048, 64, true);
+	cr_expect_eq(p.chunks, 4);
+	cr_expect_eq(p.group, 1);
+	p = serve_prefill_plan(1024, 8192, 64, true);
+	cr_expect_eq(p.chunks, 1);
+	cr_expect_eq(p.group, 8);
+	p = serve_prefill_plan(1024, 8192, 3, true);
+	cr_expect_eq(p.group, 3);
+	p = serve_prefill_plan(1024, 8192, 64, false);
+	cr_expect_eq(p.group, 1);
+	/* 64 prompts in groups of 8 over 1024 steps: 8 steps of 1024 */
+	expect_rel(serve_mixed_share(64, 1024, serve_prefill_plan(1024, 8192, 64, true)), 8.0 / 1024, 1e-12);
+	/* one prompt in 4 chunks each of 512 steps: every step, and no more */
+	expect_rel(serve_mixed_share(512, 1024, serve_prefill_plan(8192, 2048, 512, true)), 1.0, 0);
+}
+
+Test(serve, closed_against_poisson)
+{
+	struct scenario s;
+	struct result closed, open;
+	struct diag_list d;
+	mixtral_served(&s, ENGINE_VLLM);
+	s.work.batch = 16;
+	cost_evaluate(&s, &closed);
+	cr_assert(closed.ok);
+	/* a slow stream: about one request in flight, no queue to speak of */
+	s.work.arrival = ARRIVAL_POISSON;
+	s.work.rate = 0.05;
+	cost_evaluate(&s, &open);
+	cr_assert(open.ok);
+	cr_expect_lt(open.running_per_replica, 4);
+	cr_expect_lt(open.ttft_s, closed.ttft_s);
+	cr_expect_lt(open.tpot_ms, closed.tpot_ms);
+	expect_rel(open.requests_per_s, 0.05, 1e-12);
+	/* in flight = rate x life (Little's law), at the fixed point */
+	expect_rel(open.running_per_replica, 0.05 * (open.ttft_s + 1024 * open.tpot_ms / 1000.0), 1e-6);
+	cr_expect(!open.overloaded);
+	/* beyond what it can serve */
+	s.work.rate = 1e6;
+	cost_evaluate(&s, &open);
+	cr_expect(open.overloaded);
+	cr_expect_gt(open.max_rate, 0);
+	diag_collect(&s, &open, &d);
+	cr_expect(has_diag(&d, E_OVERLOAD));
+}
+
+Test(serve, no_engine_keeps_the_plain_model)
+{
+	struct scenario s;
+	struct result a, b;
+	mixtral_served(&s, ENGINE_NONE);
+	cost_evaluate(&s, &a);
+	/* engine keys are ignored without an engine, and so is arrival */
+	s.engine.max_seqs = 1;
+	s.engine.frontend_ms = 1000;
+	s.work.arrival = ARRIVAL_POISSON;
+	cost_evaluate(&s, &b);
+	expect_rel(b.ttft_s, a.ttft_s, 0);
+	expect_rel(b.tpot_ms, a.tpot_ms, 0);
+	cr_expect_eq(b.running_per_replica, 8);
+}
+
+/* A dense model gives the same figures written as dense layers or as one
+ * expert, for every shipped dense preset, served and static. */
+Test(serve, dense_as_one_expert_is_dense)
+{
+	static const char *const dense[] = { "llama-3.1-8b", "llama-3.1-70b", "qwen3-32b" };
+	for (size_t i = 0; i < sizeof dense / sizeof dense[0]; i++) {
+		for (int mode = 0; mode < 2; mode++) {
+			struct scenario one, layers;
+			struct result r1, r2;
+			char err[600];
+			scenario_default(&one);
+			cr_assert_eq(preset_load(&one, "h100-sxm", err, sizeof err), 0, "%s", err);
+			cr_assert_eq(preset_load(&one, dense[i], err, sizeof err), 0, "%s", err);
+			cr_assert_eq(one.model.experts, 1, "%s", dense[i]);
+			one.strat = (struct strategy){ .dp = 1, .tp = 4, .pp = 1, .ep = 1 };
+			one.work.mode = mode ? MODE_SERVING : MODE_STATIC;
+			one.work.batch = 32;
+			layers = one;
+			layers.model.dense_layers = layers.model.layers;
+			layers.model.dense_ffn = layers.model.expert_ffn;
+			layers.model.experts = 1;
+			cost_evaluate(&one, &r1);
+			cost_evaluate(&layers, &r2);
+			cr_assert(r1.ok && r2.ok, "%s", dense[i]);
+			expect_rel(r1.ttft_s, r2.ttft_s, 1e-12);
+			expect_rel(r1.tpot_ms, r2.tpot_ms, 1e-12);
+			expect_rel(r1.max_total_gib, r2.max_total_gib, 1e-12);
+			expect_rel(r1.params.total, r2.params.total, 1e-12);
+			/* and no expert all-reduce is paid */
+			cr_expect_eq(r1.decode.comm_s[COMM_ETP], 0);
+		}
+	}
+}
