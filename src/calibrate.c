@@ -10,23 +10,24 @@
 #include "cost.h"
 #include "keys.h"
 #include "numfmt.h"
+#include "serve.h"
 
-/* The knobs and the range real GPUs reach: MFU above 85% or HBM
- * utilisation above 95% is not seen on real serving workloads. */
-struct knob {
+/* The efficiencies of the silicon and the range real GPUs reach: MFU
+ * above 85% or HBM utilisation above 95% is not seen on real serving
+ * workloads. */
+static const struct {
 	const char *key;
 	double lo, hi;
-	bool tpot;    /* fitted to TPOT (else to TTFT) */
+} silicon_knobs[FIT_SILICON] = {
+	{ "hardware.mfu", 0.05, 0.85 },
+	{ "hardware.hbm_util", 0.2, 0.95 },
+	{ "hardware.kernel_us", 0.0, 60.0 },
+	{ "hardware.expert_us", 0.0, 20.0 },
 };
-
-static const struct knob knobs[] = {
-	{ "hardware.mfu", 0.05, 0.85, true },
-	{ "hardware.hbm_util", 0.2, 0.95, true },
-	{ "hardware.kernel_us", 0.0, 60.0, true },
-	{ "hardware.expert_us", 0.0, 20.0, true },
-	{ "workload.ttft_overhead_ms", 0.0, 5000.0, false },
-};
-#define N_KNOBS (sizeof knobs / sizeof knobs[0])
+/* An engine's host side: a step costs at most a few hundred
+ * microseconds, the request path at most a second or two. */
+#define STEP_US_MAX 500.0
+#define FRONTEND_MS_MAX 2000.0
 
 static double *field(struct scenario *s, const char *key)
 {
@@ -39,62 +40,160 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median absolute % error of TPOT (or TTFT) over the runs on one GPU,
- * with the knob set to v. */
-static double objective(struct run_set *rs, const char *hw, const struct knob *kn, double v, double *scratch)
+static double median(double *v, int n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static bool in(const struct run_set *rs, const bool *train, int i, int engine)
+{
+	const struct run *run = &rs->runs[i];
+	return run->ok && (!train || train[i]) && (engine < 0 || run->s.work.engine == engine);
+}
+
+/* Median absolute % error of TPOT (or TTFT) over the selected runs. */
+static double objective(struct run_set *rs, const bool *train, int engine, bool tpot, double *scratch)
 {
 	static struct result r;
 	int n = 0;
 	for (int i = 0; i < rs->n; i++) {
-		struct run *run = &rs->runs[i];
-		if (!run->ok || strcmp(run->hardware, hw) != 0)
+		if (!in(rs, train, i, engine))
 			continue;
-		*field(&run->s, kn->key) = v;
+		struct run *run = &rs->runs[i];
 		cost_evaluate(&run->s, &r);
 		if (!r.ok)
 			continue;
-		double pred = kn->tpot ? r.tpot_ms : r.ttft_s * 1000.0, meas = kn->tpot ? run->tpot_ms : run->ttft_ms;
+		double pred = tpot ? r.tpot_ms : r.ttft_s * 1000.0, meas = tpot ? run->tpot_ms : run->ttft_ms;
+		if (!isfinite(pred))
+			pred = 1e12;
 		scratch[n++] = 100.0 * fabs(pred - meas) / meas;
 	}
-	if (n == 0)
-		return INFINITY;
-	qsort(scratch, (size_t)n, sizeof *scratch, cmp_double);
-	return n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2]);
+	return n ? median(scratch, n) : INFINITY;
 }
 
-static void set_all(struct run_set *rs, const char *hw, const char *key, double v)
+/* The value behind a knob on every run it applies to. */
+struct knob {
+	const char *key;   /* a silicon key, or NULL for an engine's */
+	int engine;        /* the engine of an engine knob */
+	bool frontend;     /* engine.frontend_ms, else engine.step_us */
+	double lo, hi;
+};
+
+static void knob_set(struct run_set *rs, const struct knob *kn, double v)
 {
-	for (int i = 0; i < rs->n; i++)
-		if (rs->runs[i].ok && strcmp(rs->runs[i].hardware, hw) == 0)
-			*field(&rs->runs[i].s, key) = v;
+	for (int i = 0; i < rs->n; i++) {
+		struct scenario *s = &rs->runs[i].s;
+		if (kn->key)
+			*field(s, kn->key) = v;
+		else if (s->work.engine == kn->engine)
+			*(kn->frontend ? &s->engine.frontend_ms : &s->engine.step_us) = v;
+	}
 }
 
-/* Coordinate search: each knob on an 11-point grid over its range, then
- * over half that range around the best, and so on; the knobs in turn. */
-static void fit(struct run_set *rs, const char *hw, bool tpot, double *values, double *scratch)
+/* One knob over an 11-point grid around its value, `span` wide. */
+static double search_knob(struct run_set *rs, const bool *train, const struct knob *kn, double value,
+			  double span, double *scratch)
 {
-	for (int round = 0; round < 8; round++) {
-		for (size_t q = 0; q < N_KNOBS; q++) {
-			const struct knob *kn = &knobs[q];
-			if (kn->tpot != tpot)
-				continue;
-			double span = (kn->hi - kn->lo) / pow(2.0, round);
-			double lo = fmax(kn->lo, values[q] - span / 2), hi = fmin(kn->hi, values[q] + span / 2);
-			double best = values[q], best_err = objective(rs, hw, kn, values[q], scratch);
-			for (int i = 0; i <= 10; i++) {
-				double v = i == 10 ? hi : lo + (hi - lo) * i / 10.0;
-				v = fmin(kn->hi, fmax(kn->lo, v));
-				if (v <= 0 && kn->lo > 0)
-					continue;
-				double e = objective(rs, hw, kn, v, scratch);
-				if (e < best_err - 1e-9) {
-					best_err = e;
-					best = v;
-				}
-			}
-			values[q] = best;
-			set_all(rs, hw, kn->key, best);
+	int engine = kn->key ? -1 : kn->engine;
+	bool tpot = !kn->frontend;
+	double lo = fmax(kn->lo, value - span / 2), hi = fmin(kn->hi, value + span / 2);
+	knob_set(rs, kn, value);
+	double best = value, best_err = objective(rs, train, engine, tpot, scratch);
+	for (int i = 0; i <= 10; i++) {
+		double v = lo + (hi - lo) * i / 10.0;
+		if (v <= 0 && kn->lo > 0)
+			continue;
+		knob_set(rs, kn, v);
+		double e = objective(rs, train, engine, tpot, scratch);
+		if (e < best_err - 1e-9) {
+			best_err = e;
+			best = v;
 		}
+	}
+	knob_set(rs, kn, best);
+	return best;
+}
+
+void fit_runs(struct run_set *rs, const bool *train, struct fit *f)
+{
+	double *scratch = malloc((size_t)(rs->n > 0 ? rs->n : 1) * sizeof *scratch);
+	const struct scenario *first = NULL;
+
+	memset(f, 0, sizeof *f);
+	if (!scratch)
+		return;
+	for (int i = 0; i < rs->n; i++) {
+		if (!in(rs, train, i, -1))
+			continue;
+		if (!first)
+			first = &rs->runs[i].s;
+		f->engine_seen[rs->runs[i].s.work.engine] = true;
+	}
+	if (!first) {
+		free(scratch);
+		return;
+	}
+	f->ok = true;
+	for (int q = 0; q < FIT_SILICON; q++)
+		f->silicon[q] = *field((struct scenario *)first, silicon_knobs[q].key);
+	/* the host-side costs start from nothing: they are what is left */
+	for (int e = 1; e < ENGINE_COUNT; e++) {
+		struct knob s = { .engine = e }, t = { .engine = e, .frontend = true };
+		knob_set(rs, &s, 0);
+		knob_set(rs, &t, 0);
+	}
+
+	for (int round = 0; round < 8; round++) {
+		for (int q = 0; q < FIT_SILICON; q++) {
+			struct knob kn = { .key = silicon_knobs[q].key, .lo = silicon_knobs[q].lo,
+					   .hi = silicon_knobs[q].hi };
+			f->silicon[q] = search_knob(rs, train, &kn, f->silicon[q], (kn.hi - kn.lo) / pow(2.0, round),
+						    scratch);
+		}
+		for (int e = 1; e < ENGINE_COUNT; e++) {
+			if (!f->engine_seen[e])
+				continue;
+			struct knob kn = { .engine = e, .lo = 0, .hi = STEP_US_MAX };
+			f->step_us[e] = search_knob(rs, train, &kn, f->step_us[e], STEP_US_MAX / pow(2.0, round), scratch);
+		}
+	}
+	for (int e = 1; e < ENGINE_COUNT; e++) {
+		if (!f->engine_seen[e])
+			continue;
+		struct knob kn = { .engine = e, .frontend = true, .lo = 0, .hi = FRONTEND_MS_MAX };
+		for (int round = 0; round < 10; round++)
+			f->frontend_ms[e] = search_knob(rs, train, &kn, f->frontend_ms[e],
+							FRONTEND_MS_MAX / pow(2.0, round), scratch);
+	}
+	free(scratch);
+}
+
+/* What an engine without runs of its own takes: the middle of the others. */
+static double engine_median(const struct fit *f, const double *v)
+{
+	double seen[ENGINE_COUNT];
+	int n = 0;
+	for (int e = 1; e < ENGINE_COUNT; e++)
+		if (f->engine_seen[e])
+			seen[n++] = v[e];
+	return n ? median(seen, n) : 0;
+}
+
+void fit_apply(struct run_set *rs, const struct fit *f)
+{
+	if (!f->ok)
+		return;
+	for (int q = 0; q < FIT_SILICON; q++) {
+		struct knob kn = { .key = silicon_knobs[q].key };
+		knob_set(rs, &kn, f->silicon[q]);
+	}
+	for (int e = 1; e < ENGINE_COUNT; e++) {
+		struct knob s = { .engine = e }, t = { .engine = e, .frontend = true };
+		knob_set(rs, &s, f->engine_seen[e] ? f->step_us[e] : engine_median(f, f->step_us));
+		knob_set(rs, &t, f->engine_seen[e] ? f->frontend_ms[e] : engine_median(f, f->frontend_ms));
 	}
 }
 
@@ -113,49 +212,38 @@ static void table(const struct sink *k, const struct run_set *rs, const char *wh
 
 void calibrate_runs(struct run_set *rs, const struct sink *k, const char *source)
 {
-	double *scratch = malloc((size_t)(rs->n > 0 ? rs->n : 1) * sizeof *scratch);
-	char seen[GROUPS_MAX][NAME_MAX_LEN];
-	int n_seen = 0;
+	struct fit f;
 	char buf[64];
 
-	if (!scratch)
-		return;
 	runs_evaluate(rs);
 	table(k, rs, "before");
-	for (int i = 0; i < rs->n; i++) {
-		struct run *run = &rs->runs[i];
-		bool known = false;
-		for (int j = 0; j < n_seen; j++)
-			known = known || strcmp(seen[j], run->hardware) == 0;
-		if (!run->ok || known || n_seen == GROUPS_MAX)
-			continue;
-		snprintf(seen[n_seen++], NAME_MAX_LEN, "%s", run->hardware);
-	}
-	for (int h = 0; h < n_seen; h++) {
-		double values[N_KNOBS];
-		const struct scenario *first = NULL;
-		for (int i = 0; i < rs->n && !first; i++)
-			if (rs->runs[i].ok && strcmp(rs->runs[i].hardware, seen[h]) == 0)
-				first = &rs->runs[i].s;
-		for (size_t q = 0; q < N_KNOBS; q++)
-			values[q] = *field((struct scenario *)first, knobs[q].key);
-		fit(rs, seen[h], true, values, scratch);
-		fit(rs, seen[h], false, values, scratch);
-
-		sink_printf(k, "\n# %s fitted by calibrate on %s\n", seen[h], source);
-		sink_puts(k, "hardware:\n");
-		for (size_t i = 0; i < key_count; i++) {
-			const struct key *key = &key_table[i];
-			if (key->section != SEC_HARDWARE)
-				continue;
-			key_get(first, key, buf, sizeof buf);
-			sink_printf(k, "  %s: %s\n", key_leaf(key), buf);
-		}
-		fmt_exact(values[N_KNOBS - 1], buf, sizeof buf);
-		sink_printf(k, "workload:\n  ttft_overhead_ms: %s\n", buf);
-	}
+	fit_runs(rs, NULL, &f);
+	fit_apply(rs, &f);
 	runs_evaluate(rs);
 	sink_puts(k, "\n");
-	table(k, rs, "after");
-	free(scratch);
+	table(k, rs, "after (in-sample: fitted to these runs)");
+
+	sink_printf(k, "\n# fitted by calibrate on %s: the efficiencies of the silicon, the same for\n"
+		       "# every GPU of it; each engine's host-side costs\n", source);
+	sink_puts(k, "hardware:\n");
+	for (int q = 0; q < FIT_SILICON; q++) {
+		fmt_exact(f.silicon[q], buf, sizeof buf);
+		sink_printf(k, "  %s: %s\n", strchr(silicon_knobs[q].key, '.') + 1, buf);
+	}
+	for (int e = 1; e < ENGINE_COUNT; e++) {
+		if (!f.engine_seen[e])
+			continue;
+		char a[40], b[40];
+		fmt_exact(f.step_us[e], a, sizeof a);
+		fmt_exact(f.frontend_ms[e], b, sizeof b);
+		sink_printf(k, "# workload.engine %s\nengine:\n  step_us: %s\n  frontend_ms: %s\n", serve_engine_name(e), a,
+			    b);
+	}
+	/* what the in-sample figures hide: the same fit on part of the runs */
+	for (int dim = 0; dim < HOLD_COUNT; dim++) {
+		if (dim == HOLD_MODEL)
+			continue;
+		sink_puts(k, "\n");
+		holdout_report(rs, dim, k, 0);
+	}
 }

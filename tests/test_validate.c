@@ -104,9 +104,12 @@ Test(calibrate, lowers_the_error_deterministically)
 	calibrate_runs(&rs2, &k2, "runs-small.csv");
 	cr_expect_str_eq(b1.out, b2.out);   /* no randomness */
 	cr_expect_leq(rs1.overall.tpot_median, before);
-	cr_expect(strstr(b1.out, "# h100-sxm fitted by calibrate on runs-small.csv\nhardware:\n  name: h100-sxm\n") != NULL,
-		  "%s", b1.out);
-	cr_expect(strstr(b1.out, "workload:\n  ttft_overhead_ms: ") != NULL);
+	cr_expect(strstr(b1.out, "# fitted by calibrate on runs-small.csv") != NULL, "%s", b1.out);
+	cr_expect(strstr(b1.out, "hardware:\n  mfu: ") != NULL, "%s", b1.out);
+	cr_expect(strstr(b1.out, "# workload.engine trtllm\nengine:\n  step_us: ") != NULL, "%s", b1.out);
+	/* in-sample is not all it prints */
+	cr_expect(strstr(b1.out, "held out by gpu") != NULL);
+	cr_expect(strstr(b1.out, "held out by engine") != NULL);
 	/* the fitted values stay within the bounds */
 	const struct run *a = by_name(&rs1, "a");
 	cr_expect_leq(a->s.hw.mfu, 0.85);
@@ -143,5 +146,51 @@ Test(validate, csv_output_quotes_fields)
 	run_validate(&f, FMT_CSV);
 	cr_expect(strstr(f.buf.out, "\n10,\"quoted, name\",llama-3.1-8b,h100-sxm,trtllm,61,") != NULL, "%s", f.buf.out);
 	cr_expect(strstr(f.buf.out, "\n5,no-such-gpu,llama-3.1-8b,a999,trtllm,,,,,no hardware preset named 'a999'") != NULL, "%s", f.buf.out);
+	fixture_close(&f);
+}
+
+/* The same runs on two GPUs of one silicon (tp 1: the links do not
+ * matter): each fold fits to the other GPU's identical runs, so its
+ * held-out error is the in-sample error, and the two folds agree. */
+Test(holdout, twin_gpus_predict_each_other)
+{
+	static struct run_set rs;
+	struct sink_buffer b;
+	struct sink k;
+	char err[600];
+	cr_assert_eq(runs_read(fixture("runs-twin-gpus.csv"), &rs, err, sizeof err), 0, "%s", err);
+	runs_evaluate(&rs);
+	cr_assert_eq(rs.n_ok, 6);
+	sink_buffer_init(&b, &k);
+	holdout_report(&rs, HOLD_GPU, &k, 0);
+	cr_expect(strstr(b.out, "held out by gpu") != NULL, "%s", b.out);
+	for (int i = 0; i < 3; i++) {
+		const struct run *a = &rs.runs[i], *c = &rs.runs[i + 3];
+		expect_rel(a->pred_tpot_ms, c->pred_tpot_ms, 1e-9);
+		expect_rel(a->pred_ttft_ms, c->pred_ttft_ms, 1e-9);
+		cr_expect(isfinite(a->pred_tpot_ms));
+	}
+	sink_buffer_free(&b);
+	/* by engine: vllm is held out and takes what trtllm's runs gave */
+	sink_buffer_init(&b, &k);
+	holdout_report(&rs, HOLD_ENGINE, &k, 1);
+	const char *head = "{\"schema\": \"moescope/1\", \"holdout\": {\"by\": \"engine\", \"folds\": [{\"held_out\": \"trtllm\", \"runs\": 4,";
+	cr_expect(strncmp(b.out, head, strlen(head)) == 0, "%s", b.out);
+	cr_expect(strstr(b.out, "nan") == NULL && strstr(b.out, "inf") == NULL, "%s", b.out);
+	sink_buffer_free(&b);
+	cr_expect_eq(holdout_dim_find("gpu"), HOLD_GPU);
+	cr_expect_eq(holdout_dim_find("engine"), HOLD_ENGINE);
+	cr_expect_eq(holdout_dim_find("gpus"), -1);
+	runs_free(&rs);
+}
+
+Test(holdout, command_refuses_a_bad_dimension)
+{
+	struct session_fixture f;
+	char line[1200];
+	fixture_open(&f, FMT_TEXT);
+	snprintf(line, sizeof line, "validate %s holdout gpus", fixture("runs-twin-gpus.csv"));
+	cr_expect_neq(session_run_line(&f.ss, line, 1), 0);
+	cr_expect(strstr(f.buf.err, "expected 'holdout gpu|model|engine' after the file") != NULL, "%s", f.buf.err);
 	fixture_close(&f);
 }

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Held-out error: leave one GPU, model or engine out, fit on the rest,
+ * predict it (calibrate.h). */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate.h"
+#include "cost.h"
+#include "report.h"
+
+static const char *const dim_names[HOLD_COUNT] = { "gpu", "model", "engine" };
+
+int holdout_dim_find(const char *name)
+{
+	for (int d = 0; d < HOLD_COUNT; d++)
+		if (strcmp(name, dim_names[d]) == 0)
+			return d;
+	return -1;
+}
+
+static const char *run_key(const struct run *r, int dim)
+{
+	return dim == HOLD_GPU ? r->hardware : dim == HOLD_MODEL ? r->model : r->framework;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Medians over the runs that `pick` selects, of predictions p. */
+struct errs {
+	int n;
+	double tpot_abs, tpot_signed, ttft_abs, ttft_signed;
+};
+
+static struct errs errors(const struct run_set *rs, const double (*p)[2], const bool *pick, double *scratch)
+{
+	struct errs e = { 0 };
+	double *v = scratch;
+	int n = 0;
+	for (int pass = 0; pass < 4; pass++) {
+		n = 0;
+		for (int i = 0; i < rs->n; i++) {
+			const struct run *r = &rs->runs[i];
+			if (!pick[i] || isnan(p[i][0]))
+				continue;
+			double tp = 100.0 * (p[i][1] - r->tpot_ms) / r->tpot_ms;
+			double tf = 100.0 * (p[i][0] - r->ttft_ms) / r->ttft_ms;
+			if (!isfinite(tf))
+				tf = 1e9;
+			v[n++] = pass == 0 ? fabs(tp) : pass == 1 ? tp : pass == 2 ? fabs(tf) : tf;
+		}
+		double m = median(v, n);
+		if (pass == 0)
+			e.tpot_abs = m;
+		else if (pass == 1)
+			e.tpot_signed = m;
+		else if (pass == 2)
+			e.ttft_abs = m;
+		else
+			e.ttft_signed = m;
+	}
+	e.n = n;
+	return e;
+}
+
+static void predict(struct run_set *rs, const bool *which, double (*p)[2])
+{
+	static struct result r;
+	for (int i = 0; i < rs->n; i++) {
+		if (!which[i] || !rs->runs[i].ok)
+			continue;
+		cost_evaluate(&rs->runs[i].s, &r);
+		p[i][0] = r.ok ? r.ttft_s * 1000.0 : NAN;
+		p[i][1] = r.ok ? r.tpot_ms : NAN;
+	}
+}
+
+static void errs_json(const struct sink *k, const struct errs *e)
+{
+	sink_printf(k, "\"runs\": %d, \"tpot_median_pct\": ", e->n);
+	json_number(k, e->tpot_abs);
+	sink_puts(k, ", \"tpot_signed_pct\": ");
+	json_number(k, e->tpot_signed);
+	sink_puts(k, ", \"ttft_median_pct\": ");
+	json_number(k, e->ttft_abs);
+	sink_puts(k, ", \"ttft_signed_pct\": ");
+	json_number(k, e->ttft_signed);
+}
+
+void holdout_report(struct run_set *rs, int dim, const struct sink *k, int format)
+{
+	int n = rs->n;
+	double (*in_p)[2] = malloc((size_t)(n ? n : 1) * sizeof *in_p);
+	double (*out_p)[2] = malloc((size_t)(n ? n : 1) * sizeof *out_p);
+	bool *train = malloc((size_t)(n ? n : 1) * sizeof *train);
+	bool *pick = malloc((size_t)(n ? n : 1) * sizeof *pick);
+	double *scratch = malloc((size_t)(n ? n : 1) * sizeof *scratch);
+	const char *values[GROUPS_MAX];
+	int n_values = 0;
+	struct fit f;
+	bool json = format == 1;
+
+	if (!in_p || !out_p || !train || !pick || !scratch)
+		goto done;
+	for (int i = 0; i < n; i++) {
+		in_p[i][0] = in_p[i][1] = out_p[i][0] = out_p[i][1] = NAN;
+		if (!rs->runs[i].ok)
+			continue;
+		const char *v = run_key(&rs->runs[i], dim);
+		int j = 0;
+		while (j < n_values && strcmp(values[j], v) != 0)
+			j++;
+		if (j == n_values && n_values < GROUPS_MAX)
+			values[n_values++] = v;
+	}
+	for (int i = 0; i < n; i++)
+		pick[i] = rs->runs[i].ok;
+	fit_runs(rs, NULL, &f);
+	fit_apply(rs, &f);
+	predict(rs, pick, in_p);
+	for (int j = 0; j < n_values; j++) {
+		for (int i = 0; i < n; i++) {
+			pick[i] = rs->runs[i].ok && strcmp(run_key(&rs->runs[i], dim), values[j]) == 0;
+			train[i] = rs->runs[i].ok && !pick[i];
+		}
+		fit_runs(rs, train, &f);
+		/* nothing else to fit to: no held-out prediction */
+		if (!f.ok)
+			continue;
+		fit_apply(rs, &f);
+		predict(rs, pick, out_p);
+	}
+
+	if (json)
+		sink_printf(k, "{\"schema\": \"moescope/1\", \"holdout\": {\"by\": \"%s\", \"folds\": [", dim_names[dim]);
+	else
+		sink_printf(k, "held out by %s: fitted to the other %ss' runs, predicting these (in-sample: fitted to all)\n"
+			       "  %-16s %5s  %-23s %-23s  %s\n", dim_names[dim], dim_names[dim], dim_names[dim], "runs",
+			    "TPOT median (signed)", "TTFT median (signed)", "in-sample TPOT, TTFT");
+	for (int j = 0; j <= n_values; j++) {
+		for (int i = 0; i < n; i++)
+			pick[i] = rs->runs[i].ok && (j == n_values || strcmp(run_key(&rs->runs[i], dim), values[j]) == 0);
+		struct errs o = errors(rs, (const double (*)[2])out_p, pick, scratch);
+		struct errs s = errors(rs, (const double (*)[2])in_p, pick, scratch);
+		const char *label = j == n_values ? "all" : values[j];
+		if (json) {
+			sink_puts(k, j == n_values ? "], \"overall\": {" : j ? ", {" : "{");
+			sink_puts(k, "\"held_out\": ");
+			json_string(k, label);
+			sink_puts(k, ", ");
+			errs_json(k, &o);
+			sink_puts(k, ", \"in_sample_tpot_median_pct\": ");
+			json_number(k, s.tpot_abs);
+			sink_puts(k, ", \"in_sample_ttft_median_pct\": ");
+			json_number(k, s.ttft_abs);
+			sink_puts(k, "}");
+			continue;
+		}
+		sink_printf(k, "  %-16.16s %5d  %6.1f%% (%+6.1f%%)       %6.1f%% (%+7.1f%%)      %5.1f%%, %5.1f%%\n", label, o.n,
+			    o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed, s.tpot_abs, s.ttft_abs);
+	}
+	/* each (model, GPU, engine) group of the held-out predictions */
+	if (json)
+		sink_puts(k, ", \"groups\": [");
+	else
+		sink_puts(k, "  held-out error of each model, GPU and engine\n");
+	for (int g = 0; g < rs->n_groups; g++) {
+		const struct run_group *gr = &rs->groups[g];
+		for (int i = 0; i < n; i++) {
+			const struct run *r = &rs->runs[i];
+			pick[i] = r->ok && !strcmp(r->model, gr->model) && !strcmp(r->hardware, gr->hardware) &&
+				  !strcmp(r->framework, gr->framework);
+		}
+		struct errs o = errors(rs, (const double (*)[2])out_p, pick, scratch);
+		if (json) {
+			sink_puts(k, g ? ", {\"model\": " : "{\"model\": ");
+			json_string(k, gr->model);
+			sink_puts(k, ", \"hardware\": ");
+			json_string(k, gr->hardware);
+			sink_puts(k, ", \"framework\": ");
+			json_string(k, gr->framework);
+			sink_puts(k, ", ");
+			errs_json(k, &o);
+			sink_puts(k, "}");
+			continue;
+		}
+		sink_printf(k, "    %-18s %-9s %-8s %5d  TPOT %5.1f%% (%+6.1f%%)  TTFT %6.1f%% (%+7.1f%%)\n", gr->model,
+			    gr->hardware, gr->framework, o.n, o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed);
+	}
+	if (json)
+		sink_puts(k, "]}}\n");
+	/* the runs keep their held-out predictions */
+	for (int i = 0; i < n; i++) {
+		rs->runs[i].pred_ttft_ms = out_p[i][0];
+		rs->runs[i].pred_tpot_ms = out_p[i][1];
+	}
+done:
+	free(in_p);
+	free(out_p);
+	free(train);
+	free(pick);
+	free(scratch);
+}
