@@ -27,6 +27,7 @@ static const struct {
 /* An engine's host side: a step costs at most a few hundred
  * microseconds, the request path at most a second or two. */
 #define STEP_US_MAX 500.0
+#define SEQ_US_MAX 100.0
 #define FRONTEND_MS_MAX 2000.0
 
 static double *field(struct scenario *s, const char *key)
@@ -69,18 +70,30 @@ static double objective(struct run_set *rs, const bool *train, int engine, bool 
 		double pred = tpot ? r.tpot_ms : r.ttft_s * 1000.0, meas = tpot ? run->tpot_ms : run->ttft_ms;
 		if (!isfinite(pred))
 			pred = 1e12;
-		scratch[n++] = 100.0 * fabs(pred - meas) / meas;
+		/* the log ratio treats too slow and too fast alike, and a cap
+		 * keeps a few runs the model cannot describe from steering */
+		scratch[n++] = fmin(fabs(log(pred / meas)), 1.0);
 	}
-	return n ? median(scratch, n) : INFINITY;
+	double sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += scratch[i];
+	return n ? sum / n : INFINITY;
 }
 
 /* The value behind a knob on every run it applies to. */
+enum engine_knob { EK_STEP, EK_SEQ, EK_FRONTEND };
+
 struct knob {
 	const char *key;   /* a silicon key, or NULL for an engine's */
 	int engine;        /* the engine of an engine knob */
-	bool frontend;     /* engine.frontend_ms, else engine.step_us */
+	int which;         /* enum engine_knob */
 	double lo, hi;
 };
+
+static double *engine_field(struct scenario *s, int which)
+{
+	return which == EK_STEP ? &s->engine.step_us : which == EK_SEQ ? &s->engine.seq_us : &s->engine.frontend_ms;
+}
 
 static void knob_set(struct run_set *rs, const struct knob *kn, double v)
 {
@@ -89,25 +102,33 @@ static void knob_set(struct run_set *rs, const struct knob *kn, double v)
 		if (kn->key)
 			*field(s, kn->key) = v;
 		else if (s->work.engine == kn->engine)
-			*(kn->frontend ? &s->engine.frontend_ms : &s->engine.step_us) = v;
+			*engine_field(s, kn->which) = v;
 	}
+}
+
+/* What a knob is fitted to: the silicon's efficiencies and an engine's
+ * step costs to the TPOT, which the step model alone sets; an engine's
+ * front end to its TTFT. */
+static double knob_objective(struct run_set *rs, const bool *train, const struct knob *kn, double *scratch)
+{
+	if (kn->key)
+		return objective(rs, train, -1, true, scratch);
+	return objective(rs, train, kn->engine, kn->which != EK_FRONTEND, scratch);
 }
 
 /* One knob over an 11-point grid around its value, `span` wide. */
 static double search_knob(struct run_set *rs, const bool *train, const struct knob *kn, double value,
 			  double span, double *scratch)
 {
-	int engine = kn->key ? -1 : kn->engine;
-	bool tpot = !kn->frontend;
 	double lo = fmax(kn->lo, value - span / 2), hi = fmin(kn->hi, value + span / 2);
 	knob_set(rs, kn, value);
-	double best = value, best_err = objective(rs, train, engine, tpot, scratch);
+	double best = value, best_err = knob_objective(rs, train, kn, scratch);
 	for (int i = 0; i <= 10; i++) {
 		double v = lo + (hi - lo) * i / 10.0;
 		if (v <= 0 && kn->lo > 0)
 			continue;
 		knob_set(rs, kn, v);
-		double e = objective(rs, train, engine, tpot, scratch);
+		double e = knob_objective(rs, train, kn, scratch);
 		if (e < best_err - 1e-9) {
 			best_err = e;
 			best = v;
@@ -141,9 +162,10 @@ void fit_runs(struct run_set *rs, const bool *train, struct fit *f)
 		f->silicon[q] = *field((struct scenario *)first, silicon_knobs[q].key);
 	/* the host-side costs start from nothing: they are what is left */
 	for (int e = 1; e < ENGINE_COUNT; e++) {
-		struct knob s = { .engine = e }, t = { .engine = e, .frontend = true };
-		knob_set(rs, &s, 0);
-		knob_set(rs, &t, 0);
+		for (int w = EK_STEP; w <= EK_FRONTEND; w++) {
+			struct knob kn = { .engine = e, .which = w };
+			knob_set(rs, &kn, 0);
+		}
 	}
 
 	for (int round = 0; round < 8; round++) {
@@ -156,17 +178,14 @@ void fit_runs(struct run_set *rs, const bool *train, struct fit *f)
 		for (int e = 1; e < ENGINE_COUNT; e++) {
 			if (!f->engine_seen[e])
 				continue;
-			struct knob kn = { .engine = e, .lo = 0, .hi = STEP_US_MAX };
+			struct knob kn = { .engine = e, .which = EK_STEP, .lo = 0, .hi = STEP_US_MAX };
 			f->step_us[e] = search_knob(rs, train, &kn, f->step_us[e], STEP_US_MAX / pow(2.0, round), scratch);
-		}
-	}
-	for (int e = 1; e < ENGINE_COUNT; e++) {
-		if (!f->engine_seen[e])
-			continue;
-		struct knob kn = { .engine = e, .frontend = true, .lo = 0, .hi = FRONTEND_MS_MAX };
-		for (int round = 0; round < 10; round++)
-			f->frontend_ms[e] = search_knob(rs, train, &kn, f->frontend_ms[e],
+			struct knob ks = { .engine = e, .which = EK_SEQ, .lo = 0, .hi = SEQ_US_MAX };
+			f->seq_us[e] = search_knob(rs, train, &ks, f->seq_us[e], SEQ_US_MAX / pow(2.0, round), scratch);
+			struct knob kf = { .engine = e, .which = EK_FRONTEND, .lo = 0, .hi = FRONTEND_MS_MAX };
+			f->frontend_ms[e] = search_knob(rs, train, &kf, f->frontend_ms[e],
 							FRONTEND_MS_MAX / pow(2.0, round), scratch);
+		}
 	}
 	free(scratch);
 }
@@ -191,9 +210,11 @@ void fit_apply(struct run_set *rs, const struct fit *f)
 		knob_set(rs, &kn, f->silicon[q]);
 	}
 	for (int e = 1; e < ENGINE_COUNT; e++) {
-		struct knob s = { .engine = e }, t = { .engine = e, .frontend = true };
-		knob_set(rs, &s, f->engine_seen[e] ? f->step_us[e] : engine_median(f, f->step_us));
-		knob_set(rs, &t, f->engine_seen[e] ? f->frontend_ms[e] : engine_median(f, f->frontend_ms));
+		const double *v[3] = { f->step_us, f->seq_us, f->frontend_ms };
+		for (int w = EK_STEP; w <= EK_FRONTEND; w++) {
+			struct knob kn = { .engine = e, .which = w };
+			knob_set(rs, &kn, f->engine_seen[e] ? v[w][e] : engine_median(f, v[w]));
+		}
 	}
 }
 
@@ -233,11 +254,12 @@ void calibrate_runs(struct run_set *rs, const struct sink *k, const char *source
 	for (int e = 1; e < ENGINE_COUNT; e++) {
 		if (!f.engine_seen[e])
 			continue;
-		char a[40], b[40];
+		char a[40], b[40], c[40];
 		fmt_exact(f.step_us[e], a, sizeof a);
+		fmt_exact(f.seq_us[e], c, sizeof c);
 		fmt_exact(f.frontend_ms[e], b, sizeof b);
-		sink_printf(k, "# workload.engine %s\nengine:\n  step_us: %s\n  frontend_ms: %s\n", serve_engine_name(e), a,
-			    b);
+		sink_printf(k, "# workload.engine %s\nengine:\n  step_us: %s\n  seq_us: %s\n  frontend_ms: %s\n",
+			    serve_engine_name(e), a, c, b);
 	}
 	/* what the in-sample figures hide: the same fit on part of the runs */
 	for (int dim = 0; dim < HOLD_COUNT; dim++) {

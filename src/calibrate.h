@@ -4,7 +4,8 @@
  * model allows: the efficiencies of the silicon (mfu, hbm_util,
  * kernel_us, expert_us), one set for every GPU in the runs (H100, H200
  * and H800 are one silicon), and for each engine its host-side costs
- * (engine.step_us to the TPOT, engine.frontend_ms to the TTFT).  Nothing
+ * (engine.step_us and engine.seq_us to the TPOT, engine.frontend_ms to
+ * the TTFT).  Nothing
  * is fitted per GPU, per model or per pair.  A deterministic
  * shrinking-grid coordinate search on the pure model. */
 #ifndef MOESCOPE_CALIBRATE_H
@@ -20,7 +21,7 @@
 
 struct fit {
 	double silicon[FIT_SILICON];          /* mfu, hbm_util, kernel_us, expert_us */
-	double step_us[ENGINE_COUNT], frontend_ms[ENGINE_COUNT];
+	double step_us[ENGINE_COUNT], seq_us[ENGINE_COUNT], frontend_ms[ENGINE_COUNT];
 	bool engine_seen[ENGINE_COUNT];
 	bool ok;                              /* there were runs to fit to */
 };

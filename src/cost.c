@@ -196,6 +196,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	serve_engine_resolve(c->engine, &rs->engine, hw, st->tp, &c->eng);
 	c->b_run = c->b_rep;
 	c->step_s = c->eng.step_us * 1e-6;
+	c->seq_s = c->eng.seq_us * 1e-6;
 	c->frontend_s = c->eng.frontend_ms * 1e-3;
 	c->plan = (struct prefill_plan){ .chunks = 1, .group = 1 };
 

@@ -53,7 +53,8 @@ struct cost_ctx {
 	int engine, mem_rule, arrival;
 	struct engine_cfg eng;      /* resolved; all 0 without an engine */
 	double b_run;               /* sequences running at once per replica */
-	double step_s, frontend_s;  /* the engine's host-side costs */
+	double kv_per_running;      /* of a sequence's whole KV, what a running one holds */
+	double step_s, seq_s, frontend_s;   /* the engine's host-side costs */
 	struct prefill_plan plan;   /* chunks per prompt, prompts per step */
 	/* strategy */
 	double dp, tp, pp, ep, etp, edp, G;

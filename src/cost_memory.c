@@ -140,12 +140,16 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 void cost_admit(struct cost_ctx *c, struct result *r)
 {
 	c->b_run = c->b_rep;
+	c->kv_per_running = 1.0;
 	c->plan = (struct prefill_plan){ .chunks = 1, .group = 1 };
 	r->running_per_replica = c->serving ? c->b_rep : NAN;
 	if (c->engine == ENGINE_NONE)
 		return;
 
-	double pool = r->kv_capacity_tokens / c->dp, per_seq = c->S + c->O;
+	double pool = r->kv_capacity_tokens / c->dp;
+	/* a paged engine's sequence holds its prompt and what it has
+	 * generated: half the output on average over its life */
+	double per_seq = c->S + (c->eng.admit == ADMIT_RULE_PAGED ? c->O / 2.0 : c->O);
 	/* an open stream has no fixed number in flight: the cap is what the
 	 * engine could run, the phases find how many do */
 	double in_flight = c->arrival == ARRIVAL_POISSON ? INFINITY : c->b_rep;
@@ -155,10 +159,11 @@ void cost_admit(struct cost_ctx *c, struct result *r)
 	if (b < 1)
 		b = 1;
 	c->b_run = b;
-	c->plan = serve_prefill_plan(c->S, (double)c->eng.max_batched_tokens, b, c->arrival == ARRIVAL_CLOSED);
+	c->plan = serve_prefill_plan(c->S, (double)c->eng.max_batched_tokens, b, false);
 	r->running_per_replica = b;
 	r->admit_cap = cap;
 	r->kv_capacity_seqs = floor(pool / per_seq) * c->dp;
+	c->kv_per_running = per_seq / (c->S + c->O);
 
 	/* the KV cache the running batch holds, in each device's memory */
 	r->max_total_gib = 0;
@@ -167,7 +172,7 @@ void cost_admit(struct cost_ctx *c, struct result *r)
 		int k = 0;
 		while (k + 1 < c->n_cls && c->cls[k].first != dv->stage)
 			k++;
-		dv->kv_gib = b * c->cmem[k].kv_per_seq / GIB;
+		dv->kv_gib = b * c->kv_per_running * c->cmem[k].kv_per_seq / GIB;
 		dv->total_gib = dv->weights_gib + dv->kv_gib + dv->act_gib + dv->reserved_gib;
 		if (d == 0 || dv->total_gib > r->max_total_gib) {
 			r->max_total_gib = dv->total_gib;

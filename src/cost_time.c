@@ -394,6 +394,12 @@ static double serving_tpot(double t_dec, double t_mix, double b, double O)
 	return t_dec + (b / O) * (t_mix - t_dec);
 }
 
+/* What the engine's host side adds to a step of b sequences. */
+static double host_s(const struct cost_ctx *c, double b)
+{
+	return c->step_s + c->seq_s * b;
+}
+
 /* The two serving steps at b sequences per replica, without a split:
  * for the fixed point of an open stream. */
 static void steps_at(const struct cost_ctx *c, double b, double *t_dec, double *t_mix)
@@ -407,10 +413,35 @@ static void steps_at(const struct cost_ctx *c, double b, double *t_dec, double *
 	serving_passes(c, b, c->plan, p);
 	pass_part(c, &p[0], &pt, NULL);
 	pass_finish(c, &pt, &ph, &lc, &st);
-	*t_dec = ph.stage_sum_s + c->step_s;
+	*t_dec = ph.stage_sum_s + host_s(c, b);
 	pass_part(c, &p[1], &pt, NULL);
 	pass_finish(c, &pt, &ph, &lc, &st);
-	*t_mix = ph.stage_sum_s + c->step_s;
+	*t_mix = ph.stage_sum_s + host_s(c, b);
+}
+
+/* The time of one pass (no split), host side included for `seqs`. */
+static double pass_time(const struct cost_ctx *c, const struct pass *p, double seqs)
+{
+	struct pass_part pt;
+	struct phase ph;
+	struct layer_comm lc;
+	struct stage_times st;
+
+	pass_part(c, p, &pt, NULL);
+	pass_finish(c, &pt, &ph, &lc, &st);
+	return ph.stage_sum_s + host_s(c, seqs);
+}
+
+/* The mean TTFT of b prompts that arrive at once: prefilled a full step
+ * of the token budget at a time (whole prompts, or chunks of a longer
+ * one), each done when its last step is. */
+static double wave_ttft(const struct cost_ctx *c, double b)
+{
+	double S = c->S, tb = (double)c->eng.max_batched_tokens;
+	double tokens = tb > 0 ? mind(b * S, S <= tb ? floor(tb / S) * S : tb) : b * S;
+	struct pass p = { .T = tokens, .pre = tokens / S, .lm = mind(b, ceil(tokens / S)) };
+	double steps = ceil(b * S / tokens);
+	return (steps + 1.0) / 2.0 * pass_time(c, &p, p.lm);
 }
 
 struct serving_out {
@@ -461,11 +492,17 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	 * prompt's pass, the decode step is blended with it below */
 	pass_finish(c, &pt[0], &r->decode, &r->comm_decode, &st);
 	pass_finish(c, &pt[1], &r->prefill, &r->comm_prefill, &st);
-	double t_dec = r->decode.stage_sum_s + c->step_s, t_mix = r->prefill.stage_sum_s + c->step_s;
+	double t_dec = r->decode.stage_sum_s + host_s(c, b), t_mix = r->prefill.stage_sum_s + host_s(c, b);
 	/* Over one request's O steps, b new prompts arrive: in groups that
 	 * share a step, each prompt in `n` chunks; without an engine one
 	 * whole prompt a step and no bound (v1) */
 	double w_mix = engine ? serve_mixed_share(b, c->O, c->plan) : b / c->O;
+	/* a closed loop whose wave forms again every round prefills it while
+	 * no one decodes, then decodes it with no prompt in the way: the
+	 * prefill is all in the TTFT */
+	bool waves = engine && c->arrival == ARRIVAL_CLOSED && c->eng.prefill == PREFILL_SEPARATE;
+	if (waves)
+		w_mix = 0;
 	double tpot = serving_tpot(t_dec, t_mix, w_mix, 1.0);
 	double overhead = w->ttft_overhead_ms / 1000.0;
 	double ttft, wait;
@@ -483,7 +520,17 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		 * prompts lands together, waits for the running step to end and
 		 * is prefilled in the next `n`; requests beyond the admitted
 		 * batch wait for a slot (serve_closed_ttft). */
-		double ttft0 = t_dec / 2.0 + n * t_mix + c->frontend_s + overhead;
+		double steady = t_dec / 2.0 + n * t_mix + c->frontend_s + overhead;
+		/* The loop starts with every request at once: that wave is
+		 * prefilled a group (or a chunk) a step, and weighs one round
+		 * of the requests the benchmark sends. */
+		double wave = wave_ttft(c, b) + c->frontend_s + overhead;
+		double rounds = maxd(1.0, (double)w->requests / (c->dp * c->b_rep));
+		/* prefill batches apart from decode gather every request that
+		 * waits when they start: the wave forms again every round */
+		if (c->eng.prefill == PREFILL_SEPARATE)
+			rounds = 1;
+		double ttft0 = (wave + (rounds - 1.0) * steady) / rounds;
 		double prefill_rate = c->plan.group / (n * t_mix);
 		ttft = serve_closed_ttft(c->b_rep, b, ttft0, c->O, tpot, prefill_rate);
 		wait = ttft - ttft0;

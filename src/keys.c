@@ -19,6 +19,8 @@ static const char *const dtype_choices[] = { "auto", "bf16", "fp8", "fp4", NULL 
 static const char *const claim_valid_choices[] = { "none", "true", "false", NULL };
 static const char *const engine_choices[] = { "none", "vllm", "sglang", "trtllm", NULL };
 static const char *const arrival_choices[] = { "closed", "poisson", NULL };
+static const char *const prefill_choices[] = { "auto", "mixed", "separate", NULL };
+static const char *const admit_choices[] = { "auto", "whole", "paged", NULL };
 
 #define AT(field) offsetof(struct scenario, field)
 
@@ -155,6 +157,8 @@ const struct key key_table[] = {
 	     "serving engine whose memory rule and limits apply (engine section); none: the plain model"),
 	ENUM("workload.arrival", SEC_WORKLOAD, arrival_choices, ARRIVAL_CLOSED, work.arrival,
 	     "closed: batch requests always in flight (benchmarks); poisson: open stream at workload.rate"),
+	INT("workload.requests", NULL, SEC_WORKLOAD, 0, "", 1, 1000000000, 1000, STEP_NONE, work.requests,
+	    "requests a closed-loop benchmark sends in all: its first wave, all at once, weighs batch/requests of the mean TTFT"),
 	DBL("workload.rate", "rate", SEC_WORKLOAD, 0, "req/s", 0, 1e9, 1, 0, work.rate,
 	    "requests per second of the whole deployment, with arrival poisson"),
 
@@ -164,8 +168,14 @@ const struct key key_table[] = {
 	    "most sequences running at once per replica; auto: the engine's default"),
 	INT("engine.max_batched_tokens", NULL, SEC_ENGINE, KF_AUTO, "tokens", 0, 100000000, 0, STEP_NONE,
 	    engine.max_batched_tokens, "tokens one step carries (chunked-prefill budget); auto: the engine's default"),
+	ENUM("engine.prefill", SEC_ENGINE, prefill_choices, PREFILL_AUTO, engine.prefill,
+	     "mixed: prefill chunks ride in the decode steps; separate: prefill batches of every waiting request while decode waits; auto: the engine's"),
+	ENUM("engine.admit", SEC_ENGINE, admit_choices, ADMIT_RULE_AUTO, engine.admit,
+	     "whole: a sequence is admitted when its prompt and whole output fit; paged: it holds what it has generated, prompt + output/2 on average; auto: the engine's"),
 	DBL("engine.step_us", NULL, SEC_ENGINE, OPT, "us", 0, 1e9, NAN, 0, engine.step_us,
 	    "host-side cost of every step (scheduling, sampling, launch); none: the engine's default"),
+	DBL("engine.seq_us", NULL, SEC_ENGINE, OPT, "us", 0, 1e9, NAN, 0, engine.seq_us,
+	    "host-side cost of each running sequence in every step (sampling, detokenising, streaming); none: the engine's default"),
 	DBL("engine.frontend_ms", NULL, SEC_ENGINE, OPT, "ms", 0, 1e9, NAN, 0, engine.frontend_ms,
 	    "request path outside the GPU (HTTP, tokenizer, first chunk) added to TTFT; none: the engine's default"),
 

@@ -60,10 +60,13 @@ int scenario_compute_dtype(const struct model *m)
 
 double scenario_peak_tflops(const struct hardware *hw, int dtype)
 {
-	/* 0 means "not supported": fall back to the next wider dtype. */
+	/* 0 means "not supported".  FP8 math falls back to 16 bits.  FP4
+	 * weights on a GPU without FP4 math are dequantised into the
+	 * activations' 16 bits (weight-only quantisation): FP8 math would need
+	 * FP8 activations, which a 4-bit checkpoint does not bring. */
 	if (dtype == DTYPE_FP4 && hw->tflops_fp4 > 0)
 		return hw->tflops_fp4;
-	if ((dtype == DTYPE_FP4 || dtype == DTYPE_FP8) && hw->tflops_fp8 > 0)
+	if (dtype == DTYPE_FP8 && hw->tflops_fp8 > 0)
 		return hw->tflops_fp8;
 	return hw->tflops_bf16;
 }

@@ -17,6 +17,12 @@ enum engine_kind { ENGINE_NONE, ENGINE_VLLM, ENGINE_SGLANG, ENGINE_TRTLLM, ENGIN
 /* How requests arrive: a fixed number in flight (what benchmark tools run)
  * or an open Poisson stream at workload.rate. */
 enum arrival_kind { ARRIVAL_CLOSED, ARRIVAL_POISSON };
+/* How an engine schedules prefills: chunks riding in the decode steps, or
+ * batches of their own while decode waits; PREFILL_AUTO: the engine's. */
+enum prefill_kind { PREFILL_AUTO, PREFILL_MIXED, PREFILL_SEPARATE };
+/* What an engine sets aside for a sequence it admits: its whole prompt and
+ * output at once, or pages as it grows; ADMIT_AUTO: the engine's. */
+enum admit_kind { ADMIT_RULE_AUTO, ADMIT_RULE_WHOLE, ADMIT_RULE_PAGED };
 /* DTYPE_AUTO: derived from the weight width. */
 enum compute_dtype { DTYPE_AUTO, DTYPE_BF16, DTYPE_FP8, DTYPE_FP4 };
 
@@ -58,6 +64,7 @@ struct workload {
 	int engine;        /* enum engine_kind */
 	int arrival;       /* enum arrival_kind */
 	double rate;       /* requests/s of the whole deployment (poisson) */
+	long requests;     /* requests a closed-loop benchmark sends in all */
 };
 
 /* What an engine does that changes the figures.  0 (or NaN for the
@@ -67,7 +74,10 @@ struct engine_cfg {
 	long max_seqs;            /* running sequences per replica */
 	long max_batched_tokens;  /* tokens per step (chunked-prefill budget) */
 	double step_us;           /* host-side cost of every step */
+	double seq_us;            /* host-side cost of each running sequence in a step */
 	double frontend_ms;       /* request path outside the GPU, added to TTFT */
+	int prefill;              /* enum prefill_kind */
+	int admit;                /* enum admit_kind */
 };
 
 struct strategy {

@@ -52,13 +52,13 @@ int serve_mem_rule(int engine)
  * host side adds, measured on data/validation/serving-runs.csv (README,
  * Accuracy) and the same on every GPU and model. */
 struct profile {
-	double step_us, frontend_ms;
+	double step_us, seq_us, frontend_ms;
 };
 static const struct profile profiles[ENGINE_COUNT] = {
-	[ENGINE_NONE] = { 0, 0 },
-	[ENGINE_VLLM] = { 395, 14.8 },
-	[ENGINE_SGLANG] = { 0, 700 },
-	[ENGINE_TRTLLM] = { 184, 100 },
+	[ENGINE_NONE] = { 0, 0, 0 },
+	[ENGINE_VLLM] = { 0, 36.9, 74.8 },
+	[ENGINE_SGLANG] = { 498, 73.6, 75.1 },
+	[ENGINE_TRTLLM] = { 0, 27.7, 177 },
 };
 
 static double sglang_fraction(long tp)
@@ -87,16 +87,28 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, stru
 	*d = (struct engine_cfg){ 0 };
 	switch (engine) {
 	case ENGINE_VLLM:
+		/* chunked prefill, always on in the V1 engine */
+		d->prefill = PREFILL_MIXED;
+		/* PagedAttention: blocks as a sequence grows, preemption when full */
+		d->admit = ADMIT_RULE_PAGED;
 		d->mem_fraction = 0.9;
 		d->max_seqs = big ? 1024 : 256;
 		d->max_batched_tokens = big ? 8192 : 2048;
 		break;
 	case ENGINE_SGLANG:
+		/* prefill batches run apart from decode (enable_mixed_chunk off) */
+		d->prefill = PREFILL_SEPARATE;
+		/* paged KV: a request holds what it has; decode retracts when full */
+		d->admit = ADMIT_RULE_PAGED;
 		d->mem_fraction = sglang_fraction(tp);
 		d->max_seqs = 4096;
 		d->max_batched_tokens = hw->mem_gib < 35 ? 2048 : hw->mem_gib < 160 ? 8192 : 16384;
 		break;
 	case ENGINE_TRTLLM:
+		/* in-flight batching: context requests join the generation step */
+		d->prefill = PREFILL_MIXED;
+		/* the GUARANTEED_NO_EVICT capacity scheduler reserves prompt + max output */
+		d->admit = ADMIT_RULE_WHOLE;
 		d->mem_fraction = 0.9;
 		d->max_seqs = 2048;
 		d->max_batched_tokens = 8192;
@@ -105,6 +117,7 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, stru
 		return;
 	}
 	d->step_us = profiles[engine].step_us;
+	d->seq_us = profiles[engine].seq_us;
 	d->frontend_ms = profiles[engine].frontend_ms;
 }
 
@@ -127,8 +140,14 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 		out->max_batched_tokens = d.max_batched_tokens;
 	if (isnan(out->step_us))
 		out->step_us = d.step_us;
+	if (isnan(out->seq_us))
+		out->seq_us = d.seq_us;
 	if (isnan(out->frontend_ms))
 		out->frontend_ms = d.frontend_ms;
+	if (out->prefill == PREFILL_AUTO)
+		out->prefill = d.prefill;
+	if (out->admit == ADMIT_RULE_AUTO)
+		out->admit = d.admit;
 }
 
 double serve_kv_pool_bytes(int rule, double fraction, double capacity, double weights, double act,
@@ -154,10 +173,7 @@ double serve_admit(double in_flight, double max_seqs, double pool_tokens, double
 		b = max_seqs;
 		*cap = ADMIT_MAX_SEQS;
 	}
-	/* an engine admits a sequence only when the pool can hold all of it
-	 * (TensorRT-LLM's guaranteed-no-evict scheduler; vLLM and SGLang
-	 * admit on the prompt and preempt when decode runs out, which in a
-	 * steady state of equal requests comes to the same number) */
+	/* as many as the pool holds at what each one takes */
 	if (!isnan(pool_tokens) && tokens_per_seq > 0) {
 		double fit = floor(pool_tokens / tokens_per_seq);
 		if (fit < b) {

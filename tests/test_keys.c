@@ -177,8 +177,13 @@ Test(keys, names_are_bounded)
 Test(keys, compute_dtype_falls_back_to_a_supported_peak)
 {
 	struct hardware hw = { .tflops_bf16 = 989, .tflops_fp8 = 1979, .tflops_fp4 = 0 };
-	cr_expect_eq(scenario_peak_tflops(&hw, DTYPE_FP4), 1979);
+	/* 4-bit weights without 4-bit math are dequantised into 16-bit
+	 * activations: the bf16 peak, not the fp8 one */
+	cr_expect_eq(scenario_peak_tflops(&hw, DTYPE_FP4), 989);
 	cr_expect_eq(scenario_peak_tflops(&hw, DTYPE_FP8), 1979);
+	hw.tflops_fp4 = 3958;
+	cr_expect_eq(scenario_peak_tflops(&hw, DTYPE_FP4), 3958);
+	hw.tflops_fp4 = 0;
 	cr_expect_eq(scenario_peak_tflops(&hw, DTYPE_BF16), 989);
 	hw.tflops_fp8 = 0;
 	cr_expect_eq(scenario_peak_tflops(&hw, DTYPE_FP8), 989);
