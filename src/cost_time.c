@@ -146,12 +146,26 @@ static void moe_layer_experts(const struct cost_ctx *c, const struct pass *p, do
 		a->total += t;
 	}
 
+	/* With one attention replica per stage (dp 1) every GPU of it holds
+	 * the same tokens: each runs its experts on them, and the layer's TP
+	 * all-reduce sums the partial outputs; nothing else moves.  With
+	 * experts over dp replicas, tokens go to them and back. */
+	lc->moe_a2a_bytes = lc->moe_etp_bytes = 0;
+	lc->moe_a2a_s = lc->moe_etp_ar_s = 0;
+	if (c->dp == 1)
+		return;
 	double a2a_bytes = p->T / c->tp * c->k * c->d * c->b_a;
 	lc->moe_a2a_bytes = a2a_bytes;
 	lc->moe_a2a_s = 2.0 * comm_time(c->a2a, a2a_bytes);   /* there and back */
-	lc->moe_etp_bytes = T_e * c->d * c->b_a;
-	lc->moe_etp_ar_s = comm_time(c->etp_ar, lc->moe_etp_bytes);
 	add_comm(c, a, COMM_EP, lc->moe_a2a_s);
+	/* Expert-TP partial sums are combined over a token's experts on the
+	 * GPU before they are reduced: without expert parallelism that is
+	 * one row per token, not per (token, expert) pair, and over the TP
+	 * group itself it is the layer's TP all-reduce. */
+	if (c->ep == 1 && c->etp == c->tp)
+		return;
+	lc->moe_etp_bytes = (c->ep > 1 ? T_e : p->T * imb * c->etp / c->tp) * c->d * c->b_a;
+	lc->moe_etp_ar_s = comm_time(c->etp_ar, lc->moe_etp_bytes);
 	add_comm(c, a, COMM_ETP, lc->moe_etp_ar_s);
 }
 

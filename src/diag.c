@@ -441,7 +441,8 @@ static void layout(const struct scenario *s, const struct result *r, struct diag
 		add(l, W_TP_CROSS_NODE, fix, "the TP group of %ld GPUs spans nodes of %ld: its all-reduce runs at %s GB/s",
 		    st->tp, gpn, NUM(s->hw.inter_gbps));
 	}
-	if (r->layout_ok && !r->ep_intra)
+	/* with dp 1 the experts move no tokens: no all-to-all to cross nodes */
+	if (r->layout_ok && !r->ep_intra && st->dp > 1)
 		add(l, W_EP_CROSS_NODE, "", "the EP group of %ld spans %ld nodes: %ld of %ld all-to-all shares cross nodes at %s GB/s",
 		    st->ep, (st->ep + r->ep_per_node - 1) / r->ep_per_node, st->ep - r->ep_per_node, st->ep,
 		    NUM(s->hw.inter_gbps));
