@@ -124,7 +124,8 @@ static double search_knob(struct run_set *rs, const bool *train, const struct kn
 	knob_set(rs, kn, value);
 	double best = value, best_err = knob_objective(rs, train, kn, scratch);
 	for (int i = 0; i <= 10; i++) {
-		double v = lo + (hi - lo) * i / 10.0;
+		/* rounding must not step over a bound */
+		double v = fmin(kn->hi, fmax(kn->lo, lo + (hi - lo) * i / 10.0));
 		if (v <= 0 && kn->lo > 0)
 			continue;
 		knob_set(rs, kn, v);
