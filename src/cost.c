@@ -225,6 +225,11 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	cost_ctx_model_constants(c);
 
 	c->s_per_flop = 1.0 / (r->peak_tflops * 1e12 * hw->mfu);
+	/* The attention core multiplies queries by the KV cache in the KV
+	 * cache's own type: FP8 weights with a 16-bit cache still do their
+	 * attention at the 16-bit peak. */
+	int core_dtype = m->kv_bytes >= 2 ? DTYPE_BF16 : DTYPE_FP8;
+	c->core_scale = r->peak_tflops / scenario_peak_tflops(hw, core_dtype);
 	c->s_per_byte = 1.0 / (hw->hbm_tbps * 1e12 * hw->hbm_util);
 	c->kernel_s = hw->kernel_us * 1e-6;
 	c->expert_s = hw->expert_us * 1e-6;

@@ -65,6 +65,7 @@ struct cost_ctx {
 	 * dense FFN, of the shared experts, of the LM head (or embedding) */
 	double heads_gpu, dense_gpu, shared_gpu, lm_gpu;
 	double core_pre, core_dec;  /* attention core FLOPs per token pair, prefill and decode */
+	double core_scale;          /* the compute peak over the attention core's peak */
 	double expert_gpu;          /* one routed expert's weights on one GPU: by etp */
 	double experts_max;
 	double overlap, imb_user;   /* imb_user 0 = auto */

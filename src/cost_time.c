@@ -69,7 +69,8 @@ static void add_comm(const struct cost_ctx *c, struct layer_acc *a, int kind, do
  * decode reads the context's KV cache. */
 static void core_cost(const struct cost_ctx *c, const struct pass *p, double *flops, double *bytes)
 {
-	*flops = p->pre * c->S * c->S * c->core_pre + p->dec * p->c * c->core_dec;
+	/* in FLOPs at the compute peak: the core's own peak may be lower */
+	*flops = (p->pre * c->S * c->S * c->core_pre + p->dec * p->c * c->core_dec) * c->core_scale;
 	*bytes = (2.0 * p->pre * c->S + p->dec * p->c) * c->kv_tok * c->b_kv;
 }
 

@@ -56,9 +56,9 @@ struct profile {
 };
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
-	[ENGINE_VLLM] = { 0, 36.2, 79.6 },
-	[ENGINE_SGLANG] = { 498, 73.4, 118 },
-	[ENGINE_TRTLLM] = { 0, 27.2, 183 },
+	[ENGINE_VLLM] = { 0, 35.8, 81.1 },
+	[ENGINE_SGLANG] = { 498, 73.5, 130 },
+	[ENGINE_TRTLLM] = { 0, 27.7, 183 },
 };
 
 static double sglang_fraction(long tp)

@@ -233,3 +233,29 @@ Test(time, detailed_op_split)
 	cr_expect_eq(op_s(&all_dense.prefill, OP_EXPERTS), 0);
 	cr_expect_gt(op_s(&r.prefill, OP_EXPERTS), 0);
 }
+
+/* FP8 weights with a 16-bit KV cache: the projections run at the FP8
+ * peak, the attention core at the 16-bit one (it multiplies by the cache). */
+Test(time, attention_core_at_the_kv_cache_peak)
+{
+	struct scenario s;
+	static struct result r;
+	scenario_default(&s);
+	s.hw.tflops_fp8 = 800;
+	s.model.weight_bytes = 1;
+	s.model.kv_bytes = 2;
+	s.strat = (struct strategy){ .dp = 1, .tp = 1, .pp = 1, .ep = 1 };
+	s.work.batch = 1;
+	s.work.prompt_len = 2048;
+	cost_evaluate_detail(&s, &r);
+	cr_assert(r.ok);
+	/* per layer 2048^2 x 16 heads x (32 + 32) = 4.295e9 FLOPs at 400 TFLOP/s
+	 * x 0.6, plus the 3 us of a kernel; 16 layers */
+	double per_layer = 2048.0 * 2048 * 16 * 64 / (400e12 * 0.6) + 3e-6;
+	expect_rel(r.prefill.op_compute_s[OP_ATTN_CORE], 16 * per_layer, 1e-12);
+	/* an FP8 cache runs it at the FP8 peak */
+	s.model.kv_bytes = 1;
+	cost_evaluate_detail(&s, &r);
+	per_layer = 2048.0 * 2048 * 16 * 64 / (800e12 * 0.6) + 3e-6;
+	expect_rel(r.prefill.op_compute_s[OP_ATTN_CORE], 16 * per_layer, 1e-12);
+}
