@@ -400,6 +400,14 @@ static void evaluate(const struct scenario *s, struct result *r, bool detail)
 	run_experts(&rs, r, &c, NULL, detail, false);
 }
 
+double cost_phase_span(const struct phase *ph)
+{
+	double t = 0;
+	for (int b = 0; b < BOUND_COUNT; b++)
+		t += ph->part_s[b];
+	return t;
+}
+
 void cost_evaluate(const struct scenario *s, struct result *r)
 {
 	evaluate(s, r, false);

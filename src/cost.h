@@ -163,6 +163,11 @@ void cost_expert_span(long E, long ep, long r, long *first, long *count);
  * stage, placed in order on nodes of gpn. */
 long cost_inter_node_sends(long G, long gpn, long from, long to);
 
+/* The time the split of a phase adds up to: the phase itself, or in
+ * serving mode for the prefill the step that carries the prompt (its
+ * waits are not in the split). */
+double cost_phase_span(const struct phase *ph);
+
 const char *cost_op_name(int op);
 const char *cost_comm_name(int kind);
 const char *cost_bound_name(int bound);

@@ -554,7 +554,8 @@ void diag_bound_sentence(const struct scenario *s, const struct result *r, bool 
 	const struct phase *ph = decode ? &r->decode : &r->prefill;
 	const char *name = decode ? "decode" : "prefill";
 	const char *unit = decode ? "step" : "time";
-	double pct = ph->time_s > 0 ? 100.0 * ph->part_s[ph->bottleneck] / ph->time_s : 0;
+	double span = cost_phase_span(ph);
+	double pct = span > 0 ? 100.0 * ph->part_s[ph->bottleneck] / span : 0;
 
 	switch (ph->bottleneck) {
 	case BOUND_COMPUTE:

@@ -89,9 +89,9 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 		    SIN(r->output_tokens_per_s));
 	sink_printf(k, "bottleneck  prefill: %s (%.0f%%), decode: %s (%.0f%%)\n",
 		    cost_bound_name(r->prefill.bottleneck),
-		    100.0 * r->prefill.part_s[r->prefill.bottleneck] / r->prefill.time_s,
+		    100.0 * r->prefill.part_s[r->prefill.bottleneck] / cost_phase_span(&r->prefill),
 		    cost_bound_name(r->decode.bottleneck),
-		    100.0 * r->decode.part_s[r->decode.bottleneck] / r->decode.time_s);
+		    100.0 * r->decode.part_s[r->decode.bottleneck] / cost_phase_span(&r->decode));
 }
 
 static void memory(const struct sink *k, const struct scenario *s, const struct result *r)
@@ -147,10 +147,10 @@ static void timing(const struct sink *k, const struct scenario *s, const struct 
 	if (!r->ok)
 		return;
 	phase_table(k, s->work.mode == MODE_SERVING ? "prefill (the step that carries a new prompt)" : "prefill",
-		    &r->prefill, r->prefill.time_s, 1000.0);
+		    &r->prefill, cost_phase_span(&r->prefill), 1000.0);
 	diag_bound_sentence(s, r, false, sentence, sizeof sentence);
 	sink_printf(k, "  %s\n", sentence);
-	phase_table(k, "decode", &r->decode, r->decode.time_s, 1000.0);
+	phase_table(k, "decode", &r->decode, cost_phase_span(&r->decode), 1000.0);
 	diag_bound_sentence(s, r, true, sentence, sizeof sentence);
 	sink_printf(k, "  %s\n", sentence);
 	(void)d;

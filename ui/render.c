@@ -214,7 +214,7 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 
 	const struct phase *ph = &r->decode;
 	snprintf(value, sizeof value, "decode: %s %.0f%%", bound_words(ph->bottleneck),
-		 100.0 * ph->part_s[ph->bottleneck] / ph->time_s);
+		 100.0 * ph->part_s[ph->bottleneck] / cost_phase_span(ph));
 	figure(w, y++, x, width, st, "bottleneck", value, NULL, 0);
 
 	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", NUM(r->shards), NUM(r->gpus), g->dot,
