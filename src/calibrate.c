@@ -35,19 +35,6 @@ static double *field(struct scenario *s, const char *key)
 	return (double *)((char *)s + key_find(key)->offset);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	if (n == 0)
-		return NAN;
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static bool in(const struct run_set *rs, const bool *train, int i, int engine)
 {
@@ -199,7 +186,7 @@ static double engine_median(const struct fit *f, const double *v)
 	for (int e = 1; e < ENGINE_COUNT; e++)
 		if (f->engine_seen[e])
 			seen[n++] = v[e];
-	return n ? median(seen, n) : 0;
+	return n ? runs_median(seen, n) : 0;
 }
 
 void fit_apply(struct run_set *rs, const struct fit *f)

@@ -26,19 +26,6 @@ static const char *run_key(const struct run *r, int dim)
 	return dim == HOLD_GPU ? r->hardware : dim == HOLD_MODEL ? r->model : r->framework;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	if (n == 0)
-		return NAN;
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* Medians over the runs that `pick` selects, of predictions p. */
 struct errs {
@@ -63,7 +50,7 @@ static struct errs errors(const struct run_set *rs, const double (*p)[2], const 
 				tf = 1e9;
 			v[n++] = pass == 0 ? fabs(tp) : pass == 1 ? tp : pass == 2 ? fabs(tf) : tf;
 		}
-		double m = median(v, n);
+		double m = runs_median(v, n);
 		if (pass == 0)
 			e.tpot_abs = m;
 		else if (pass == 1)

@@ -286,18 +286,21 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+double runs_median(double *v, int n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 static void stats(double *v, int n, double *median, double *mean)
 {
 	double sum = 0;
-	if (n == 0) {
-		*median = *mean = NAN;
-		return;
-	}
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	*median = runs_median(v, n);
 	for (int i = 0; i < n; i++)
 		sum += v[i];
-	*mean = sum / n;
-	*median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+	*mean = n ? sum / n : NAN;
 }
 
 static double pct_error(double pred, double meas)

@@ -47,6 +47,8 @@ void runs_free(struct run_set *rs);
  * since a preset file may change between two reads).  For a caller that
  * reads many in-memory files against presets that cannot change. */
 void runs_keep_presets(bool keep);
+/* The median of v[0..n-1], which it sorts; NaN when n is 0. */
+double runs_median(double *v, int n);
 /* Evaluate every row and summarise. */
 void runs_evaluate(struct run_set *rs);
 
