@@ -32,6 +32,7 @@ struct stage_class {
 struct class_mem {
 	double weights;      /* all but the routed experts */
 	double kv_per_seq;   /* KV cache of one sequence */
+	double tokens_per_byte;   /* tokens of KV cache one byte holds (its reciprocal per token) */
 	double act;          /* activation elements of attention and dense FFN, the larger */
 	double logits;       /* on the last stage */
 	struct device_mem dev;   /* its entry in result.dev, but for the experts' fields */

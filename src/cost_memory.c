@@ -49,6 +49,7 @@ void cost_memory_fixed(struct cost_ctx *c)
 			w += w_vocab;
 		cm->weights = w;
 		cm->kv_per_seq = sc->n_att * kv_layer_seq;
+		cm->tokens_per_byte = (c->S + c->O) / cm->kv_per_seq;
 		cm->act = maxd(a_attn, sc->n_d > 0 ? a_dense : 0);
 		cm->logits = sc->last ? 4.0 * c->b_rep * c->V / c->tp : 0;
 
@@ -71,7 +72,7 @@ void cost_memory_fixed(struct cost_ctx *c)
  * weights take w_expert bytes each per MoE layer and whose MoE FFN holds
  * a_moe activation elements. */
 static void class_device(const struct cost_ctx *c, int k, long experts, double count, double w_expert,
-			 double a_moe, struct device_mem *dv, double *kv_seqs)
+			 double a_moe, struct device_mem *dv, double *kv_seqs, double *kv_tokens)
 {
 	const struct stage_class *sc = &c->cls[k];
 	const struct class_mem *cm = &c->cmem[k];
@@ -84,13 +85,21 @@ static void class_device(const struct cost_ctx *c, int k, long experts, double c
 	dv->weights_gib = w / GIB;
 	dv->act_gib = act / GIB;
 	dv->total_gib = dv->weights_gib + dv->kv_gib + dv->act_gib + dv->reserved_gib;
-	/* Sequences whose KV fits beside this device's weights, activations
-	 * and reserve; the smallest over devices bounds the deployment. */
-	double free_gib = dv->capacity_gib - dv->weights_gib - dv->act_gib - dv->reserved_gib;
-	if (c->ranking)
-		*kv_seqs = NAN;
-	else
-		*kv_seqs = free_gib <= 0 ? 0 : floor(free_gib * GIB / cm->kv_per_seq) * c->dp;
+	/* Sequences (and tokens) whose KV fits beside this device's weights,
+	 * activations and reserve, or in the pool its engine sets aside; the
+	 * smallest over devices bounds the deployment.  A search without an
+	 * engine ranks by neither. */
+	*kv_seqs = *kv_tokens = NAN;
+	if (c->ranking && c->engine == ENGINE_NONE)
+		return;
+	double capacity = dv->capacity_gib * GIB, reserved = dv->reserved_gib * GIB;
+	double free = capacity - w - act - reserved;
+	if (!c->ranking)
+		*kv_seqs = free <= 0 ? 0 : floor(free / cm->kv_per_seq) * c->dp;
+	if (c->engine == ENGINE_NONE)
+		return;
+	double pool = serve_kv_pool_bytes(c->mem_rule, c->eng.mem_fraction, capacity, w, act, reserved);
+	*kv_tokens = pool <= 0 ? 0 : floor(pool * cm->tokens_per_byte);
 }
 
 void cost_memory(const struct cost_ctx *c, struct result *r)
@@ -103,18 +112,20 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 	double T_e = c->Lm > 0 ? T * c->k * cost_imbalance(c, T) * c->etp / c->tp : 0;
 	double a_moe = c->mem_a_moe + T_e * (c->d + 2.0 * (double)c->s->model.expert_ffn / c->etp);
 
-	double pool_tokens = INFINITY;   /* per replica: the smallest device's */
+	double pool_tokens = NAN;   /* per replica: the smallest device's */
 
 	r->n_devices = 0;
 	r->n_device_rows = 0;
 	for (int k = 0; k < c->n_cls; k++) {
 		for (int kind = rich ? 0 : 1; kind < 2; kind++) {
 			struct device_mem *dv = &r->dev[r->n_devices];
-			double seqs;
+			double seqs, tokens;
 			if (kind == 0)
-				class_device(c, k, E / ep + 1, per_rank * (double)rich, w_expert, a_moe, dv, &seqs);
+				class_device(c, k, E / ep + 1, per_rank * (double)rich, w_expert, a_moe, dv, &seqs,
+					     &tokens);
 			else
-				class_device(c, k, E / ep, per_rank * (double)(ep - rich), w_expert, a_moe, dv, &seqs);
+				class_device(c, k, E / ep, per_rank * (double)(ep - rich), w_expert, a_moe, dv, &seqs,
+					     &tokens);
 			/* the fullest device is the first, in stage order, of the largest total */
 			if (r->n_devices == 0 || dv->total_gib > r->max_total_gib) {
 				r->max_total_gib = dv->total_gib;
@@ -122,16 +133,14 @@ void cost_memory(const struct cost_ctx *c, struct result *r)
 			}
 			if (r->n_devices == 0 || seqs < r->kv_capacity_seqs)
 				r->kv_capacity_seqs = seqs;
-			double pool = serve_kv_pool_bytes(c->mem_rule, c->eng.mem_fraction, dv->capacity_gib * GIB,
-							  dv->weights_gib * GIB, dv->act_gib * GIB,
-							  dv->reserved_gib * GIB);
-			double per_token = c->cmem[k].kv_per_seq / (c->S + c->O);
-			pool_tokens = mind(pool_tokens, pool <= 0 ? 0 : floor(pool / per_token));
+			if (r->n_devices == 0 || tokens < pool_tokens)
+				pool_tokens = tokens;
 			r->n_devices++;
 			r->n_device_rows += dv->stages;
 		}
 	}
-	r->kv_capacity_tokens = c->ranking && c->engine == ENGINE_NONE ? NAN : pool_tokens * c->dp;
+	/* without an engine, the room is counted in whole sequences */
+	r->kv_capacity_tokens = c->engine == ENGINE_NONE ? r->kv_capacity_seqs * (c->S + c->O) : pool_tokens * c->dp;
 	/* For the whole model, before tensor parallelism splits it. */
 	double per_layer = c->mla ? c->rkv + c->dr : 2.0 * c->Hkv * c->h;
 	r->kv_bytes_per_token = c->L * per_layer * c->b_kv;

@@ -231,29 +231,13 @@ static int divisors(long n, long *out)
 	return lo;
 }
 
-void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *sr)
+void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, search_visit_fn visit, void *ctx)
 {
-	static struct cost_prep prep;   /* large: not on the stack */
 	struct candidate cand;
-	struct result r0;
-
-	memset(sr, 0, sizeof *sr);
-	sr->opts = *o;
-	if (sr->opts.top < 1)
-		sr->opts.top = 10;
-	if (sr->opts.top > SEARCH_TOP_MAX)
-		sr->opts.top = SEARCH_TOP_MAX;
-	cost_evaluate(s, &r0);
-	sr->ceiling = r0.ceiling_tokens_per_ms_per_gpu;
-	sr->target = s->req.tokens_per_ms_per_gpu;
-	sr->target_impossible = !isnan(sr->target) && !isnan(sr->ceiling) && sr->target > sr->ceiling;
-	current(s, sr);
-
-	long maxg = o->gpus > 0 ? o->gpus : o->max_gpus;
+	long maxg = gpus > 0 ? gpus : max_gpus;
 	long H = s->model.heads, E = s->model.experts, L = s->model.layers;
 	bool use_mb = s->work.mode == MODE_STATIC;
 	memset(&cand, 0, sizeof cand);
-	cost_prepare(s, &prep);
 
 	/* ep and etp vary fastest: the prepared evaluation reuses what dp,
 	 * tp, pp and the microbatches alone determine */
@@ -263,7 +247,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 		for (long pp = 1; pp <= L && pp <= COST_MAX_STAGES && tp * pp <= maxg; pp++) {
 			for (long dp = 1; dp * tp * pp <= maxg; dp++) {
 				long N = dp * tp * pp, G = dp * tp;
-				if (o->gpus > 0 && N != o->gpus)
+				if (gpus > 0 && N != gpus)
 					continue;
 				long divs[SEARCH_DIVISORS_MAX];
 				int nd = divisors(G, divs);
@@ -281,12 +265,47 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 							cand.ep = divs[i];
 							cand.etp = divs[j];
 							cand.mb = mb;
-							consider(s, &prep, &cand, sr);
+							visit(ctx, &cand);
 						}
 					}
 			}
 		}
 	}
+}
+
+struct search_ctx {
+	const struct scenario *s;
+	struct cost_prep *prep;
+	struct search_result *sr;
+};
+
+static void visit_search(void *ctx, const struct candidate *c)
+{
+	struct search_ctx *x = ctx;
+	struct candidate cand = *c;
+	consider(x->s, x->prep, &cand, x->sr);
+}
+
+void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *sr)
+{
+	static struct cost_prep prep;   /* large: not on the stack */
+	struct result r0;
+
+	memset(sr, 0, sizeof *sr);
+	sr->opts = *o;
+	if (sr->opts.top < 1)
+		sr->opts.top = 10;
+	if (sr->opts.top > SEARCH_TOP_MAX)
+		sr->opts.top = SEARCH_TOP_MAX;
+	cost_evaluate(s, &r0);
+	sr->ceiling = r0.ceiling_tokens_per_ms_per_gpu;
+	sr->target = s->req.tokens_per_ms_per_gpu;
+	sr->target_impossible = !isnan(sr->target) && !isnan(sr->ceiling) && sr->target > sr->ceiling;
+	current(s, sr);
+
+	cost_prepare(s, &prep);
+	struct search_ctx ctx = { .s = s, .prep = &prep, .sr = sr };
+	search_each_strategy(s, o->gpus, o->max_gpus, visit_search, &ctx);
 	qsort(sr->front, (size_t)sr->n_front, sizeof sr->front[0], by_gpus);
 	for (int i = 0; i < sr->n_top; i++)
 		for (int j = 0; j < sr->n_front; j++)

@@ -50,6 +50,13 @@ int objective_parse(const char *name);
 const char *objective_name(int o);
 
 void search_run(const struct scenario *s, const struct search_opts *o, struct search_result *out);
+
+/* Every strategy a search considers for the scenario's model, on exactly
+ * `gpus` GPUs (or at most max_gpus when gpus is 0), ep and etp varying
+ * fastest; microbatches only in static mode with a pipeline.  The
+ * candidate's figures are not filled. */
+typedef void (*search_visit_fn)(void *ctx, const struct candidate *c);
+void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, search_visit_fn visit, void *ctx);
 void candidate_label(const struct candidate *c, char *buf, size_t len);
 /* Apply a candidate's strategy to a scenario. */
 void candidate_apply(const struct candidate *c, struct scenario *s);

@@ -83,7 +83,7 @@ static bool is_a100(const char *name)
 
 static void engine_defaults(int engine, const struct hardware *hw, long tp, struct engine_cfg *d)
 {
-	bool big = hw->mem_gib >= 70 && !is_a100(hw->name);
+	bool big = engine == ENGINE_VLLM && hw->mem_gib >= 70 && !is_a100(hw->name);
 	*d = (struct engine_cfg){ 0 };
 	switch (engine) {
 	case ENGINE_VLLM:
@@ -125,12 +125,13 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 			  struct engine_cfg *out)
 {
 	struct engine_cfg d;
-	engine_defaults(engine, hw, tp, &d);
-	if (engine == ENGINE_NONE) {
-		/* no engine: nothing limits the batch, nothing is added */
-		*out = d;
+	if (engine <= ENGINE_NONE || engine >= ENGINE_COUNT) {
+		/* no engine: nothing limits the batch, nothing is added (and
+		 * the hot path of a search pays nothing for it) */
+		*out = (struct engine_cfg){ 0 };
 		return;
 	}
+	engine_defaults(engine, hw, tp, &d);
 	*out = *in;
 	if (out->mem_fraction <= 0)
 		out->mem_fraction = d.mem_fraction;
@@ -148,21 +149,6 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 		out->prefill = d.prefill;
 	if (out->admit == ADMIT_RULE_AUTO)
 		out->admit = d.admit;
-}
-
-double serve_kv_pool_bytes(int rule, double fraction, double capacity, double weights, double act,
-			   double reserved)
-{
-	switch (rule) {
-	case MEM_RULE_TOTAL:
-		return fraction * capacity - weights - act - reserved;
-	case MEM_RULE_STATIC:
-		return fraction * capacity - weights;
-	case MEM_RULE_FREE:
-		return fraction * (capacity - weights - act - reserved);
-	default:
-		return capacity - weights - act - reserved;
-	}
 }
 
 double serve_admit(double in_flight, double max_seqs, double pool_tokens, double tokens_per_seq, int *cap)

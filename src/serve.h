@@ -31,9 +31,22 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 			  struct engine_cfg *out);
 
 /* Bytes of one GPU's KV pool under the engine's rule, from its capacity,
- * weights, peak activations and runtime reserve (all bytes); may be <= 0. */
-double serve_kv_pool_bytes(int rule, double fraction, double capacity, double weights, double act,
-			   double reserved);
+ * weights, peak activations and runtime reserve (all bytes); may be <= 0.
+ * Inline: every evaluation of every device pays it. */
+static inline double serve_kv_pool_bytes(int rule, double fraction, double capacity, double weights, double act,
+					 double reserved)
+{
+	switch (rule) {
+	case MEM_RULE_TOTAL:
+		return fraction * capacity - weights - act - reserved;
+	case MEM_RULE_STATIC:
+		return fraction * capacity - weights;
+	case MEM_RULE_FREE:
+		return fraction * (capacity - weights - act - reserved);
+	default:
+		return capacity - weights - act - reserved;
+	}
+}
 
 /* Why the running batch is smaller than the requests in flight. */
 enum admit_cap { ADMIT_ALL, ADMIT_KV, ADMIT_MAX_SEQS };
