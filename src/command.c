@@ -75,6 +75,10 @@ static const struct command commands[] = {
 	  3, 4, cmd_sweep },
 	{ { "search", "search [gpus N|max-gpus N] [objective O] [top K]", "every valid strategy within the GPUs, ranked (throughput ttft gpus cost), Pareto front marked" },
 	  0, 8, cmd_search },
+	{ { "frontier", "frontier [gpus N|max-gpus N] [batch FROM..TO]", "the Pareto front of output tokens/s per GPU against tokens/s per user over every strategy and concurrency (served as a closed loop)" },
+	  0, 6, cmd_frontier },
+	{ { "recommend", "recommend rate R [max-gpus N] [batch FROM..TO]", "the fewest GPUs (replicas of one strategy at one concurrency) that serve R requests/s within the requirements" },
+	  2, 6, cmd_recommend },
 	{ { "dag", "dag [FILE.dot]", "the deployment graph in Graphviz DOT: machines, stages, GPUs, collectives" },
 	  0, 1, cmd_dag },
 	{ { "validate", "validate FILE.csv [holdout gpu|model|engine]", "predicted against measured TTFT and TPOT, row by row, with the error per model/GPU/framework; holdout: fit on all but one GPU, model or engine, predict it, each in turn" },
@@ -187,8 +191,10 @@ void session_free(struct session *ss)
 {
 	free(ss->last_sweep);
 	free(ss->last_search);
+	free(ss->last_frontier);
 	ss->last_sweep = NULL;
 	ss->last_search = NULL;
+	ss->last_frontier = NULL;
 }
 
 void session_init(struct session *ss, const struct sink *k)

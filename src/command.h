@@ -12,6 +12,7 @@
 
 struct sweep;
 struct search_result;
+struct frontier_result;
 
 struct session {
 	struct scenario scn;
@@ -24,7 +25,8 @@ struct session {
 	struct scenario baseline;
 	struct sweep *last_sweep;        /* the last sweep's table, for charts */
 	struct search_result *last_search;
-	unsigned sweeps, searches;       /* how many have run: "is there a new one?" */
+	struct frontier_result *last_frontier;
+	unsigned sweeps, searches, frontiers;   /* how many have run: "is there a new one?" */
 };
 
 struct command_info {

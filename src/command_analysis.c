@@ -2,6 +2,7 @@
 /* Commands that analyse: check, sweep, search, validate, calibrate. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include "command_impl.h"
 #include "cost.h"
 #include "diag.h"
+#include "frontier.h"
+#include "recommend.h"
 #include "search.h"
 #include "sweep.h"
 #include "validate.h"
@@ -122,6 +125,114 @@ int cmd_search(struct invocation *inv)
 	free(ss->last_search);
 	ss->last_search = sr;
 	ss->searches++;
+	return 0;
+}
+
+/* "FROM..TO" of concurrencies, both at least 1. */
+static int parse_range(struct invocation *inv, int i, long *from, long *to)
+{
+	const char *w = inv->w[i].text, *dots = strstr(w, "..");
+	char *end;
+	if (!dots)
+		return cmd_fail(inv, i, "expected a range FROM..TO (1..4096), not '%s'", w);
+	long a = strtol(w, &end, 10);
+	if (end != dots || a < 1 || a > FRONTIER_BATCH_MAX)
+		return cmd_fail(inv, i, "the range must start with a whole number from 1 to %d: '%s'", FRONTIER_BATCH_MAX, w);
+	long b = strtol(dots + 2, &end, 10);
+	if (*end || end == dots + 2 || b < a || b > FRONTIER_BATCH_MAX)
+		return cmd_fail(inv, i, "the range must end with a whole number from %ld to %d: '%s'", a, FRONTIER_BATCH_MAX, w);
+	*from = a;
+	*to = b;
+	return 0;
+}
+
+/* What a search would take by default: what the current deployment has,
+ * at least one node. */
+static long default_gpus(const struct scenario *s)
+{
+	struct result r;
+	cost_evaluate(s, &r);
+	long g = (long)r.gpus > s->hw.gpus_per_node ? (long)r.gpus : s->hw.gpus_per_node;
+	return g > SEARCH_GPUS_MAX ? SEARCH_GPUS_MAX : g;
+}
+
+int cmd_frontier(struct invocation *inv)
+{
+	static const char usage[] = "frontier [gpus N|max-gpus N] [batch FROM..TO]";
+	struct session *ss = inv->ss;
+	struct frontier_opts o = { .batch_from = 1, .batch_to = 4096 };
+
+	o.max_gpus = default_gpus(&ss->scn);
+	for (int i = 1; i < inv->argc; i += 2) {
+		const char *w = inv->w[i].text;
+		if (i + 1 >= inv->argc)
+			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, usage);
+		if (strcmp(w, "gpus") == 0) {
+			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.gpus))
+				return -1;
+		} else if (strcmp(w, "max-gpus") == 0) {
+			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.max_gpus))
+				return -1;
+			o.gpus = 0;
+		} else if (strcmp(w, "batch") == 0) {
+			if (parse_range(inv, i + 1, &o.batch_from, &o.batch_to))
+				return -1;
+		} else {
+			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", w, usage);
+		}
+	}
+	struct frontier_result *fr = malloc(sizeof *fr);
+	if (!fr)
+		return cmd_fail(inv, 0, "out of memory");
+	frontier_run(&ss->scn, &o, fr);
+	if (ss->format == FMT_JSON)
+		frontier_report_json(&ss->sink, fr);
+	else if (ss->format == FMT_CSV)
+		frontier_report_csv(&ss->sink, fr);
+	else
+		frontier_report_text(&ss->sink, &ss->scn, fr);
+	free(ss->last_frontier);
+	ss->last_frontier = fr;
+	ss->frontiers++;
+	return 0;
+}
+
+int cmd_recommend(struct invocation *inv)
+{
+	static const char usage[] = "recommend rate R [max-gpus N] [batch FROM..TO]";
+	struct session *ss = inv->ss;
+	struct recommend_opts o = { .rate = NAN, .batch_from = 1, .batch_to = 4096 };
+	struct recommendation rc;
+
+	o.max_gpus = default_gpus(&ss->scn);
+	for (int i = 1; i < inv->argc; i += 2) {
+		const char *w = inv->w[i].text;
+		if (i + 1 >= inv->argc)
+			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, usage);
+		if (strcmp(w, "rate") == 0) {
+			char *end;
+			double v = strtod(inv->w[i + 1].text, &end);
+			if (*end || end == inv->w[i + 1].text || !(v > 0) || v > 1e9)
+				return cmd_fail(inv, i + 1, "rate: expected requests per second above 0, not '%s'",
+						inv->w[i + 1].text);
+			o.rate = v;
+		} else if (strcmp(w, "max-gpus") == 0) {
+			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.max_gpus))
+				return -1;
+		} else if (strcmp(w, "batch") == 0) {
+			if (parse_range(inv, i + 1, &o.batch_from, &o.batch_to))
+				return -1;
+		} else {
+			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", w, usage);
+		}
+	}
+	if (isnan(o.rate))
+		return cmd_fail(inv, 0, "recommend needs a rate; usage: %s", usage);
+	recommend_run(&ss->scn, &o, &rc);
+	if (ss->format == FMT_JSON)
+		recommend_report_json(&ss->sink, &o, &rc);
+	else
+		recommend_report_text(&ss->sink, &ss->scn, &o, &rc);
 	return 0;
 }
 

@@ -52,6 +52,8 @@ int cmd_dag(struct invocation *inv);
 int cmd_check(struct invocation *inv);
 int cmd_sweep(struct invocation *inv);
 int cmd_search(struct invocation *inv);
+int cmd_frontier(struct invocation *inv);
+int cmd_recommend(struct invocation *inv);
 int cmd_validate(struct invocation *inv);
 /* command.c */
 int cmd_help(struct invocation *inv);

@@ -123,6 +123,10 @@ struct result {
 	double requests_per_s;       /* finished requests per second, whole deployment */
 	bool overloaded;             /* poisson: the rate is above what is served */
 	double max_rate;             /* poisson: the most requests/s served */
+	double tokens_per_s_per_user;  /* 1000 / TPOT */
+	double output_tokens_per_s_per_gpu;
+	double usd_per_mtok;         /* $ per million output tokens; NaN: no price */
+	double joules_per_token;     /* per output token; NaN: no power */
 
 	/* Last, and only the first n_devices are written.  In stage order; a
 	 * stage class with two kinds of device has two entries, the kind with

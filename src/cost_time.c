@@ -549,7 +549,8 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		double prefill_rate = c->plan.group / (n * t_mix);
 		ttft = serve_closed_ttft(c->b_rep, b, ttft0, c->O, tpot, prefill_rate);
 		wait = ttft - ttft0;
-		r->requests_per_s = c->dp * c->b_rep / (ttft + c->O * tpot);
+		/* the requests in flight, whichever replica they are on */
+		r->requests_per_s = c->B / (ttft + c->O * tpot);
 	} else {
 		struct serving_out o;
 		double lambda = w->rate / c->dp;
@@ -601,7 +602,7 @@ void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct 
 	r->prefill_tokens_per_s = c->B * c->S / r->ttft_s;
 	r->tpot_ms = 1000.0 * r->decode.time_s;
 	/* decode runs the admitted batch: the rest of the requests wait */
-	double running = c->engine != ENGINE_NONE ? r->running_per_replica * c->dp : c->B;
+	double running = c->engine != ENGINE_NONE ? mind(c->B, r->running_per_replica * c->dp) : c->B;
 	r->decode_tokens_per_s = running / r->decode.time_s;
 	r->tokens_per_ms_per_gpu = r->decode_tokens_per_s / 1000.0 / r->gpus;
 	/* Static: one batch end to end.  Serving: B requests in flight, each
@@ -610,7 +611,14 @@ void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct 
 	if (c->engine != ENGINE_NONE) {
 		r->prefill_tokens_per_s = r->requests_per_s * c->S;
 		r->output_tokens_per_s = r->requests_per_s * c->O;
-		return;
+	} else {
+		r->output_tokens_per_s = c->B * c->O / r->e2e_latency_s;
 	}
-	r->output_tokens_per_s = c->B * c->O / r->e2e_latency_s;
+	/* the plane of the throughput-interactivity frontier, and what it costs */
+	r->tokens_per_s_per_user = 1000.0 / r->tpot_ms;
+	r->output_tokens_per_s_per_gpu = r->output_tokens_per_s / r->gpus;
+	if (c->ranking)
+		return;
+	r->usd_per_mtok = serve_usd_per_mtok(c->s->hw.usd_per_gpu_hour, r->output_tokens_per_s_per_gpu);
+	r->joules_per_token = serve_joules_per_token(c->s->hw.watts, r->output_tokens_per_s_per_gpu);
 }

@@ -406,6 +406,9 @@ static void latency(const struct scenario *s, const struct result *r, struct dia
 		add(l, W_TPOT, fix, "TPOT %s ms is over the %s ms requirement", NUM(r->tpot_ms),
 		    NUM(s->req.tpot_ms));
 	}
+	if (!isnan(s->req.tokens_per_s_per_user) && r->tokens_per_s_per_user < s->req.tokens_per_s_per_user)
+		add(l, W_TPOT, "", "%s tokens/s per user (TPOT %s ms) is under the %s required", NUM(r->tokens_per_s_per_user),
+		    NUM(r->tpot_ms), NUM(s->req.tokens_per_s_per_user));
 }
 
 /* ---- layout quality ---- */

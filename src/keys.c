@@ -78,6 +78,10 @@ const struct key key_table[] = {
 	    "fixed cost of every op (launch, tail)"),
 	DBL("hardware.expert_us", NULL, SEC_HARDWARE, 0, "us", 0, 1e6, 0, 0, hw.expert_us,
 	    "fixed cost of each expert an MoE layer touches (grouped-GEMM set-up and tail)"),
+	DBL("hardware.usd_per_gpu_hour", NULL, SEC_HARDWARE, OPT, "$/h", 0, 1e6, NAN, 0, hw.usd_per_gpu_hour,
+	    "what one GPU costs an hour (for $ per million output tokens); none: not known"),
+	DBL("hardware.watts", NULL, SEC_HARDWARE, OPT, "W", 0, 1e6, NAN, 0, hw.watts,
+	    "board power of one GPU under load (datasheet TDP), for joules per token; none: not known"),
 	DBL("hardware.reserved_gib", NULL, SEC_HARDWARE, 0, "GiB", 0, 1e6, 1.5, 0, hw.reserved_gib,
 	    "runtime overhead per GPU (context, workspaces, buffers)"),
 
@@ -200,6 +204,8 @@ const struct key key_table[] = {
 	    req.tpot_ms, "bound on time per output token"),
 	DBL("requirements.tokens_per_ms_per_gpu", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "tok/ms/GPU",
 	    0, BIG, 100, 0, req.tokens_per_ms_per_gpu, "decode throughput target"),
+	DBL("requirements.tokens_per_s_per_user", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "tok/s/user", 0, BIG, NAN, 0,
+	    req.tokens_per_s_per_user, "interactivity: each user sees at least this many tokens per second (1000/TPOT)"),
 
 	ENUM("claims.valid", SEC_CLAIMS, claim_valid_choices, CLAIM_VALID_NONE, claims.valid,
 	     "whether a report says its strategy is valid (true, false or none)"),

@@ -204,6 +204,10 @@ void report_json(const struct sink *k, const struct scenario *s, const struct re
 	sink_puts(k, "}, \"e2e\": {");
 	field_num(k, "latency_s", r->e2e_latency_s, false);
 	field_num(k, "output_tokens_per_s", r->output_tokens_per_s, true);
+	field_num(k, "output_tokens_per_s_per_gpu", r->output_tokens_per_s_per_gpu, true);
+	field_num(k, "tokens_per_s_per_user", r->tokens_per_s_per_user, true);
+	field_num(k, "usd_per_mtok", r->usd_per_mtok, true);
+	field_num(k, "joules_per_token", r->joules_per_token, true);
 	sink_puts(k, "}, \"serving\": {");
 	field_num(k, "running_per_replica", r->running_per_replica, false);
 	field_num(k, "queue_wait_s", r->queue_wait_s, true);

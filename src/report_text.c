@@ -85,8 +85,17 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	sink_printf(k, "ceiling     %s tok/ms/GPU compute ceiling on this GPU\n",
 		    NUM(r->ceiling_tokens_per_ms_per_gpu));
 	sink_printf(k, "prefill     %s tok/s\n", SIN(r->prefill_tokens_per_s));
-	sink_printf(k, "end to end  %s s per sequence, %s output tok/s\n", NUM(r->e2e_latency_s),
-		    SIN(r->output_tokens_per_s));
+	sink_printf(k, "end to end  %s s per sequence, %s output tok/s, %s tok/s per GPU, %s tok/s per user\n",
+		    NUM(r->e2e_latency_s), SIN(r->output_tokens_per_s), SIN(r->output_tokens_per_s_per_gpu),
+		    NUM(r->tokens_per_s_per_user));
+	if (!isnan(r->usd_per_mtok) || !isnan(r->joules_per_token)) {
+		sink_puts(k, "cost       ");
+		if (!isnan(r->usd_per_mtok))
+			sink_printf(k, " $%s per million output tokens", NUM(r->usd_per_mtok));
+		if (!isnan(r->joules_per_token))
+			sink_printf(k, "%s %s J per output token", isnan(r->usd_per_mtok) ? "" : ",", NUM(r->joules_per_token));
+		sink_puts(k, "\n");
+	}
 	sink_printf(k, "bottleneck  prefill: %s (%.0f%%), decode: %s (%.0f%%)\n",
 		    cost_bound_name(r->prefill.bottleneck),
 		    100.0 * r->prefill.part_s[r->prefill.bottleneck] / cost_phase_span(&r->prefill),

@@ -38,6 +38,8 @@ struct hardware {
 	double kernel_us;
 	double expert_us;    /* fixed cost per touched expert (grouped-GEMM tiles) */
 	double reserved_gib;
+	double usd_per_gpu_hour;   /* what a GPU costs an hour; NaN: not known */
+	double watts;              /* board power of one GPU; NaN: not known */
 };
 
 /* Integer fields documented as "auto" or "default" hold 0 for that. */
@@ -90,6 +92,7 @@ struct strategy {
 /* Optional figures are NaN when not given. */
 struct requirements {
 	double ttft_s, tpot_ms, tokens_per_ms_per_gpu;
+	double tokens_per_s_per_user;   /* interactivity: at least this, 1000/TPOT */
 };
 
 /* claims.valid: what a report says of its own strategy */

@@ -209,3 +209,14 @@ double serve_md1_wait(double rho, double t)
 		return INFINITY;
 	return rho * t / (2.0 * (1.0 - rho));
 }
+
+double serve_usd_per_mtok(double usd_per_gpu_hour, double tokens_per_s_per_gpu)
+{
+	/* an hour of one GPU buys 3600 x its rate of tokens */
+	return usd_per_gpu_hour / (3600.0 * tokens_per_s_per_gpu) * 1e6;
+}
+
+double serve_joules_per_token(double watts, double tokens_per_s_per_gpu)
+{
+	return watts / tokens_per_s_per_gpu;
+}

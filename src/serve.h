@@ -74,6 +74,11 @@ double serve_mixed_share(double b, double O, struct prefill_plan pp);
  * included (Little's law over the loop). */
 double serve_closed_ttft(double n, double b, double ttft0, double O, double tpot, double prefill_rate);
 
+/* Dollars per million output tokens at a rate per GPU, and joules per
+ * output token; NaN when the price or the power is not known. */
+double serve_usd_per_mtok(double usd_per_gpu_hour, double tokens_per_s_per_gpu);
+double serve_joules_per_token(double watts, double tokens_per_s_per_gpu);
+
 /* M/D/1 wait of a server busy rho of the time with service time t. */
 double serve_md1_wait(double rho, double t);
 

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cost.h"
+#include "frontier.h"
+#include "numfmt.h"
+#include "report.h"
+#include "search.h"
+#include "serve.h"
+#include "strategy_parse.h"
+
+void frontier_label(const struct frontier_point *p, char *buf, size_t len)
+{
+	int n;
+	if (p->ep > 1 && p->dp == 1 && p->ep == p->tp)
+		n = snprintf(buf, len, "TEP%ld", p->tp);
+	else if (p->ep > 1 && p->tp == 1 && p->ep == p->dp)
+		n = snprintf(buf, len, "DEP%ld", p->dp);
+	else if (p->ep > 1)
+		n = snprintf(buf, len, "DP%ldTP%ldEP%ld", p->dp, p->tp, p->ep);
+	else if (p->dp == 1)
+		n = snprintf(buf, len, "TP%ld", p->tp);
+	else if (p->tp == 1)
+		n = snprintf(buf, len, "DP%ld", p->dp);
+	else
+		n = snprintf(buf, len, "DP%ldTP%ld", p->dp, p->tp);
+	if (p->pp > 1 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "PP%ld", p->pp);
+}
+
+void frontier_point_apply(const struct frontier_point *p, struct scenario *s)
+{
+	s->strat.dp = p->dp;
+	s->strat.tp = p->tp;
+	s->strat.pp = p->pp;
+	s->strat.ep = p->ep;
+	s->strat.etp = p->etp;
+	s->work.batch = p->batch;
+	s->work.mode = MODE_SERVING;
+	s->work.microbatches = 1;
+}
+
+/* Among points of the same figures, the fewest GPUs, then the smallest
+ * concurrency, then the smallest degrees: the front never depends on the
+ * order of enumeration. */
+static bool preferred(const struct frontier_point *a, const struct frontier_point *b)
+{
+	const double ka[7] = { a->gpus, (double)a->batch, (double)a->dp, (double)a->tp, (double)a->pp, (double)a->ep,
+			       (double)a->etp };
+	const double kb[7] = { b->gpus, (double)b->batch, (double)b->dp, (double)b->tp, (double)b->pp, (double)b->ep,
+			       (double)b->etp };
+	for (int i = 0; i < 7; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i];
+	return false;
+}
+
+/* The front is kept by tokens/s per user ascending, so output tokens/s per
+ * GPU descends strictly along it. */
+static void keep(struct frontier_result *fr, const struct frontier_point *p)
+{
+	int lo = 0, hi = fr->n;
+	while (lo < hi) {   /* the first point at least as interactive */
+		int mid = (lo + hi) / 2;
+		if (fr->pts[mid].per_user < p->per_user)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int i = lo;
+	if (i < fr->n && fr->pts[i].per_gpu >= p->per_gpu) {
+		const struct frontier_point *q = &fr->pts[i];
+		/* dominated, unless it is the same point of figures and a better choice */
+		if (q->per_user == p->per_user && q->per_gpu == p->per_gpu && preferred(p, q))
+			fr->pts[i] = *p;
+		return;
+	}
+	/* the less interactive points it beats: a run just before i */
+	int first = i;
+	while (first > 0 && fr->pts[first - 1].per_gpu <= p->per_gpu)
+		first--;
+	int removed = i - first;
+	if (removed == 0 && fr->n == FRONTIER_MAX) {
+		fr->truncated = true;
+		return;
+	}
+	memmove(&fr->pts[first + 1], &fr->pts[i], (size_t)(fr->n - i) * sizeof fr->pts[0]);
+	fr->pts[first] = *p;
+	fr->n += 1 - removed;
+}
+
+struct run_ctx {
+	struct scenario s;             /* the base, served */
+	struct frontier_result *fr;
+	const long *batches;
+	int n_batches;
+	double target;                 /* tok/ms/GPU, NaN when not a filter */
+};
+
+static bool meets(const struct scenario *s, double target, const struct result *r)
+{
+	const struct requirements *q = &s->req;
+	if (!isnan(q->ttft_s) && !(r->ttft_s <= q->ttft_s))
+		return false;
+	if (!isnan(q->tpot_ms) && !(r->tpot_ms <= q->tpot_ms))
+		return false;
+	if (!isnan(q->tokens_per_s_per_user) && !(r->tokens_per_s_per_user >= q->tokens_per_s_per_user))
+		return false;
+	if (!isnan(target) && !(r->tokens_per_ms_per_gpu >= target))
+		return false;
+	return true;
+}
+
+/* Evaluate one (strategy, concurrency); false when a larger concurrency
+ * cannot fit either. */
+static bool try_batch(struct run_ctx *x, long batch, double *cap)
+{
+	static struct result r;   /* large: off the stack */
+	x->s.work.batch = batch;
+	cost_evaluate(&x->s, &r);
+	x->fr->evaluated++;
+	if (!r.ok)
+		return false;
+	if (cap && !isnan(r.kv_capacity_seqs))
+		*cap = r.kv_capacity_seqs;
+	if (r.max_total_gib > r.capacity_gib || r.admit_none)
+		return false;
+	if (!meets(&x->s, x->target, &r) || !(r.output_tokens_per_s_per_gpu > 0))
+		return true;
+	x->fr->feasible++;
+	const struct strategy *st = &x->s.strat;
+	struct frontier_point p = {
+		.dp = st->dp, .tp = st->tp, .pp = st->pp, .ep = st->ep, .etp = r.etp, .batch = batch,
+		.gpus = r.gpus, .ttft_s = r.ttft_s, .tpot_ms = r.tpot_ms, .per_user = r.tokens_per_s_per_user,
+		.per_gpu = r.output_tokens_per_s_per_gpu, .usd_per_mtok = r.usd_per_mtok,
+		.joules_per_token = r.joules_per_token,
+	};
+	keep(x->fr, &p);
+	return true;
+}
+
+static void visit(void *ctx, const struct candidate *c)
+{
+	struct run_ctx *x = ctx;
+	x->s.strat.dp = c->dp;
+	x->s.strat.tp = c->tp;
+	x->s.strat.pp = c->pp;
+	x->s.strat.ep = c->ep;
+	x->s.strat.etp = c->etp;
+	double cap = NAN;
+	bool have_cap = false;
+	for (int i = 0; i < x->n_batches; i++) {
+		if (!try_batch(x, x->batches[i], have_cap ? NULL : &cap))
+			break;
+		have_cap = have_cap || !isnan(cap);
+	}
+	/* where the KV cache (or the engine's limit) starts to make requests
+	 * wait: the most throughput before the wait */
+	if (x->s.work.engine != ENGINE_NONE) {
+		struct engine_cfg e;
+		serve_engine_resolve(x->s.work.engine, &x->s.engine, &x->s.hw, c->tp, &e);
+		if (e.max_seqs > 0 && (isnan(cap) || (double)(e.max_seqs * c->dp) < cap))
+			cap = (double)(e.max_seqs * c->dp);
+	}
+	if (isnan(cap) || cap < (double)x->fr->opts.batch_from || cap > (double)x->fr->opts.batch_to)
+		return;
+	long b = (long)cap;
+	for (int i = 0; i < x->n_batches; i++)
+		if (x->batches[i] == b)
+			return;
+	if (b >= 1)
+		try_batch(x, b, NULL);
+}
+
+void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr)
+{
+	static struct run_ctx x;
+	long batches[64];
+	int nb = 0;
+	struct result r0;
+
+	memset(fr, 0, sizeof *fr);
+	fr->opts = *o;
+	fr->was_static = s->work.mode != MODE_SERVING;
+	fr->engine = s->work.engine;
+	x.s = *s;
+	x.s.work.mode = MODE_SERVING;
+	x.s.work.microbatches = 1;
+	x.fr = fr;
+	/* the throughput target filters unless no strategy can reach it */
+	cost_evaluate(&x.s, &r0);
+	x.target = s->req.tokens_per_ms_per_gpu;
+	if (!isnan(x.target) && !isnan(r0.ceiling_tokens_per_ms_per_gpu) && x.target > r0.ceiling_tokens_per_ms_per_gpu)
+		x.target = NAN;
+
+	/* the bounds and every power of two between them */
+	batches[nb++] = o->batch_from;
+	for (long b = 1; b <= o->batch_to && nb < 62; b *= 2)
+		if (b > o->batch_from && b < o->batch_to)
+			batches[nb++] = b;
+	if (o->batch_to > o->batch_from)
+		batches[nb++] = o->batch_to;
+	x.batches = batches;
+	x.n_batches = nb;
+	search_each_strategy(&x.s, o->gpus, o->max_gpus, visit, &x);
+}
+
+/* ---- reports ---- */
+
+void frontier_report_text(const struct sink *k, const struct scenario *s, const struct frontier_result *fr)
+{
+	char label[32], strat[64];
+	const struct frontier_opts *o = &fr->opts;
+
+	sink_printf(k, "frontier: %s on %s, %s, served as a closed loop at concurrency %ld..%ld, %s %ld GPUs\n",
+		    s->model.name, s->hw.name, serve_engine_name(fr->engine), o->batch_from, o->batch_to,
+		    o->gpus ? "on" : "at most", o->gpus ? o->gpus : o->max_gpus);
+	sink_printf(k, "  %ld (strategy, concurrency) pairs evaluated, %ld fit and meet the requirements; %d on the front%s\n",
+		    fr->evaluated, fr->feasible, fr->n, fr->truncated ? " (truncated)" : "");
+	if (fr->was_static)
+		sink_puts(k, "  (the scenario is in static mode: the frontier serves it, workload.mode serving)\n");
+	if (fr->n == 0) {
+		sink_puts(k, "  no strategy fits and meets the requirements\n");
+		return;
+	}
+	sink_printf(k, "%-12s %-22s %6s %5s %9s %8s %10s %10s %8s %8s\n", "label", "strategy", "batch", "GPUs",
+		    "TTFT s", "TPOT ms", "tok/s/user", "tok/s/GPU", "$/Mtok", "J/tok");
+	/* the most interactive first */
+	for (int i = fr->n - 1; i >= 0; i--) {
+		const struct frontier_point *p = &fr->pts[i];
+		struct strategy st = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp };
+		frontier_label(p, label, sizeof label);
+		strategy_format(&st, strat, sizeof strat);
+		sink_printf(k, "%-12s %-22s %6ld %5s %9s %8s %10s %10s %8s %8s\n", label, strat, p->batch, NUM(p->gpus),
+			    NUM(p->ttft_s), NUM(p->tpot_ms), NUM(p->per_user), NUM(p->per_gpu),
+			    isnan(p->usd_per_mtok) ? "-" : NUM(p->usd_per_mtok),
+			    isnan(p->joules_per_token) ? "-" : NUM(p->joules_per_token));
+	}
+}
+
+void frontier_report_json(const struct sink *k, const struct frontier_result *fr)
+{
+	char label[32], strat[64];
+	sink_puts(k, "{\"schema\": \"moescope/1\", \"frontier\": {\"points\": [");
+	for (int i = 0; i < fr->n; i++) {
+		const struct frontier_point *p = &fr->pts[i];
+		struct strategy st = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp };
+		frontier_label(p, label, sizeof label);
+		strategy_format(&st, strat, sizeof strat);
+		sink_puts(k, i ? ", {\"strategy\": " : "{\"strategy\": ");
+		json_string(k, strat);
+		sink_puts(k, ", \"label\": ");
+		json_string(k, label);
+		sink_printf(k, ", \"batch\": %ld, \"gpus\": ", p->batch);
+		json_number(k, p->gpus);
+		const char *names[] = { "ttft_s", "tpot_ms", "tokens_per_s_per_user", "tokens_per_s_per_gpu", "usd_per_mtok",
+					"joules_per_token" };
+		const double v[] = { p->ttft_s, p->tpot_ms, p->per_user, p->per_gpu, p->usd_per_mtok, p->joules_per_token };
+		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+			sink_printf(k, ", \"%s\": ", names[j]);
+			json_number(k, v[j]);
+		}
+		sink_puts(k, "}");
+	}
+	sink_printf(k, "], \"evaluated\": %ld, \"feasible\": %ld, \"truncated\": %s}}\n", fr->evaluated, fr->feasible,
+		    fr->truncated ? "true" : "false");
+}
+
+void frontier_report_csv(const struct sink *k, const struct frontier_result *fr)
+{
+	char label[32], strat[64], buf[40];
+	sink_puts(k, "label,strategy,dp,tp,pp,ep,etp,batch,gpus,ttft_s,tpot_ms,tokens_per_s_per_user,tokens_per_s_per_gpu,usd_per_mtok,joules_per_token\n");
+	for (int i = 0; i < fr->n; i++) {
+		const struct frontier_point *p = &fr->pts[i];
+		struct strategy st = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp };
+		frontier_label(p, label, sizeof label);
+		strategy_format(&st, strat, sizeof strat);
+		sink_printf(k, "%s,%s,%ld,%ld,%ld,%ld,%ld,%ld", label, strat, p->dp, p->tp, p->pp, p->ep, p->etp, p->batch);
+		const double v[] = { p->gpus, p->ttft_s, p->tpot_ms, p->per_user, p->per_gpu, p->usd_per_mtok,
+				     p->joules_per_token };
+		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+			buf[0] = '\0';
+			if (!isnan(v[j]))
+				fmt_exact(v[j], buf, sizeof buf);
+			sink_printf(k, ",%s", buf);
+		}
+		sink_puts(k, "\n");
+	}
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The throughput-interactivity frontier: every strategy a search
+ * considers at every concurrency of a range, served as a closed loop, and
+ * the Pareto front of (tokens/s per user, output tokens/s per GPU) among
+ * those that fit and meet the requirements. */
+#ifndef MOESCOPE_FRONTIER_H
+#define MOESCOPE_FRONTIER_H
+
+#include <stdbool.h>
+
+#include "scenario.h"
+#include "sink.h"
+
+#define FRONTIER_MAX 512
+#define FRONTIER_BATCH_MAX 1048576
+
+struct frontier_opts {
+	long gpus, max_gpus;           /* as search: exactly, or at most */
+	long batch_from, batch_to;     /* concurrency: powers of two between, and the KV caps */
+};
+
+struct frontier_point {
+	long dp, tp, pp, ep, etp, batch;
+	double gpus, ttft_s, tpot_ms;
+	double per_user;               /* tokens/s per user: 1000 / TPOT */
+	double per_gpu;                /* output tokens/s per GPU of the closed loop */
+	double usd_per_mtok, joules_per_token;   /* NaN when not known */
+};
+
+struct frontier_result {
+	struct frontier_opts opts;
+	long evaluated, feasible;
+	int n;                         /* points, tokens/s per user ascending */
+	struct frontier_point pts[FRONTIER_MAX];
+	bool truncated;
+	bool was_static;               /* the scenario was in static mode: served here */
+	int engine;
+};
+
+void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr);
+
+/* The field's short name of a strategy: TP8, TEP8, DEP8, DP2TP4, ... PP2. */
+void frontier_label(const struct frontier_point *p, char *buf, size_t len);
+/* The scenario of a point: its strategy and concurrency, served. */
+void frontier_point_apply(const struct frontier_point *p, struct scenario *s);
+
+void frontier_report_text(const struct sink *k, const struct scenario *s, const struct frontier_result *fr);
+void frontier_report_json(const struct sink *k, const struct frontier_result *fr);
+void frontier_report_csv(const struct sink *k, const struct frontier_result *fr);
+
+#endif

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cost.h"
+#include "numfmt.h"
+#include "recommend.h"
+#include "report.h"
+#include "search.h"
+#include "serve.h"
+#include "strategy_parse.h"
+
+struct rec_ctx {
+	struct scenario s;
+	const struct recommend_opts *o;
+	struct recommendation *best;
+	const long *batches;
+	int n_batches;
+};
+
+static bool meets(const struct scenario *s, const struct result *r)
+{
+	const struct requirements *q = &s->req;
+	if (!isnan(q->ttft_s) && !(r->ttft_s <= q->ttft_s))
+		return false;
+	if (!isnan(q->tpot_ms) && !(r->tpot_ms <= q->tpot_ms))
+		return false;
+	if (!isnan(q->tokens_per_s_per_user) && !(r->tokens_per_s_per_user >= q->tokens_per_s_per_user))
+		return false;
+	return true;
+}
+
+/* Fewer GPUs wins; among equals, more headroom, then the smaller degrees. */
+static bool better(const struct recommendation *a, const struct recommendation *b)
+{
+	if (!b->found)
+		return true;
+	if (a->gpus != b->gpus)
+		return a->gpus < b->gpus;
+	if (a->headroom != b->headroom)
+		return a->headroom > b->headroom;
+	const long ka[6] = { a->dp, a->tp, a->pp, a->ep, a->etp, a->batch };
+	const long kb[6] = { b->dp, b->tp, b->pp, b->ep, b->etp, b->batch };
+	for (int i = 0; i < 6; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i];
+	return false;
+}
+
+/* With an engine, each replica meets an open stream of rate/replicas: its
+ * TTFT and TPOT there, or false when that stream is more than it serves
+ * or misses the requirements. */
+static bool open_loop(struct rec_ctx *x, long replicas, struct recommendation *c)
+{
+	static struct result r;
+	struct scenario s = x->s;
+	s.work.arrival = ARRIVAL_POISSON;
+	s.work.rate = x->o->rate / (double)replicas;
+	cost_evaluate(&s, &r);
+	x->best->evaluated++;
+	if (!r.ok || r.overloaded || !meets(&s, &r))
+		return false;
+	c->ttft_s = r.ttft_s;
+	c->tpot_ms = r.tpot_ms;
+	c->open_loop = true;
+	return true;
+}
+
+static void consider(struct rec_ctx *x, const struct result *r, long batch)
+{
+	struct recommendation c = { .found = true };
+	const struct strategy *st = &x->s.strat;
+	c.dp = st->dp;
+	c.tp = st->tp;
+	c.pp = st->pp;
+	c.ep = st->ep;
+	c.etp = r->etp;
+	c.batch = batch;
+	c.replica_rate = r->requests_per_s;
+	if (!(c.replica_rate > 0))
+		return;
+	c.replicas = (long)ceil(x->o->rate / c.replica_rate);
+	if (c.replicas < 1)
+		c.replicas = 1;
+	c.ttft_s = r->ttft_s;
+	c.tpot_ms = r->tpot_ms;
+	c.usd_per_mtok = r->usd_per_mtok;
+	c.joules_per_token = r->joules_per_token;
+	/* an open stream at the closed loop's rate queues more: a replica
+	 * more, a few times, until the stream is served within the
+	 * requirements */
+	if (x->s.work.engine != ENGINE_NONE) {
+		int extra = 0;
+		while (extra < 4 && (double)c.replicas * r->gpus <= (x->best->found ? x->best->gpus : INFINITY) &&
+		       !open_loop(x, c.replicas, &c)) {
+			c.replicas++;
+			extra++;
+		}
+		if (!c.open_loop)
+			return;
+	}
+	c.gpus = (double)c.replicas * r->gpus;
+	c.headroom = (double)c.replicas * c.replica_rate / x->o->rate - 1.0;
+	if (better(&c, x->best)) {
+		long evaluated = x->best->evaluated;
+		*x->best = c;
+		x->best->evaluated = evaluated;
+	}
+}
+
+static void visit(void *ctx, const struct candidate *cand)
+{
+	static struct result r;
+	struct rec_ctx *x = ctx;
+	x->s.strat.dp = cand->dp;
+	x->s.strat.tp = cand->tp;
+	x->s.strat.pp = cand->pp;
+	x->s.strat.ep = cand->ep;
+	x->s.strat.etp = cand->etp;
+	x->s.work.arrival = ARRIVAL_CLOSED;
+	for (int i = 0; i < x->n_batches; i++) {
+		x->s.work.batch = x->batches[i];
+		cost_evaluate(&x->s, &r);
+		x->best->evaluated++;
+		if (!r.ok || r.max_total_gib > r.capacity_gib || r.admit_none)
+			break;
+		if (meets(&x->s, &r))
+			consider(x, &r, x->batches[i]);
+	}
+}
+
+void recommend_run(const struct scenario *s, const struct recommend_opts *o, struct recommendation *out)
+{
+	static struct rec_ctx x;
+	long batches[64];
+	int nb = 0;
+
+	memset(out, 0, sizeof *out);
+	x.s = *s;
+	x.s.work.mode = MODE_SERVING;
+	x.s.work.microbatches = 1;
+	x.o = o;
+	x.best = out;
+	batches[nb++] = o->batch_from;
+	for (long b = 1; b <= o->batch_to && nb < 62; b *= 2)
+		if (b > o->batch_from && b < o->batch_to)
+			batches[nb++] = b;
+	if (o->batch_to > o->batch_from)
+		batches[nb++] = o->batch_to;
+	x.batches = batches;
+	x.n_batches = nb;
+	search_each_strategy(&x.s, 0, o->max_gpus, visit, &x);
+}
+
+void recommend_report_text(const struct sink *k, const struct scenario *s, const struct recommend_opts *o,
+			   const struct recommendation *rc)
+{
+	char strat[64];
+	sink_printf(k, "recommend: %s requests/s of %ld + %ld tokens, %s on %s (%s), replicas of at most %ld GPUs\n",
+		    NUM(o->rate), s->work.prompt_len, s->work.output_len, s->model.name, s->hw.name,
+		    serve_engine_name(s->work.engine), o->max_gpus);
+	sink_printf(k, "  %ld evaluations\n", rc->evaluated);
+	if (!rc->found) {
+		sink_puts(k, "  no strategy and concurrency serves it within the requirements\n");
+		return;
+	}
+	struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
+	strategy_format(&st, strat, sizeof strat);
+	sink_printf(k, "  %s GPUs: %ld replica%s of %s at concurrency %ld, each serving %s requests/s (headroom %.0f%%)\n",
+		    NUM(rc->gpus), rc->replicas, rc->replicas == 1 ? "" : "s", strat, rc->batch, NUM(rc->replica_rate),
+		    100.0 * rc->headroom);
+	sink_printf(k, "  at that rate: TTFT %s s, TPOT %s ms%s\n", NUM(rc->ttft_s), NUM(rc->tpot_ms),
+		    rc->open_loop ? " (each replica meets a Poisson stream of its share)" : " (closed loop at that concurrency)");
+	if (!isnan(rc->usd_per_mtok))
+		sink_printf(k, "  $%s per million output tokens\n", NUM(rc->usd_per_mtok));
+	if (!isnan(rc->joules_per_token))
+		sink_printf(k, "  %s J per output token\n", NUM(rc->joules_per_token));
+}
+
+void recommend_report_json(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc)
+{
+	char strat[64];
+	sink_puts(k, "{\"schema\": \"moescope/1\", \"recommend\": {\"rate\": ");
+	json_number(k, o->rate);
+	sink_printf(k, ", \"evaluated\": %ld, \"found\": %s", rc->evaluated, rc->found ? "true" : "false");
+	if (rc->found) {
+		struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
+		strategy_format(&st, strat, sizeof strat);
+		sink_puts(k, ", \"strategy\": ");
+		json_string(k, strat);
+		sink_printf(k, ", \"batch\": %ld, \"replicas\": %ld, \"gpus\": ", rc->batch, rc->replicas);
+		json_number(k, rc->gpus);
+		const char *names[] = { "replica_requests_per_s", "headroom", "ttft_s", "tpot_ms", "usd_per_mtok",
+					"joules_per_token" };
+		const double v[] = { rc->replica_rate, rc->headroom, rc->ttft_s, rc->tpot_ms, rc->usd_per_mtok,
+				     rc->joules_per_token };
+		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+			sink_printf(k, ", \"%s\": ", names[j]);
+			json_number(k, v[j]);
+		}
+		sink_printf(k, ", \"open_loop\": %s", rc->open_loop ? "true" : "false");
+	}
+	sink_puts(k, "}}\n");
+}

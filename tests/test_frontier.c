@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The throughput-interactivity frontier, cost and power, and the fewest
+ * GPUs for a request rate. */
+#include "helpers.h"
+
+#include <stdlib.h>
+
+#include "frontier.h"
+#include "recommend.h"
+#include "search.h"
+
+/* A small MoE on a small budget: every (strategy, concurrency) can be
+ * checked by brute force. */
+static void small(struct scenario *s)
+{
+	scenario_default(s);
+	s->work.mode = MODE_SERVING;
+	s->work.prompt_len = 1024;
+	s->work.output_len = 256;
+	s->req.tokens_per_ms_per_gpu = NAN;
+	s->req.ttft_s = 2;
+}
+
+struct all_pairs {
+	struct scenario s;
+	struct frontier_point pts[20000];
+	int n;
+	long batches[8];
+	int nb;
+};
+
+static void collect(void *ctx, const struct candidate *c)
+{
+	static struct result r;
+	struct all_pairs *a = ctx;
+	for (int i = 0; i < a->nb; i++) {
+		a->s.strat = (struct strategy){ .dp = c->dp, .tp = c->tp, .pp = c->pp, .ep = c->ep, .etp = c->etp };
+		a->s.work.batch = a->batches[i];
+		cost_evaluate(&a->s, &r);
+		if (!r.ok || r.max_total_gib > r.capacity_gib || !(r.ttft_s <= a->s.req.ttft_s))
+			continue;
+		cr_assert_lt(a->n, 20000);
+		a->pts[a->n++] = (struct frontier_point){ .dp = c->dp, .tp = c->tp, .pp = c->pp, .ep = c->ep,
+							  .batch = a->batches[i], .per_user = r.tokens_per_s_per_user,
+							  .per_gpu = r.output_tokens_per_s_per_gpu };
+	}
+}
+
+static bool dominates(const struct frontier_point *a, const struct frontier_point *b)
+{
+	return a->per_user >= b->per_user && a->per_gpu >= b->per_gpu &&
+	       (a->per_user > b->per_user || a->per_gpu > b->per_gpu);
+}
+
+Test(frontier, front_is_the_pareto_set_of_every_pair)
+{
+	static struct all_pairs all;
+	static struct frontier_result fr;
+	struct scenario s;
+	small(&s);
+	struct frontier_opts o = { .max_gpus = 16, .batch_from = 1, .batch_to = 64 };
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 2);
+	cr_expect(!fr.truncated);
+
+	all.s = s;
+	all.nb = 0;
+	for (long b = 1; b <= 64; b *= 2)
+		all.batches[all.nb++] = b;
+	all.n = 0;
+	search_each_strategy(&s, 0, 16, collect, &all);
+	/* the KV caps add pairs beyond the powers of two: without an engine
+	 * every one of them fits at most as many as the cap, so the powers
+	 * of two alone are a subset of what the front saw */
+	cr_expect_geq(fr.feasible, all.n);
+
+	for (int i = 0; i < fr.n; i++) {
+		const struct frontier_point *p = &fr.pts[i];
+		if (i > 0) {
+			cr_expect_gt(p->per_user, fr.pts[i - 1].per_user);
+			cr_expect_lt(p->per_gpu, fr.pts[i - 1].per_gpu);
+		}
+		for (int j = 0; j < all.n; j++)
+			cr_expect(!dominates(&all.pts[j], p), "pair %d dominates front point %d", j, i);
+	}
+	/* every feasible pair is on the front or below it */
+	for (int j = 0; j < all.n; j++) {
+		bool covered = false;
+		for (int i = 0; i < fr.n && !covered; i++)
+			covered = dominates(&fr.pts[i], &all.pts[j]) ||
+				  (fr.pts[i].per_user == all.pts[j].per_user && fr.pts[i].per_gpu == all.pts[j].per_gpu);
+		cr_expect(covered, "pair %d is above the front", j);
+	}
+}
+
+Test(frontier, each_point_is_what_show_gives)
+{
+	static struct frontier_result fr;
+	struct scenario s;
+	struct result r;
+	small(&s);
+	s.work.engine = ENGINE_VLLM;
+	s.hw.usd_per_gpu_hour = 2.5;
+	s.hw.watts = 700;
+	struct frontier_opts o = { .max_gpus = 8, .batch_from = 1, .batch_to = 256 };
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 0);
+	for (int i = 0; i < fr.n; i++) {
+		struct scenario t = s;
+		frontier_point_apply(&fr.pts[i], &t);
+		cost_evaluate(&t, &r);
+		cr_assert(r.ok);
+		expect_rel(r.tokens_per_s_per_user, fr.pts[i].per_user, 0);
+		expect_rel(r.output_tokens_per_s_per_gpu, fr.pts[i].per_gpu, 0);
+		expect_rel(r.ttft_s, fr.pts[i].ttft_s, 0);
+		/* a closed loop at concurrency B: B x O / (TTFT + O x TPOT) / GPUs */
+		double life = r.ttft_s + 256 * r.tpot_ms / 1000.0;
+		expect_rel(fr.pts[i].per_gpu, (double)fr.pts[i].batch * 256 / life / r.gpus, 1e-9);
+		/* $2.5 an hour buys 3600 x tok/s per GPU tokens; 700 W per GPU */
+		expect_rel(fr.pts[i].usd_per_mtok, 2.5 / (3600 * fr.pts[i].per_gpu) * 1e6, 1e-12);
+		expect_rel(fr.pts[i].joules_per_token, 700 / fr.pts[i].per_gpu, 1e-12);
+	}
+}
+
+Test(frontier, requirements_filter)
+{
+	static struct frontier_result fr;
+	struct scenario s;
+	small(&s);
+	s.req.tokens_per_s_per_user = 600;
+	s.req.ttft_s = 0.5;
+	struct frontier_opts o = { .max_gpus = 16, .batch_from = 1, .batch_to = 1024 };
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 0);
+	for (int i = 0; i < fr.n; i++) {
+		cr_expect_geq(fr.pts[i].per_user, 600);
+		cr_expect_leq(fr.pts[i].ttft_s, 0.5);
+	}
+	/* nothing meets an interactivity no GPU reaches */
+	s.req.tokens_per_s_per_user = 1e9;
+	frontier_run(&s, &o, &fr);
+	cr_expect_eq(fr.n, 0);
+	cr_expect_eq(fr.feasible, 0);
+	cr_expect_gt(fr.evaluated, 0);
+}
+
+Test(frontier, labels_of_the_field)
+{
+	char buf[32];
+	const struct { struct frontier_point p; const char *want; } cases[] = {
+		{ { .dp = 1, .tp = 8, .pp = 1, .ep = 1 }, "TP8" },
+		{ { .dp = 1, .tp = 8, .pp = 1, .ep = 8 }, "TEP8" },
+		{ { .dp = 8, .tp = 1, .pp = 1, .ep = 8 }, "DEP8" },
+		{ { .dp = 4, .tp = 1, .pp = 1, .ep = 1 }, "DP4" },
+		{ { .dp = 2, .tp = 4, .pp = 1, .ep = 1 }, "DP2TP4" },
+		{ { .dp = 2, .tp = 4, .pp = 1, .ep = 8 }, "DP2TP4EP8" },
+		{ { .dp = 1, .tp = 4, .pp = 2, .ep = 1 }, "TP4PP2" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		frontier_label(&cases[i].p, buf, sizeof buf);
+		cr_expect_str_eq(buf, cases[i].want);
+	}
+}
+
+Test(frontier, cost_and_power_by_hand)
+{
+	struct scenario s;
+	struct result r;
+	scenario_default(&s);
+	s.hw.usd_per_gpu_hour = 2;
+	s.hw.watts = 400;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	/* 64 GPUs, 128 sequences of 256 tokens each end to end */
+	double per_gpu = 128.0 * 256 / r.e2e_latency_s / 64;
+	expect_rel(r.output_tokens_per_s_per_gpu, per_gpu, 1e-12);
+	expect_rel(r.usd_per_mtok, 2.0 / 3600 / per_gpu * 1e6, 1e-12);
+	expect_rel(r.joules_per_token, 400 / per_gpu, 1e-12);
+	expect_rel(r.tokens_per_s_per_user, 1000 / r.tpot_ms, 1e-12);
+	/* not known: not made up */
+	scenario_default(&s);
+	cost_evaluate(&s, &r);
+	cr_expect(isnan(r.usd_per_mtok) && isnan(r.joules_per_token));
+}
+
+Test(recommend, fewest_gpus_for_a_rate)
+{
+	struct scenario s;
+	struct recommendation a, b;
+	small(&s);
+	s.work.engine = ENGINE_TRTLLM;
+	struct recommend_opts o = { .rate = 5, .max_gpus = 8, .batch_from = 1, .batch_to = 256 };
+	recommend_run(&s, &o, &a);
+	cr_assert(a.found);
+	cr_expect(a.open_loop);
+	cr_expect_geq(a.replicas * a.replica_rate, 5);
+	cr_expect_geq(a.headroom, 0);
+	expect_rel(a.gpus, (double)(a.replicas * a.dp * a.tp * a.pp), 0);
+	cr_expect_leq(a.ttft_s, 2);
+	/* ten times the load never takes fewer GPUs */
+	o.rate = 50;
+	recommend_run(&s, &o, &b);
+	cr_assert(b.found);
+	cr_expect_geq(b.gpus, a.gpus);
+	/* a requirement nothing meets */
+	s.req.tokens_per_s_per_user = 1e9;
+	recommend_run(&s, &o, &b);
+	cr_expect(!b.found);
+}
