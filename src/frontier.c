@@ -187,6 +187,7 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	fr->opts = *o;
 	fr->was_static = s->work.mode != MODE_SERVING;
 	fr->engine = s->work.engine;
+	fr->scn = *s;
 	x.s = *s;
 	x.s.work.mode = MODE_SERVING;
 	x.s.work.microbatches = 1;

@@ -35,6 +35,7 @@ struct frontier_result {
 	bool truncated;
 	bool was_static;               /* the scenario was in static mode: served here */
 	int engine;
+	struct scenario scn;           /* what it ran on */
 };
 
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr);

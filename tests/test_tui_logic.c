@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "figures.h"
+#include "frontier.h"
 #include "search.h"
 #include "sliders.h"
 
@@ -254,5 +255,47 @@ Test(app, search_results_apply_with_enter)
 	cr_expect_eq(a.ss.scn.strat.ep, c->ep);
 	cr_expect_eq(a.r.tokens_per_ms_per_gpu, c->tokens);
 	cr_expect(strstr(a.status, "(search rank 2)") != NULL, "%s", a.status);
+	app_free(&a);
+}
+
+Test(app, frontier_walks_and_applies_a_point)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "set requirements.tokens_per_ms_per_gpu none; frontier max-gpus 8 batch 1..256");
+	cr_assert_eq(a.mode, MODE_FRONTIER);
+	const struct frontier_result *fr = a.ss.last_frontier;
+	cr_assert_gt(fr->n, 2);
+	app_overlay_key(&a, ACT_HOME);
+	cr_expect_eq(a.front_pick, 0);
+	app_overlay_key(&a, ACT_LEFT);
+	cr_expect_eq(a.front_pick, 0);
+	app_overlay_key(&a, ACT_RIGHT);
+	cr_expect_eq(a.front_pick, 1);
+	app_overlay_key(&a, ACT_END);
+	cr_expect_eq(a.front_pick, fr->n - 1);
+	app_overlay_key(&a, ACT_LEFT);
+	const struct frontier_point p = fr->pts[fr->n - 2];
+	app_overlay_key(&a, ACT_ENTER);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	cr_expect_eq(a.ss.scn.strat.dp, p.dp);
+	cr_expect_eq(a.ss.scn.strat.tp, p.tp);
+	cr_expect_eq(a.ss.scn.work.batch, p.batch);
+	cr_expect_eq(a.ss.scn.work.mode, MODE_SERVING);
+	cr_expect_eq(a.r.output_tokens_per_s_per_gpu, p.per_gpu);
+	cr_expect(strstr(a.status, "(frontier point 2 of") != NULL, "%s", a.status);
+	/* the key opens the same front while nothing outside the search moved */
+	unsigned runs = a.ss.frontiers;
+	app_apply(&a, ACT_FRONTIER);
+	cr_expect_eq(a.mode, MODE_FRONTIER);
+	cr_expect_eq(a.ss.frontiers, runs);
+	app_overlay_key(&a, ACT_ESCAPE);
+	/* a longer prompt is another front: the key runs it again */
+	app_run_command(&a, "set seq 4096");
+	app_apply(&a, ACT_FRONTIER);
+	cr_expect_eq(a.ss.frontiers, runs + 1);
+	cr_expect_eq(a.mode, MODE_FRONTIER);
+	cr_expect_eq(a.ss.last_frontier->opts.max_gpus, 8);
+	cr_expect_eq(a.ss.last_frontier->opts.batch_to, 256);
 	app_free(&a);
 }

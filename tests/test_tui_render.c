@@ -218,3 +218,20 @@ Test(render, wide_glyphs_in_a_utf8_locale)
 	vt_close(&v);
 	app_free(&a);
 }
+
+Test(render, frontier_chart_80x24_and_60x16)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "set requirements.tokens_per_ms_per_gpu none; set hardware.usd_per_gpu_hour 2; "
+			    "frontier max-gpus 8 batch 1..256");
+	cr_assert_eq(a.mode, MODE_FRONTIER);
+	char *text = draw(&a, 80, 24);
+	expect_golden(text, "frontier-80x24.txt");
+	free(text);
+	/* the smallest full layout still draws it, and never past its edges */
+	text = draw(&a, 60, 16);
+	cr_expect(strstr(text, "frontier: output tok/s per GPU") != NULL, "%s", text);
+	free(text);
+	app_free(&a);
+}

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "figures.h"
+#include "frontier.h"
 #include "keys.h"
 #include "search.h"
 #include "strategy_parse.h"
@@ -121,9 +123,97 @@ static void toggle_pin(struct app *a)
 	status(a, false, "pinned %s: the figures now show the change against it", strat);
 }
 
+/* The point of the front nearest the current scenario's interactivity. */
+static int nearest_point(const struct app *a)
+{
+	const struct frontier_result *fr = a->ss.last_frontier;
+	int best = fr->n - 1;
+	if (!a->r.ok)
+		return best;
+	double x = log(a->r.tokens_per_s_per_user), d = INFINITY;
+	for (int i = 0; i < fr->n; i++) {
+		double e = fabs(log(fr->pts[i].per_user) - x);
+		if (e < d) {
+			d = e;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* The inputs a frontier does not vary: all but the strategy and the
+ * concurrency (and the mode it serves in). */
+static bool same_outside_search(const struct scenario *a, const struct scenario *b)
+{
+	char va[128], vb[128];
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (k->section == SEC_STRATEGY || k->section == SEC_CLAIMS || (k->flags & KF_NOSAVE) ||
+		    !strcmp(k->name, "workload.batch") || !strcmp(k->name, "workload.mode") ||
+		    !strcmp(k->name, "workload.microbatches"))
+			continue;
+		key_get(a, k, va, sizeof va);
+		key_get(b, k, vb, sizeof vb);
+		if (strcmp(va, vb))
+			return false;
+	}
+	return true;
+}
+
+/* Open the frontier: the last one, run again with its options when an
+ * input outside the search changed since (a GPU, a model, the lengths). */
+static void open_frontier(struct app *a)
+{
+	const struct frontier_result *fr = a->ss.last_frontier;
+	char line[160] = "frontier";
+	if (fr && same_outside_search(&fr->scn, &a->ss.scn)) {
+		if (fr->n == 0) {
+			status(a, true, "the last frontier has no point: no strategy fits and meets the requirements");
+			return;
+		}
+		a->mode = MODE_FRONTIER;
+		a->front_pick = nearest_point(a);
+		return;
+	}
+	if (fr)
+		snprintf(line, sizeof line, "frontier %s %ld batch %ld..%ld", fr->opts.gpus ? "gpus" : "max-gpus",
+			 fr->opts.gpus ? fr->opts.gpus : fr->opts.max_gpus, fr->opts.batch_from, fr->opts.batch_to);
+	app_run_command(a, line);
+}
+
 void app_overlay_key(struct app *a, int action)
 {
 	const struct search_result *sr = a->ss.last_search;
+	const struct frontier_result *fr = a->ss.last_frontier;
+
+	if (a->mode == MODE_FRONTIER) {
+		char label[32];
+		if (!fr || fr->n == 0) {
+			a->mode = MODE_SLIDERS;
+			return;
+		}
+		if (action == ACT_LEFT && a->front_pick > 0)
+			a->front_pick--;
+		else if (action == ACT_RIGHT && a->front_pick + 1 < fr->n)
+			a->front_pick++;
+		else if (action == ACT_HOME)
+			a->front_pick = 0;
+		else if (action == ACT_END)
+			a->front_pick = fr->n - 1;
+		else if (action == ACT_ESCAPE || action == ACT_QUIT)
+			a->mode = MODE_SLIDERS;
+		else if (action == ACT_ENTER) {
+			const struct frontier_point *p = &fr->pts[a->front_pick];
+			frontier_point_apply(p, &a->ss.scn);
+			frontier_label(p, label, sizeof label);
+			a->mode = MODE_SLIDERS;
+			a->view = VIEW_DIAG;
+			app_recompute(a);
+			status(a, false, "applied %s at concurrency %ld (frontier point %d of %d)", label, p->batch,
+			       fr->n - a->front_pick, fr->n);
+		}
+		return;
+	}
 
 	switch (action) {
 	case ACT_LEFT:
@@ -216,6 +306,9 @@ void app_apply(struct app *a, int action)
 	case ACT_PIN:
 		toggle_pin(a);
 		break;
+	case ACT_FRONTIER:
+		open_frontier(a);
+		break;
 	default:
 		break;
 	}
@@ -231,7 +324,7 @@ void app_run_command(struct app *a, const char *line)
 	b->out_len = b->err_len = 0;
 	b->out[0] = b->err[0] = '\0';
 	a->ss.format = FMT_TEXT;
-	unsigned sweeps = a->ss.sweeps, searches = a->ss.searches;
+	unsigned sweeps = a->ss.sweeps, searches = a->ss.searches, frontiers = a->ss.frontiers;
 	int rc = session_run_line(&a->ss, line, 1);
 	if (a->ss.quit)
 		a->quit = true;
@@ -257,6 +350,10 @@ void app_run_command(struct app *a, const char *line)
 		if (a->ss.searches != searches && a->ss.last_search->n_top > 0) {
 			a->mode = MODE_PICK;
 			a->pick = 0;
+		}
+		if (a->ss.frontiers != frontiers && a->ss.last_frontier->n > 0) {
+			a->mode = MODE_FRONTIER;
+			a->front_pick = nearest_point(a);
 		}
 	} else {
 		a->view = VIEW_DIAG;

@@ -12,12 +12,13 @@
 #include "diag.h"
 #include "sink.h"
 
-enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP, MODE_CHART, MODE_PICK };
+enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP, MODE_CHART, MODE_PICK, MODE_FRONTIER };
 enum pane_view { VIEW_DIAG, VIEW_OUTPUT };
 
 enum action {
 	ACT_NONE, ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_HOME, ACT_END, ACT_PAGE_UP, ACT_PAGE_DOWN,
 	ACT_COMMAND, ACT_SAVE, ACT_FIX, ACT_HELP, ACT_ESCAPE, ACT_QUIT, ACT_REDRAW, ACT_PIN, ACT_ENTER,
+	ACT_FRONTIER,
 };
 
 struct app {
@@ -36,6 +37,7 @@ struct app {
 	struct result base_r;          /* the pinned baseline, evaluated */
 	int chart_figure;              /* what the sweep chart plots */
 	int pick;                      /* the row chosen among search results */
+	int front_pick;                /* the point chosen on the frontier */
 	bool quit;
 };
 
@@ -53,7 +55,8 @@ void app_set_slider(struct app *a, int i, long v);
 const struct diag *app_fix_target(const struct app *a);
 
 /* Keys of the sweep chart and of the search results: Left/Right change the
- * charted figure, Up/Down choose a result, Enter applies it, Esc closes. */
+ * charted figure, Up/Down choose a result, Enter applies it, Esc closes.
+ * On the frontier Left/Right walk the front and Enter applies the point. */
 void app_overlay_key(struct app *a, int action);
 
 /* Key code (curses KEY_* or a byte) to action, in slider mode. */

@@ -21,6 +21,7 @@ static const struct {
 	{ '?', ACT_HELP }, { KEY_F(1), ACT_HELP }, { 27, ACT_ESCAPE },
 	{ 'q', ACT_QUIT }, { 3, ACT_QUIT }, { 12, ACT_REDRAW }, { 'p', ACT_PIN },
 	{ '\r', ACT_ENTER }, { '\n', ACT_ENTER }, { KEY_ENTER, ACT_ENTER },
+	{ 'F', ACT_FRONTIER },
 };
 
 int keymap_action(int key)
@@ -43,6 +44,7 @@ const struct key_help keymap_help[] = {
 	{ "s", "save the scenario (asks for a file name)" },
 	{ "p", "pin the scenario as the baseline (again: unpin); figures show the change" },
 	{ ":sweep / :search", "chart a sweep (Left Right: figure) / pick a result (Enter)" },
+	{ "F  :frontier", "tokens/s per GPU against per user: Left Right walk the front, Enter applies" },
 	{ "? F1", "this help" },
 	{ "Ctrl-L", "redraw" },
 	{ "q Ctrl-C", "quit" },

@@ -56,7 +56,7 @@ static void frame(WINDOW *w, const struct layout *L, int mem_title, int diag_tit
 	}
 }
 
-static void title(WINDOW *w, int y, int x, int max, const struct style *st, const char *text)
+void render_title(WINDOW *w, int y, int x, int max, const struct style *st, const char *text)
 {
 	char buf[512];
 	snprintf(buf, sizeof buf, " %s ", text);
@@ -76,7 +76,7 @@ static void header(WINDOW *w, const struct app *a, const struct style *st, const
 	snprintf(right, sizeof right, " %s GPUs %s %s node%s ", NUM(a->r.gpus), st->g->dot, NUM(a->r.nodes),
 		 a->r.nodes == 1 ? "" : "s");
 	int rw = text_cols(right);
-	title(w, 0, 2, L->cols - rw - 6, st, left);
+	render_title(w, 0, 2, L->cols - rw - 6, st, left);
 	put_text(w, 0, L->cols - rw - 2, rw, style_attr(st, ROLE_TITLE), right);
 }
 
@@ -88,7 +88,7 @@ static void footer(WINDOW *w, const struct app *a, const struct style *st, const
 	else
 		snprintf(hints, sizeof hints, "%s select  %s change  : command  f fix  p pin  s save  ? help  q quit",
 			 st->g->updown, st->g->leftright);
-	title(w, L->rows - 1, 2, L->cols - 4, st, hints);
+	render_title(w, L->rows - 1, 2, L->cols - 4, st, hints);
 }
 
 /* ---- sliders ---- */
@@ -305,7 +305,7 @@ static void memory(WINDOW *w, const struct app *a, const struct style *st, const
 
 	snprintf(t, sizeof t, "memory per device (GiB) %s weights %s KV %s act %s reserved", g->weights, g->kv,
 		 g->act, g->reserved);
-	title(w, y0 - 1, 2, L->cols - 4, st, t);
+	render_title(w, y0 - 1, 2, L->cols - 4, st, t);
 	if (!r->ok) {
 		put_text(w, y0, 2, L->cols - 4, style_attr(st, ROLE_DIM), "not computable for this strategy");
 		return;
@@ -435,7 +435,7 @@ static void lower_pane(WINDOW *w, struct app *a, const struct style *st, const s
 
 	if (a->scroll > max_scroll)
 		a->scroll = max_scroll;
-	title(w, y0 - 1, 2, L->cols - 20, st, a->view == VIEW_OUTPUT ? "output (Esc: diagnostics)" : "diagnostics");
+	render_title(w, y0 - 1, 2, L->cols - 20, st, a->view == VIEW_OUTPUT ? "output (Esc: diagnostics)" : "diagnostics");
 	if (n > rows)
 		put_fmt(w, y0 - 1, L->cols - 18, 16, style_attr(st, ROLE_DIM), " %d-%d of %d ", a->scroll + 1,
 			a->scroll + rows, n);
@@ -476,7 +476,7 @@ static void status_line(WINDOW *w, const struct app *a, const struct style *st, 
 }
 
 /* A blank framed box for an overlay. */
-static void overlay_box(WINDOW *w, int y0, int x0, int h, int wd)
+void render_overlay_box(WINDOW *w, int y0, int x0, int h, int wd)
 {
 	for (int y = y0; y < y0 + h; y++) {
 		wmove(w, y, x0);
@@ -502,8 +502,8 @@ static void help_overlay(WINDOW *w, const struct style *st, const struct layout 
 		h = L->rows - 2;
 	int y0 = (L->rows - h) / 2, x0 = 4;
 
-	overlay_box(w, y0, x0, h, wd);
-	title(w, y0, x0 + 2, wd - 4, st, "keys (any key closes)");
+	render_overlay_box(w, y0, x0, h, wd);
+	render_title(w, y0, x0 + 2, wd - 4, st, "keys (any key closes)");
 	int y = y0 + 1;
 	for (int i = 0; keymap_help[i].keys && y < y0 + h - 1; i++, y++) {
 		put_text(w, y, x0 + 2, 22, A_BOLD, keymap_help[i].keys);
@@ -538,10 +538,10 @@ static void chart_overlay(WINDOW *w, const struct app *a, const struct style *st
 
 	if (!sw || sw->n == 0)
 		return;
-	overlay_box(w, y0, x0, h, wd);
+	render_overlay_box(w, y0, x0, h, wd);
 	snprintf(t, sizeof t, "sweep %s: %s%s%s%s  (%s figure, Esc closes)", key_leaf(sw->key), fi->label,
 		 fi->unit[0] ? " (" : "", fi->unit, fi->unit[0] ? ")" : "", st->g->leftright);
-	title(w, y0, x0 + 2, wd - 4, st, t);
+	render_title(w, y0, x0 + 2, wd - 4, st, t);
 
 	double req = requirement_for(sw, a->chart_figure), ymax = 0;
 	for (int i = 0; i < sw->n; i++)
@@ -614,8 +614,8 @@ static void pick_overlay(WINDOW *w, const struct app *a, const struct style *st,
 	if (h > L->rows - 2)
 		h = L->rows - 2;
 	int y0 = (L->rows - h) / 2, x0 = 2;
-	overlay_box(w, y0, x0, h, wd);
-	title(w, y0, x0 + 2, wd - 4, st, "search results (Up Down choose, Enter applies, Esc closes)");
+	render_overlay_box(w, y0, x0, h, wd);
+	render_title(w, y0, x0 + 2, wd - 4, st, "search results (Up Down choose, Enter applies, Esc closes)");
 	put_fmt(w, y0 + 1, x0 + 2, wd - 4, A_BOLD, "%4s  %-24s %5s %10s %8s %8s %3s", "rank", "strategy", "GPUs",
 		"tok/ms/GPU", "TTFT s", "TPOT ms", "P");
 	int rows = h - 4, first = a->pick >= rows ? a->pick - rows + 1 : 0;
@@ -674,4 +674,6 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 		chart_overlay(w, a, st, L);
 	else if (a->mode == MODE_PICK)
 		pick_overlay(w, a, st, L);
+	else if (a->mode == MODE_FRONTIER)
+		frontier_overlay(w, a, st, L);
 }

@@ -24,6 +24,12 @@ struct layout {
 void layout_compute(int rows, int cols, struct layout *L);
 /* Draw everything (not refreshed).  Updates a->visible_sliders. */
 void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L);
+/* A framed, blanked box, and a title on its top edge (for the overlays). */
+void render_overlay_box(WINDOW *w, int y0, int x0, int h, int wd);
+void render_title(WINDOW *w, int y, int x, int max, const struct style *st, const char *text);
+/* The frontier chart (frontier_view.c). */
+void frontier_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L);
+
 /* The command line row alone, for the readline bridge. */
 void render_cmdline(WINDOW *w, const struct style *st, const struct layout *L, const char *prompt,
 		    const char *line, int point_col);

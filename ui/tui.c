@@ -120,7 +120,7 @@ int tui_main(const struct scenario *initial)
 			a.mode = MODE_SLIDERS;
 			continue;
 		}
-		if (a.mode == MODE_CHART || a.mode == MODE_PICK) {
+		if (a.mode == MODE_CHART || a.mode == MODE_PICK || a.mode == MODE_FRONTIER) {
 			app_overlay_key(&a, keymap_action(ch));
 			continue;
 		}
