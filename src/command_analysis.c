@@ -77,6 +77,8 @@ int cmd_sweep(struct invocation *inv)
 	return 0;
 }
 
+static int parse_range(struct invocation *inv, int i, long *from, long *to);
+
 int cmd_search(struct invocation *inv)
 {
 	struct session *ss = inv->ss;
@@ -92,7 +94,7 @@ int cmd_search(struct invocation *inv)
 	for (int i = 1; i < inv->argc; i += 2) {
 		const char *w = inv->w[i].text;
 		if (i + 1 >= inv->argc)
-			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K]");
+			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K] [batch FROM..TO]");
 		if (strcmp(w, "gpus") == 0) {
 			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.gpus))
 				return -1;
@@ -107,8 +109,11 @@ int cmd_search(struct invocation *inv)
 		} else if (strcmp(w, "top") == 0) {
 			if (cmd_parse_count(inv, i + 1, 1, SEARCH_TOP_MAX, &top))
 				return -1;
+		} else if (strcmp(w, "batch") == 0) {
+			if (parse_range(inv, i + 1, &o.batch_from, &o.batch_to))
+				return -1;
 		} else {
-			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top", w);
+			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top batch", w);
 		}
 	}
 	o.top = (int)top;

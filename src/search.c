@@ -37,6 +37,8 @@ void candidate_apply(const struct candidate *c, struct scenario *s)
 	s->strat.ep = c->ep;
 	s->strat.etp = c->etp;
 	s->work.microbatches = c->mb;
+	if (c->batch > 0)
+		s->work.batch = c->batch;
 }
 
 void candidate_label(const struct candidate *c, char *buf, size_t len)
@@ -70,9 +72,9 @@ static int compare(const struct candidate *a, const struct candidate *b, int obj
 		return a->tokens > b->tokens ? -1 : 1;
 	if (a->gpus != b->gpus)
 		return a->gpus < b->gpus ? -1 : 1;
-	const long ka[6] = { a->dp, a->tp, a->pp, a->ep, a->etp, a->mb };
-	const long kb[6] = { b->dp, b->tp, b->pp, b->ep, b->etp, b->mb };
-	for (int i = 0; i < 6; i++)
+	const long ka[7] = { a->dp, a->tp, a->pp, a->ep, a->etp, a->mb, a->batch };
+	const long kb[7] = { b->dp, b->tp, b->pp, b->ep, b->etp, b->mb, b->batch };
+	for (int i = 0; i < 7; i++)
 		if (ka[i] != kb[i])
 			return ka[i] < kb[i] ? -1 : 1;
 	return 0;
@@ -162,6 +164,8 @@ static bool meets(const struct scenario *s, const struct search_result *sr, cons
 		return false;
 	if (!isnan(s->req.tpot_ms) && r->tpot_ms > s->req.tpot_ms)
 		return false;
+	if (!isnan(s->req.tokens_per_s_per_user) && 1000.0 / r->tpot_ms < s->req.tokens_per_s_per_user)
+		return false;
 	if (!isnan(sr->target) && !sr->target_impossible && r->tokens_per_ms_per_gpu < sr->target)
 		return false;
 	return true;
@@ -202,6 +206,7 @@ static void current(const struct scenario *s, struct search_result *sr)
 	c->ep = s->strat.ep;
 	c->etp = r.etp;
 	c->mb = s->work.microbatches;
+	c->batch = s->work.batch;
 	sr->current_ok = r.ok;
 	if (r.ok) {
 		fill(c, s, &r);
@@ -277,12 +282,14 @@ struct search_ctx {
 	const struct scenario *s;
 	struct cost_prep *prep;
 	struct search_result *sr;
+	long batch;
 };
 
 static void visit_search(void *ctx, const struct candidate *c)
 {
 	struct search_ctx *x = ctx;
 	struct candidate cand = *c;
+	cand.batch = x->batch;
 	consider(x->s, x->prep, &cand, x->sr);
 }
 
@@ -303,9 +310,28 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	sr->target_impossible = !isnan(sr->target) && !isnan(sr->ceiling) && sr->target > sr->ceiling;
 	current(s, sr);
 
-	cost_prepare(s, &prep);
-	struct search_ctx ctx = { .s = s, .prep = &prep, .sr = sr };
-	search_each_strategy(s, o->gpus, o->max_gpus, visit_search, &ctx);
+	/* one concurrency, or each of a range: the bounds and the powers of
+	 * two between them */
+	long batches[64];
+	int nb = 0;
+	if (o->batch_from > 0) {
+		batches[nb++] = o->batch_from;
+		for (long b = 1; b <= o->batch_to && nb < 62; b *= 2)
+			if (b > o->batch_from && b < o->batch_to)
+				batches[nb++] = b;
+		if (o->batch_to > o->batch_from)
+			batches[nb++] = o->batch_to;
+	} else {
+		batches[nb++] = s->work.batch;
+	}
+	static struct scenario at;
+	at = *s;
+	for (int i = 0; i < nb; i++) {
+		at.work.batch = batches[i];
+		cost_prepare(&at, &prep);
+		struct search_ctx ctx = { .s = &at, .prep = &prep, .sr = sr, .batch = batches[i] };
+		search_each_strategy(&at, o->gpus, o->max_gpus, visit_search, &ctx);
+	}
 	qsort(sr->front, (size_t)sr->n_front, sizeof sr->front[0], by_gpus);
 	for (int i = 0; i < sr->n_top; i++)
 		for (int j = 0; j < sr->n_front; j++)
@@ -371,17 +397,30 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 {
 	char label[96];
 
-	sink_printf(k, "search: %s on %s, batch %ld, %s %ld GPUs, objective %s\n", s->model.name, s->hw.name,
-		    s->work.batch, sr->opts.gpus > 0 ? "exactly" : "at most",
-		    sr->opts.gpus > 0 ? sr->opts.gpus : sr->opts.max_gpus, objective_name(sr->opts.objective));
+	bool range = sr->opts.batch_from > 0;
+	if (range)
+		sink_printf(k, "search: %s on %s, batch %ld..%ld, %s %ld GPUs, objective %s\n", s->model.name, s->hw.name,
+			    sr->opts.batch_from, sr->opts.batch_to, sr->opts.gpus > 0 ? "exactly" : "at most",
+			    sr->opts.gpus > 0 ? sr->opts.gpus : sr->opts.max_gpus, objective_name(sr->opts.objective));
+	else
+		sink_printf(k, "search: %s on %s, batch %ld, %s %ld GPUs, objective %s\n", s->model.name, s->hw.name,
+			    s->work.batch, sr->opts.gpus > 0 ? "exactly" : "at most",
+			    sr->opts.gpus > 0 ? sr->opts.gpus : sr->opts.max_gpus, objective_name(sr->opts.objective));
 	sink_printf(k, "  %ld strategies evaluated, %ld valid, %ld fit in memory, %ld meet the requirements",
 		    sr->evaluated, sr->valid, sr->fitting, sr->feasible);
-	if (!isnan(s->req.ttft_s) || !isnan(s->req.tpot_ms)) {
+	if (!isnan(s->req.ttft_s) || !isnan(s->req.tpot_ms) || !isnan(s->req.tokens_per_s_per_user)) {
+		const char *sep = "";
 		sink_puts(k, " (");
-		if (!isnan(s->req.ttft_s))
+		if (!isnan(s->req.ttft_s)) {
 			sink_printf(k, "TTFT <= %s s", NUM(s->req.ttft_s));
-		if (!isnan(s->req.tpot_ms))
-			sink_printf(k, "%sTPOT <= %s ms", isnan(s->req.ttft_s) ? "" : ", ", NUM(s->req.tpot_ms));
+			sep = ", ";
+		}
+		if (!isnan(s->req.tpot_ms)) {
+			sink_printf(k, "%sTPOT <= %s ms", sep, NUM(s->req.tpot_ms));
+			sep = ", ";
+		}
+		if (!isnan(s->req.tokens_per_s_per_user))
+			sink_printf(k, "%s>= %s tok/s per user", sep, NUM(s->req.tokens_per_s_per_user));
 		sink_puts(k, ")");
 	}
 	sink_puts(k, "\n");
@@ -392,12 +431,15 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 		sink_puts(k, "  no strategy fits in memory and meets the requirements: allow more GPUs (max-gpus N) or relax them\n");
 		return;
 	}
-	sink_printf(k, "%4s  %-28s %6s %11s %9s %9s %8s  %s\n", "rank", "strategy", "GPUs", "tok/ms/GPU",
-		    "TTFT s", "TPOT ms", "mem GiB", "pareto");
+	sink_printf(k, "%4s  %-28s%s %6s %11s %9s %9s %8s  %s\n", "rank", "strategy", range ? "  batch" : "", "GPUs",
+		    "tok/ms/GPU", "TTFT s", "TPOT ms", "mem GiB", "pareto");
 	for (int i = 0; i < sr->n_top; i++) {
 		const struct candidate *c = &sr->top[i];
+		char batch[16] = "";
 		candidate_label(c, label, sizeof label);
-		sink_printf(k, "%4d  %-28s %6s %11s %9s %9s %8s%s\n", i + 1, label, NUM(c->gpus), NUM(c->tokens),
+		if (range)
+			snprintf(batch, sizeof batch, " %6ld", c->batch);
+		sink_printf(k, "%4d  %-28s%s %6s %11s %9s %9s %8s%s\n", i + 1, label, batch, NUM(c->gpus), NUM(c->tokens),
 			    NUM(c->ttft), NUM(c->tpot), NUM(c->mem), c->pareto ? "  *" : "");
 	}
 	sink_printf(k, "pareto front (fewer GPUs, more tok/ms/GPU, lower TTFT): %d strateg%s%s\n", sr->n_front,
@@ -411,8 +453,8 @@ static void candidate_json(const struct sink *k, const struct candidate *c, bool
 	candidate_label(c, label, sizeof label);
 	sink_puts(k, "{\"strategy\": ");
 	json_string(k, label);
-	sink_printf(k, ", \"dp\": %ld, \"tp\": %ld, \"pp\": %ld, \"ep\": %ld, \"etp\": %ld, \"microbatches\": %ld",
-		    c->dp, c->tp, c->pp, c->ep, c->etp, c->mb);
+	sink_printf(k, ", \"dp\": %ld, \"tp\": %ld, \"pp\": %ld, \"ep\": %ld, \"etp\": %ld, \"microbatches\": %ld, \"batch\": %ld",
+		    c->dp, c->tp, c->pp, c->ep, c->etp, c->mb, c->batch);
 	const struct { const char *name; double v; } figs[] = {
 		{ "gpus", c->gpus }, { "tokens_per_ms_per_gpu", c->tokens }, { "ttft_s", c->ttft },
 		{ "tpot_ms", c->tpot }, { "max_total_gib", c->mem }, { "gpu_s_per_sequence", c->cost },

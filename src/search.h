@@ -22,10 +22,12 @@ struct search_opts {
 	long max_gpus;    /* at most this many (used when gpus is 0) */
 	int objective;
 	int top;
+	long batch_from, batch_to;   /* concurrency range (powers of two between); 0: the scenario's batch */
 };
 
 struct candidate {
 	long dp, tp, pp, ep, etp, mb;
+	long batch;                 /* the concurrency it was evaluated at */
 	double gpus, tokens, ttft, tpot, mem, cost;   /* cost: GPU-seconds per sequence */
 	int decode_bound;
 	bool pareto;

@@ -207,3 +207,45 @@ Test(recommend, fewest_gpus_for_a_rate)
 	recommend_run(&s, &o, &b);
 	cr_expect(!b.found);
 }
+
+/* search over a range of concurrencies: each result carries its own, the
+ * requirement on tokens per user filters, and applying a result sets it. */
+Test(search, batch_range_and_interactivity)
+{
+	static struct search_result sr;
+	struct scenario s;
+	struct result r;
+	small(&s);
+	s.req.tokens_per_s_per_user = 500;
+	struct search_opts o = { .max_gpus = 8, .objective = OBJ_THROUGHPUT, .top = 10, .batch_from = 1,
+				 .batch_to = 256 };
+	search_run(&s, &o, &sr);
+	cr_assert_gt(sr.n_top, 1);
+	bool several = false;
+	for (int i = 0; i < sr.n_top; i++) {
+		const struct candidate *c = &sr.top[i];
+		cr_expect(c->batch >= 1 && c->batch <= 256);
+		cr_expect_geq(1000 / c->tpot, 500);
+		several = several || c->batch != sr.top[0].batch;
+		if (i > 0)
+			cr_expect_leq(c->tokens, sr.top[i - 1].tokens);
+		struct scenario t = s;
+		candidate_apply(c, &t);
+		cr_expect_eq(t.work.batch, c->batch);
+		cost_evaluate(&t, &r);
+		expect_rel(r.tokens_per_ms_per_gpu, c->tokens, 0);
+	}
+	(void)several;
+	/* more requests in flight than the scenario's batch of 128 pay, up
+	 * to where a user still sees 500 tokens/s */
+	cr_expect_gt(sr.top[0].batch, 1);
+	/* 9 concurrencies (1, 2, 4 ... 256) of every strategy */
+	static struct search_result one;
+	struct search_opts o1 = o;
+	o1.batch_from = o1.batch_to = 0;
+	search_run(&s, &o1, &one);
+	cr_expect_eq(sr.evaluated, 9 * one.evaluated);
+	/* the range holds the scenario's batch (128): its best is no better */
+	if (one.n_top > 0)
+		cr_expect_leq(one.top[0].tokens, sr.top[0].tokens);
+}
