@@ -77,62 +77,6 @@ int cmd_sweep(struct invocation *inv)
 	return 0;
 }
 
-static int parse_range(struct invocation *inv, int i, long *from, long *to);
-
-int cmd_search(struct invocation *inv)
-{
-	struct session *ss = inv->ss;
-	struct search_opts o = { .objective = OBJ_THROUGHPUT, .top = 10 };
-	struct result r;
-	long top = 10;
-
-	cost_evaluate(&ss->scn, &r);
-	/* by default: what the current deployment has, at least one node */
-	o.max_gpus = (long)r.gpus > ss->scn.hw.gpus_per_node ? (long)r.gpus : ss->scn.hw.gpus_per_node;
-	if (o.max_gpus > SEARCH_GPUS_MAX)
-		o.max_gpus = SEARCH_GPUS_MAX;
-	for (int i = 1; i < inv->argc; i += 2) {
-		const char *w = inv->w[i].text;
-		if (i + 1 >= inv->argc)
-			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K] [batch FROM..TO]");
-		if (strcmp(w, "gpus") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.gpus))
-				return -1;
-		} else if (strcmp(w, "max-gpus") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.max_gpus))
-				return -1;
-			o.gpus = 0;
-		} else if (strcmp(w, "objective") == 0) {
-			o.objective = objective_parse(inv->w[i + 1].text);
-			if (o.objective < 0)
-				return cmd_fail(inv, i + 1, "unknown objective '%s'; valid: throughput ttft gpus cost", inv->w[i + 1].text);
-		} else if (strcmp(w, "top") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, SEARCH_TOP_MAX, &top))
-				return -1;
-		} else if (strcmp(w, "batch") == 0) {
-			if (parse_range(inv, i + 1, &o.batch_from, &o.batch_to))
-				return -1;
-		} else {
-			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top batch", w);
-		}
-	}
-	o.top = (int)top;
-	struct search_result *sr = malloc(sizeof *sr);
-	if (!sr)
-		return cmd_fail(inv, 0, "out of memory");
-	search_run(&ss->scn, &o, sr);
-	if (ss->format == FMT_JSON)
-		search_report_json(&ss->sink, &ss->scn, sr);
-	else if (ss->format == FMT_CSV)
-		search_report_csv(&ss->sink, sr);
-	else
-		search_report_text(&ss->sink, &ss->scn, sr);
-	free(ss->last_search);
-	ss->last_search = sr;
-	ss->searches++;
-	return 0;
-}
-
 /* "FROM..TO" of concurrencies, both at least 1. */
 static int parse_range(struct invocation *inv, int i, long *from, long *to)
 {
@@ -151,41 +95,102 @@ static int parse_range(struct invocation *inv, int i, long *from, long *to)
 	return 0;
 }
 
-/* What a search would take by default: what the current deployment has,
- * at least one node. */
-static long default_gpus(const struct scenario *s)
+/* What search, frontier and recommend look over: GPUs and concurrency. */
+struct scope {
+	long gpus, max_gpus, batch_from, batch_to;
+};
+
+/* By default what the current deployment has, at least one node. */
+static void scope_default(const struct scenario *s, struct scope *sc)
 {
 	struct result r;
 	cost_evaluate(s, &r);
 	long g = (long)r.gpus > s->hw.gpus_per_node ? (long)r.gpus : s->hw.gpus_per_node;
-	return g > SEARCH_GPUS_MAX ? SEARCH_GPUS_MAX : g;
+	sc->max_gpus = g > SEARCH_GPUS_MAX ? SEARCH_GPUS_MAX : g;
+}
+
+/* Option pair i of a command that has a scope: 1 when it was one of
+ * gpus, max-gpus (when allowed) or batch, 0 when not, -1 on an error. */
+static int scope_option(struct invocation *inv, int i, struct scope *sc, bool exact_gpus, const char *usage)
+{
+	const char *w = inv->w[i].text;
+	if (i + 1 >= inv->argc)
+		return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, usage);
+	if (exact_gpus && strcmp(w, "gpus") == 0)
+		return cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &sc->gpus) ? -1 : 1;
+	if (strcmp(w, "max-gpus") == 0) {
+		sc->gpus = 0;
+		return cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &sc->max_gpus) ? -1 : 1;
+	}
+	if (strcmp(w, "batch") == 0)
+		return parse_range(inv, i + 1, &sc->batch_from, &sc->batch_to) ? -1 : 1;
+	return 0;
+}
+
+int cmd_search(struct invocation *inv)
+{
+	static const char usage[] = "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K] [batch FROM..TO]";
+	struct session *ss = inv->ss;
+	struct search_opts o = { .objective = OBJ_THROUGHPUT, .top = 10 };
+	struct scope sc = { 0 };
+	long top = 10;
+
+	scope_default(&ss->scn, &sc);
+	for (int i = 1; i < inv->argc; i += 2) {
+		const char *w = inv->w[i].text;
+		int rc = scope_option(inv, i, &sc, true, usage);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		if (strcmp(w, "objective") == 0) {
+			o.objective = objective_parse(inv->w[i + 1].text);
+			if (o.objective < 0)
+				return cmd_fail(inv, i + 1, "unknown objective '%s'; valid: throughput ttft gpus cost", inv->w[i + 1].text);
+		} else if (strcmp(w, "top") == 0) {
+			if (cmd_parse_count(inv, i + 1, 1, SEARCH_TOP_MAX, &top))
+				return -1;
+		} else {
+			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top batch", w);
+		}
+	}
+	o.top = (int)top;
+	o.gpus = sc.gpus;
+	o.max_gpus = sc.max_gpus;
+	o.batch_from = sc.batch_from;
+	o.batch_to = sc.batch_to;
+	struct search_result *sr = malloc(sizeof *sr);
+	if (!sr)
+		return cmd_fail(inv, 0, "out of memory");
+	search_run(&ss->scn, &o, sr);
+	if (ss->format == FMT_JSON)
+		search_report_json(&ss->sink, &ss->scn, sr);
+	else if (ss->format == FMT_CSV)
+		search_report_csv(&ss->sink, sr);
+	else
+		search_report_text(&ss->sink, &ss->scn, sr);
+	free(ss->last_search);
+	ss->last_search = sr;
+	ss->searches++;
+	return 0;
 }
 
 int cmd_frontier(struct invocation *inv)
 {
 	static const char usage[] = "frontier [gpus N|max-gpus N] [batch FROM..TO]";
 	struct session *ss = inv->ss;
-	struct frontier_opts o = { .batch_from = 1, .batch_to = 4096 };
+	struct scope sc = { .batch_from = 1, .batch_to = 4096 };
 
-	o.max_gpus = default_gpus(&ss->scn);
+	scope_default(&ss->scn, &sc);
 	for (int i = 1; i < inv->argc; i += 2) {
-		const char *w = inv->w[i].text;
-		if (i + 1 >= inv->argc)
-			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, usage);
-		if (strcmp(w, "gpus") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.gpus))
-				return -1;
-		} else if (strcmp(w, "max-gpus") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.max_gpus))
-				return -1;
-			o.gpus = 0;
-		} else if (strcmp(w, "batch") == 0) {
-			if (parse_range(inv, i + 1, &o.batch_from, &o.batch_to))
-				return -1;
-		} else {
-			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", w, usage);
-		}
+		int rc = scope_option(inv, i, &sc, true, usage);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", inv->w[i].text, usage);
 	}
+	struct frontier_opts o = { .gpus = sc.gpus, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
+				   .batch_to = sc.batch_to };
 	struct frontier_result *fr = malloc(sizeof *fr);
 	if (!fr)
 		return cmd_fail(inv, 0, "out of memory");
@@ -206,33 +211,29 @@ int cmd_recommend(struct invocation *inv)
 {
 	static const char usage[] = "recommend rate R [max-gpus N] [batch FROM..TO]";
 	struct session *ss = inv->ss;
-	struct recommend_opts o = { .rate = NAN, .batch_from = 1, .batch_to = 4096 };
+	struct scope sc = { .batch_from = 1, .batch_to = 4096 };
 	struct recommendation rc;
+	double rate = NAN;
 
-	o.max_gpus = default_gpus(&ss->scn);
+	scope_default(&ss->scn, &sc);
 	for (int i = 1; i < inv->argc; i += 2) {
-		const char *w = inv->w[i].text;
-		if (i + 1 >= inv->argc)
-			return cmd_fail(inv, i, "'%s' needs a value; usage: %s", w, usage);
-		if (strcmp(w, "rate") == 0) {
-			char *end;
-			double v = strtod(inv->w[i + 1].text, &end);
-			if (*end || end == inv->w[i + 1].text || !(v > 0) || v > 1e9)
-				return cmd_fail(inv, i + 1, "rate: expected requests per second above 0, not '%s'",
-						inv->w[i + 1].text);
-			o.rate = v;
-		} else if (strcmp(w, "max-gpus") == 0) {
-			if (cmd_parse_count(inv, i + 1, 1, SEARCH_GPUS_MAX, &o.max_gpus))
-				return -1;
-		} else if (strcmp(w, "batch") == 0) {
-			if (parse_range(inv, i + 1, &o.batch_from, &o.batch_to))
-				return -1;
-		} else {
-			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", w, usage);
-		}
+		int got = scope_option(inv, i, &sc, false, usage);
+		if (got < 0)
+			return -1;
+		if (got > 0)
+			continue;
+		if (strcmp(inv->w[i].text, "rate") != 0)
+			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", inv->w[i].text, usage);
+		char *end;
+		double v = strtod(inv->w[i + 1].text, &end);
+		if (*end || end == inv->w[i + 1].text || !(v > 0) || v > 1e9)
+			return cmd_fail(inv, i + 1, "rate: expected requests per second above 0, not '%s'", inv->w[i + 1].text);
+		rate = v;
 	}
-	if (isnan(o.rate))
+	if (isnan(rate))
 		return cmd_fail(inv, 0, "recommend needs a rate; usage: %s", usage);
+	struct recommend_opts o = { .rate = rate, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
+				    .batch_to = sc.batch_to };
 	recommend_run(&ss->scn, &o, &rc);
 	if (ss->format == FMT_JSON)
 		recommend_report_json(&ss->sink, &o, &rc);

@@ -34,14 +34,10 @@ void frontier_label(const struct frontier_point *p, char *buf, size_t len)
 
 void frontier_point_apply(const struct frontier_point *p, struct scenario *s)
 {
-	s->strat.dp = p->dp;
-	s->strat.tp = p->tp;
-	s->strat.pp = p->pp;
-	s->strat.ep = p->ep;
-	s->strat.etp = p->etp;
-	s->work.batch = p->batch;
+	const struct candidate c = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp, .mb = 1,
+				     .batch = p->batch };
+	candidate_apply(&c, s);
 	s->work.mode = MODE_SERVING;
-	s->work.microbatches = 1;
 }
 
 /* Among points of the same figures, the fewest GPUs, then the smallest
@@ -101,20 +97,6 @@ struct run_ctx {
 	double target;                 /* tok/ms/GPU, NaN when not a filter */
 };
 
-static bool meets(const struct scenario *s, double target, const struct result *r)
-{
-	const struct requirements *q = &s->req;
-	if (!isnan(q->ttft_s) && !(r->ttft_s <= q->ttft_s))
-		return false;
-	if (!isnan(q->tpot_ms) && !(r->tpot_ms <= q->tpot_ms))
-		return false;
-	if (!isnan(q->tokens_per_s_per_user) && !(r->tokens_per_s_per_user >= q->tokens_per_s_per_user))
-		return false;
-	if (!isnan(target) && !(r->tokens_per_ms_per_gpu >= target))
-		return false;
-	return true;
-}
-
 /* Evaluate one (strategy, concurrency); false when a larger concurrency
  * cannot fit either. */
 static bool try_batch(struct run_ctx *x, long batch, double *cap)
@@ -129,7 +111,7 @@ static bool try_batch(struct run_ctx *x, long batch, double *cap)
 		*cap = r.kv_capacity_seqs;
 	if (r.max_total_gib > r.capacity_gib || r.admit_none)
 		return false;
-	if (!meets(&x->s, x->target, &r) || !(r.output_tokens_per_s_per_gpu > 0))
+	if (!search_requirements_met(&x->s, &r, x->target) || !(r.output_tokens_per_s_per_gpu > 0))
 		return true;
 	x->fr->feasible++;
 	const struct strategy *st = &x->s.strat;
@@ -198,13 +180,7 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	if (!isnan(x.target) && !isnan(r0.ceiling_tokens_per_ms_per_gpu) && x.target > r0.ceiling_tokens_per_ms_per_gpu)
 		x.target = NAN;
 
-	/* the bounds and every power of two between them */
-	batches[nb++] = o->batch_from;
-	for (long b = 1; b <= o->batch_to && nb < 62; b *= 2)
-		if (b > o->batch_from && b < o->batch_to)
-			batches[nb++] = b;
-	if (o->batch_to > o->batch_from)
-		batches[nb++] = o->batch_to;
+	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
 	x.batches = batches;
 	x.n_batches = nb;
 	search_each_strategy(&x.s, o->gpus, o->max_gpus, visit, &x);

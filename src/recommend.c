@@ -22,14 +22,7 @@ struct rec_ctx {
 
 static bool meets(const struct scenario *s, const struct result *r)
 {
-	const struct requirements *q = &s->req;
-	if (!isnan(q->ttft_s) && !(r->ttft_s <= q->ttft_s))
-		return false;
-	if (!isnan(q->tpot_ms) && !(r->tpot_ms <= q->tpot_ms))
-		return false;
-	if (!isnan(q->tokens_per_s_per_user) && !(r->tokens_per_s_per_user >= q->tokens_per_s_per_user))
-		return false;
-	return true;
+	return search_requirements_met(s, r, NAN);
 }
 
 /* Fewer GPUs wins; among equals, more headroom, then the smaller degrees. */
@@ -143,12 +136,7 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 	x.s.work.microbatches = 1;
 	x.o = o;
 	x.best = out;
-	batches[nb++] = o->batch_from;
-	for (long b = 1; b <= o->batch_to && nb < 62; b *= 2)
-		if (b > o->batch_from && b < o->batch_to)
-			batches[nb++] = b;
-	if (o->batch_to > o->batch_from)
-		batches[nb++] = o->batch_to;
+	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
 	x.batches = batches;
 	x.n_batches = nb;
 	search_each_strategy(&x.s, 0, o->max_gpus, visit, &x);

@@ -158,17 +158,39 @@ static void fill(struct candidate *c, const struct scenario *s, const struct res
 	c->decode_bound = r->decode.bottleneck;
 }
 
-static bool meets(const struct scenario *s, const struct search_result *sr, const struct result *r)
+bool search_requirements_met(const struct scenario *s, const struct result *r, double target)
 {
-	if (!isnan(s->req.ttft_s) && r->ttft_s > s->req.ttft_s)
+	const struct requirements *q = &s->req;
+	if (!isnan(q->ttft_s) && !(r->ttft_s <= q->ttft_s))
 		return false;
-	if (!isnan(s->req.tpot_ms) && r->tpot_ms > s->req.tpot_ms)
+	if (!isnan(q->tpot_ms) && !(r->tpot_ms <= q->tpot_ms))
 		return false;
-	if (!isnan(s->req.tokens_per_s_per_user) && 1000.0 / r->tpot_ms < s->req.tokens_per_s_per_user)
+	if (!isnan(q->tokens_per_s_per_user) && !(1000.0 / r->tpot_ms >= q->tokens_per_s_per_user))
 		return false;
-	if (!isnan(sr->target) && !sr->target_impossible && r->tokens_per_ms_per_gpu < sr->target)
+	if (!isnan(target) && !(r->tokens_per_ms_per_gpu >= target))
 		return false;
 	return true;
+}
+
+static bool meets(const struct scenario *s, const struct search_result *sr, const struct result *r)
+{
+	return search_requirements_met(s, r, sr->target_impossible ? NAN : sr->target);
+}
+
+int search_batch_list(long from, long to, long one, long *out, int max)
+{
+	int n = 0;
+	if (from <= 0 || max < 2) {
+		out[n++] = one;
+		return n;
+	}
+	out[n++] = from;
+	for (long b = 1; b <= to && n < max - 1; b *= 2)
+		if (b > from && b < to)
+			out[n++] = b;
+	if (to > from)
+		out[n++] = to;
+	return n;
 }
 
 static void consider(const struct scenario *base, struct cost_prep *prep, struct candidate *cand,
@@ -313,17 +335,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	/* one concurrency, or each of a range: the bounds and the powers of
 	 * two between them */
 	long batches[64];
-	int nb = 0;
-	if (o->batch_from > 0) {
-		batches[nb++] = o->batch_from;
-		for (long b = 1; b <= o->batch_to && nb < 62; b *= 2)
-			if (b > o->batch_from && b < o->batch_to)
-				batches[nb++] = b;
-		if (o->batch_to > o->batch_from)
-			batches[nb++] = o->batch_to;
-	} else {
-		batches[nb++] = s->work.batch;
-	}
+	int nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
 	static struct scenario at;
 	at = *s;
 	for (int i = 0; i < nb; i++) {

@@ -58,6 +58,15 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
  * fastest; microbatches only in static mode with a pipeline.  The
  * candidate's figures are not filled. */
 typedef void (*search_visit_fn)(void *ctx, const struct candidate *c);
+
+/* The concurrencies of a range: its bounds and the powers of two between
+ * them (at most max); without a range (from 0), just `one`. */
+int search_batch_list(long from, long to, long one, long *out, int max);
+
+struct result;
+/* The scenario's requirements on a result: TTFT, TPOT, tokens/s per user,
+ * and a throughput target unless it is NaN. */
+bool search_requirements_met(const struct scenario *s, const struct result *r, double target);
 void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, search_visit_fn visit, void *ctx);
 void candidate_label(const struct candidate *c, char *buf, size_t len);
 /* Apply a candidate's strategy to a scenario. */
