@@ -27,6 +27,11 @@ struct session {
 	struct search_result *last_search;
 	struct frontier_result *last_frontier;
 	unsigned sweeps, searches, frontiers;   /* how many have run: "is there a new one?" */
+	/* the last config.json loaded: the model it made, and the fields it
+	 * did not use (show params lists them while that model is loaded) */
+	char import_model[NAME_MAX_LEN];
+	char import_source[4096];
+	char import_ignored[600];
 };
 
 struct command_info {
@@ -36,6 +41,10 @@ struct command_info {
 };
 
 void session_init(struct session *ss, const struct sink *k);
+/* Load a scenario file, a preset by name, or a Hugging Face config.json
+ * (a .json file or a directory holding one) into the session's scenario;
+ * all or nothing. */
+int session_load(struct session *ss, const char *what, char *err, size_t errlen);
 /* Let go of what sweeps and searches kept. */
 void session_free(struct session *ss);
 

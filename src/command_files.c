@@ -8,14 +8,30 @@
 #include "atomic_file.h"
 #include "command_impl.h"
 #include "dag.h"
+#include "import_hf.h"
 #include "preset.h"
 #include "report.h"
+
+int session_load(struct session *ss, const char *what, char *err, size_t errlen)
+{
+	/* a Hugging Face config.json (or the directory that holds one) is a
+	 * model section; anything else a scenario file or a preset */
+	if (!import_hf_wants(what))
+		return preset_load(&ss->scn, what, err, errlen);
+	struct model m;
+	if (import_hf_config(what, &m, ss->import_ignored, sizeof ss->import_ignored, err, errlen) != 0)
+		return -1;
+	ss->scn.model = m;
+	snprintf(ss->import_model, sizeof ss->import_model, "%s", m.name);
+	snprintf(ss->import_source, sizeof ss->import_source, "%s", what);
+	return 0;
+}
 
 int cmd_load(struct invocation *inv)
 {
 	char err[1024];
 	for (int i = 1; i < inv->argc; i++)
-		if (preset_load(&inv->ss->scn, inv->w[i].text, err, sizeof err) != 0)
+		if (session_load(inv->ss, inv->w[i].text, err, sizeof err) != 0)
 			return cmd_fail(inv, i, "%s", err);
 	return 0;
 }

@@ -190,6 +190,10 @@ int cmd_show(struct invocation *inv)
 		break;
 	default:
 		report_text(&ss->sink, &ss->scn, &r, &d, sections, ss->pinned ? &ss->baseline : NULL);
+		/* a model from a config.json: what of it the model does not use */
+		if ((sections & RS_PARAMS) && ss->import_model[0] && !strcmp(ss->import_model, ss->scn.model.name))
+			sink_printf(&ss->sink, "  from %s; its fields not used: %s\n", ss->import_source,
+				    ss->import_ignored[0] ? ss->import_ignored : "none");
 		break;
 	}
 	return 0;

@@ -141,6 +141,9 @@ const struct key key_table[] = {
 	    "bytes per activation value"),
 	ENUM("model.compute_dtype", SEC_MODEL, dtype_choices, DTYPE_AUTO, model.compute_dtype,
 	     "which peak the matmuls run at (auto: from weight_bytes)"),
+	STR("model.hf_id", SEC_MODEL, "", model.hf_id, "the model's Hugging Face id (for engine commands); empty: not known"),
+	INT("model.mtp_layers", NULL, SEC_MODEL, 0, "", 0, 64, 0, STEP_NONE, model.mtp_layers,
+	    "multi-token prediction layers the checkpoint carries (DeepSeek-V3/R1: 1), for speculative decoding"),
 	DBL("model.params_b", NULL, SEC_MODEL, 0, "B", 0, 1e6, 10, 0, model.params_b,
 	    "declared total parameters in billions (0 = not declared)"),
 

@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		char err[1024];
-		if (preset_load(&ss.scn, argv[i], err, sizeof err) != 0) {
+		if (session_load(&ss, argv[i], err, sizeof err) != 0) {
 			fprintf(stderr, "moescope: %s\n", err);
 			status = EXIT_USAGE;
 			goto out;

@@ -20,8 +20,9 @@ static bool emit(yaml_emitter_t *em, yaml_event_t *ev)
 static bool emit_scalar(yaml_emitter_t *em, const char *text)
 {
 	yaml_event_t ev;
+	/* an empty text is written "" : a plain empty value would read back as null */
 	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text), 1, 1,
-					  YAML_ANY_SCALAR_STYLE))
+					  *text ? YAML_ANY_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE))
 		return false;
 	return emit(em, &ev);
 }

@@ -57,6 +57,8 @@ struct model {
 	double weight_bytes, expert_weight_bytes, kv_bytes, act_bytes;
 	int compute_dtype;
 	double params_b;
+	long mtp_layers;           /* multi-token prediction layers the checkpoint has */
+	char hf_id[NAME_MAX_LEN];  /* its Hugging Face id, or "" */
 };
 
 struct workload {

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Hugging Face config.json into the model section.  Field names are the
+ * transformers configuration classes' own (LlamaConfig, MixtralConfig,
+ * Qwen3MoeConfig, DeepseekV3Config, GptOssConfig, Glm4MoeConfig, ...). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "import_hf.h"
+
+#define CONFIG_MAX_BYTES (1 << 20)
+#define USED_MAX 64
+
+struct reader {
+	const char *label;
+	json_object *root;
+	const char *family;
+	const char *used[USED_MAX];
+	int n_used;
+	char *err;
+	size_t errlen;
+};
+
+static void use(struct reader *r, const char *name)
+{
+	for (int i = 0; i < r->n_used; i++)
+		if (strcmp(r->used[i], name) == 0)
+			return;
+	if (r->n_used < USED_MAX)
+		r->used[r->n_used++] = name;
+}
+
+static json_object *field(struct reader *r, const char *name)
+{
+	json_object *v = NULL;
+	use(r, name);
+	if (!json_object_object_get_ex(r->root, name, &v) || json_object_get_type(v) == json_type_null)
+		return NULL;
+	return v;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct reader *r, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(r->err, r->errlen, "%s: %s", r->label, msg);
+	return -1;
+}
+
+/* A whole number field: required, or def when absent. */
+static int get_long(struct reader *r, const char *name, bool required, long def, long lo, long hi, long *out)
+{
+	json_object *v = field(r, name);
+	if (!v) {
+		if (required)
+			return fail(r, "'%s' is missing: a %s config needs it", name, r->family);
+		*out = def;
+		return 0;
+	}
+	if (json_object_get_type(v) != json_type_int)
+		return fail(r, "'%s' must be a whole number, not %s", name, json_type_to_name(json_object_get_type(v)));
+	int64_t x = json_object_get_int64(v);
+	if (x < lo || x > hi)
+		return fail(r, "'%s' is %lld: expected %ld to %ld", name, (long long)x, lo, hi);
+	*out = (long)x;
+	return 0;
+}
+
+static int get_bool(struct reader *r, const char *name, bool def, bool *out)
+{
+	json_object *v = field(r, name);
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	if (json_object_get_type(v) != json_type_boolean)
+		return fail(r, "'%s' must be true or false", name);
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+static const char *get_string(struct reader *r, const char *name)
+{
+	json_object *v = field(r, name);
+	return v && json_object_get_type(v) == json_type_string ? json_object_get_string(v) : NULL;
+}
+
+/* What every family shares: the attention shape, the vocabulary, the
+ * 16-bit type the weights are stored in. */
+static int common(struct reader *r, struct model *m)
+{
+	if (get_long(r, "num_hidden_layers", true, 0, 1, 1024, &m->layers) ||
+	    get_long(r, "hidden_size", true, 0, 1, 1000000, &m->hidden) ||
+	    get_long(r, "num_attention_heads", true, 0, 1, 4096, &m->heads) ||
+	    get_long(r, "num_key_value_heads", false, m->heads, 1, 4096, &m->kv_heads) ||
+	    get_long(r, "head_dim", false, m->hidden / m->heads, 1, 65536, &m->head_dim) ||
+	    get_long(r, "vocab_size", true, 0, 1, 100000000, &m->vocab) ||
+	    get_bool(r, "tie_word_embeddings", false, &m->tied_embeddings))
+		return -1;
+	m->attention = ATTN_GQA;
+	m->gated = true;
+	const char *dtype = get_string(r, "torch_dtype");
+	const char *dtype2 = get_string(r, "dtype");
+	if (!dtype)
+		dtype = dtype2;
+	double b = dtype && strcmp(dtype, "float32") == 0 ? 4 : 2;
+	m->weight_bytes = m->expert_weight_bytes = m->kv_bytes = m->act_bytes = b;
+	return 0;
+}
+
+static int dense_ffn_as_one_expert(struct reader *r, struct model *m)
+{
+	/* the dense presets' form: one expert every token takes */
+	m->experts = m->top_k = 1;
+	m->dense_layers = 0;
+	return get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->expert_ffn);
+}
+
+static int map_dense(struct reader *r, struct model *m)
+{
+	return common(r, m) || dense_ffn_as_one_expert(r, m);
+}
+
+static int map_mixtral(struct reader *r, struct model *m)
+{
+	return common(r, m) || get_long(r, "num_local_experts", true, 0, 1, 65536, &m->experts) ||
+	       get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
+	       get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->expert_ffn);
+}
+
+/* Qwen2-MoE and Qwen3-MoE: a layer is dense when it is listed in
+ * mlp_only_layers or falls between decoder_sparse_step's MoE layers.
+ * moescope puts dense layers first, as DeepSeek has them. */
+static int map_qwen_moe(struct reader *r, struct model *m)
+{
+	long step, shared = 0;
+	if (common(r, m) || get_long(r, "num_experts", true, 0, 1, 65536, &m->experts) ||
+	    get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
+	    get_long(r, "moe_intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
+	    get_long(r, "decoder_sparse_step", false, 1, 1, 1024, &step) ||
+	    get_long(r, "intermediate_size", false, 0, 0, 10000000, &m->dense_ffn) ||
+	    get_long(r, "shared_expert_intermediate_size", false, 0, 0, 10000000, &shared))
+		return -1;
+	json_object *only = field(r, "mlp_only_layers");
+	long dense = 0;
+	for (long i = 0; i < m->layers; i++) {
+		bool listed = false;
+		for (size_t j = 0; only && json_object_get_type(only) == json_type_array && j < json_object_array_length(only); j++)
+			listed = listed || json_object_get_int64(json_object_array_get_idx(only, j)) == i;
+		if (listed || (i + 1) % step != 0)
+			dense++;
+	}
+	m->dense_layers = dense;
+	if (dense > 0 && m->dense_ffn <= 0)
+		return fail(r, "'intermediate_size' is missing: the %ld dense layers need it", dense);
+	if (dense == 0)
+		m->dense_ffn = 0;   /* the dense width of a model with no dense layer */
+	if (shared > 0) {
+		m->shared_experts = 1;
+		m->shared_ffn = shared;
+	}
+	return 0;
+}
+
+/* DeepSeek-V3 (and R1, Kimi-K2): MLA attention, routed and shared
+ * experts, the first layers dense, multi-token prediction layers. */
+static int map_deepseek(struct reader *r, struct model *m)
+{
+	if (common(r, m) || get_long(r, "n_routed_experts", true, 0, 1, 65536, &m->experts) ||
+	    get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
+	    get_long(r, "n_shared_experts", false, 0, 0, 1024, &m->shared_experts) ||
+	    get_long(r, "moe_intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
+	    get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->dense_ffn) ||
+	    get_long(r, "first_k_dense_replace", false, 0, 0, 1024, &m->dense_layers) ||
+	    get_long(r, "q_lora_rank", false, 0, 0, 1000000, &m->q_lora_rank) ||
+	    get_long(r, "kv_lora_rank", true, 0, 1, 1000000, &m->kv_lora_rank) ||
+	    get_long(r, "qk_rope_head_dim", true, 0, 1, 65536, &m->qk_rope_dim) ||
+	    get_long(r, "qk_nope_head_dim", true, 0, 1, 65536, &m->qk_nope_dim) ||
+	    get_long(r, "v_head_dim", true, 0, 1, 65536, &m->v_head_dim) ||
+	    get_long(r, "num_nextn_predict_layers", false, 0, 0, 64, &m->mtp_layers))
+		return -1;
+	m->attention = ATTN_MLA;
+	m->shared_ffn = m->expert_ffn;
+	m->kv_heads = m->heads;
+	m->head_dim = 0;
+	return 0;
+}
+
+static int map_gpt_oss(struct reader *r, struct model *m)
+{
+	return common(r, m) || get_long(r, "num_local_experts", true, 0, 1, 65536, &m->experts) ||
+	       get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
+	       get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->expert_ffn);
+}
+
+static int map_glm4_moe(struct reader *r, struct model *m)
+{
+	if (common(r, m) || get_long(r, "n_routed_experts", true, 0, 1, 65536, &m->experts) ||
+	    get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
+	    get_long(r, "n_shared_experts", false, 0, 0, 1024, &m->shared_experts) ||
+	    get_long(r, "moe_intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
+	    get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->dense_ffn) ||
+	    get_long(r, "first_k_dense_replace", false, 0, 0, 1024, &m->dense_layers) ||
+	    get_long(r, "num_nextn_predict_layers", false, 0, 0, 64, &m->mtp_layers))
+		return -1;
+	m->shared_ffn = m->expert_ffn;
+	return 0;
+}
+
+static int map_minimax(struct reader *r, struct model *m)
+{
+	return common(r, m) || get_long(r, "num_local_experts", true, 0, 1, 65536, &m->experts) ||
+	       get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
+	       get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
+	       get_long(r, "num_mtp_modules", false, 0, 0, 64, &m->mtp_layers);
+}
+
+/* DBRX keeps its shape in nested attn_config and ffn_config. */
+static int nested_long(struct reader *r, const char *parent, const char *name, long *out)
+{
+	json_object *p = field(r, parent), *v = NULL;
+	if (!p || json_object_get_type(p) != json_type_object || !json_object_object_get_ex(p, name, &v) ||
+	    json_object_get_type(v) != json_type_int || json_object_get_int64(v) < 1 ||
+	    json_object_get_int64(v) > 100000000)
+		return fail(r, "'%s.%s' is missing or not a whole number above 0: a dbrx config needs it", parent, name);
+	*out = (long)json_object_get_int64(v);
+	return 0;
+}
+
+static int map_dbrx(struct reader *r, struct model *m)
+{
+	if (get_long(r, "n_layers", true, 0, 1, 1024, &m->layers) ||
+	    get_long(r, "d_model", true, 0, 1, 1000000, &m->hidden) ||
+	    get_long(r, "n_heads", true, 0, 1, 4096, &m->heads) ||
+	    get_long(r, "vocab_size", true, 0, 1, 100000000, &m->vocab) ||
+	    get_bool(r, "tie_word_embeddings", false, &m->tied_embeddings) ||
+	    nested_long(r, "attn_config", "kv_n_heads", &m->kv_heads) ||
+	    nested_long(r, "ffn_config", "moe_num_experts", &m->experts) ||
+	    nested_long(r, "ffn_config", "moe_top_k", &m->top_k) ||
+	    nested_long(r, "ffn_config", "ffn_hidden_size", &m->expert_ffn))
+		return -1;
+	m->head_dim = m->hidden / m->heads;
+	m->attention = ATTN_GQA;
+	m->gated = true;
+	m->weight_bytes = m->expert_weight_bytes = m->kv_bytes = m->act_bytes = 2;
+	return 0;
+}
+
+static const struct family {
+	const char *model_type;
+	int (*map)(struct reader *, struct model *);
+} families[] = {
+	{ "llama", map_dense }, { "mistral", map_dense }, { "qwen2", map_dense }, { "qwen3", map_dense },
+	{ "mixtral", map_mixtral }, { "qwen2_moe", map_qwen_moe }, { "qwen3_moe", map_qwen_moe },
+	{ "deepseek_v3", map_deepseek }, { "kimi_k2", map_deepseek }, { "gpt_oss", map_gpt_oss },
+	{ "glm4_moe", map_glm4_moe }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
+};
+
+/* The weight format from quantization_config: FP8 (block scales are a
+ * byte in 16384), MXFP4 (4 bits and a scale byte per 32: 4.25 bits) on the
+ * experts, NVFP4 (4 bits and an FP8 scale per 16: 4.5 bits) on the experts. */
+static int quantization(struct reader *r, struct model *m)
+{
+	json_object *q = field(r, "quantization_config"), *v = NULL;
+	if (!q)
+		return 0;
+	if (json_object_get_type(q) != json_type_object)
+		return fail(r, "'quantization_config' must be an object");
+	const char *method = json_object_object_get_ex(q, "quant_method", &v) ? json_object_get_string(v) : NULL;
+	const char *algo = json_object_object_get_ex(q, "quant_algo", &v) ? json_object_get_string(v) : "";
+	const char *format = json_object_object_get_ex(q, "format", &v) ? json_object_get_string(v) : "";
+	if (!method)
+		return fail(r, "'quantization_config' has no quant_method");
+	if (!strcmp(method, "fp8") || !strcmp(method, "fbgemm_fp8") ||
+	    (!strcmp(method, "compressed-tensors") && strstr(format, "float-quantized")) ||
+	    (!strcmp(method, "modelopt") && strstr(algo, "FP8"))) {
+		m->weight_bytes = m->expert_weight_bytes = 1;
+		return 0;
+	}
+	if (!strcmp(method, "mxfp4")) {
+		m->expert_weight_bytes = 0.53125;
+		return 0;
+	}
+	if ((!strcmp(method, "modelopt") && strstr(algo, "NVFP4")) ||
+	    (!strcmp(method, "compressed-tensors") && strstr(format, "nvfp4"))) {
+		m->expert_weight_bytes = 0.5625;
+		return 0;
+	}
+	return fail(r, "quantization '%s%s%s' is not one moescope maps; known: fp8, fbgemm_fp8, mxfp4, modelopt (FP8, NVFP4), compressed-tensors (float-quantized, nvfp4-pack-quantized)",
+		    method, *algo ? " " : "", algo);
+}
+
+/* A name for the model: the last part of its id, in lower case. */
+static void model_name(const char *id, const char *label, char *out, size_t len)
+{
+	const char *base = id && *id ? id : label;
+	const char *slash = strrchr(base, '/');
+	if (slash && slash[1])
+		base = slash + 1;
+	size_t i = 0;
+	for (; base[i] && i + 1 < len && base[i] != '.'; i++)
+		out[i] = (char)(base[i] >= 'A' && base[i] <= 'Z' ? base[i] - 'A' + 'a' : base[i]);
+	out[i] = '\0';
+	if (!strcmp(out, "config") || !out[0])
+		snprintf(out, len, "hf-model");
+}
+
+static void line_col(const char *buf, size_t off, long *line, long *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+int import_hf_buffer(const char *label, const char *buf, size_t len, struct model *out, char *ignored,
+		     size_t ignored_len, char *err, size_t errlen)
+{
+	struct reader r = { .label = label, .err = err, .errlen = errlen };
+	struct scenario defaults;
+	struct model m;
+
+	if (memchr(buf, '\0', len)) {
+		snprintf(err, errlen, "%s: a NUL byte: not a JSON config", label);
+		return -1;
+	}
+	json_tokener *tok = json_tokener_new_ex(32);
+	if (!tok) {
+		snprintf(err, errlen, "%s: out of memory", label);
+		return -1;
+	}
+	r.root = json_tokener_parse_ex(tok, buf, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t at = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	/* what follows a complete object must be blank */
+	bool trailing = false;
+	for (size_t i = at; r.root && jerr == json_tokener_success && i < len && !trailing; i++)
+		trailing = !strchr(" \t\r\n", buf[i]);
+	if (!r.root || jerr != json_tokener_success || trailing) {
+		long line, col;
+		line_col(buf, at < len ? at : len, &line, &col);
+		const char *why = trailing ? "text after the object"
+				  : jerr == json_tokener_continue ? "it ends too early" : json_tokener_error_desc(jerr);
+		snprintf(err, errlen, "%s:%ld:%ld: not a JSON config: %s", label, line, col, why);
+		json_object_put(r.root);
+		return -1;
+	}
+	int rc = -1;
+	if (json_object_get_type(r.root) != json_type_object) {
+		fail(&r, "expected a JSON object of the model's configuration");
+		goto done;
+	}
+	const char *type = get_string(&r, "model_type");
+	if (!type) {
+		fail(&r, "'model_type' is missing: it names the architecture");
+		goto done;
+	}
+	const struct family *f = NULL;
+	for (size_t i = 0; i < sizeof families / sizeof families[0] && !f; i++)
+		if (!strcmp(families[i].model_type, type))
+			f = &families[i];
+	if (!f) {
+		char known[400] = "";
+		for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+			strncat(known, " ", sizeof known - strlen(known) - 1);
+			strncat(known, families[i].model_type, sizeof known - strlen(known) - 1);
+		}
+		fail(&r, "model_type '%.64s' is not an architecture moescope maps; known:%s", type, known);
+		goto done;
+	}
+	r.family = f->model_type;
+	scenario_default(&defaults);
+	m = defaults.model;
+	m.dense_layers = m.shared_experts = m.shared_ffn = m.dense_ffn = 0;
+	m.q_lora_rank = m.kv_lora_rank = m.qk_rope_dim = m.qk_nope_dim = m.v_head_dim = 0;
+	m.mtp_layers = 0;
+	m.params_b = 0;
+	m.compute_dtype = DTYPE_AUTO;
+	m.hf_id[0] = '\0';
+	if (f->map(&r, &m) || quantization(&r, &m))
+		goto done;
+	const char *id = get_string(&r, "_name_or_path");
+	if (id && strlen(id) < sizeof m.hf_id)
+		snprintf(m.hf_id, sizeof m.hf_id, "%s", id);
+	model_name(id, label, m.name, sizeof m.name);
+	/* the fields it read nothing from */
+	for (const char *boring[] = { "architectures", "transformers_version", NULL }, **b = boring; *b; b++)
+		use(&r, *b);
+	ignored[0] = '\0';
+	json_object_object_foreach(r.root, key, val) {
+		(void)val;
+		bool used = false;
+		for (int i = 0; i < r.n_used && !used; i++)
+			used = !strcmp(r.used[i], key);
+		if (used || strlen(ignored) + strlen(key) + 3 >= ignored_len)
+			continue;
+		if (ignored[0])
+			strcat(ignored, ", ");
+		strcat(ignored, key);
+	}
+	*out = m;
+	rc = 0;
+done:
+	json_object_put(r.root);
+	return rc;
+}
+
+bool import_hf_wants(const char *path)
+{
+	size_t n = strlen(path);
+	struct stat st;
+	if (n > 5 && !strcmp(path + n - 5, ".json"))
+		return true;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int import_hf_config(const char *path, struct model *out, char *ignored, size_t ignored_len, char *err,
+		     size_t errlen)
+{
+	char file[4096];
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(file, sizeof file, "%s/config.json", path);
+	else
+		snprintf(file, sizeof file, "%s", path);
+	/* a regular file only: a FIFO or a device would block or never end */
+	if (stat(file, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", file);
+		return -1;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		snprintf(err, errlen, "%s: larger than %d bytes: not a model config", file, CONFIG_MAX_BYTES);
+		return -1;
+	}
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	char *buf = malloc(CONFIG_MAX_BYTES + 1);
+	size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
+	fclose(f);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", file);
+		return -1;
+	}
+	int rc = n > CONFIG_MAX_BYTES ? -1 : import_hf_buffer(file, buf, n, out, ignored, ignored_len, err, errlen);
+	if (n > CONFIG_MAX_BYTES)
+		snprintf(err, errlen, "%s: larger than %d bytes: not a model config", file, CONFIG_MAX_BYTES);
+	free(buf);
+	return rc;
+}

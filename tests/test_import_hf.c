@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Hugging Face config.json into the model section: every shipped model
+ * preset from its published config, and clear errors for the rest. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "import_hf.h"
+#include "params.h"
+#include "preset.h"
+
+static const char *fixture(const char *name)
+{
+	static char path[1024];
+	const char *src = getenv("abs_top_srcdir");
+	snprintf(path, sizeof path, "%s/tests/data/hf/%s", src && *src ? src : MOESCOPE_SRCDIR, name);
+	return path;
+}
+
+Test(import_hf, every_shipped_model_from_its_published_config)
+{
+	static const char *const models[] = {
+		"dbrx", "deepseek-r1", "deepseek-v3", "gpt-oss-120b", "gpt-oss-20b", "kimi-k2", "llama-3.1-70b",
+		"llama-3.1-8b", "mixtral-8x22b", "mixtral-8x7b", "qwen3-235b-a22b", "qwen3-30b-a3b", "qwen3-32b",
+	};
+	for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+		struct scenario want, got, rw, rg;
+		char err[600], ignored[600], name[64];
+		struct param_counts pw, pg;
+		scenario_default(&want);
+		cr_assert_eq(preset_load(&want, models[i], err, sizeof err), 0, "%s", err);
+		got = want;
+		snprintf(name, sizeof name, "%s.json", models[i]);
+		cr_assert_eq(import_hf_config(fixture(name), &got.model, ignored, sizeof ignored, err, sizeof err), 0,
+			     "%s: %s", models[i], err);
+		scenario_resolve(&want, &rw);
+		scenario_resolve(&got, &rg);
+		const struct model *a = &rw.model, *b = &rg.model;
+		const long la[] = { a->layers, a->dense_layers, a->hidden, a->heads, a->kv_heads, a->head_dim,
+				    a->q_lora_rank, a->kv_lora_rank, a->qk_rope_dim, a->qk_nope_dim, a->v_head_dim,
+				    a->experts, a->top_k, a->shared_experts, a->expert_ffn, a->shared_ffn, a->vocab,
+				    a->attention, a->tied_embeddings, a->mtp_layers };
+		const long lb[] = { b->layers, b->dense_layers, b->hidden, b->heads, b->kv_heads, b->head_dim,
+				    b->q_lora_rank, b->kv_lora_rank, b->qk_rope_dim, b->qk_nope_dim, b->v_head_dim,
+				    b->experts, b->top_k, b->shared_experts, b->expert_ffn, b->shared_ffn, b->vocab,
+				    b->attention, b->tied_embeddings, b->mtp_layers };
+		for (size_t j = 0; j < sizeof la / sizeof la[0]; j++)
+			cr_expect_eq(la[j], lb[j], "%s: field %zu is %ld, the preset has %ld", models[i], j, lb[j], la[j]);
+		/* the dense FFN matters only where there are dense layers */
+		if (a->dense_layers > 0)
+			cr_expect_eq(a->dense_ffn, b->dense_ffn, "%s", models[i]);
+		cr_expect_eq(a->weight_bytes, b->weight_bytes, "%s", models[i]);
+		cr_expect_eq(a->expert_weight_bytes, b->expert_weight_bytes, "%s", models[i]);
+		cr_expect_str_eq(want.model.hf_id, got.model.hf_id);
+		/* the derived total within 3% of the published one */
+		params_count(a, &pw);
+		params_count(b, &pg);
+		expect_rel(pg.total, want.model.params_b * 1e9, 0.03);
+		expect_rel(pg.total, pw.total, 1e-12);
+	}
+}
+
+Test(import_hf, names_what_it_does_not_use)
+{
+	struct model m;
+	char err[600], ignored[600];
+	cr_assert_eq(import_hf_config(fixture("gpt-oss-120b.json"), &m, ignored, sizeof ignored, err, sizeof err), 0,
+		     "%s", err);
+	cr_expect_str_eq(m.name, "gpt-oss-120b");
+	cr_expect(strstr(ignored, "sliding_window") != NULL, "%s", ignored);
+	cr_expect(strstr(ignored, "rope_scaling") != NULL, "%s", ignored);
+	cr_expect(strstr(ignored, "num_hidden_layers") == NULL, "%s", ignored);
+	cr_expect(strstr(ignored, "architectures") == NULL, "%s", ignored);
+	/* MXFP4 on the experts only: the attention stays in 16 bits */
+	expect_rel(m.expert_weight_bytes, 0.53125, 0);
+	expect_rel(m.weight_bytes, 2, 0);
+}
+
+static int import_text(const char *text, struct model *m, char *err, size_t errlen)
+{
+	char ignored[600];
+	return import_hf_buffer("cfg.json", text, strlen(text), m, ignored, sizeof ignored, err, errlen);
+}
+
+Test(import_hf, errors_name_the_place_and_the_field)
+{
+	struct model m;
+	char err[600];
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "{\"model_type\": \"llama\",\n  \"hidden_size\": 4096,,}", "cfg.json:2:23: not a JSON config: quoted object property name expected" },
+		{ "{\"model_type\": \"llama\"", "cfg.json:1:23: not a JSON config: it ends too early" },
+		{ "{\"model_type\": \"llama\"} x", "not a JSON config: text after the object" },
+		{ "[1, 2]", "cfg.json: expected a JSON object" },
+		{ "{\"hidden_size\": 1}", "cfg.json: 'model_type' is missing" },
+		{ "{\"model_type\": \"mamba\"}", "model_type 'mamba' is not an architecture moescope maps; known: llama" },
+		{ "{\"model_type\": \"llama\", \"hidden_size\": 4096, \"num_attention_heads\": 32, \"vocab_size\": 1000}",
+		  "cfg.json: 'num_hidden_layers' is missing: a llama config needs it" },
+		{ "{\"model_type\": \"llama\", \"num_hidden_layers\": \"32\"}", "'num_hidden_layers' must be a whole number, not string" },
+		{ "{\"model_type\": \"llama\", \"num_hidden_layers\": -1}", "'num_hidden_layers' is -1: expected 1 to 1024" },
+		{ "{\"model_type\": \"mixtral\", \"num_hidden_layers\": 2, \"hidden_size\": 64, \"num_attention_heads\": 4, "
+		  "\"vocab_size\": 100, \"intermediate_size\": 128, \"num_experts_per_tok\": 2}",
+		  "'num_local_experts' is missing: a mixtral config needs it" },
+		{ "{\"model_type\": \"llama\", \"num_hidden_layers\": 2, \"hidden_size\": 64, \"num_attention_heads\": 4, "
+		  "\"vocab_size\": 100, \"intermediate_size\": 128, \"quantization_config\": {\"quant_method\": \"gptq\"}}",
+		  "quantization 'gptq' is not one moescope maps" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&m, 0x5a, sizeof m);
+		struct model before = m;
+		cr_expect_eq(import_text(cases[i].text, &m, err, sizeof err), -1, "case %zu", i);
+		cr_expect(strstr(err, cases[i].want) != NULL, "case %zu: %s", i, err);
+		cr_expect(memcmp(&m, &before, sizeof m) == 0, "case %zu changed the model", i);
+	}
+	/* a NUL byte is not JSON */
+	char ignored[64];
+	cr_expect_eq(import_hf_buffer("cfg.json", "{\"a\"\0}", 6, &m, ignored, sizeof ignored, err, sizeof err), -1);
+	cr_expect(strstr(err, "NUL") != NULL, "%s", err);
+}
+
+Test(import_hf, load_is_all_or_nothing)
+{
+	struct session_fixture f;
+	char line[1200];
+	fixture_open(&f, FMT_TEXT);
+	struct model before = f.ss.scn.model;
+	cr_expect_neq(session_run_line(&f.ss, "load /nonexistent/config.json", 1), 0);
+	cr_expect(memcmp(&f.ss.scn.model, &before, sizeof before) == 0);
+	cr_expect(strstr(f.buf.err, "/nonexistent/config.json: No such file") != NULL, "%s", f.buf.err);
+	/* a directory that holds config.json; show params lists what it did not use */
+	snprintf(line, sizeof line, "load %s; show params", fixture("qwen3-30b-a3b.json"));
+	cr_assert_eq(session_run_line(&f.ss, line, 1), 0, "%s", f.buf.err);
+	cr_expect_eq(f.ss.scn.model.experts, 128);
+	cr_expect(strstr(f.buf.out, "its fields not used: ") != NULL, "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "rope_theta") != NULL, "%s", f.buf.out);
+	fixture_close(&f);
+}
