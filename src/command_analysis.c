@@ -13,6 +13,7 @@
 #include "cost.h"
 #include "diag.h"
 #include "frontier.h"
+#include "import_bench.h"
 #include "recommend.h"
 #include "search.h"
 #include "sweep.h"
@@ -250,7 +251,12 @@ int cmd_validate(struct invocation *inv)
 
 	if (!rs)
 		return cmd_fail(inv, 0, "out of memory");
-	if (runs_read(inv->w[1].text, rs, err, sizeof err) != 0) {
+	/* a benchmark's result file: its load and measured means, on the
+	 * current scenario's model, GPU, engine and strategy */
+	int read = import_bench_wants(inv->w[1].text)
+			   ? import_bench_read(inv->w[1].text, &ss->scn, rs, err, sizeof err)
+			   : runs_read(inv->w[1].text, rs, err, sizeof err);
+	if (read != 0) {
 		free(rs);
 		return cmd_fail(inv, 1, "%s", err);
 	}
