@@ -478,7 +478,8 @@ static bool poisson(const struct cost_ctx *c, double lambda, struct serving_out 
 		steps_at(c, maxd(1.0, b), &t_dec, &t_mix);
 		double share = mind(1.0, lambda * n * t_dec);
 		double tpot = t_dec + share * (t_mix - t_dec);
-		double rho = lambda * n * t_mix;
+		/* the prefill work is the marginal time of the steps that carry it */
+		double rho = lambda * n * maxd(t_mix - t_dec, 0.0);
 		o->wait = serve_md1_wait(rho, n * t_mix);
 		o->ttft = o->wait + t_dec / 2.0 + n * t_mix + c->frontend_s;
 		o->tpot = tpot;
@@ -546,7 +547,9 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		if (c->eng.prefill == PREFILL_SEPARATE)
 			rounds = 1;
 		double ttft0 = (wave + (rounds - 1.0) * steady) / rounds;
-		double prefill_rate = c->plan.group / (n * t_mix);
+		/* the most prompts a second the replica can start: every step
+		 * carrying prefill, each prompt its marginal time */
+		double prefill_rate = 1.0 / (n * maxd(t_mix - t_dec, 1e-12));
 		ttft = serve_closed_ttft(c->b_rep, b, ttft0, c->O, tpot, prefill_rate);
 		wait = ttft - ttft0;
 		/* the requests in flight, whichever replica they are on */
@@ -559,7 +562,8 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		double t_dec_cap, t_mix_cap;
 		steps_at(c, c->b_run, &t_dec_cap, &t_mix_cap);
 		double tpot_cap = t_dec_cap + mind(1.0, c->b_run * n / c->O) * (t_mix_cap - t_dec_cap);
-		r->max_rate = c->dp * mind(c->b_run / (c->O * tpot_cap + n * t_mix_cap), 1.0 / (n * t_mix_cap));
+		r->max_rate = c->dp * mind(c->b_run / (c->O * tpot_cap + n * t_mix_cap),
+					   1.0 / (n * maxd(t_mix_cap - t_dec_cap, 1e-12)));
 		tpot = o.tpot;
 		b = o.b;
 		wait = r->overloaded ? INFINITY : o.wait;

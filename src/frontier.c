@@ -38,6 +38,7 @@ void frontier_point_apply(const struct frontier_point *p, struct scenario *s)
 				     .batch = p->batch };
 	candidate_apply(&c, s);
 	s->work.mode = MODE_SERVING;
+	s->work.arrival = ARRIVAL_CLOSED;
 }
 
 /* Among points of the same figures, the fewest GPUs, then the smallest
@@ -173,6 +174,9 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	x.s = *s;
 	x.s.work.mode = MODE_SERVING;
 	x.s.work.microbatches = 1;
+	/* the front is of closed loops at each concurrency, whatever the
+	 * scenario's arrivals */
+	x.s.work.arrival = ARRIVAL_CLOSED;
 	x.fr = fr;
 	/* the throughput target filters unless no strategy can reach it */
 	cost_evaluate(&x.s, &r0);

@@ -57,7 +57,7 @@ struct profile {
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
 	[ENGINE_VLLM] = { 0, 35.8, 81.1 },
-	[ENGINE_SGLANG] = { 498, 73.5, 130 },
+	[ENGINE_SGLANG] = { 498, 73.5, 122 },
 	[ENGINE_TRTLLM] = { 0, 27.7, 183 },
 };
 
