@@ -48,7 +48,7 @@ int serve_mem_rule(int engine)
  * - TensorRT-LLM: KvCacheConfig.free_gpu_memory_fraction = 0.9 of the memory
  *   free after weights and runtime buffers; BuildConfig max_batch_size 2048
  *   and max_num_tokens 8192, which trtllm-serve passes on.
- * step_us and frontend_ms are not settings: they are what each engine's
+ * step_us, seq_us and frontend_ms are not settings: they are what each engine's
  * host side adds, measured on data/validation/serving-runs.csv (README,
  * Accuracy) and the same on every GPU and model. */
 struct profile {
