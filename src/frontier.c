@@ -58,7 +58,7 @@ static bool preferred(const struct frontier_point *a, const struct frontier_poin
 
 /* The front is kept by tokens/s per user ascending, so output tokens/s per
  * GPU descends strictly along it. */
-static void keep(struct frontier_result *fr, const struct frontier_point *p)
+void frontier_keep(struct frontier_result *fr, const struct frontier_point *p)
 {
 	int lo = 0, hi = fr->n;
 	while (lo < hi) {   /* the first point at least as interactive */
@@ -76,16 +76,19 @@ static void keep(struct frontier_result *fr, const struct frontier_point *p)
 			fr->pts[i] = *p;
 		return;
 	}
-	/* the less interactive points it beats: a run just before i */
-	int first = i;
+	/* the points it beats: a run of less interactive ones just before i,
+	 * and the one at i when it is as interactive but makes less */
+	int first = i, last = i;
 	while (first > 0 && fr->pts[first - 1].per_gpu <= p->per_gpu)
 		first--;
-	int removed = i - first;
+	if (last < fr->n && fr->pts[last].per_user == p->per_user)
+		last++;
+	int removed = last - first;
 	if (removed == 0 && fr->n == FRONTIER_MAX) {
 		fr->truncated = true;
 		return;
 	}
-	memmove(&fr->pts[first + 1], &fr->pts[i], (size_t)(fr->n - i) * sizeof fr->pts[0]);
+	memmove(&fr->pts[first + 1], &fr->pts[last], (size_t)(fr->n - last) * sizeof fr->pts[0]);
 	fr->pts[first] = *p;
 	fr->n += 1 - removed;
 }
@@ -122,7 +125,7 @@ static bool try_batch(struct run_ctx *x, long batch, double *cap)
 		.per_gpu = r.output_tokens_per_s_per_gpu, .usd_per_mtok = r.usd_per_mtok,
 		.joules_per_token = r.joules_per_token,
 	};
-	keep(x->fr, &p);
+	frontier_keep(x->fr, &p);
 	return true;
 }
 

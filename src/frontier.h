@@ -39,6 +39,9 @@ struct frontier_result {
 };
 
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr);
+/* Add a feasible point to the front: kept when nothing on it does at
+ * least as well on both rates, and then what it beats goes. */
+void frontier_keep(struct frontier_result *fr, const struct frontier_point *p);
 
 /* The field's short name of a strategy: TP8, TEP8, DEP8, DP2TP4, ... PP2. */
 void frontier_label(const struct frontier_point *p, char *buf, size_t len);

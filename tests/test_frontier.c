@@ -249,3 +249,46 @@ Test(search, batch_range_and_interactivity)
 	if (one.n_top > 0)
 		cr_expect_leq(one.top[0].tokens, sr.top[0].tokens);
 }
+
+/* The front by hand: what is beaten on both rates goes, ties included. */
+Test(frontier, keep_by_hand)
+{
+	static struct frontier_result fr;
+	memset(&fr, 0, sizeof fr);
+	const double pts[][2] = { { 10, 100 }, { 20, 50 }, { 20, 60 }, { 15, 100 }, { 15, 90 }, { 30, 10 }, { 25, 60 } };
+	for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+		struct frontier_point p = { .dp = 1, .tp = 1, .pp = 1, .ep = 1, .batch = (long)i + 1, .gpus = 1,
+					    .per_user = pts[i][0], .per_gpu = pts[i][1] };
+		frontier_keep(&fr, &p);
+	}
+	/* (20, 60) beat (20, 50); (15, 100) beat (10, 100); (15, 90) lost to
+	 * it; (25, 60) beat (20, 60) */
+	cr_assert_eq(fr.n, 3);
+	const double want[][2] = { { 15, 100 }, { 25, 60 }, { 30, 10 } };
+	for (int i = 0; i < 3; i++) {
+		expect_rel(fr.pts[i].per_user, want[i][0], 0);
+		expect_rel(fr.pts[i].per_gpu, want[i][1], 0);
+	}
+	/* the same figures twice: the fewer GPUs stay */
+	struct frontier_point twin = fr.pts[1];
+	twin.gpus = 0.5;
+	frontier_keep(&fr, &twin);
+	cr_expect_eq(fr.n, 3);
+	expect_rel(fr.pts[1].gpus, 0.5, 0);
+}
+
+/* Ties on the front: a point as interactive as a member but making more
+ * replaces it; one making as much but more interactive replaces it too. */
+Test(frontier, ties_keep_the_front_strict)
+{
+	static struct frontier_result fr;
+	struct scenario s;
+	small(&s);
+	struct frontier_opts o = { .max_gpus = 16, .batch_from = 1, .batch_to = 64 };
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 3);
+	for (int i = 1; i < fr.n; i++) {
+		cr_expect_gt(fr.pts[i].per_user, fr.pts[i - 1].per_user);
+		cr_expect_lt(fr.pts[i].per_gpu, fr.pts[i - 1].per_gpu);
+	}
+}
