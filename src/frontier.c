@@ -132,11 +132,7 @@ static bool try_batch(struct run_ctx *x, long batch, double *cap)
 static void visit(void *ctx, const struct candidate *c)
 {
 	struct run_ctx *x = ctx;
-	x->s.strat.dp = c->dp;
-	x->s.strat.tp = c->tp;
-	x->s.strat.pp = c->pp;
-	x->s.strat.ep = c->ep;
-	x->s.strat.etp = c->etp;
+	candidate_apply(c, &x->s);
 	double cap = NAN;
 	bool have_cap = false;
 	for (int i = 0; i < x->n_batches; i++) {

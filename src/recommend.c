@@ -107,12 +107,7 @@ static void visit(void *ctx, const struct candidate *cand)
 {
 	static struct result r;
 	struct rec_ctx *x = ctx;
-	x->s.strat.dp = cand->dp;
-	x->s.strat.tp = cand->tp;
-	x->s.strat.pp = cand->pp;
-	x->s.strat.ep = cand->ep;
-	x->s.strat.etp = cand->etp;
-	x->s.work.arrival = ARRIVAL_CLOSED;
+	candidate_apply(cand, &x->s);
 	for (int i = 0; i < x->n_batches; i++) {
 		x->s.work.batch = x->batches[i];
 		cost_evaluate(&x->s, &r);
@@ -134,6 +129,9 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 	x.s = *s;
 	x.s.work.mode = MODE_SERVING;
 	x.s.work.microbatches = 1;
+	/* each replica is first a closed loop at a concurrency; the open
+	 * stream is checked on a copy (open_loop) */
+	x.s.work.arrival = ARRIVAL_CLOSED;
 	x.o = o;
 	x.best = out;
 	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
