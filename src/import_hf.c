@@ -172,9 +172,10 @@ static int map_qwen_moe(struct reader *r, struct model *m)
 	return 0;
 }
 
-/* DeepSeek-V3 (and R1, Kimi-K2): MLA attention, routed and shared
- * experts, the first layers dense, multi-token prediction layers. */
-static int map_deepseek(struct reader *r, struct model *m)
+/* DeepSeek's MoE block, which GLM-4.5 MoE writes the same way: routed and
+ * shared experts of one width, the first layers dense, multi-token
+ * prediction layers. */
+static int deepseek_moe(struct reader *r, struct model *m)
 {
 	if (common(r, m) || get_long(r, "n_routed_experts", true, 0, 1, 65536, &m->experts) ||
 	    get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
@@ -182,15 +183,22 @@ static int map_deepseek(struct reader *r, struct model *m)
 	    get_long(r, "moe_intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
 	    get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->dense_ffn) ||
 	    get_long(r, "first_k_dense_replace", false, 0, 0, 1024, &m->dense_layers) ||
-	    get_long(r, "q_lora_rank", false, 0, 0, 1000000, &m->q_lora_rank) ||
+	    get_long(r, "num_nextn_predict_layers", false, 0, 0, 64, &m->mtp_layers))
+		return -1;
+	m->shared_ffn = m->expert_ffn;
+	return 0;
+}
+
+/* DeepSeek-V3 (and R1, Kimi-K2): that block with MLA attention. */
+static int map_deepseek(struct reader *r, struct model *m)
+{
+	if (deepseek_moe(r, m) || get_long(r, "q_lora_rank", false, 0, 0, 1000000, &m->q_lora_rank) ||
 	    get_long(r, "kv_lora_rank", true, 0, 1, 1000000, &m->kv_lora_rank) ||
 	    get_long(r, "qk_rope_head_dim", true, 0, 1, 65536, &m->qk_rope_dim) ||
 	    get_long(r, "qk_nope_head_dim", true, 0, 1, 65536, &m->qk_nope_dim) ||
-	    get_long(r, "v_head_dim", true, 0, 1, 65536, &m->v_head_dim) ||
-	    get_long(r, "num_nextn_predict_layers", false, 0, 0, 64, &m->mtp_layers))
+	    get_long(r, "v_head_dim", true, 0, 1, 65536, &m->v_head_dim))
 		return -1;
 	m->attention = ATTN_MLA;
-	m->shared_ffn = m->expert_ffn;
 	m->kv_heads = m->heads;
 	m->head_dim = 0;
 	return 0;
@@ -203,19 +211,6 @@ static int map_gpt_oss(struct reader *r, struct model *m)
 	       get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->expert_ffn);
 }
 
-static int map_glm4_moe(struct reader *r, struct model *m)
-{
-	if (common(r, m) || get_long(r, "n_routed_experts", true, 0, 1, 65536, &m->experts) ||
-	    get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
-	    get_long(r, "n_shared_experts", false, 0, 0, 1024, &m->shared_experts) ||
-	    get_long(r, "moe_intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
-	    get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->dense_ffn) ||
-	    get_long(r, "first_k_dense_replace", false, 0, 0, 1024, &m->dense_layers) ||
-	    get_long(r, "num_nextn_predict_layers", false, 0, 0, 64, &m->mtp_layers))
-		return -1;
-	m->shared_ffn = m->expert_ffn;
-	return 0;
-}
 
 static int map_minimax(struct reader *r, struct model *m)
 {
@@ -263,7 +258,7 @@ static const struct family {
 	{ "llama", map_dense }, { "mistral", map_dense }, { "qwen2", map_dense }, { "qwen3", map_dense },
 	{ "mixtral", map_mixtral }, { "qwen2_moe", map_qwen_moe }, { "qwen3_moe", map_qwen_moe },
 	{ "deepseek_v3", map_deepseek }, { "kimi_k2", map_deepseek }, { "gpt_oss", map_gpt_oss },
-	{ "glm4_moe", map_glm4_moe }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
+	{ "glm4_moe", deepseek_moe }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
 };
 
 /* The weight format from quantization_config: FP8 (block scales are a
