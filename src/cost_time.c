@@ -452,8 +452,10 @@ static double pass_time(const struct cost_ctx *c, const struct pass *p, double s
  * one), each done when its last step is. */
 static double wave_ttft(const struct cost_ctx *c, double b)
 {
+	/* the prompts a full step carries together, or a step of a longer one */
 	double S = c->S, tb = (double)c->eng.max_batched_tokens;
-	double tokens = tb > 0 ? mind(b * S, S <= tb ? floor(tb / S) * S : tb) : b * S;
+	struct prefill_plan all = serve_prefill_plan(S, tb, b, true);
+	double tokens = all.chunks > 1 ? tb : all.group * S;
 	struct pass p = { .T = tokens, .pre = tokens / S, .lm = mind(b, ceil(tokens / S)) };
 	double steps = ceil(b * S / tokens);
 	return (steps + 1.0) / 2.0 * pass_time(c, &p, p.lm);
