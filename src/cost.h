@@ -151,8 +151,9 @@ void cost_prepare(const struct scenario *s, struct cost_prep *p);
 /* The figures a search ranks and filters by, as cost_evaluate gives them
  * for the scenario with this strategy and these microbatches: validity,
  * layout, memory per device class and max_total_gib, TTFT, TPOT and the
- * decode's split, throughput, end to end.  Left out: tpot_max_ms and
- * kv_capacity_seqs (NaN) and the prefill's split (zero). */
+ * decode's split, throughput, end to end.  Left out: tpot_max_ms,
+ * kv_capacity_seqs, tokens/s per user and per GPU, $ and J per token (NaN)
+ * and the prefill's split (zero). */
 void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long microbatches,
 			    struct result *r);
 /* The same, with the time of each op filled in (for `show time`). */

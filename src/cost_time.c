@@ -620,11 +620,12 @@ void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct 
 	} else {
 		r->output_tokens_per_s = c->B * c->O / r->e2e_latency_s;
 	}
-	/* the plane of the throughput-interactivity frontier, and what it costs */
-	r->tokens_per_s_per_user = 1000.0 / r->tpot_ms;
-	r->output_tokens_per_s_per_gpu = r->output_tokens_per_s / r->gpus;
+	/* the plane of the throughput-interactivity frontier, and what it
+	 * costs: not what a search ranks by */
 	if (c->ranking)
 		return;
+	r->tokens_per_s_per_user = 1000.0 / r->tpot_ms;
+	r->output_tokens_per_s_per_gpu = r->output_tokens_per_s / r->gpus;
 	r->usd_per_mtok = serve_usd_per_mtok(c->s->hw.usd_per_gpu_hour, r->output_tokens_per_s_per_gpu);
 	r->joules_per_token = serve_joules_per_token(c->s->hw.watts, r->output_tokens_per_s_per_gpu);
 }
