@@ -79,6 +79,10 @@ static const struct command commands[] = {
 	  0, 6, cmd_frontier },
 	{ { "recommend", "recommend rate R [max-gpus N] [batch FROM..TO]", "the fewest GPUs (replicas of one strategy at one concurrency) that serve R requests/s within the requirements" },
 	  2, 6, cmd_recommend },
+	{ { "export", "export vllm|sglang|trtllm [FILE.sh]", "the engine's launch command for the scenario (TensorRT-LLM: with its extra options YAML), or a script of it written atomically; refused with the engine's own rule when it cannot run the strategy" },
+	  1, 2, cmd_export },
+	{ { "import", "import \"COMMAND\"|SCRIPT", "an engine's launch command (vllm serve, sglang launch_server, trtllm-serve), quoted, written out or in a file, into the scenario: model, strategy, engine settings; all or nothing" },
+	  1, -1, cmd_import },
 	{ { "dag", "dag [FILE.dot]", "the deployment graph in Graphviz DOT: machines, stages, GPUs, collectives" },
 	  0, 1, cmd_dag },
 	{ { "validate", "validate FILE.csv|FILE.json [holdout gpu|model|engine]", "predicted against measured TTFT and TPOT, row by row, with the error per model/GPU/framework (a vLLM or SGLang result file: against the current plan); holdout: fit on all but one GPU, model or engine, predict it, each in turn" },
@@ -158,7 +162,7 @@ int cmd_help(struct invocation *inv)
 		help_key(k, key, &inv->ss->scn);
 		return 0;
 	}
-	return cmd_fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag validate calibrate reset help quit", what);
+	return cmd_fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check pin unpin sweep search frontier recommend export import dag validate calibrate reset help quit", what);
 }
 
 static const struct command *find_command(const char *name)
@@ -177,7 +181,7 @@ static int run_words(struct session *ss, struct word *w, int argc, long line)
 	const struct command *c = find_command(w[0].text);
 
 	if (!c) {
-		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check pin unpin sweep search dag validate calibrate reset help quit\n",
+		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check pin unpin sweep search frontier recommend export import dag validate calibrate reset help quit\n",
 			    ss->source, line, w[0].col, w[0].text);
 		return -1;
 	}

@@ -91,11 +91,6 @@ int cmd_presets(struct invocation *inv)
 	return 0;
 }
 
-static void file_out(void *ctx, const char *text, size_t len)
-{
-	fwrite(text, 1, len, ctx);
-}
-
 int cmd_dag(struct invocation *inv)
 {
 	struct session *ss = inv->ss;
@@ -109,7 +104,8 @@ int cmd_dag(struct invocation *inv)
 	struct atomic_file af;
 	if (atomic_open(&af, inv->w[1].text, err, sizeof err) != 0)
 		return cmd_fail(inv, 1, "%s", err);
-	struct sink to_file = { .out = file_out, .err = ss->sink.err, .ctx = af.f };
+	struct sink to_file;
+	sink_file(&to_file, af.f);
 	if (dag_write(&to_file, &ss->scn, err, sizeof err) != 0) {
 		atomic_abort(&af);
 		return cmd_fail(inv, 0, "%s", err);

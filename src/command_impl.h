@@ -55,6 +55,9 @@ int cmd_search(struct invocation *inv);
 int cmd_frontier(struct invocation *inv);
 int cmd_recommend(struct invocation *inv);
 int cmd_validate(struct invocation *inv);
+/* command_engine.c */
+int cmd_export(struct invocation *inv);
+int cmd_import(struct invocation *inv);
 /* command.c */
 int cmd_help(struct invocation *inv);
 

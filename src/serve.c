@@ -15,6 +15,12 @@ const char *serve_engine_name(int engine)
 	return engine >= 0 && engine < ENGINE_COUNT ? engine_names[engine] : "none";
 }
 
+const char *serve_engine_display_name(int engine)
+{
+	static const char *const names[ENGINE_COUNT] = { "none", "vLLM", "SGLang", "TensorRT-LLM" };
+	return engine >= 0 && engine < ENGINE_COUNT ? names[engine] : "none";
+}
+
 int serve_engine_find(const char *name)
 {
 	for (int e = 1; e < ENGINE_COUNT; e++)
@@ -119,6 +125,25 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, stru
 	d->step_us = profiles[engine].step_us;
 	d->seq_us = profiles[engine].seq_us;
 	d->frontend_ms = profiles[engine].frontend_ms;
+}
+
+long serve_instance_tp(int engine, const struct model *m, const struct strategy *st)
+{
+	long G = st->dp * st->tp;
+	if (engine != ENGINE_SGLANG || st->dp <= 1 || st->ep <= 0 || st->etp <= 0)
+		return st->tp;
+	if (m->experts <= 1)
+		return st->etp == G && st->etp != st->tp ? G : st->tp;
+	return st->tp % (st->ep * st->etp) ? G : st->tp;
+}
+
+double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, long instance_tp)
+{
+	if (in->mem_fraction > 0)
+		return in->mem_fraction;
+	if (engine == ENGINE_SGLANG)
+		return sglang_fraction(instance_tp);
+	return engine == ENGINE_VLLM || engine == ENGINE_TRTLLM ? 0.9 : 0;
 }
 
 void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct hardware *hw, long tp,

@@ -19,6 +19,8 @@ enum mem_rule {
 };
 
 const char *serve_engine_name(int engine);
+/* The engine's name as its users write it: vLLM, SGLang, TensorRT-LLM. */
+const char *serve_engine_display_name(int engine);
 int serve_mem_rule(int engine);
 /* The engine of a name as benchmark files write it (vllm, sglang, trtllm,
  * also tensorrt-llm), or ENGINE_NONE. */
@@ -29,6 +31,16 @@ int serve_engine_find(const char *name);
  * every field is 0 (no limit, no overhead). */
 void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct hardware *hw, long tp,
 			  struct engine_cfg *out);
+
+/* The GPUs of one engine instance per pipeline stage, as the engine's
+ * tensor-parallel flag counts them: tp, except SGLang with DP attention,
+ * used when the experts span data-parallel ranks (dp > 1 and ep x etp
+ * does not divide tp): one instance of dp x tp GPUs.  etp resolved. */
+long serve_instance_tp(int engine, const struct model *m, const struct strategy *st);
+
+/* engine.mem_fraction when set, else the engine's default for an instance
+ * of that many GPUs (SGLang's depends on it). */
+double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, long instance_tp);
 
 /* Bytes of one GPU's KV pool under the engine's rule, from its capacity,
  * weights, peak activations and runtime reserve (all bytes); may be <= 0.

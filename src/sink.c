@@ -112,6 +112,18 @@ static void std_err(void *ctx, const char *text, size_t n)
 	fwrite(text, 1, n, stderr);
 }
 
+static void file_out(void *ctx, const char *text, size_t len)
+{
+	fwrite(text, 1, len, ctx);
+}
+
+void sink_file(struct sink *k, void *file)
+{
+	k->out = file_out;
+	k->err = std_err;
+	k->ctx = file;
+}
+
 void sink_stdio(struct sink *k)
 {
 	k->out = std_out;

@@ -26,6 +26,10 @@ struct sink_buffer {
 void sink_buffer_init(struct sink_buffer *b, struct sink *k);
 void sink_buffer_free(struct sink_buffer *b);
 
+/* A sink whose output goes to an open FILE and whose errors go to stderr
+ * (the commands that write files report their errors as return values). */
+void sink_file(struct sink *k, void *file);
+
 /* A sink on stdout and stderr. */
 void sink_stdio(struct sink *k);
 

@@ -111,5 +111,38 @@ ok "--version names the license" t_version
 ok "--help" t_help
 ok "help keys lists the table" t_help_keys
 
+# engine launch commands: the golden commands, a script back in, refusals
+t_export_golden() {
+	for g in "r1-dp8-ep8:deepseek-r1:DP8 TP1 EP8" "r1-tp8-ep8:deepseek-r1:DP1 TP8 EP8" "llama70b-tp4:llama-3.1-70b:DP1 TP4"; do
+		name=${g%%:*}; rest=${g#*:}; model=${rest%%:*}; strat=${rest#*:}
+		for e in vllm sglang trtllm; do
+			run 0 -e "load h200; load $model; strategy $strat; export $e" &&
+				diff -u "$abs_top_srcdir/tests/golden/export/$name.$e.sh" "$tmp/out" || return 1
+		done
+	done
+}
+t_export_import_script() {
+	run 0 -e "load h200; load deepseek-r1; strategy DP8 TP1 EP8; export trtllm $tmp/r1.sh" &&
+		has "wrote $tmp/r1.sh" "$tmp/out" && head -1 "$tmp/r1.sh" | grep -q '^#!/bin/sh' &&
+		run 0 -e "import $tmp/r1.sh; get dp tp ep etp workload.engine workload.mode model.name" &&
+		has "strategy.dp                          8" "$tmp/out" && has "strategy.ep                          8" "$tmp/out" &&
+		has "workload.engine                      trtllm" "$tmp/out" && has "model.name                           deepseek-r1" "$tmp/out"
+}
+t_import_refused() {
+	run 1 -e "load llama-3.1-70b; set tp 2; import 'vllm serve meta-llama/Llama-3.1-70B-Instruct -tp 3'; get tp" &&
+		has "-e:1:38: import: vLLM: Total number of attention heads (64) must be divisible by tensor parallel size (3)" "$tmp/err" &&
+		run 1 -e "load h200; load deepseek-r1; strategy DP2 TP4 EP2 ETP4; export vllm" &&
+		has "export: vLLM: a MoE layer spans all dp x tp = 8 GPUs" "$tmp/err"
+}
+t_export_json() {
+	run 0 -o json -e "load h200; load llama-3.1-70b; strategy TP4; export vllm" &&
+		has '"argv": ["vllm", "serve", "meta-llama/Llama-3.1-70B-Instruct", "--tensor-parallel-size", "4",' "$tmp/out" &&
+		has '"options_file": null' "$tmp/out"
+}
+ok "export: golden commands for R1 DP8 EP8, R1 TP8 EP8, Llama-70B TP4 in three engines" t_export_golden
+ok "export to a script, import the script back" t_export_import_script
+ok "import and export refuse with the engine's rule and change nothing" t_import_refused
+ok "export -o json gives the argv" t_export_json
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

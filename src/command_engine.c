@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Commands on engine launch commands: export and import. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "atomic_file.h"
+#include "command_impl.h"
+#include "cost.h"
+#include "diag.h"
+#include "export_engine.h"
+#include "file_read.h"
+#include "import_engine.h"
+#include "import_hf.h"
+#include "preset.h"
+#include "report.h"
+#include "serve.h"
+#include "strategy_parse.h"
+
+/* An options file or a launch script: a few kilobytes. */
+#define ENGINE_FILE_MAX (256 * 1024)
+
+static void export_json(const struct sink *k, const struct engine_command *c, const char *line)
+{
+	sink_puts(k, "{\"schema\": \"moescope/1\", \"export\": {\"engine\": ");
+	json_string(k, serve_engine_name(c->engine));
+	sink_puts(k, ", \"command\": ");
+	json_string(k, line);
+	sink_puts(k, ", \"argv\": [");
+	for (int i = 0; i < c->argc; i++) {
+		sink_puts(k, i ? ", " : "");
+		json_string(k, c->argv[i]);
+	}
+	sink_puts(k, "], \"options_file\": ");
+	if (c->options_file[0])
+		json_string(k, c->options_file);
+	else
+		sink_puts(k, "null");
+	sink_puts(k, ", \"options\": ");
+	if (c->options_file[0])
+		json_string(k, c->options);
+	else
+		sink_puts(k, "null");
+	sink_puts(k, ", \"notes\": [");
+	for (int i = 0; i < c->n_notes; i++) {
+		sink_puts(k, i ? ", " : "");
+		json_string(k, c->notes[i]);
+	}
+	sink_puts(k, "]}}\n");
+}
+
+/* The command as a shell script: the options file written by a here
+ * document, then the launch. */
+static void export_text(const struct sink *k, const struct scenario *s, const struct engine_command *c, char *text,
+			size_t len)
+{
+	char label[96];
+	strategy_format(&s->strat, label, sizeof label);
+	sink_printf(k, "# %s for %s on %ld x %s, %s\n", serve_engine_display_name(c->engine), s->model.name,
+		    s->strat.dp * s->strat.tp * s->strat.pp, s->hw.name, label);
+	for (int i = 0; i < c->n_notes; i++)
+		sink_printf(k, "# note: %s\n", c->notes[i]);
+	if (c->options_file[0])
+		sink_printf(k, "cat > %s <<'EOF'\n%sEOF\n", c->options_file, c->options);
+	engine_command_text(c, 1, text, len);
+	sink_printf(k, "%s\n", text);
+}
+
+int cmd_export(struct invocation *inv)
+{
+	static struct engine_command c;   /* large: not on the stack */
+	static char text[ENGINE_ARGS_MAX * (ENGINE_ARG_LEN + 8)];
+	const struct sink *k = &inv->ss->sink;
+	const struct scenario *s = &inv->ss->scn;
+	char err[600];
+
+	int engine = serve_engine_find(inv->w[1].text);
+	if (engine == ENGINE_NONE)
+		return cmd_fail(inv, 1, "'%s': expected an engine: vllm, sglang or trtllm", inv->w[1].text);
+	if (engine_export(engine, s, &c, err, sizeof err) != 0)
+		return cmd_fail(inv, 1, "%s", err);
+	if (inv->argc == 3) {
+		struct atomic_file af;
+		struct sink to_file;
+		if (atomic_open(&af, inv->w[2].text, err, sizeof err) != 0)
+			return cmd_fail(inv, 2, "%s", err);
+		sink_file(&to_file, af.f);
+		sink_puts(&to_file, "#!/bin/sh\nset -e\n");
+		export_text(&to_file, s, &c, text, sizeof text);
+		if (atomic_commit(&af, err, sizeof err) != 0)
+			return cmd_fail(inv, 2, "%s", err);
+		sink_printf(k, "wrote %s (run it on the serving machine: sh %s; read it back: import %s)\n",
+			    inv->w[2].text, inv->w[2].text, inv->w[2].text);
+		return 0;
+	}
+	if (inv->ss->format == FMT_JSON) {
+		engine_command_text(&c, 0, text, sizeof text);
+		export_json(k, &c, text);
+		return 0;
+	}
+	export_text(k, s, &c, text, sizeof text);
+	return 0;
+}
+
+/* ---- import ---- */
+
+struct model_match {
+	const char *id;
+	char base[256];       /* the id's last part in lower case: "deepseek-r1" */
+	struct scenario tmp;
+	struct model found;
+	char name[NAME_MAX_LEN];
+	int how;              /* 0 none, 1 by name, 2 by Hugging Face id */
+};
+
+static void match_model(void *ctx, int kind, const char *name, const char *path)
+{
+	struct model_match *mm = ctx;
+	char err[300];
+	if (kind != PK_MODELS || mm->how == 2)
+		return;
+	scenario_default(&mm->tmp);
+	mm->tmp.model.hf_id[0] = '\0';
+	if (preset_load_file(&mm->tmp, path, err, sizeof err) != 0)
+		return;
+	int how = mm->tmp.model.hf_id[0] && !strcasecmp(mm->tmp.model.hf_id, mm->id) ? 2
+		  : !strcasecmp(name, mm->base)                                     ? 1
+										    : 0;
+	if (how > mm->how) {
+		mm->how = how;
+		mm->found = mm->tmp.model;
+		snprintf(mm->name, sizeof mm->name, "%s", name);
+	}
+}
+
+/* The command's model: a config.json it points at, or a shipped preset
+ * with that Hugging Face id (or named as the id's last part).  1 when
+ * none is found: the scenario keeps its model. */
+static int find_model(const char *id, struct model *out, char *ignored, size_t ignored_len, char *how, size_t howlen,
+		      char *err, size_t errlen)
+{
+	static struct model_match mm;   /* large: not on the stack */
+	struct stat st;
+	if (import_hf_wants(id) && stat(id, &st) == 0) {
+		if (import_hf_config(id, out, ignored, ignored_len, err, errlen) != 0)
+			return -1;
+		snprintf(how, howlen, "from its config.json");
+		return 0;
+	}
+	memset(&mm, 0, sizeof mm);
+	mm.id = id;
+	const char *slash = strrchr(id, '/');
+	snprintf(mm.base, sizeof mm.base, "%.*s", (int)sizeof mm.base - 1, slash ? slash + 1 : id);
+	for (char *p = mm.base; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	preset_list(match_model, &mm);
+	if (!mm.how)
+		return 1;
+	*out = mm.found;
+	snprintf(how, howlen, "preset %s", mm.name);
+	return 0;
+}
+
+/* The body of a here document in a script that writes `file`
+ * ("cat > FILE <<'TAG'" ... "TAG"), as export writes one; NULL if none. */
+static const char *heredoc(const char *script, const char *file, size_t *len)
+{
+	size_t fl = strlen(file);
+	for (const char *p = strstr(script, file); p; p = strstr(p + 1, file)) {
+		const char *q = p + fl;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (q[0] != '<' || q[1] != '<')
+			continue;
+		q += 2;
+		while (*q == ' ' || *q == '\t' || *q == '\'' || *q == '"')
+			q++;
+		char tag[32];
+		size_t tl = 0;
+		while (*q && !strchr(" \t'\"\n", *q) && tl + 1 < sizeof tag)
+			tag[tl++] = *q++;
+		tag[tl] = '\0';
+		const char *body = strchr(q, '\n');
+		if (!tl || !body)
+			continue;
+		body++;
+		for (const char *line = body; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
+			if (!strncmp(line, tag, tl) && (line[tl] == '\n' || line[tl] == '\0')) {
+				*len = (size_t)(line - body);
+				return body;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The options file a TensorRT-LLM command names: written by the script it
+ * came from, beside that script when relative, else as the shell finds it. */
+static int read_options(struct invocation *inv, struct engine_import *imp, const char *script, const char *script_text)
+{
+	char path[4096], err[600];
+	char *buf;
+	size_t len;
+	const char *slash = script ? strrchr(script, '/') : NULL;
+	const char *inline_body = script_text ? heredoc(script_text, imp->options_file, &len) : NULL;
+	struct stat st;
+	if (inline_body) {
+		snprintf(path, sizeof path, "%s (%s)", script, imp->options_file);
+		if (engine_import_options(imp, path, inline_body, len, err, sizeof err) != 0)
+			return cmd_fail(inv, 1, "%s", err);
+		return 0;
+	}
+	snprintf(path, sizeof path, "%s", imp->options_file);
+	if (imp->options_file[0] != '/' && slash) {
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - script), script, imp->options_file);
+		if (stat(path, &st) != 0)
+			snprintf(path, sizeof path, "%s", imp->options_file);
+	}
+	if (file_read_regular(path, ENGINE_FILE_MAX, "not an options file", &buf, &len, err, sizeof err) != 0)
+		return cmd_fail(inv, 1, "--extra_llm_api_options %s", err);
+	int rc = engine_import_options(imp, path, buf, len, err, sizeof err);
+	free(buf);
+	return rc == 0 ? 0 : cmd_fail(inv, 1, "%s", err);
+}
+
+static void import_report(struct invocation *inv, const struct engine_import *imp, const char *how)
+{
+	const struct sink *k = &inv->ss->sink;
+	const struct scenario *s = &inv->ss->scn;
+	char label[96];
+	strategy_format(&s->strat, label, sizeof label);
+	long gpus = s->strat.dp * s->strat.tp * s->strat.pp;
+	if (inv->ss->format == FMT_JSON) {
+		sink_puts(k, "{\"schema\": \"moescope/1\", \"import\": {\"engine\": ");
+		json_string(k, serve_engine_name(imp->engine));
+		sink_puts(k, ", \"model\": ");
+		json_string(k, s->model.name);
+		sink_puts(k, ", \"model_from\": ");
+		json_string(k, how);
+		sink_puts(k, ", \"strategy\": ");
+		json_string(k, label);
+		sink_printf(k, ", \"gpus\": %ld, \"ignored\": ", gpus);
+		json_string(k, imp->ignored);
+		sink_puts(k, "}}\n");
+		return;
+	}
+	sink_printf(k, "imported %s: %s (%s), %s on %ld GPUs\n", serve_engine_display_name(imp->engine), s->model.name, how,
+		    label, gpus);
+	if (imp->ignored[0])
+		sink_printf(k, "  not read (no effect on the figures): %s\n", imp->ignored);
+}
+
+int cmd_import(struct invocation *inv)
+{
+	static struct engine_import imp;   /* large: not on the stack */
+	static struct scenario next;
+	static struct result r;
+	static char text[MAX_WORDS * MAX_WORD], ignored[600];
+	char err[600], how[NAME_MAX_LEN + 128];
+	const char *script = NULL;
+	struct stat st;
+	char *file = NULL;
+
+	/* one word that is a file: a launch script; else the command itself,
+	 * quoted as one word or written out */
+	if (inv->argc == 2 && !strchr(inv->w[1].text, ' ') && stat(inv->w[1].text, &st) == 0) {
+		size_t len;
+		script = inv->w[1].text;
+		if (file_read_regular(script, ENGINE_FILE_MAX, "not a launch command", &file, &len, err, sizeof err) != 0)
+			return cmd_fail(inv, 1, "%s", err);
+	} else {
+		cmd_join_words(inv, 1, text, sizeof text);
+	}
+	int rc = engine_import_parse(file ? file : text, &imp, err, sizeof err);
+	if (rc == 0 && imp.options_file[0])
+		rc = read_options(inv, &imp, script, file) != 0 ? -2 : 0;
+	free(file);
+	if (rc == -2)
+		return -1;
+	if (rc != 0)
+		return cmd_fail(inv, 1, "%s%s%s", script ? script : "", script ? ": " : "", err);
+
+	next = inv->ss->scn;
+	ignored[0] = '\0';
+	rc = find_model(imp.model, &next.model, ignored, sizeof ignored, how, sizeof how, err, sizeof err);
+	if (rc < 0)
+		return cmd_fail(inv, 1, "%s", err);
+	if (rc > 0)
+		snprintf(how, sizeof how, "kept: '%.*s' is no shipped model's Hugging Face id; load its config.json first",
+			 NAME_MAX_LEN, imp.model);
+	if (engine_import_apply(&imp, &next, err, sizeof err) != 0)
+		return cmd_fail(inv, 1, "%s", err);
+	cost_evaluate(&next, &r);
+	if (!r.ok) {
+		static struct diag_list d;
+		diag_collect(&next, &r, &d);
+		for (int i = 0; i < d.n; i++)
+			if (d.items[i].severity == SEV_ERROR)
+				return cmd_fail(inv, 1, "moescope cannot model it: %s %s", diag_code_name(d.items[i].code),
+						d.items[i].message);
+		return cmd_fail(inv, 1, "moescope cannot model it");
+	}
+	inv->ss->scn = next;
+	if (rc == 0 && !strcmp(how, "from its config.json")) {
+		snprintf(inv->ss->import_model, sizeof inv->ss->import_model, "%s", next.model.name);
+		snprintf(inv->ss->import_source, sizeof inv->ss->import_source, "%s", imp.model);
+		snprintf(inv->ss->import_ignored, sizeof inv->ss->import_ignored, "%s", ignored);
+	}
+	import_report(inv, &imp, how);
+	return 0;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Engine launch commands (export_engine.h).
+ *
+ * Flags, from each engine's documentation of its server:
+ * - vLLM (`vllm serve --help`, docs "Engine Arguments", "Data Parallel
+ *   Deployment", "Expert Parallel Deployment"): --tensor-parallel-size,
+ *   --pipeline-parallel-size, --data-parallel-size, --enable-expert-parallel,
+ *   --quantization, --kv-cache-dtype, --gpu-memory-utilization,
+ *   --max-num-seqs and --max-num-batched-tokens (both per DP rank),
+ *   --max-model-len.
+ * - SGLang (docs "Server Arguments"): --model-path, --tp-size, --dp-size,
+ *   --enable-dp-attention, --ep-size, --moe-dp-size, --pp-size,
+ *   --quantization, --kv-cache-dtype, --mem-fraction-static,
+ *   --max-running-requests and --chunked-prefill-size (with DP attention
+ *   both for the whole instance: the scheduler divides them by dp_size),
+ *   --context-length, --nnodes.
+ * - TensorRT-LLM (docs "trtllm-serve"): --backend pytorch, --tp_size,
+ *   --pp_size, --ep_size, --max_batch_size, --max_num_tokens, --max_seq_len,
+ *   --kv_cache_free_gpu_memory_fraction, --extra_llm_api_options FILE (a
+ *   YAML of LLM API options: enable_attention_dp, kv_cache_config.dtype).
+ *   The weight format comes from the checkpoint. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine_layout.h"
+#include "export_engine.h"
+#include "numfmt.h"
+#include "serve.h"
+
+#define TRTLLM_OPTIONS_FILE "extra-llm-api-config.yml"
+
+static void arg(struct engine_command *c, const char *text)
+{
+	if (c->argc < ENGINE_ARGS_MAX)
+		snprintf(c->argv[c->argc++], ENGINE_ARG_LEN, "%s", text);
+}
+
+static void flag_long(struct engine_command *c, const char *name, long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%ld", v);
+	arg(c, name);
+	arg(c, buf);
+}
+
+static void flag_num(struct engine_command *c, const char *name, double v)
+{
+	char buf[32];
+	fmt_exact(v, buf, sizeof buf);
+	arg(c, name);
+	arg(c, buf);
+}
+
+static void flag_str(struct engine_command *c, const char *name, const char *v)
+{
+	arg(c, name);
+	arg(c, v);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void note(struct engine_command *c, const char *fmt, ...)
+{
+	if (c->n_notes >= ENGINE_NOTES_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->notes[c->n_notes++], sizeof c->notes[0], fmt, ap);
+	va_end(ap);
+}
+
+/* The engine's --quantization for the weights, or NULL for 16-bit ones
+ * (and for formats no engine flag names). */
+static const char *quantization(const struct model *m)
+{
+	if (m->expert_weight_bytes == 0.53125)
+		return "mxfp4";
+	if (m->expert_weight_bytes == 0.5625)
+		return "modelopt_fp4";
+	if (m->weight_bytes == 1.0)
+		return "fp8";
+	return NULL;
+}
+
+struct plan {
+	const struct scenario *s;    /* resolved */
+	struct engine_layout l;
+	struct engine_cfg eng;       /* the engine's settings, defaults filled in */
+	const char *model_id;
+	long nodes;
+};
+
+static void vllm_command(const struct plan *p, struct engine_command *c)
+{
+	const struct scenario *s = p->s;
+	arg(c, "vllm");
+	arg(c, "serve");
+	arg(c, p->model_id);
+	flag_long(c, "--tensor-parallel-size", p->l.tp);
+	if (p->l.pp > 1)
+		flag_long(c, "--pipeline-parallel-size", p->l.pp);
+	if (p->l.dp > 1)
+		flag_long(c, "--data-parallel-size", p->l.dp);
+	if (p->l.expert_parallel)
+		arg(c, "--enable-expert-parallel");
+	const char *q = quantization(&s->model);
+	if (q)
+		flag_str(c, "--quantization", q);
+	if (s->model.kv_bytes == 1.0)
+		flag_str(c, "--kv-cache-dtype", "fp8");
+	flag_num(c, "--gpu-memory-utilization", p->eng.mem_fraction);
+	flag_long(c, "--max-num-seqs", p->eng.max_seqs);
+	flag_long(c, "--max-num-batched-tokens", p->eng.max_batched_tokens);
+	flag_long(c, "--max-model-len", s->work.prompt_len + s->work.output_len);
+	if (p->nodes > 1)
+		note(c, "spans %ld nodes: vLLM runs tensor and pipeline parallelism across nodes on a Ray cluster; data-parallel ranks take --data-parallel-size-local and --data-parallel-address on each node",
+		     p->nodes);
+}
+
+static void sglang_command(const struct plan *p, struct engine_command *c)
+{
+	const struct scenario *s = p->s;
+	/* with DP attention the scheduler gives each DP rank 1/dp of these */
+	long per = p->l.attn_dp ? p->l.dp : 1;
+	arg(c, "python3");
+	arg(c, "-m");
+	arg(c, "sglang.launch_server");
+	flag_str(c, "--model-path", p->model_id);
+	flag_long(c, "--tp-size", p->l.tp);
+	if (p->l.dp > 1)
+		flag_long(c, "--dp-size", p->l.dp);
+	if (p->l.attn_dp)
+		arg(c, "--enable-dp-attention");
+	if (p->l.ep > 1)
+		flag_long(c, "--ep-size", p->l.ep);
+	if (p->l.moe_dp > 1)
+		flag_long(c, "--moe-dp-size", p->l.moe_dp);
+	if (p->l.pp > 1)
+		flag_long(c, "--pp-size", p->l.pp);
+	const char *q = quantization(&s->model);
+	if (q)
+		flag_str(c, "--quantization", q);
+	if (s->model.kv_bytes == 1.0)
+		flag_str(c, "--kv-cache-dtype", "fp8_e4m3");
+	flag_num(c, "--mem-fraction-static", p->eng.mem_fraction);
+	flag_long(c, "--max-running-requests", p->eng.max_seqs * per);
+	flag_long(c, "--chunked-prefill-size", p->eng.max_batched_tokens * per);
+	flag_long(c, "--context-length", s->work.prompt_len + s->work.output_len);
+	if (p->nodes > 1) {
+		flag_long(c, "--nnodes", p->nodes);
+		note(c, "spans %ld nodes: run the same command on each, adding --node-rank 0..%ld and --dist-init-addr HOST:PORT of node 0",
+		     p->nodes, p->nodes - 1);
+	}
+}
+
+static void trtllm_command(const struct plan *p, struct engine_command *c)
+{
+	const struct scenario *s = p->s;
+	arg(c, "trtllm-serve");
+	arg(c, p->model_id);
+	flag_str(c, "--backend", "pytorch");
+	flag_long(c, "--tp_size", p->l.tp);
+	if (p->l.pp > 1)
+		flag_long(c, "--pp_size", p->l.pp);
+	if (!engine_model_dense(&s->model))
+		flag_long(c, "--ep_size", p->l.ep);
+	flag_long(c, "--max_batch_size", p->eng.max_seqs);
+	flag_long(c, "--max_num_tokens", p->eng.max_batched_tokens);
+	flag_long(c, "--max_seq_len", s->work.prompt_len + s->work.output_len);
+	flag_num(c, "--kv_cache_free_gpu_memory_fraction", p->eng.mem_fraction);
+	flag_str(c, "--extra_llm_api_options", TRTLLM_OPTIONS_FILE);
+	snprintf(c->options_file, sizeof c->options_file, "%s", TRTLLM_OPTIONS_FILE);
+	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n",
+		 p->l.attn_dp ? "true" : "false", s->model.kv_bytes == 1.0 ? "fp8" : "auto");
+	const char *q = quantization(&s->model);
+	if (q)
+		note(c, "TensorRT-LLM takes the weight format (%s) from the checkpoint: serve a checkpoint quantized so", q);
+	if (p->nodes > 1)
+		note(c, "spans %ld nodes: start it under mpirun or srun through trtllm-llmapi-launch, one rank per GPU",
+		     p->nodes);
+}
+
+int engine_export(int engine, const struct scenario *in, struct engine_command *c, char *err, size_t errlen)
+{
+	static struct scenario s;   /* large: not on the stack */
+	struct plan p = { .s = &s };
+
+	memset(c, 0, sizeof *c);
+	c->engine = engine;
+	if (engine <= ENGINE_NONE || engine >= ENGINE_COUNT) {
+		snprintf(err, errlen, "no engine is named; use vllm, sglang or trtllm");
+		return -1;
+	}
+	scenario_resolve(in, &s);
+	if (engine_layout_from_strategy(engine, &s, &p.l, err, errlen) != 0)
+		return -1;
+	serve_engine_resolve(engine, &in->engine, &s.hw, s.strat.tp, &p.eng);
+	p.eng.mem_fraction = serve_engine_mem_fraction(engine, &in->engine, serve_instance_tp(engine, &s.model, &s.strat));
+	long gpus = s.strat.dp * s.strat.tp * s.strat.pp;
+	long per_node = s.hw.gpus_per_node > 0 ? s.hw.gpus_per_node : gpus;
+	p.nodes = (gpus + per_node - 1) / per_node;
+	p.model_id = s.model.hf_id[0] ? s.model.hf_id : s.model.name;
+	if (!s.model.hf_id[0])
+		note(c, "model.hf_id is not set: replace %s with the checkpoint's Hugging Face id or path", s.model.name);
+	switch (engine) {
+	case ENGINE_VLLM: vllm_command(&p, c); break;
+	case ENGINE_SGLANG: sglang_command(&p, c); break;
+	default: trtllm_command(&p, c); break;
+	}
+	return 0;
+}
+
+/* Characters the shell takes literally in a word. */
+static bool plain(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-", *w))
+			return false;
+	return true;
+}
+
+/* Append to buf, never past its end (a cut word is cut, never overrun). */
+__attribute__((format(printf, 4, 5)))
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	if (*n + 1 >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = *n + (size_t)k < len ? *n + (size_t)k : len - 1;
+}
+
+static void put_word(char *buf, size_t len, size_t *n, const char *w)
+{
+	if (plain(w)) {
+		append(buf, len, n, "%s", w);
+		return;
+	}
+	append(buf, len, n, "'");
+	for (; *w; w++) {
+		if (*w == '\'')
+			append(buf, len, n, "'\\''");
+		else
+			append(buf, len, n, "%c", *w);
+	}
+	append(buf, len, n, "'");
+}
+
+void engine_command_text(const struct engine_command *c, int pretty, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < c->argc; i++) {
+		/* a flag starts a new line when pretty; its value stays beside it */
+		bool flag = c->argv[i][0] == '-' && c->argv[i][1] == '-';
+		if (i > 0)
+			append(buf, len, &n, "%s", pretty && flag ? " \\\n  " : " ");
+		put_word(buf, len, &n, c->argv[i]);
+	}
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The launch command of a serving engine for a scenario: vLLM's `vllm
+ * serve`, SGLang's launch_server, TensorRT-LLM's trtllm-serve with its
+ * extra options YAML.  The flags say what moescope assumed (strategy,
+ * weight and KV formats, memory fraction, running sequences, prefill
+ * budget), so the engine runs what was modelled.  Pure: no I/O. */
+#ifndef MOESCOPE_EXPORT_ENGINE_H
+#define MOESCOPE_EXPORT_ENGINE_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+#define ENGINE_ARGS_MAX 48
+#define ENGINE_ARG_LEN 160
+#define ENGINE_NOTES_MAX 4
+
+struct engine_command {
+	int engine;
+	int argc;
+	char argv[ENGINE_ARGS_MAX][ENGINE_ARG_LEN];
+	char options_file[64];   /* the options file the command names, or "" */
+	char options[1024];      /* its YAML */
+	int n_notes;
+	char notes[ENGINE_NOTES_MAX][320];   /* what the command cannot say */
+};
+
+/* The engine's command for the scenario (unresolved, as the user holds
+ * it), or -1 with the engine's reason when it cannot run the strategy. */
+int engine_export(int engine, const struct scenario *s, struct engine_command *out, char *err, size_t errlen);
+
+/* The command as shell text: one line, or (pretty) one flag per line
+ * joined by backslash-newlines.  Words the shell would split are quoted. */
+void engine_command_text(const struct engine_command *c, int pretty, char *buf, size_t len);
+
+#endif

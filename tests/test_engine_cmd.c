@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Engine launch commands: export then import gives back the strategy for
+ * every strategy an engine can run, the engines' refusals, and the reading
+ * of commands as users write them. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cost_prep.h"
+#include "engine_layout.h"
+#include "export_engine.h"
+#include "import_engine.h"
+#include "preset.h"
+#include "search.h"
+#include "serve.h"
+#include "strategy_parse.h"
+
+static const char *const models[] = {
+	"dbrx", "deepseek-r1", "deepseek-v3", "gpt-oss-120b", "gpt-oss-20b", "kimi-k2", "llama-3.1-70b",
+	"llama-3.1-8b", "mixtral-8x22b", "mixtral-8x7b", "qwen3-235b-a22b", "qwen3-30b-a3b", "qwen3-32b",
+	"seed-10b-moe", "seed-30b-moe",
+};
+
+static void load(struct scenario *s, const char *model)
+{
+	char err[600];
+	scenario_default(s);
+	cr_assert_eq(preset_load(s, "h200", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(preset_load(s, model, err, sizeof err), 0, "%s", err);
+	s->work.mode = MODE_SERVING;
+}
+
+struct trip {
+	struct scenario base;
+	struct cost_prep prep;
+	long valid, exported[ENGINE_COUNT], refused[ENGINE_COUNT];
+	const char *model;
+};
+
+/* export, then import what was exported onto the same model */
+static void round_trip(struct trip *t, int engine, const struct scenario *s)
+{
+	static struct engine_command c;
+	static struct engine_import imp;
+	static struct scenario back, want, got;
+	static char text[ENGINE_ARGS_MAX * (ENGINE_ARG_LEN + 8)];
+	char err[600];
+
+	if (engine_export(engine, s, &c, err, sizeof err) != 0) {
+		/* a refusal names the engine and says why */
+		cr_assert(strstr(err, serve_engine_display_name(engine)) == err, "%s", err);
+		t->refused[engine]++;
+		return;
+	}
+	t->exported[engine]++;
+	engine_command_text(&c, t->exported[engine] % 2, text, sizeof text);
+	cr_assert_eq(engine_import_parse(text, &imp, err, sizeof err), 0, "%s: %s", text, err);
+	cr_assert_eq(imp.engine, engine);
+	if (c.options_file[0]) {
+		cr_assert_str_eq(imp.options_file, c.options_file);
+		cr_assert_eq(engine_import_options(&imp, "opts", c.options, strlen(c.options), err, sizeof err), 0, "%s",
+			     err);
+	}
+	back = t->base;   /* another strategy, another engine: all must be replaced */
+	back.strat.dp = back.strat.tp = back.strat.pp = back.strat.ep = 1;
+	back.strat.etp = 0;
+	cr_assert_eq(engine_import_apply(&imp, &back, err, sizeof err), 0, "%s: %s", text, err);
+	scenario_resolve(s, &want);
+	scenario_resolve(&back, &got);
+	const struct strategy *a = &want.strat, *b = &got.strat;
+	cr_assert(a->dp == b->dp && a->tp == b->tp && a->pp == b->pp && a->ep == b->ep && a->etp == b->etp,
+		  "%s: DP%ld TP%ld PP%ld EP%ld ETP%ld came back as DP%ld TP%ld PP%ld EP%ld ETP%ld from %s", t->model,
+		  a->dp, a->tp, a->pp, a->ep, a->etp, b->dp, b->tp, b->pp, b->ep, b->etp, text);
+	cr_assert_eq(back.work.engine, engine);
+	struct engine_cfg ea, eb;
+	serve_engine_resolve(engine, &s->engine, &s->hw, a->tp, &ea);
+	serve_engine_resolve(engine, &back.engine, &back.hw, b->tp, &eb);
+	cr_assert_eq(ea.max_seqs, eb.max_seqs, "%s", text);
+	cr_assert_eq(ea.max_batched_tokens, eb.max_batched_tokens, "%s", text);
+	cr_assert_eq(serve_engine_mem_fraction(engine, &s->engine, serve_instance_tp(engine, &want.model, a)),
+		     serve_engine_mem_fraction(engine, &back.engine, serve_instance_tp(engine, &got.model, b)), "%s",
+		     text);
+	cr_assert_eq(got.model.kv_bytes, want.model.kv_bytes);
+}
+
+static void visit(void *ctx, const struct candidate *cand)
+{
+	static struct result r;
+	static struct scenario s;
+	struct trip *t = ctx;
+	struct strategy st = { .dp = cand->dp, .tp = cand->tp, .pp = cand->pp, .ep = cand->ep, .etp = cand->etp };
+	cost_evaluate_prepared(&t->prep, &st, 1, &r);
+	if (!r.ok)
+		return;
+	t->valid++;
+	s = t->base;
+	candidate_apply(cand, &s);
+	for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++)
+		round_trip(t, e, &s);
+}
+
+Test(engine_cmd, export_then_import_gives_back_every_strategy_up_to_64_gpus)
+{
+	static struct trip t;
+	long total_valid = 0, total[ENGINE_COUNT] = { 0 };
+	for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+		memset(&t, 0, sizeof t);
+		t.model = models[i];
+		load(&t.base, models[i]);
+		cost_prepare(&t.base, &t.prep);
+		search_each_strategy(&t.base, 0, 64, visit, &t);
+		cr_assert_gt(t.valid, 0, "%s", models[i]);
+		/* every engine runs some strategies of every model, and refuses some */
+		for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++) {
+			cr_assert_gt(t.exported[e], 0, "%s: %s exported none", models[i], serve_engine_name(e));
+			cr_assert_eq(t.exported[e] + t.refused[e], t.valid);
+			total[e] += t.exported[e];
+		}
+		total_valid += t.valid;
+	}
+	/* SGLang writes every layout moescope has (moe_dp_size, DP attention):
+	 * it refuses only what its FP8 blocks or the KV heads forbid */
+	cr_assert_gt(total[ENGINE_SGLANG], total[ENGINE_VLLM]);
+	cr_assert_gt(total[ENGINE_SGLANG], total[ENGINE_TRTLLM]);
+	cr_assert_lt(total[ENGINE_SGLANG], total_valid);
+}
+
+static int export_err(const char *model, const char *strategy, int engine, char *err, size_t errlen)
+{
+	static struct scenario s;
+	static struct engine_command c;
+	struct strategy_spec spec;
+	size_t col;
+	load(&s, model);
+	cr_assert_eq(strategy_parse(strategy, &spec, err, errlen, &col), 0, "%s", err);
+	strategy_apply(&spec, &s.strat);
+	return engine_export(engine, &s, &c, err, errlen);
+}
+
+Test(engine_cmd, the_engines_refuse_what_they_cannot_run)
+{
+	char err[600];
+	/* vLLM: experts over all dp x tp GPUs, or one group each; not between */
+	cr_assert_eq(export_err("deepseek-r1", "DP2 TP4 EP2 ETP4", ENGINE_VLLM, err, sizeof err), -1);
+	cr_expect(strstr(err, "vLLM: a MoE layer spans all dp x tp = 8 GPUs"), "%s", err);
+	/* 2048 / 32 = 64 wide shards of 128-wide FP8 blocks */
+	cr_assert_eq(export_err("deepseek-r1", "DP1 TP32 EP1 ETP32", ENGINE_VLLM, err, sizeof err), -1);
+	cr_expect(strstr(err, "weight = 64 is not divisible by weight quantization block_n = 128"), "%s", err);
+	cr_assert_eq(export_err("deepseek-r1", "DP1 TP32 EP1 ETP32", ENGINE_SGLANG, err, sizeof err), -1);
+	cr_expect(strstr(err, "SGLang: moe_intermediate_size / moe_tp_size = 2048 / 32"), "%s", err);
+	/* TensorRT-LLM's attention DP has no attention TP */
+	cr_assert_eq(export_err("deepseek-r1", "DP2 TP4 EP8 ETP1", ENGINE_TRTLLM, err, sizeof err), -1);
+	cr_expect(strstr(err, "TensorRT-LLM: attention DP (enable_attention_dp)"), "%s", err);
+	/* nor copies of the experts inside one server */
+	cr_assert_eq(export_err("mixtral-8x7b", "DP1 TP8 EP2 ETP2", ENGINE_TRTLLM, err, sizeof err), -1);
+	cr_expect(strstr(err, "covers 4 of them"), "%s", err);
+	/* what SGLang writes with --moe-dp-size, and vLLM with EP */
+	cr_assert_eq(export_err("mixtral-8x7b", "DP1 TP8 EP2 ETP2", ENGINE_SGLANG, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(export_err("deepseek-r1", "DP1 TP32 EP32 ETP1", ENGINE_VLLM, err, sizeof err), 0, "%s", err);
+}
+
+Test(engine_cmd, a_bad_tp_is_refused_in_the_engines_words)
+{
+	static struct engine_import imp;
+	static struct scenario s;
+	char err[600];
+	load(&s, "llama-3.1-70b");
+	struct scenario before = s;
+	cr_assert_eq(engine_import_parse("vllm serve meta-llama/Llama-3.1-70B-Instruct -tp 3", &imp, err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), -1);
+	cr_assert_str_eq(err, "vLLM: Total number of attention heads (64) must be divisible by tensor parallel size (3)");
+	cr_assert_eq(memcmp(&before, &s, sizeof s), 0, "a refused import changed the scenario");
+	/* 8 KV heads: TP 16 copies each twice (fine); the model has 64 heads, so TP 32 too */
+	load(&s, "qwen3-235b-a22b");
+	cr_assert_eq(engine_import_parse("sglang serve --model-path Qwen/x --tp 8 --ep 8", &imp, err, sizeof err), 0);
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+	/* SGLang's --enable-dp-attention needs tp divisible by dp */
+	cr_assert_eq(engine_import_parse("sglang serve --model-path x --tp 8 --dp 3 --enable-dp-attention", &imp, err,
+					 sizeof err),
+		     0);
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), -1);
+	cr_assert_str_eq(err, "SGLang: with --enable-dp-attention, tp_size (8) must be divisible by dp_size (3)");
+}
+
+Test(engine_cmd, commands_as_users_write_them)
+{
+	static struct engine_import imp;
+	static struct scenario s;
+	char err[600];
+	/* environment, line continuations, quotes, =values, underscores, unknown flags */
+	const char *cmd = "CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7 python3 -m sglang.launch_server \\\n"
+			  "  --model-path 'deepseek-ai/DeepSeek-R1' --trust-remote-code \\\n"
+			  "  --tp=8 --dp_size 8 --enable-dp-attention --ep-size \"8\" \\\n"
+			  "  --max-running-requests 2048 --chunked-prefill-size 16384 --kv-cache-dtype fp8_e4m3 \\\n"
+			  "  --host 0.0.0.0 --port 30000 --mem-fraction-static 0.8 --context-length 4096";
+	cr_assert_eq(engine_import_parse(cmd, &imp, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(imp.engine, ENGINE_SGLANG);
+	cr_assert_str_eq(imp.model, "deepseek-ai/DeepSeek-R1");
+	cr_assert_str_eq(imp.ignored, "--trust-remote-code, --host 0.0.0.0, --port 30000, --context-length 4096");
+	load(&s, "deepseek-r1");
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+	cr_assert(s.strat.dp == 8 && s.strat.tp == 1 && s.strat.ep == 8 && s.strat.etp == 1);
+	/* the instance's limits, shared by its 8 DP ranks: 2048 / 8, 16384 / 8 */
+	cr_assert_eq(s.engine.max_seqs, 256);
+	cr_assert_eq(s.engine.max_batched_tokens, 2048);
+	cr_assert_eq(s.engine.mem_fraction, 0.8);
+	cr_assert_eq(s.model.kv_bytes, 1);
+	cr_assert_eq(s.work.mode, MODE_SERVING);
+
+	/* vLLM's short flags; a pipeline; no EP flag: experts TP over all 16 */
+	cr_assert_eq(engine_import_parse("vllm serve deepseek-ai/DeepSeek-R1 -tp 8 -pp 2 --quantization=fp8 "
+					 "--max-num-seqs 64 --gpu-memory-utilization 0.95",
+					 &imp, err, sizeof err),
+		     0, "%s", err);
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+	cr_assert(s.strat.dp == 1 && s.strat.tp == 8 && s.strat.pp == 2 && s.strat.ep == 1 && s.strat.etp == 8);
+	cr_assert_eq(s.engine.max_seqs, 64);
+	cr_assert_eq(s.engine.max_batched_tokens, 0, "a flag not given is the engine's default");
+	cr_assert_eq(s.engine.mem_fraction, 0.95);
+
+	/* TensorRT-LLM: the options file overrides the command, as trtllm-serve does */
+	cr_assert_eq(engine_import_parse("trtllm-serve deepseek-ai/DeepSeek-R1 --tp_size 8 --ep_size 4 "
+					 "--kv_cache_free_gpu_memory_fraction 0.7 --extra_llm_api_options x.yml",
+					 &imp, err, sizeof err),
+		     0, "%s", err);
+	const char *yml = "enable_attention_dp: true\nmoe_expert_parallel_size: 8\nkv_cache_config:\n"
+			  "  free_gpu_memory_fraction: 0.85\n  enable_block_reuse: false\ncuda_graph_config:\n  max_batch_size: 64\n";
+	cr_assert_eq(engine_import_options(&imp, "x.yml", yml, strlen(yml), err, sizeof err), 0, "%s", err);
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+	cr_assert(s.strat.dp == 8 && s.strat.tp == 1 && s.strat.ep == 8 && s.strat.etp == 1);
+	cr_assert_eq(s.engine.mem_fraction, 0.85);
+	cr_assert_str_eq(imp.ignored, "kv_cache_config.enable_block_reuse, cuda_graph_config");
+}
+
+Test(engine_cmd, bad_commands_say_where_and_what)
+{
+	static struct engine_import imp;
+	char err[600];
+	static const struct {
+		const char *cmd, *msg;
+	} bad[] = {
+		{ "ls -l", "col 1: no engine command: expected `vllm serve MODEL`" },
+		{ "vllm serve x --tensor-parallel-size abc", "col 37: --tensor-parallel-size 'abc': expected a whole number from 1 to 100000000" },
+		{ "vllm serve x --gpu-memory-utilization 1.5", "col 39: --gpu-memory-utilization '1.5': expected a fraction above 0 and at most 1" },
+		{ "vllm serve x -tp", "col 14: -tp needs a value" },
+		{ "vllm serve 'x", "col 12: unterminated quote" },
+		{ "vllm serve --tensor-parallel-size 2", "col 1: the command names no model" },
+		{ "vllm serve x --quantization awq", "col 29: --quantization 'awq' is not a weight format moescope models" },
+		{ "vllm serve x --kv-cache-dtype int4", "col 31: --kv-cache-dtype 'int4': expected auto, fp8" },
+		{ "sglang serve --model-path x --enable-dp-attention=maybe", "col 29: --enable-dp-attention 'maybe': expected true or false" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_assert_eq(engine_import_parse(bad[i].cmd, &imp, err, sizeof err), -1, "%s", bad[i].cmd);
+		cr_expect(strstr(err, bad[i].msg) == err, "%s: got '%s', expected '%s'", bad[i].cmd, err, bad[i].msg);
+	}
+	cr_assert_eq(engine_import_parse("trtllm-serve x --extra_llm_api_options o.yml", &imp, err, sizeof err), 0);
+	struct engine_import before = imp;
+	cr_assert_eq(engine_import_options(&imp, "o.yml", "a: [1,\n", 7, err, sizeof err), -1);
+	cr_expect(strstr(err, "o.yml:2:1: ") == err, "%s", err);
+	cr_assert_eq(engine_import_options(&imp, "o.yml", "kv_cache_config:\n  free_gpu_memory_fraction: lots\n", 50, err,
+					   sizeof err),
+		     -1);
+	cr_expect_str_eq(err, "o.yml:2:29: kv_cache_config.free_gpu_memory_fraction 'lots': expected a fraction above 0 and at most 1");
+	cr_assert_eq(memcmp(&before, &imp, sizeof imp), 0, "a bad options file changed the import");
+}
+
+/* The golden commands are in tests/golden/export (checked by tests/cli.sh);
+ * here the numbers in them, by hand.  R1 as DP8 EP8 with attention DP on
+ * H200: SGLang's instance is 8 GPUs (--tp-size 8), its default fraction
+ * at tp 8 is 0.81, and its 4096 running requests and 8192-token chunks
+ * per DP rank are 32768 and 65536 for the instance. */
+Test(engine_cmd, r1_attention_dp_in_sglang_by_hand)
+{
+	static struct scenario s;
+	static struct engine_command c;
+	static char text[ENGINE_ARGS_MAX * (ENGINE_ARG_LEN + 8)];
+	char err[600];
+	load(&s, "deepseek-r1");
+	s.strat = (struct strategy){ .dp = 8, .tp = 1, .pp = 1, .ep = 8, .etp = 0 };
+	cr_assert_eq(engine_export(ENGINE_SGLANG, &s, &c, err, sizeof err), 0, "%s", err);
+	engine_command_text(&c, 0, text, sizeof text);
+	cr_assert_str_eq(text, "python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-R1 --tp-size 8 "
+			       "--dp-size 8 --enable-dp-attention --ep-size 8 --quantization fp8 "
+			       "--mem-fraction-static 0.81 --max-running-requests 32768 --chunked-prefill-size 65536 "
+			       "--context-length 2304");
+}
