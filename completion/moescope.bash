@@ -29,7 +29,7 @@ _moescope()
 		return
 		;;
 	-e | --exec)
-		COMPREPLY=($(compgen -W 'show check search frontier recommend sweep dag validate calibrate presets help' -- "$cur"))
+		COMPREPLY=($(compgen -W 'show check search frontier recommend sweep export import dag validate calibrate presets help' -- "$cur"))
 		return
 		;;
 	--set)

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cost_prep.h"
 #include "engine_layout.h"
@@ -285,4 +286,62 @@ Test(engine_cmd, r1_attention_dp_in_sglang_by_hand)
 			       "--dp-size 8 --enable-dp-attention --ep-size 8 --quantization fp8 "
 			       "--mem-fraction-static 0.81 --max-running-requests 32768 --chunked-prefill-size 65536 "
 			       "--context-length 2304");
+}
+
+static const char *hf_fixture(const char *name)
+{
+	static char path[1024];
+	const char *src = getenv("abs_top_srcdir");
+	snprintf(path, sizeof path, "%s/tests/data/hf/%s", src && *src ? src : MOESCOPE_SRCDIR, name);
+	return path;
+}
+
+Test(engine_cmd, import_finds_the_model_and_changes_nothing_when_refused)
+{
+	struct session_fixture f;
+	char line[2048];
+	fixture_open(&f, FMT_TEXT);
+	/* by Hugging Face id, whatever its case */
+	cr_assert_eq(session_run_line(&f.ss, "import vllm serve DEEPSEEK-AI/deepseek-r1 -tp 8", 1), 0, "%s", f.buf.err);
+	cr_expect_str_eq(f.ss.scn.model.name, "deepseek-r1");
+	cr_expect(strstr(f.buf.out, "imported vLLM: deepseek-r1 (preset deepseek-r1), DP1_TP8_PP1_EP1_ETP8 on 8 GPUs"),
+		  "%s", f.buf.out);
+	/* by the id's last part, for a local copy of a checkpoint */
+	cr_assert_eq(session_run_line(&f.ss, "import 'trtllm-serve /models/Mixtral-8x7B --tp_size 2 --ep_size 2'", 2), 0,
+		     "%s", f.buf.err);
+	cr_expect_str_eq(f.ss.scn.model.name, "mixtral-8x7b");
+	/* a directory holding a config.json: a checkpoint on disk */
+	char dir[] = "/tmp/moescope-import-XXXXXX", cfg[64];
+	cr_assert(mkdtemp(dir));
+	snprintf(cfg, sizeof cfg, "%s/config.json", dir);
+	FILE *in = fopen(hf_fixture("qwen3-32b.json"), "rb"), *out = fopen(cfg, "wb");
+	cr_assert(in && out);
+	for (int ch; (ch = fgetc(in)) != EOF;)
+		fputc(ch, out);
+	fclose(in);
+	fclose(out);
+	snprintf(line, sizeof line, "import 'vllm serve %s --tensor-parallel-size 4'", dir);
+	cr_assert_eq(session_run_line(&f.ss, line, 3), 0, "%s", f.buf.err);
+	cr_expect(strstr(f.buf.out, "(from its config.json), DP1_TP4"), "%s", f.buf.out);
+	cr_expect_eq(f.ss.scn.model.layers, 64);
+	remove(cfg);
+	rmdir(dir);
+	/* an id no preset has: the model stays, and the output says so */
+	cr_assert_eq(session_run_line(&f.ss, "load mixtral-8x7b; import 'vllm serve someone/private-moe -tp 2'", 4), 0,
+		     "%s", f.buf.err);
+	cr_expect(strstr(f.buf.out, "(kept: 'someone/private-moe' is no shipped model's Hugging Face id"), "%s",
+		  f.buf.out);
+	cr_expect_str_eq(f.ss.scn.model.name, "mixtral-8x7b");
+	/* a refusal by moescope's own model changes nothing either: 8 experts on EP 16 */
+	struct scenario before = f.ss.scn;
+	cr_assert_eq(session_run_line(&f.ss, "import vllm serve mistralai/Mixtral-8x7B-v0.1 -tp 8 -dp 2 --enable-expert-parallel", 4),
+		     -1);
+	cr_expect(strstr(f.buf.err, "import: moescope cannot model it: E_"), "%s", f.buf.err);
+	cr_assert_eq(memcmp(&before, &f.ss.scn, sizeof before), 0);
+	/* and a missing options file */
+	cr_assert_eq(session_run_line(&f.ss, "import 'trtllm-serve x --extra_llm_api_options /nonexistent/o.yml'", 5), -1);
+	cr_expect(strstr(f.buf.err, "--extra_llm_api_options /nonexistent/o.yml: No such file or directory"), "%s",
+		  f.buf.err);
+	cr_assert_eq(memcmp(&before, &f.ss.scn, sizeof before), 0);
+	fixture_close(&f);
 }

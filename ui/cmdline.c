@@ -222,7 +222,12 @@ static char **complete(const char *text, int start, int end)
 				free(files[i]);
 			free(files);
 		}
-	} else if (strcmp(first, "save") == 0) {
+	} else if (strcmp(first, "export") == 0 && before == 1) {
+		add_cand("vllm");
+		add_cand("sglang");
+		add_cand("trtllm");
+	} else if (strcmp(first, "save") == 0 || strcmp(first, "dag") == 0 || strcmp(first, "import") == 0 ||
+		   strcmp(first, "export") == 0 || strcmp(first, "validate") == 0 || strcmp(first, "calibrate") == 0) {
 		rl_attempted_completion_over = 0;   /* plain file names */
 		return NULL;
 	}

@@ -10,7 +10,7 @@ seconds=${1:-30}
 [ $# -gt 0 ] && shift
 here=$(cd "$(dirname "$0")" && pwd)
 build=${FUZZ_BUILD:-$(pwd)/tests/fuzz}
-fuzzers=${*:-yaml command strategy csv hf}
+fuzzers=${*:-yaml command strategy csv hf engine}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MOESCOPE_PRESETS="$here/../../data/presets"
@@ -30,6 +30,7 @@ for f in $fuzzers; do
 		command) limit="-runs=40000" ;;
 		strategy) limit="-runs=400000" ;;
 		hf) limit="-runs=100000" ;;
+		engine) limit="-runs=100000" ;;
 		*) limit="-runs=30000" ;;
 		esac
 		limit="$limit -seed=1"

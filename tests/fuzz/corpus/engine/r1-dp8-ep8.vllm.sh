@@ -1,0 +1,10 @@
+# vLLM for deepseek-r1 on 8 x h200, DP8_TP1_PP1_EP8
+vllm serve deepseek-ai/DeepSeek-R1 \
+  --tensor-parallel-size 1 \
+  --data-parallel-size 8 \
+  --enable-expert-parallel \
+  --quantization fp8 \
+  --gpu-memory-utilization 0.9 \
+  --max-num-seqs 1024 \
+  --max-num-batched-tokens 8192 \
+  --max-model-len 2304
