@@ -144,5 +144,17 @@ ok "export to a script, import the script back" t_export_import_script
 ok "import and export refuse with the engine's rule and change nothing" t_import_refused
 ok "export -o json gives the argv" t_export_json
 
+# batch mode under a decimal-comma locale (built here: the system may have none)
+t_decimal_comma() (
+	mkdir -p "$tmp/loc" && localedef -i de_DE -f UTF-8 "$tmp/loc/de_DE.UTF-8" >/dev/null 2>&1 ||
+		{ echo "localedef could not build de_DE.UTF-8 (Debian: the locales package)"; return 1; }
+	LOCPATH="$tmp/loc" LC_ALL=de_DE.UTF-8
+	export LOCPATH LC_ALL
+	run 0 -o json -e "set mfu 0.5; load h200; set reserved_gib 1.25; save $tmp/de.yaml; show" &&
+		has '"ttft_s": 0.' "$tmp/out" && grep -q '^  reserved_gib: 1.25$' "$tmp/de.yaml" &&
+		run 0 "$tmp/de.yaml" -e 'get reserved_gib' && has "1.25" "$tmp/out"
+)
+ok "a decimal-comma locale changes no number" t_decimal_comma
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -184,5 +184,29 @@ t_sigterm() {
 }
 ok "SIGTERM restores the terminal and exits 143" t_sigterm
 
+# A third explorer under a decimal-comma locale (built here: the system
+# may have none): numbers still read and print with a point, files too.
+t_decimal_comma() {
+	mkdir -p "$tmp/loc" &&
+		localedef -i de_DE -f UTF-8 "$tmp/loc/de_DE.UTF-8" >/dev/null 2>&1 ||
+		{ echo "# localedef could not build de_DE.UTF-8 (Debian: the locales package)"; return 1; }
+	tm respawn-pane -k -t t \
+		"env INPUTRC=/dev/null NO_COLOR=1 LOCPATH='$tmp/loc' LC_ALL=de_DE.UTF-8 TERM=screen XDG_STATE_HOME='$tmp/state' '$MOESCOPE'; echo \"EXITED \$?\"; sleep 600"
+	wait_for 'memory per device' || return 1
+	tm send-keys -t t : 'load h200' Enter
+	tm send-keys -t t : 'set hardware.mfu 0.5' Enter
+	tm send-keys -t t : "save $tmp/comma.yaml" Enter
+	i=0
+	while [ ! -f "$tmp/comma.yaml" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	wait_for 'h200' && ! screen | grep -q 'not a number' &&
+		grep -q '^  mfu: 0.5$' "$tmp/comma.yaml" && ! grep -q '[0-9],[0-9]' "$tmp/comma.yaml" ||
+		{ screen | sed 's/^/# | /'; sed 's/^/# file: /' "$tmp/comma.yaml"; return 1; }
+	tm send-keys -t t : 'set mfu 0.4' Enter
+	tm send-keys -t t : "load $tmp/comma.yaml" Enter
+	tm send-keys -t t : 'get hardware.mfu' Enter
+	wait_for '│ 0\.5 +│' && ! screen | grep -q '0,5'
+}
+ok "under a decimal-comma locale numbers read, print and save with a point" t_decimal_comma
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

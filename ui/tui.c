@@ -83,7 +83,11 @@ int tui_main(const struct scenario *initial)
 	struct layout L;
 	bool dirty = true;
 
+	/* text and wide characters follow the user's locale; numbers never do:
+	 * "0.5" must read, print and save alike everywhere (a decimal comma
+	 * would write files that moescope itself then refuses) */
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
 	install_signals();
 	if (!initscr())
 		return 2;
