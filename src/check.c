@@ -20,6 +20,19 @@ const char *verdict_name(int v)
 	return v == V_HOLDS ? "holds" : v == V_CONTRADICTED ? "contradicted" : "not checkable";
 }
 
+const char *claim_rel_name(int rel)
+{
+	return rel == REL_AT_MOST ? "at_most" : rel == REL_AT_LEAST ? "at_least" : "about";
+}
+
+static int claimed_rel(const struct scenario *s, int id)
+{
+	const struct claims *c = &s->claims;
+	const int v[CL_COUNT] = { REL_ABOUT, c->gpus_rel, c->shards_rel, c->mem_per_gpu_gib_rel, c->ttft_s_rel,
+				  c->tpot_ms_rel, c->tokens_per_ms_per_gpu_rel };
+	return v[id];
+}
+
 static double claimed_value(const struct scenario *s, int id)
 {
 	const struct claims *c = &s->claims;
@@ -112,9 +125,44 @@ static double computed_value(const struct result *r, int id)
 	}
 }
 
-static bool within(double claimed, double computed, double tol)
+/* A bound holds up to the tolerance (the model's own uncertainty): "at
+ * most 0.1" is not contradicted by 0.105 at 10%. */
+static bool claim_holds(int rel, double claimed, double computed, double tol)
 {
-	return fabs(claimed - computed) <= tol * fabs(computed);
+	switch (rel) {
+	case REL_AT_MOST: return computed <= claimed * (1 + tol);
+	case REL_AT_LEAST: return computed >= claimed * (1 - tol);
+	default: return fabs(claimed - computed) <= tol * fabs(computed);
+	}
+}
+
+/* How far off, in words: "66x too high", "2.1x over the bound". */
+static void verdict_words(struct claim_result *c)
+{
+	char f[32];
+	double x = c->rel == REL_AT_MOST ? c->computed / c->claimed : c->claimed / c->computed;
+	if (c->verdict == V_UNCHECKABLE) {
+		snprintf(c->words, sizeof c->words, "not checkable");
+		return;
+	}
+	if (c->verdict == V_HOLDS) {
+		snprintf(c->words, sizeof c->words, "holds");
+		return;
+	}
+	if (c->rel == REL_ABOUT && x < 1)
+		x = 1 / x;
+	if (!isfinite(x))
+		snprintf(f, sizeof f, "far");
+	else if (x >= 100)
+		snprintf(f, sizeof f, "%.0fx", x);
+	else
+		snprintf(f, sizeof f, "%sx", NUM(x));
+	if (c->rel == REL_AT_MOST)
+		snprintf(c->words, sizeof c->words, "%s over the bound", f);
+	else if (c->rel == REL_AT_LEAST)
+		snprintf(c->words, sizeof c->words, "%s under the bound", f);
+	else
+		snprintf(c->words, sizeof c->words, "%s too %s", f, c->claimed > c->computed ? "high" : "low");
 }
 
 void check_claims(const struct scenario *s, const struct result *r, const struct diag_list *d,
@@ -129,11 +177,13 @@ void check_claims(const struct scenario *s, const struct result *r, const struct
 		struct claim_result *c = &out->items[out->n++];
 		c->id = id;
 		c->claimed = claimed;
+		c->rel = claimed_rel(s, id);
 		c->computed = computed_value(r, id);
 		double ceiling = r->ceiling_tokens_per_ms_per_gpu;
 
 		if (id == CL_VALID) {
 			check_valid(r, d, c);
+			snprintf(c->words, sizeof c->words, "%s", verdict_name(c->verdict));
 			if (c->verdict == V_HOLDS)
 				out->holds++;
 			else
@@ -143,17 +193,19 @@ void check_claims(const struct scenario *s, const struct result *r, const struct
 		if (isnan(c->computed)) {
 			/* No strategy beats the compute ceiling: a throughput above it
 			 * is wrong whatever the strategy, by any margin. */
-			if (id == CL_TOKENS && !isnan(ceiling) && claimed > ceiling) {
+			if (id == CL_TOKENS && !isnan(ceiling) && claimed > ceiling && c->rel != REL_AT_MOST) {
 				c->verdict = V_CONTRADICTED;
 				c->ratio = claimed / ceiling;
+				snprintf(c->words, sizeof c->words, "%sx above the ceiling", NUM(c->ratio));
 				snprintf(c->note, sizeof c->note,
-					 "above the compute ceiling of %s tok/ms/GPU: no strategy reaches it on this GPU",
+					 "the compute ceiling is %s tok/ms/GPU: no strategy reaches the claim on this GPU",
 					 NUM(ceiling));
 				out->contradicted++;
 				continue;
 			}
 			c->verdict = V_UNCHECKABLE;
 			c->ratio = NAN;
+			verdict_words(c);
 			const struct diag *e = first_error(d);
 			snprintf(c->note, sizeof c->note, "needs a valid strategy: %s",
 				 e ? e->message : "the strategy is invalid");
@@ -161,9 +213,10 @@ void check_claims(const struct scenario *s, const struct result *r, const struct
 			continue;
 		}
 		c->ratio = c->computed != 0 ? claimed / c->computed : (claimed == 0 ? 1 : INFINITY);
-		c->verdict = within(claimed, c->computed, out->tolerance) ? V_HOLDS : V_CONTRADICTED;
+		c->verdict = claim_holds(c->rel, claimed, c->computed, out->tolerance) ? V_HOLDS : V_CONTRADICTED;
 		explain(s, r, c);
-		if (id == CL_TOKENS && claimed > ceiling) {
+		verdict_words(c);
+		if (id == CL_TOKENS && claimed > ceiling && c->rel != REL_AT_MOST) {
 			c->verdict = V_CONTRADICTED;
 			size_t n = strlen(c->note);
 			snprintf(c->note + n, sizeof c->note - n, ": the claim is above it");
@@ -175,21 +228,15 @@ void check_claims(const struct scenario *s, const struct result *r, const struct
 	}
 }
 
-static void ratio_text(const struct claim_result *c, char *buf, size_t len)
+/* The claim as written: "<= 0.1", ">= 100", "64". */
+static void claimed_text(const struct claim_result *c, char *buf, size_t len)
 {
-	if (c->verdict != V_CONTRADICTED)
-		snprintf(buf, len, "%s", verdict_name(c->verdict));
-	else if (!isfinite(c->ratio))
-		snprintf(buf, len, "contradicted");
-	else if (c->ratio >= 0.01 || c->ratio == 0)
-		snprintf(buf, len, "contradicted (%sx)", NUM(c->ratio));
-	else
-		snprintf(buf, len, "contradicted (%.2gx)", c->ratio);
+	snprintf(buf, len, "%s%s", c->rel == REL_AT_MOST ? "<= " : c->rel == REL_AT_LEAST ? ">= " : "", NUM(c->claimed));
 }
 
 void check_report_text(const struct sink *k, const struct scenario *s, const struct check_report *c)
 {
-	char verdict[48];
+	char claimed[48];
 
 	sink_printf(k, "check %s (tolerance %.0f%%)\n", s->name, 100.0 * c->tolerance);
 	if (c->n == 0) {
@@ -199,14 +246,15 @@ void check_report_text(const struct sink *k, const struct scenario *s, const str
 	sink_printf(k, "  %-22s %10s %10s  %s\n", "claim", "claimed", "computed", "verdict");
 	for (int i = 0; i < c->n; i++) {
 		const struct claim_result *it = &c->items[i];
-		ratio_text(it, verdict, sizeof verdict);
-		if (it->id == CL_VALID)
+		if (it->id == CL_VALID) {
 			sink_printf(k, "  %-22s %10s %10s  %s: %s\n", claim_name(it->id),
 				    it->claimed != 0 ? "true" : "false", it->computed != 0 ? "true" : "false",
-				    verdict, it->note);
-		else
-			sink_printf(k, "  %-22s %10s %10s  %s: %s\n", claim_name(it->id), NUM(it->claimed),
-				    isnan(it->computed) ? "-" : NUM(it->computed), verdict, it->note);
+				    it->words, it->note);
+			continue;
+		}
+		claimed_text(it, claimed, sizeof claimed);
+		sink_printf(k, "  %-22s %10s %10s  %s: %s\n", claim_name(it->id), claimed,
+			    isnan(it->computed) ? "-" : NUM(it->computed), it->words, it->note);
 	}
 	sink_printf(k, "contradicted %d, holds %d, not checkable %d\n", c->contradicted, c->holds,
 		    c->uncheckable);
@@ -227,7 +275,10 @@ void check_report_json(const struct sink *k, const struct scenario *s, const str
 		json_number(k, it->computed);
 		sink_puts(k, ", \"ratio\": ");
 		json_number(k, it->ratio);
-		sink_printf(k, ", \"verdict\": \"%s\", \"note\": ", verdict_name(it->verdict));
+		sink_printf(k, ", \"relation\": \"%s\", \"verdict\": \"%s\", \"words\": ", claim_rel_name(it->rel),
+			    verdict_name(it->verdict));
+		json_string(k, it->words);
+		sink_puts(k, ", \"note\": ");
 		json_string(k, it->note);
 		sink_puts(k, "}");
 	}
@@ -239,7 +290,7 @@ void check_report_csv(const struct sink *k, const struct check_report *c)
 {
 	char a[40], b[40], r[40];
 
-	sink_puts(k, "claim,claimed,computed,ratio,verdict,note\n");
+	sink_puts(k, "claim,relation,claimed,computed,ratio,verdict,words,note\n");
 	for (int i = 0; i < c->n; i++) {
 		const struct claim_result *it = &c->items[i];
 		a[0] = b[0] = r[0] = '\0';
@@ -248,7 +299,8 @@ void check_report_csv(const struct sink *k, const struct check_report *c)
 			fmt_exact(it->computed, b, sizeof b);
 		if (isfinite(it->ratio))
 			fmt_exact(it->ratio, r, sizeof r);
-		sink_printf(k, "%s,%s,%s,%s,%s,", claim_name(it->id), a, b, r, verdict_name(it->verdict));
+		sink_printf(k, "%s,%s,%s,%s,%s,%s,%s,", claim_name(it->id), claim_rel_name(it->rel), a, b, r,
+			    verdict_name(it->verdict), it->words);
 		csv_field(k, it->note);
 		sink_puts(k, "\n");
 	}

@@ -14,8 +14,10 @@ enum verdict { V_HOLDS, V_CONTRADICTED, V_UNCHECKABLE };
 struct claim_result {
 	int id;
 	double claimed, computed;   /* computed is NaN when not checkable */
+	int rel;                    /* enum claim_rel: about, at most, at least */
 	double ratio;               /* claimed / computed */
 	int verdict;
+	char words[64];             /* the verdict in words: "holds", "66x too high" */
 	char note[480];             /* why, in one line */
 };
 
@@ -30,6 +32,7 @@ void check_claims(const struct scenario *s, const struct result *r, const struct
 
 const char *claim_name(int id);
 const char *verdict_name(int v);
+const char *claim_rel_name(int rel);   /* "about", "at_most", "at_least" */
 
 void check_report_text(const struct sink *k, const struct scenario *s, const struct check_report *c);
 void check_report_json(const struct sink *k, const struct scenario *s, const struct check_report *c);

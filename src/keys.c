@@ -43,6 +43,12 @@ static const char *const admit_choices[] = { "auto", "whole", "paged", NULL };
 	{ .name = nm, .section = sec, .type = KT_STRING, .unit = "", .def_str = dv, \
 	  .offset = AT(field), .help = hp }
 
+/* A claimed figure: a number, or a bound on it ("<= 0.1", ">= 100"). */
+#define CLAIM(nm, un, field, hp) \
+	{ .name = nm, .section = SEC_CLAIMS, .type = KT_DOUBLE, .flags = KF_OPTIONAL | KF_BOUND, \
+	  .unit = un, .min = 0, .max = 1e9, .def = NAN, .offset = AT(claims.field), \
+	  .rel_offset = AT(claims.field##_rel), .help = hp }
+
 #define OPT KF_OPTIONAL
 #define BIG 1e9
 
@@ -212,17 +218,13 @@ const struct key key_table[] = {
 
 	ENUM("claims.valid", SEC_CLAIMS, claim_valid_choices, CLAIM_VALID_NONE, claims.valid,
 	     "whether a report says its strategy is valid (true, false or none)"),
-	DBL("claims.gpus", NULL, SEC_CLAIMS, OPT, "", 0, BIG, NAN, 0, claims.gpus, "GPUs a report claims"),
-	DBL("claims.shards", NULL, SEC_CLAIMS, OPT, "", 0, BIG, NAN, 0, claims.shards,
-	    "distinct model parts a report claims"),
-	DBL("claims.mem_per_gpu_gib", NULL, SEC_CLAIMS, OPT, "GiB", 0, BIG, NAN, 0, claims.mem_per_gpu_gib,
-	    "memory per GPU a report claims"),
-	DBL("claims.ttft_s", NULL, SEC_CLAIMS, OPT, "s", 0, BIG, NAN, 0, claims.ttft_s,
-	    "TTFT a report claims"),
-	DBL("claims.tpot_ms", NULL, SEC_CLAIMS, OPT, "ms", 0, BIG, NAN, 0, claims.tpot_ms,
-	    "TPOT a report claims"),
-	DBL("claims.tokens_per_ms_per_gpu", NULL, SEC_CLAIMS, OPT, "tok/ms/GPU", 0, BIG, NAN, 0,
-	    claims.tokens_per_ms_per_gpu, "decode throughput a report claims"),
+	CLAIM("claims.gpus", "", gpus, "GPUs a report claims (a number, or a bound: \"<= 64\", \">= 64\")"),
+	CLAIM("claims.shards", "", shards, "distinct model parts a report claims"),
+	CLAIM("claims.mem_per_gpu_gib", "GiB", mem_per_gpu_gib, "memory per GPU a report claims (\"<= 28.9\": at most)"),
+	CLAIM("claims.ttft_s", "s", ttft_s, "TTFT a report claims (\"<= 0.1\": under 0.1 s)"),
+	CLAIM("claims.tpot_ms", "ms", tpot_ms, "TPOT a report claims"),
+	CLAIM("claims.tokens_per_ms_per_gpu", "tok/ms/GPU", tokens_per_ms_per_gpu,
+	      "decode throughput a report claims (\">= 100\": at least)"),
 	DBL("claims.tolerance", NULL, SEC_CLAIMS, 0, "", 0, 10, 0.10, 0, claims.tolerance,
 	    "relative tolerance within which a claim holds"),
 };
@@ -404,6 +406,10 @@ void key_describe_range(const struct key *k, char *buf, size_t len)
 		n = (size_t)snprintf(buf, len, "%s from %s to %s", kind, lo, hi);
 	if (n >= len)
 		return;
+	if (k->flags & KF_BOUND) {
+		snprintf(buf + n, len - n, ", a bound (<= X, >= X), or none");
+		return;
+	}
 	if (k->flags & KF_AUTO)
 		snprintf(buf + n, len - n, ", or auto");
 	else if (k->flags & KF_DEFAULT)
@@ -459,6 +465,33 @@ static bool special_word(const struct key *k, const char *text, double *out)
 		return true;
 	}
 	return false;
+}
+
+/* A claim's relation, written before its number: "<=", "<", "≤" (at
+ * most), ">=", ">", "≥" (at least), "~", "≈" (about); the rest of the text. */
+static const char *bound_prefix(const char *text, int *rel)
+{
+	static const struct {
+		const char *word;
+		int rel;
+	} rels[] = {
+		{ "<=", REL_AT_MOST }, { "\u2264", REL_AT_MOST }, { "<", REL_AT_MOST },
+		{ ">=", REL_AT_LEAST }, { "\u2265", REL_AT_LEAST }, { ">", REL_AT_LEAST },
+		{ "~", REL_ABOUT }, { "\u2248", REL_ABOUT },
+	};
+	while (*text == ' ')
+		text++;
+	for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
+		size_t n = strlen(rels[i].word);
+		if (strncmp(text, rels[i].word, n) == 0 && text[n] != '\0') {
+			*rel = rels[i].rel;
+			text += n;
+			while (*text == ' ')
+				text++;
+			return text;
+		}
+	}
+	return text;
 }
 
 static int set_bool(bool *dst, const struct key *k, const char *text, char *err, size_t errlen)
@@ -520,20 +553,27 @@ int key_set(struct scenario *s, const struct key *k, const char *text, char *err
 		break;
 	}
 
+	int rel = REL_ABOUT;
+	const char *written = text;
+	if (k->flags & KF_BOUND)
+		text = bound_prefix(text, &rel);
 	if (special_word(k, text, &v)) {
 		/* stored as is: 0 for auto/default, NaN for none */
+		rel = REL_ABOUT;
 	} else if ((k->flags & KF_BYTES) && dtype_bytes(text) > 0) {
 		v = dtype_bytes(text);
 	} else if (parse_number(text, &v) != 0 || !in_range(k, v)) {
-		return range_error(k, text, err, errlen);
+		return range_error(k, written, err, errlen);
 	} else if (k->type == KT_INT && v != floor(v)) {
-		return range_error(k, text, err, errlen);
+		return range_error(k, written, err, errlen);
 	}
 
 	if (k->type == KT_INT)
 		*(long *)field(s, k) = (long)v;
 	else
 		*(double *)field(s, k) = v;
+	if (k->flags & KF_BOUND)
+		*(int *)((char *)s + k->rel_offset) = rel;
 	return 0;
 }
 
@@ -546,6 +586,21 @@ static void get_dtype(const struct scenario *s, char *buf, size_t len)
 	const char *name = !same ? "mixed" : b == 4 ? "fp32" : b == 2 ? "bf16" : b == 1 ? "fp8" :
 			   b == 0.5625 ? "fp4" : "mixed";
 	snprintf(buf, len, "%s", name);
+}
+
+int key_bound_rel(const struct scenario *s, const struct key *k)
+{
+	return (k->flags & KF_BOUND) ? *(const int *)((const char *)s + k->rel_offset) : REL_ABOUT;
+}
+
+/* The number, after its relation when it is a bound: "<= 0.1". */
+static void key_format_bound(const struct key *k, const struct scenario *s, double v, char *buf, size_t len)
+{
+	int rel = key_bound_rel(s, k);
+	const char *pre = rel == REL_AT_MOST ? "<= " : rel == REL_AT_LEAST ? ">= " : "";
+	size_t n = (size_t)snprintf(buf, len, "%s", pre);
+	if (n < len)
+		fmt_exact(v, buf + n, len - n);
 }
 
 void key_get(const struct scenario *s, const struct key *k, char *buf, size_t len)
@@ -578,7 +633,7 @@ void key_get(const struct scenario *s, const struct key *k, char *buf, size_t le
 		else if (v == 0 && (k->flags & (KF_AUTO | KF_DEFAULT)))
 			snprintf(buf, len, "%s", (k->flags & KF_AUTO) ? "auto" : "default");
 		else
-			fmt_exact(v, buf, len);
+			key_format_bound(k, s, v, buf, len);
 		return;
 	}
 	}

@@ -30,6 +30,7 @@ enum key_flag {
 	KF_NOSAVE = 1 << 3,     /* derived view of other keys: not written to files */
 	KF_BYTES = 1 << 4,      /* also accepts a dtype name: fp32 bf16 fp16 fp8 fp4 */
 	KF_MIN_OPEN = 1 << 5,   /* the minimum itself is not allowed */
+	KF_BOUND = 1 << 6,      /* a claim: "<= X", ">= X" or X, the relation at rel_offset */
 };
 
 /* How a slider steps through a key's values. */
@@ -56,6 +57,7 @@ struct key {
 	double step;
 	const char *const *choices;  /* KT_ENUM: NULL-terminated names */
 	size_t offset;           /* into struct scenario */
+	size_t rel_offset;       /* KF_BOUND: the int enum claim_rel beside it */
 	const char *help;
 };
 
@@ -74,6 +76,9 @@ const struct key *key_find(const char *name);
 const struct key *key_find_in(int section, const char *leaf);
 /* The closest known name within edit distance 2, for "did you mean". */
 const char *key_suggest(const char *name, int section);
+
+/* A KF_BOUND key's relation (enum claim_rel); REL_ABOUT for other keys. */
+int key_bound_rel(const struct scenario *s, const struct key *k);
 
 /* Parse text into the key's field.  On error returns -1, leaves the
  * scenario unchanged and writes what was expected into err. */

@@ -99,10 +99,14 @@ struct requirements {
 
 /* claims.valid: what a report says of its own strategy */
 enum claim_valid { CLAIM_VALID_NONE, CLAIM_VALID_TRUE, CLAIM_VALID_FALSE };
+/* What a figure claim says: about this much (within the tolerance), at
+ * most ("<= 0.1", "under 0.1 s") or at least (">= 100"). */
+enum claim_rel { REL_ABOUT, REL_AT_MOST, REL_AT_LEAST };
 
 struct claims {
 	int valid;
 	double gpus, shards, mem_per_gpu_gib, ttft_s, tpot_ms, tokens_per_ms_per_gpu;
+	int gpus_rel, shards_rel, mem_per_gpu_gib_rel, ttft_s_rel, tpot_ms_rel, tokens_per_ms_per_gpu_rel;
 	double tolerance;
 };
 

@@ -59,8 +59,8 @@ t_help_keys() { run 0 -e 'help keys' && has "hardware.mem_gib" "$tmp/out" && has
 scen="$abs_top_srcdir/data/presets/scenarios"
 t_check_seed() {
 	run 1 "$scen/seed-report-001.yaml" -e check &&
-		has "gpus                          128         16  contradicted (8x)" "$tmp/out" &&
-		has "above the compute ceiling of 94.1" "$tmp/out"
+		has "gpus                          128         16  8x too high" "$tmp/out" &&
+		has "the compute ceiling is 94.1 tok/ms/GPU" "$tmp/out"
 }
 t_check_json() { run 1 -o json "$scen/seed-report-000.yaml" -e check && has '"contradicted": 3' "$tmp/out"; }
 t_check_clean() { run 0 -e 'set claims.gpus 64; check' && has "holds" "$tmp/out"; }
