@@ -2,17 +2,22 @@
 /* Commands on files: load, save, presets, dag. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "atomic_file.h"
 #include "command_impl.h"
+#include "cost.h"
 #include "dag.h"
 #include "import_hf.h"
+#include "nearest.h"
+#include "numfmt.h"
 #include "preset.h"
 #include "report.h"
+#include "strategy_parse.h"
 
-int session_load(struct session *ss, const char *what, char *err, size_t errlen)
+static int load_file(struct session *ss, const char *what, char *err, size_t errlen)
 {
 	/* a Hugging Face config.json (or the directory that holds one) is a
 	 * model section; anything else a scenario file or a preset */
@@ -24,6 +29,65 @@ int session_load(struct session *ss, const char *what, char *err, size_t errlen)
 	ss->scn.model = m;
 	snprintf(ss->import_model, sizeof ss->import_model, "%s", m.name);
 	snprintf(ss->import_source, sizeof ss->import_source, "%s", what);
+	return 0;
+}
+
+/* A new model under an old scenario: what the file did not say is made to
+ * fit it, and each change is said.  The strategy stays when the new model
+ * can run it, else the nearest valid one; a scenario still named after the
+ * old model (or the built-in one) takes the new model's name; a throughput
+ * target above what the new model can reach on this GPU is dropped. */
+static void fit_new_model(struct session *ss, const struct scenario *before)
+{
+	static struct result r;
+	struct scenario *s = &ss->scn;
+	struct scenario defaults;
+	const struct sink *k = &ss->sink;
+	char was[96], now[96];
+
+
+	if (!memcmp(&before->model, &s->model, sizeof s->model))
+		return;
+	/* notes go with the output in text; JSON and CSV stay parseable */
+	struct sink notes = *k;
+	if (ss->format != FMT_TEXT)
+		notes.out = notes.err;
+	k = &notes;
+	scenario_default(&defaults);
+	if (!strcmp(s->name, before->name) &&
+	    (!strcmp(s->name, defaults.name) || !strcmp(s->name, before->model.name)))
+		snprintf(s->name, sizeof s->name, "%s", s->model.name);
+	cost_evaluate(s, &r);
+	if (!r.ok && !memcmp(&before->strat, &s->strat, sizeof s->strat)) {
+		struct strategy st;
+		if (nearest_valid_strategy(s, &st)) {
+			strategy_format(&s->strat, was, sizeof was);
+			s->strat = st;
+			strategy_format(&s->strat, now, sizeof now);
+			sink_printf(k, "load: %s cannot run %s on %s: the nearest valid strategy is %s\n", s->model.name,
+				    was, s->hw.name, now);
+			cost_evaluate(s, &r);
+		}
+	}
+	double target = s->req.tokens_per_ms_per_gpu, ceiling = r.ceiling_tokens_per_ms_per_gpu;
+	if (target == before->req.tokens_per_ms_per_gpu && !isnan(target) && isfinite(ceiling) && target > ceiling) {
+		s->req.tokens_per_ms_per_gpu = NAN;
+		sink_printf(k, "load: dropped the throughput target of %s tok/ms/GPU: above %s's compute ceiling of %s on %s\n",
+			    NUM(target), s->model.name, NUM(ceiling), s->hw.name);
+	}
+}
+
+int session_load(struct session *ss, const char *what, char *err, size_t errlen)
+{
+	static struct scenario before;
+	/* a model alone (a model preset, a config.json) comes under the
+	 * scenario; a scenario file says all it means, invalid or not */
+	bool model_only = import_hf_wants(what) || preset_kind_of(what) == PK_MODELS;
+	before = ss->scn;
+	if (load_file(ss, what, err, errlen) != 0)
+		return -1;
+	if (model_only)
+		fit_new_model(ss, &before);
 	return 0;
 }
 

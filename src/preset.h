@@ -20,6 +20,10 @@ int preset_load_buffer(struct scenario *s, const char *label, const char *buf, s
 /* A file path, or a preset name looked up in scenarios/, models/, hardware/. */
 int preset_load(struct scenario *s, const char *file_or_name, char *err, size_t errlen);
 
+/* The kind of preset a bare name loads (PK_*), or -1 for a path or a name
+ * no preset has. */
+int preset_kind_of(const char *what);
+
 /* Write every section in a stable order, atomically: a temporary file in the
  * same directory, flushed and synced, then renamed over path. */
 int preset_save_file(const struct scenario *s, const char *path, char *err, size_t errlen);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "file_read.h"
 #include "keys.h"
 #include "preset.h"
 #include "strategy_parse.h"
@@ -373,27 +374,12 @@ int preset_load_buffer(struct scenario *s, const char *label, const char *buf, s
 
 int preset_load_file(struct scenario *s, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	char *text;
+	size_t n;
+	/* a regular file of at most 1 MiB: a FIFO or a device is refused at once */
+	if (file_read_regular(path, MAX_FILE_BYTES, "not a scenario", &text, &n, err, errlen) != 0)
 		return -1;
-	}
-	char *text = malloc(MAX_FILE_BYTES + 1);
-	if (!text) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	size_t n = fread(text, 1, MAX_FILE_BYTES + 1, f);
-	int read_error = ferror(f);
-	fclose(f);
-	int rc = -1;
-	if (read_error)
-		snprintf(err, errlen, "%s: %s", path, errno ? strerror(errno) : "read error");
-	else if (n > MAX_FILE_BYTES)
-		snprintf(err, errlen, "%s: larger than %d bytes: not a scenario", path, MAX_FILE_BYTES);
-	else
-		rc = preset_load_buffer(s, path, text, n, err, errlen);
+	int rc = preset_load_buffer(s, path, text, n, err, errlen);
 	free(text);
 	return rc;
 }
@@ -405,14 +391,28 @@ static bool looks_like_path(const char *s)
 	       (l > 4 && strcmp(s + l - 4, ".yml") == 0);
 }
 
+/* The order in which a bare name is looked up. */
+static const int lookup_order[] = { PK_SCENARIOS, PK_ENGINES, PK_MODELS, PK_HARDWARE };
+
+int preset_kind_of(const char *what)
+{
+	char path[4096];
+	if (looks_like_path(what))
+		return -1;
+	for (size_t i = 0; i < sizeof lookup_order / sizeof lookup_order[0]; i++)
+		if (preset_find(lookup_order[i], what, path, sizeof path) == 0)
+			return lookup_order[i];
+	return -1;
+}
+
 int preset_load(struct scenario *s, const char *what, char *err, size_t errlen)
 {
 	char path[4096];
-	static const int order[] = { PK_SCENARIOS, PK_ENGINES, PK_MODELS, PK_HARDWARE };
+	const int *order = lookup_order;
 
 	if (looks_like_path(what))
 		return preset_load_file(s, what, err, errlen);
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+	for (size_t i = 0; i < sizeof lookup_order / sizeof lookup_order[0]; i++) {
 		if (preset_find(order[i], what, path, sizeof path) != 0)
 			continue;
 		/* a scenario, or an engine: its workload.engine and engine section */

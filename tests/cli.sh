@@ -116,7 +116,7 @@ t_export_golden() {
 	for g in "r1-dp8-ep8:deepseek-r1:DP8 TP1 EP8" "r1-tp8-ep8:deepseek-r1:DP1 TP8 EP8" "llama70b-tp4:llama-3.1-70b:DP1 TP4"; do
 		name=${g%%:*}; rest=${g#*:}; model=${rest%%:*}; strat=${rest#*:}
 		for e in vllm sglang trtllm; do
-			run 0 -e "load h200; load $model; strategy $strat; export $e" &&
+			run 0 -e "set requirements.tokens_per_ms_per_gpu none; load h200; strategy $strat; load $model; export $e" &&
 				diff -u "$abs_top_srcdir/tests/golden/export/$name.$e.sh" "$tmp/out" || return 1
 		done
 	done

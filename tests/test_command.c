@@ -138,3 +138,38 @@ Test(command, get_follows_the_output_format)
 	cr_expect_str_eq(f.buf.out, "key,value\nname,\"a \"\"nan\"\" plan\"\nstrategy.tp,4\n");
 	fixture_close(&f);
 }
+
+/* A model preset loaded onto a scenario: the strategy stays when the new
+ * model can run it, else the nearest valid one; the scenario takes the
+ * model's name and loses a target the model cannot reach; each is said. */
+Test(command, loading_a_model_fits_the_scenario_to_it)
+{
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	/* Mixtral has 8 experts: EP 16 cannot be; EP 8 is nearest, on the same 64 GPUs */
+	cr_assert_eq(session_run_line(&f.ss, "load mixtral-8x7b", 1), 0, "%s", f.buf.err);
+	const struct strategy *st = &f.ss.scn.strat;
+	cr_expect(st->dp == 16 && st->tp == 4 && st->pp == 1 && st->ep == 8 && st->etp == 0,
+		  "DP%ld TP%ld PP%ld EP%ld ETP%ld", st->dp, st->tp, st->pp, st->ep, st->etp);
+	cr_expect_str_eq(f.ss.scn.name, "mixtral-8x7b");
+	cr_expect(isnan(f.ss.scn.req.tokens_per_ms_per_gpu));
+	cr_expect_eq(f.ss.scn.req.ttft_s, 10);
+	cr_expect(strstr(f.buf.out, "load: mixtral-8x7b cannot run DP16_TP4_PP1_EP16 on seed-gpu-64g: the nearest valid strategy is DP16_TP4_PP1_EP8\n"),
+		  "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "load: dropped the throughput target of 100 tok/ms/GPU: above mixtral-8x7b's compute ceiling of 9.41"),
+		  "%s", f.buf.out);
+	/* a strategy the next model can run stays; a name and a target the user gave stay */
+	cr_assert_eq(session_run_line(&f.ss, "strategy DP2 TP4 EP8; set name plan-a; set requirements.tokens_per_ms_per_gpu 1", 2), 0);
+	f.buf.out_len = 0;
+	f.buf.out[0] = '\0';
+	cr_assert_eq(session_run_line(&f.ss, "load mixtral-8x22b", 3), 0, "%s", f.buf.err);
+	cr_expect(st->dp == 2 && st->tp == 4 && st->ep == 8);
+	cr_expect_str_eq(f.ss.scn.name, "plan-a");
+	cr_expect_eq(f.ss.scn.req.tokens_per_ms_per_gpu, 1);
+	cr_expect_str_eq(f.buf.out, "");
+	/* a scenario file says what it means, even an invalid strategy */
+	cr_assert_eq(session_run_line(&f.ss, "load seed-report-001", 4), 0, "%s", f.buf.err);
+	cr_expect(st->dp == 2 && st->tp == 2 && st->pp == 4 && st->ep == 16);
+	cr_expect_eq(f.ss.scn.req.tokens_per_ms_per_gpu, 100);
+	fixture_close(&f);
+}
