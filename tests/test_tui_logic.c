@@ -299,3 +299,76 @@ Test(app, frontier_walks_and_applies_a_point)
 	cr_expect_eq(a.ss.last_frontier->opts.batch_to, 256);
 	app_free(&a);
 }
+
+/* Output opens the pager: its keys scroll, search and close; none of them
+ * moves a slider (Home once set TP to 1 from here). */
+Test(app, the_pager_keeps_its_keys_from_the_sliders)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "help keys");
+	cr_assert(app_paging(&a));
+	a.page_rows = 10;   /* as the renderer sets it */
+	struct strategy before = a.ss.scn.strat;
+	int selected = a.selected;
+	static const int keys[] = { KEY_HOME, KEY_END, 'j', 'k', KEY_UP, KEY_DOWN, KEY_NPAGE, KEY_PPAGE, ' ', 'G', 'g' };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		app_pager_key(&a, pager_action(keys[i]));
+	cr_expect_eq(memcmp(&before, &a.ss.scn.strat, sizeof before), 0);
+	cr_expect_eq(a.selected, selected);
+	cr_expect(app_paging(&a));
+	/* a page is the pane less one line of context */
+	a.scroll = 0;
+	app_pager_key(&a, pager_action(KEY_NPAGE));
+	cr_expect_eq(a.scroll, 9);
+	app_pager_key(&a, pager_action('k'));
+	cr_expect_eq(a.scroll, 8);
+	app_pager_key(&a, pager_action(KEY_HOME));
+	cr_expect_eq(a.scroll, 0);
+	/* / finds the line, n the next one, a miss says so */
+	app_pager_key(&a, pager_action('/'));
+	cr_expect(a.finding);
+	for (const char *p = "TPOT_MS"; *p; p++)
+		app_find_key(&a, *p);
+	app_find_key(&a, '\r');
+	cr_expect_not(a.finding);
+	cr_assert_geq(a.goto_line, 0);
+	const char *line = a.captured.out;
+	for (int i = 0; i < a.goto_line; i++)
+		line = strchr(line, '\n') + 1;
+	cr_expect(strncmp(line, "  requirements.tpot_ms", 22) == 0, "%.40s", line);
+	app_pager_key(&a, pager_action('/'));
+	for (const char *p = "nowhere to be found"; *p; p++)
+		app_find_key(&a, *p);
+	app_find_key(&a, 127);
+	app_find_key(&a, '\r');
+	cr_expect(a.status_error);
+	cr_expect_str_eq(a.status, "not found: nowhere to be foun");
+	/* q goes back to the diagnostics; the keys are the sliders' again */
+	app_pager_key(&a, pager_action('q'));
+	cr_expect_not(app_paging(&a));
+	cr_expect_eq(a.view, VIEW_DIAG);
+	cr_expect_not(a.quit);
+	app_free(&a);
+}
+
+Test(app, the_help_scrolls_and_closes_only_on_its_keys)
+{
+	static struct app a;
+	app_init(&a);
+	app_apply(&a, ACT_HELP);
+	a.page_rows = 22;
+	app_help_key(&a, pager_action('x'));
+	app_help_key(&a, pager_action(KEY_LEFT));
+	cr_expect_eq(a.mode, MODE_HELP);
+	app_help_key(&a, pager_action(KEY_NPAGE));
+	cr_expect_eq(a.help_scroll, 21);
+	app_help_key(&a, pager_action(KEY_HOME));
+	cr_expect_eq(a.help_scroll, 0);
+	app_help_key(&a, pager_action(27));
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	app_apply(&a, ACT_HELP);
+	app_help_key(&a, pager_action('?'));
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	app_free(&a);
+}

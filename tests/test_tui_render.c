@@ -182,12 +182,20 @@ Test(render, output_pane_and_help)
 	app_init(&a);
 	app_run_command(&a, "show memory");
 	char *text = draw(&a, 80, 24);
-	cr_expect(strstr(text, "output (Esc: diagnostics)") != NULL, "%s", text);
+	cr_expect(strstr(text, "output (j k PgUp PgDn / search, q Esc: back)") != NULL, "%s", text);
 	cr_expect(strstr(text, "stage experts   GPUs  weights") != NULL, "%s", text);
+	cr_expect(strstr(text, "j k scroll  PgUp PgDn page  / search") != NULL, "%s", text);
 	free(text);
+	/* the help fills the screen, its lines whole at 80 columns */
 	app_apply(&a, ACT_HELP);
 	text = draw(&a, 80, 24);
-	cr_expect(strstr(text, "keys (any key closes)") != NULL, "%s", text);
+	expect_golden(text, "help-80x24.txt");
+	cr_expect(strstr(text, "Ctrl-R") != NULL, "%s", text);
+	free(text);
+	/* its end, scrolled to */
+	app_help_key(&a, PG_BOTTOM);
+	text = draw(&a, 80, 24);
+	cr_expect(strstr(text, "stop reading commands") != NULL, "%s", text);
 	free(text);
 	app_free(&a);
 }

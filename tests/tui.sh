@@ -99,9 +99,24 @@ t_resize_storm() {
 }
 t_help() {
 	tm send-keys -t t '?'
-	wait_for 'keys \(any key closes\)' || return 1
-	tm send-keys -t t x
+	wait_for 'help \(j k PgUp PgDn Home End; q Esc: close\)' || return 1
+	# other keys leave it open; it scrolls to its end; q closes it
+	tm send-keys -t t x Left End
+	wait_for 'stop reading commands' || return 1
+	tm send-keys -t t q
 	wait_for '^.>EP '
+}
+t_pager() {
+	tm send-keys -t t : 'help keys' Enter
+	wait_for 'output \(j k PgUp PgDn / search, q Esc: back\)' || return 1
+	tm send-keys -t t Home End k j Left
+	wait_for 'claims.tolerance' || return 1
+	tm send-keys -t t / 'hbm_util' Enter
+	wait_for 'hardware.hbm_util' || return 1
+	# no key reached a slider: TP is 2 as :set left it, the selection on EP
+	screen | grep -Eq '^.>EP ' && screen | grep -Eq '^. TP .* 2 .' || return 1
+	tm send-keys -t t q
+	wait_for '─ diagnostics ─'
 }
 t_pin() {
 	tm send-keys -t t p
@@ -164,7 +179,8 @@ ok "a refused command shows its error and changes nothing" t_bad_command
 ok "f applies the suggested fix" t_fix_key
 ok "resizing to 40x10 and back" t_resize
 ok "a resize storm down to 1x1" t_resize_storm
-ok "? opens the help, any key closes it" t_help
+ok "? opens the help: it scrolls, only q Esc ? close it" t_help
+ok "output opens a pager whose keys never reach the sliders" t_pager
 ok "p pins a baseline and the figures show the change" t_pin
 ok ":sweep opens a chart, Right changes the figure" t_sweep_chart
 ok ":search lists results, Enter applies one" t_search_apply

@@ -25,6 +25,7 @@ void app_init(struct app *a)
 	a->ss.source = "command";
 	a->visible_sliders = SLIDER_BASIC;
 	a->chart_figure = FIG_TOKENS;
+	a->goto_line = -1;
 	app_recompute(a);
 }
 

@@ -38,6 +38,13 @@ struct app {
 	int chart_figure;              /* what the sweep chart plots */
 	int pick;                      /* the row chosen among search results */
 	int front_pick;                /* the point chosen on the frontier */
+	/* the pager over the lower pane and the help (pager.c) */
+	int page_rows;                 /* rows the lower pane shows (render sets it) */
+	int top_line;                  /* the output line at the top of the pane (render sets it) */
+	int goto_line;                 /* an output line to bring to the top, or -1 */
+	int help_scroll;               /* first line of the help shown */
+	char find[64];                 /* what / looks for */
+	bool finding;                  /* typing it */
 	bool quit;
 };
 
@@ -61,6 +68,22 @@ void app_overlay_key(struct app *a, int action);
 
 /* Key code (curses KEY_* or a byte) to action, in slider mode. */
 int keymap_action(int key);
+
+/* The pager: what keys do while output or the help is shown.  They never
+ * reach the sliders. */
+enum pager_action {
+	PG_NONE, PG_LINE_UP, PG_LINE_DOWN, PG_PAGE_UP, PG_PAGE_DOWN, PG_TOP, PG_BOTTOM, PG_FIND, PG_NEXT,
+	PG_PREV, PG_CLOSE, PG_COMMAND, PG_HELP, PG_QUIT, PG_REDRAW, PG_WHEEL_UP, PG_WHEEL_DOWN,
+};
+int pager_action(int key);
+/* Keys on the output shown in the lower pane (view VIEW_OUTPUT). */
+void app_pager_key(struct app *a, int pg_action);
+/* A key typed after / : a character, Backspace (127 or 8), Enter, Esc. */
+void app_find_key(struct app *a, int ch);
+/* Keys on the full-screen help. */
+void app_help_key(struct app *a, int pg_action);
+/* Whether keys go to the pager now. */
+bool app_paging(const struct app *a);
 
 struct key_help {
 	const char *keys;

@@ -32,6 +32,28 @@ int keymap_action(int key)
 	return ACT_NONE;
 }
 
+static const struct {
+	int key;
+	int action;
+} pager_bindings[] = {
+	{ KEY_UP, PG_LINE_UP }, { 'k', PG_LINE_UP }, { KEY_DOWN, PG_LINE_DOWN }, { 'j', PG_LINE_DOWN },
+	{ '\r', PG_LINE_DOWN }, { KEY_ENTER, PG_LINE_DOWN },
+	{ KEY_PPAGE, PG_PAGE_UP }, { 'b', PG_PAGE_UP }, { KEY_NPAGE, PG_PAGE_DOWN }, { ' ', PG_PAGE_DOWN },
+	{ KEY_HOME, PG_TOP }, { 'g', PG_TOP }, { '<', PG_TOP }, { KEY_END, PG_BOTTOM }, { 'G', PG_BOTTOM },
+	{ '>', PG_BOTTOM },
+	{ '/', PG_FIND }, { 'n', PG_NEXT }, { 'N', PG_PREV },
+	{ 'q', PG_CLOSE }, { 27, PG_CLOSE }, { ':', PG_COMMAND }, { '?', PG_HELP }, { KEY_F(1), PG_HELP },
+	{ 3, PG_QUIT }, { 12, PG_REDRAW },
+};
+
+int pager_action(int key)
+{
+	for (size_t i = 0; i < sizeof pager_bindings / sizeof pager_bindings[0]; i++)
+		if (pager_bindings[i].key == key)
+			return pager_bindings[i].action;
+	return PG_NONE;
+}
+
 const struct key_help keymap_help[] = {
 	{ "Up Down  k j  Tab", "select a slider" },
 	{ "Left Right  h l  - +", "step through valid values" },
@@ -39,13 +61,13 @@ const struct key_help keymap_help[] = {
 	{ "mouse", "click or drag a slider" },
 	{ ": or /", "command line (Tab completes, Up recalls, Ctrl-R searches)" },
 	{ "Esc", "leave the command line; back to diagnostics" },
-	{ "PgUp PgDn", "scroll the lower pane" },
+	{ "PgUp PgDn  wheel", "scroll the diagnostics; output opens in the pager (below)" },
 	{ "f", "apply the suggested fix of the first diagnostic that has one" },
 	{ "s", "save the scenario (asks for a file name)" },
 	{ "p", "pin the scenario as the baseline (again: unpin); figures show the change" },
 	{ ":sweep / :search", "chart a sweep (Left Right: figure) / pick a result (Enter)" },
 	{ "F  :frontier", "tokens/s per GPU against per user: Left Right walk the front, Enter applies" },
-	{ "? F1", "this help" },
+	{ "? F1", "this help (scrolls; q or Esc closes it)" },
 	{ "Ctrl-L", "redraw" },
 	{ "q Ctrl-C", "quit" },
 	{ NULL, NULL },

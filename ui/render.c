@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "figures.h"
 #include "keys.h"
@@ -16,7 +17,7 @@
 #include "render.h"
 #include "sliders.h"
 
-#define PANE_LINES 400
+#define PANE_LINES 4000
 
 void layout_compute(int rows, int cols, struct layout *L)
 {
@@ -85,6 +86,11 @@ static void footer(WINDOW *w, const struct app *a, const struct style *st, const
 	char hints[256];
 	if (a->mode == MODE_COMMAND)
 		snprintf(hints, sizeof hints, "Enter run  Tab complete  %s history  Esc back", st->g->updown);
+	else if (a->finding)
+		snprintf(hints, sizeof hints, "type the text  Enter find  Esc cancel");
+	else if (app_paging(a))
+		snprintf(hints, sizeof hints, "%s j k scroll  PgUp PgDn page  / search  n N next  q back  : command",
+			 st->g->updown);
 	else
 		snprintf(hints, sizeof hints, "%s select  %s change  : command  f fix  p pin  s save  ? help  q quit",
 			 st->g->updown, st->g->leftright);
@@ -338,6 +344,7 @@ static void memory(WINDOW *w, const struct app *a, const struct style *st, const
 struct pane_line {
 	attr_t attr;
 	int indent;
+	int src;          /* the output line it wraps (the pager's search) */
 	char text[256];
 };
 
@@ -409,14 +416,17 @@ static int output_lines(const struct app *a, int width, struct pane_line *out, i
 	int n = 0;
 	const char *p = a->captured.out;
 
-	while (*p && n < max) {
+	for (int src = 0; *p && n < max; src++) {
 		size_t len = strcspn(p, "\n");
 		char line[600];
 		snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+		int first = n;
 		if (!*line)
 			out[n++] = (struct pane_line){ .attr = A_NORMAL };
 		else
 			n += wrap(out + n, max - n, A_NORMAL, 0, width, line);
+		for (int i = first; i < n; i++)
+			out[i].src = src;
 		p += len;
 		if (*p == '\n')
 			p++;
@@ -424,24 +434,58 @@ static int output_lines(const struct app *a, int width, struct pane_line *out, i
 	return n;
 }
 
+/* The search text shown reversed where it occurs in a line. */
+static void mark_found(WINDOW *w, int y, int x, int width, const char *text, const char *find)
+{
+	size_t n = strlen(find);
+	if (!n)
+		return;
+	for (const char *p = text; *p; p++) {
+		if (strncasecmp(p, find, n) != 0)
+			continue;
+		char before[256];
+		snprintf(before, sizeof before, "%.*s", (int)(p - text), text);
+		int col = text_cols(before);
+		if (col >= width)
+			return;
+		char hit[64];
+		snprintf(hit, sizeof hit, "%.*s", (int)n, p);
+		put_text(w, y, x + col, width - col, A_REVERSE, hit);
+		p += n - 1;
+	}
+}
+
 static void lower_pane(WINDOW *w, struct app *a, const struct style *st, const struct layout *L, int y0,
 		       int rows)
 {
 	static struct pane_line lines[PANE_LINES];
 	int width = L->cols - 4;
-	int n = a->view == VIEW_OUTPUT ? output_lines(a, width, lines, PANE_LINES)
-				       : diag_lines(a, st, width, lines, PANE_LINES);
+	bool output = a->view == VIEW_OUTPUT;
+	int n = output ? output_lines(a, width, lines, PANE_LINES) : diag_lines(a, st, width, lines, PANE_LINES);
 	int max_scroll = n > rows ? n - rows : 0;
 
+	a->page_rows = rows;
+	if (output && a->goto_line >= 0) {
+		for (int i = 0; i < n; i++)
+			if (lines[i].src == a->goto_line) {
+				a->scroll = i;
+				break;
+			}
+		a->goto_line = -1;
+	}
 	if (a->scroll > max_scroll)
 		a->scroll = max_scroll;
-	render_title(w, y0 - 1, 2, L->cols - 20, st, a->view == VIEW_OUTPUT ? "output (Esc: diagnostics)" : "diagnostics");
+	a->top_line = output && n > 0 ? lines[a->scroll].src : 0;
+	render_title(w, y0 - 1, 2, L->cols - 20, st,
+		     output ? "output (j k PgUp PgDn / search, q Esc: back)" : "diagnostics");
 	if (n > rows)
 		put_fmt(w, y0 - 1, L->cols - 18, 16, style_attr(st, ROLE_DIM), " %d-%d of %d ", a->scroll + 1,
 			a->scroll + rows, n);
 	for (int i = 0; i < rows && a->scroll + i < n; i++) {
 		const struct pane_line *pl = &lines[a->scroll + i];
 		put_text(w, y0 + i, 2 + pl->indent, width - pl->indent, pl->attr, pl->text);
+		if (output)
+			mark_found(w, y0 + i, 2 + pl->indent, width - pl->indent, pl->text, a->find);
 	}
 }
 
@@ -490,30 +534,62 @@ void render_overlay_box(WINDOW *w, int y0, int x0, int h, int wd)
 	}
 }
 
-static void help_overlay(WINDOW *w, const struct style *st, const struct layout *L)
+/* The help as lines: the keys, the pager's keys, the commands. */
+static int help_lines(const struct style *st, int width, struct pane_line *out, int max)
 {
+	static const struct key_help pager_keys[] = {
+		{ "j k  Up Down", "scroll the output (or this help) by a line; the wheel by three" },
+		{ "PgUp PgDn  b Space", "by a page" },
+		{ "Home End  g G", "to the top, to the end" },
+		{ "/  n N", "search the output (Enter), next and previous match" },
+		{ "q Esc", "back to the diagnostics (here: close the help)" },
+		{ NULL, NULL },
+	};
 	size_t nc;
 	const struct command_info *cmds = command_table(&nc);
-	int lines = 0;
-	while (keymap_help[lines].keys)
-		lines++;
-	int h = lines + (int)nc + 6, wd = L->cols - 8;
-	if (h > L->rows - 2)
-		h = L->rows - 2;
-	int y0 = (L->rows - h) / 2, x0 = 4;
-
-	render_overlay_box(w, y0, x0, h, wd);
-	render_title(w, y0, x0 + 2, wd - 4, st, "keys (any key closes)");
-	int y = y0 + 1;
-	for (int i = 0; keymap_help[i].keys && y < y0 + h - 1; i++, y++) {
-		put_text(w, y, x0 + 2, 22, A_BOLD, keymap_help[i].keys);
-		put_text(w, y, x0 + 25, wd - 27, A_NORMAL, keymap_help[i].what);
+	char line[700];
+	int n = 0;
+	const struct {
+		const char *title;
+		const struct key_help *keys;
+	} parts[] = { { "keys", keymap_help }, { "while output is shown", pager_keys } };
+	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+		n += wrap(out + n, max - n, style_attr(st, ROLE_TITLE), 0, width, parts[p].title);
+		for (const struct key_help *k = parts[p].keys; k->keys && n < max; k++) {
+			snprintf(line, sizeof line, "%-22s %s", k->keys, k->what);
+			int first = n;
+			n += wrap(out + n, max - n, A_NORMAL, 0, width, line);
+			for (int i = first + 1; i < n; i++)
+				out[i].indent = 23;
+		}
 	}
-	if (y < y0 + h - 1)
-		put_text(w, y++, x0 + 2, wd - 4, style_attr(st, ROLE_TITLE), "commands (after :)");
-	for (size_t i = 0; i < nc && y < y0 + h - 1; i++, y++) {
-		put_text(w, y, x0 + 2, 22, A_BOLD, cmds[i].usage);
-		put_text(w, y, x0 + 25, wd - 27, A_NORMAL, cmds[i].help);
+	n += wrap(out + n, max - n, style_attr(st, ROLE_TITLE), 0, width, "commands (after :)");
+	for (size_t i = 0; i < nc && n < max; i++) {
+		n += wrap(out + n, max - n, A_BOLD, 0, width, cmds[i].usage);
+		n += wrap(out + n, max - n, A_NORMAL, 4, width, cmds[i].help);
+	}
+	return n;
+}
+
+/* The help fills the screen and scrolls; only q, Esc, ? or F1 close it. */
+static void help_overlay(WINDOW *w, struct app *a, const struct style *st, const struct layout *L)
+{
+	static struct pane_line lines[PANE_LINES];
+	int h = L->rows, wd = L->cols, rows = h - 2, width = wd - 4;
+	int n = help_lines(st, width, lines, PANE_LINES);
+	int max_scroll = n > rows ? n - rows : 0;
+
+	a->page_rows = rows;
+	if (a->help_scroll > max_scroll)
+		a->help_scroll = max_scroll;
+	render_overlay_box(w, 0, 0, h, wd);
+	render_title(w, 0, 2, wd - 20, st, "help (j k PgUp PgDn Home End; q Esc: close)");
+	if (n > rows)
+		put_fmt(w, 0, wd - 18, 16, style_attr(st, ROLE_DIM), " %d-%d of %d ", a->help_scroll + 1,
+			a->help_scroll + rows, n);
+	for (int i = 0; i < rows && a->help_scroll + i < n; i++) {
+		const struct pane_line *pl = &lines[a->help_scroll + i];
+		put_text(w, 1 + i, 2 + pl->indent, width - pl->indent, pl->attr, pl->text);
 	}
 }
 
@@ -669,7 +745,7 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 		status_line(w, a, st, L);
 	footer(w, a, st, L);
 	if (a->mode == MODE_HELP)
-		help_overlay(w, st, L);
+		help_overlay(w, a, st, L);
 	else if (a->mode == MODE_CHART)
 		chart_overlay(w, a, st, L);
 	else if (a->mode == MODE_PICK)

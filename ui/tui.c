@@ -37,7 +37,22 @@ static void install_signals(void)
 static void mouse(struct app *a, const struct layout *L)
 {
 	MEVENT ev;
-	if (getmouse(&ev) != OK || L->too_small || a->mode != MODE_SLIDERS)
+	if (getmouse(&ev) != OK || L->too_small)
+		return;
+	/* the wheel scrolls what is shown: the help, or the lower pane */
+	mmask_t up = BUTTON4_PRESSED, down = 0;
+#ifdef BUTTON5_PRESSED
+	down = BUTTON5_PRESSED;
+#endif
+	if (ev.bstate & (up | down)) {
+		int pg = (ev.bstate & up) ? PG_WHEEL_UP : PG_WHEEL_DOWN;
+		if (a->mode == MODE_HELP)
+			app_help_key(a, pg);
+		else if (a->mode == MODE_SLIDERS)
+			app_pager_key(a, pg);
+		return;
+	}
+	if (a->mode != MODE_SLIDERS || app_paging(a))
 		return;
 	int i = ev.y - 1;
 	if (i < 0 || i >= L->slider_rows || ev.x > L->left_w)
@@ -71,7 +86,11 @@ static void setup_terminal(void)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | REPORT_MOUSE_POSITION, NULL);
+	mmask_t wheel = BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+	wheel |= BUTTON5_PRESSED;
+#endif
+	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | REPORT_MOUSE_POSITION | wheel, NULL);
 	mouseinterval(0);
 	wtimeout(stdscr, 250);  /* wake up now and then to notice signals */
 }
@@ -120,8 +139,12 @@ int tui_main(const struct scenario *initial)
 			clearok(curscr, TRUE);
 			continue;
 		}
+		if (ch == KEY_MOUSE) {
+			mouse(&a, &L);
+			continue;
+		}
 		if (a.mode == MODE_HELP) {
-			a.mode = MODE_SLIDERS;
+			app_help_key(&a, pager_action(ch));
 			continue;
 		}
 		if (a.mode == MODE_CHART || a.mode == MODE_PICK || a.mode == MODE_FRONTIER) {
@@ -137,12 +160,22 @@ int tui_main(const struct scenario *initial)
 				cmdline_feed(ch == '\r' || ch == '\n' ? '\r' : ch);
 			continue;
 		}
-		if (ch == KEY_MOUSE) {
-			mouse(&a, &L);
-			continue;
-		}
 		if (ch == 26) {
 			suspend();
+			continue;
+		}
+		if (app_paging(&a)) {
+			/* output is shown: keys page through it, none reaches a slider */
+			if (a.finding) {
+				app_find_key(&a, ch);
+				continue;
+			}
+			int pg = pager_action(ch);
+			if (pg == PG_REDRAW)
+				clearok(curscr, TRUE);
+			app_pager_key(&a, pg);
+			if (a.mode == MODE_COMMAND)
+				cmdline_begin(a.prefill);
 			continue;
 		}
 		int action = keymap_action(ch);
