@@ -144,6 +144,7 @@ Test(render, tall_terminal_shows_every_slider)
 	static struct app a;
 	app_init(&a);
 	app_run_command(&a, "load deepseek-v3; set pp 4; set dp 2; set ep 2; set hardware.mem_gib 400");
+	app_pager_key(&a, PG_CLOSE);   /* the load's notes: back to the diagnostics */
 	char *text = draw(&a, 120, 40);
 	expect_golden(text, "pipeline-120x40.txt");
 	cr_expect_eq(a.visible_sliders, 8);
