@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +34,16 @@ int atomic_open(struct atomic_file *af, const char *path, char *err, size_t errl
 		snprintf(err, errlen, "%s: cannot create a file beside it: %s", path, strerror(errno));
 		return -1;
 	}
-	/* mkstemp makes 0600; the result is an ordinary file */
+	/* mkstemp makes 0600: a new file gets what the umask allows, a file
+	 * replaced keeps its mode and, where allowed, its owner and group */
 	mode_t mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0) {
+	bool existed = stat(path, &st) == 0;
+	if (fchmod(fd, existed ? st.st_mode & 07777 : 0666 & ~mask) != 0) {
 		/* not fatal: the file is only less readable */
+	}
+	if (existed && fchown(fd, st.st_uid, st.st_gid) != 0) {
+		/* not ours to give away: it stays ours, as a new file would */
 	}
 	af->f = fdopen(fd, "w");
 	if (!af->f) {

@@ -9,6 +9,7 @@
 
 #include "command_impl.h"
 #include "keys.h"
+#include "path.h"
 
 typedef int (*handler_fn)(struct invocation *inv);
 
@@ -63,8 +64,10 @@ static const struct command commands[] = {
 	  0, -1, cmd_show },
 	{ { "load", "load FILE|PRESET...", "merge a scenario file, or a preset by name (scenario, model or GPU)" },
 	  1, -1, cmd_load },
-	{ { "save", "save FILE", "write the scenario as YAML, atomically (every section, stable order)" },
-	  1, 1, cmd_save },
+	{ { "save", "save [-f] FILE", "write the scenario as YAML, atomically (every section, stable order); in the explorer an existing file is overwritten only once confirmed (or with -f)" },
+	  1, 2, cmd_save },
+	{ { "reload", "reload", "the built-in scenario and every file loaded since the last reset, read again from disk" },
+	  0, 0, cmd_reload },
 	{ { "presets", "presets", "list the presets on the search path, by kind" }, 0, 0, cmd_presets },
 	{ { "check", "check", "verify the scenario's claims against the model; exit status 1 if one is contradicted" },
 	  0, 0, cmd_check },
@@ -162,7 +165,7 @@ int cmd_help(struct invocation *inv)
 		help_key(k, key, &inv->ss->scn);
 		return 0;
 	}
-	return cmd_fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save presets check pin unpin sweep search frontier recommend export import dag validate calibrate reset help quit", what);
+	return cmd_fail(inv, 1, "no command or key '%s'; commands: set get strategy show load save reload presets check pin unpin sweep search frontier recommend export import dag validate calibrate reset help quit", what);
 }
 
 static const struct command *find_command(const char *name)
@@ -181,7 +184,7 @@ static int run_words(struct session *ss, struct word *w, int argc, long line)
 	const struct command *c = find_command(w[0].text);
 
 	if (!c) {
-		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save presets check pin unpin sweep search frontier recommend export import dag validate calibrate reset help quit\n",
+		sink_errorf(&ss->sink, "%s:%ld:%zu: unknown command '%s'; commands: set get strategy show load save reload presets check pin unpin sweep search frontier recommend export import dag validate calibrate reset help quit\n",
 			    ss->source, line, w[0].col, w[0].text);
 		return -1;
 	}
@@ -210,6 +213,21 @@ void session_init(struct session *ss, const struct sink *k)
 	ss->source = "-";
 }
 
+/* "~" and "~/..." at the start of an unquoted word name the home
+ * directory, as in sh ("save ~/plans/a.yaml"); '~' quoted stays. */
+static int expand_tilde(struct session *ss, struct word *w, long lineno)
+{
+	char out[MAX_WORD], err[200];
+	if (!w->tilde || (w->text[1] != '\0' && w->text[1] != '/'))
+		return 0;
+	if (path_expand(w->text, out, sizeof out, err, sizeof err) != 0) {
+		sink_errorf(&ss->sink, "%s:%ld:%zu: %s\n", ss->source, lineno, w->col, err);
+		return -1;
+	}
+	memcpy(w->text, out, sizeof out);
+	return 0;
+}
+
 int session_run_line(struct session *ss, const char *line, long lineno)
 {
 	struct word words[MAX_WORDS];
@@ -226,6 +244,8 @@ int session_run_line(struct session *ss, const char *line, long lineno)
 			if (in_word) {
 				words[argc - 1].text[len] = '\0';
 				in_word = false;
+				if (expand_tilde(ss, &words[argc - 1], lineno) != 0)
+					return -1;
 			}
 			if (!end)
 				continue;
@@ -247,6 +267,7 @@ int session_run_line(struct session *ss, const char *line, long lineno)
 				return -1;
 			}
 			words[argc].col = i + 1;
+			words[argc].tilde = ch == '~' && !quote;
 			argc++;
 			len = 0;
 			in_word = true;

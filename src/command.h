@@ -29,6 +29,13 @@ struct session {
 	unsigned sweeps, searches, frontiers;   /* how many have run: "is there a new one?" */
 	/* the last config.json loaded: the model it made, and the fields it
 	 * did not use (show params lists them while that model is loaded) */
+	/* saving: the explorer asks before it overwrites a file; batch mode
+	 * overwrites, as shells and editors in scripts do */
+	bool no_clobber;
+	char confirm_save[4096];   /* a save refused for this existing file, to confirm */
+	/* the files loaded since the last reset, for reload */
+	int n_loaded;
+	char loaded[8][4096];
 	char import_model[NAME_MAX_LEN];
 	char import_source[4096];
 	char import_ignored[600];
@@ -45,6 +52,11 @@ void session_init(struct session *ss, const struct sink *k);
  * (a .json file or a directory holding one) into the session's scenario;
  * all or nothing. */
 int session_load(struct session *ss, const char *what, char *err, size_t errlen);
+/* Save the scenario to path atomically; an existing file only with force
+ * when ss->no_clobber (else confirm_save names it).  written: the absolute
+ * path. */
+int session_save(struct session *ss, const char *path, bool force, char *written, size_t wlen, char *err,
+		 size_t errlen);
 /* Let go of what sweeps and searches kept. */
 void session_free(struct session *ss);
 

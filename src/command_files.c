@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "atomic_file.h"
 #include "command_impl.h"
@@ -12,6 +13,7 @@
 #include "dag.h"
 #include "import_hf.h"
 #include "nearest.h"
+#include "path.h"
 #include "numfmt.h"
 #include "preset.h"
 #include "report.h"
@@ -88,6 +90,12 @@ int session_load(struct session *ss, const char *what, char *err, size_t errlen)
 		return -1;
 	if (model_only)
 		fit_new_model(ss, &before);
+	/* remembered for reload (the oldest are forgotten past eight) */
+	if (ss->n_loaded == (int)(sizeof ss->loaded / sizeof ss->loaded[0])) {
+		memmove(ss->loaded[0], ss->loaded[1], sizeof ss->loaded - sizeof ss->loaded[0]);
+		ss->n_loaded--;
+	}
+	snprintf(ss->loaded[ss->n_loaded++], sizeof ss->loaded[0], "%s", what);
 	return 0;
 }
 
@@ -100,11 +108,60 @@ int cmd_load(struct invocation *inv)
 	return 0;
 }
 
+int session_save(struct session *ss, const char *path, bool force, char *written, size_t wlen, char *err,
+		 size_t errlen)
+{
+	struct stat st;
+	ss->confirm_save[0] = '\0';
+	if (!force && ss->no_clobber && stat(path, &st) == 0) {
+		snprintf(ss->confirm_save, sizeof ss->confirm_save, "%s", path);
+		snprintf(err, errlen, "%s exists: save -f %s overwrites it", path, path);
+		return -1;
+	}
+	if (preset_save_file(&ss->scn, path, err, errlen) != 0)
+		return -1;
+	path_absolute(path, written, wlen);
+	return 0;
+}
+
 int cmd_save(struct invocation *inv)
 {
+	char err[1100], written[4096];
+	bool force = inv->argc == 3;
+	if (force && strcmp(inv->w[1].text, "-f") != 0)
+		return cmd_fail(inv, 1, "'%s': expected -f (overwrite) before the file name", inv->w[1].text);
+	int i = force ? 2 : 1;
+	if (session_save(inv->ss, inv->w[i].text, force, written, sizeof written, err, sizeof err) != 0)
+		return cmd_fail(inv, i, "%s", err);
+	if (inv->ss->format == FMT_TEXT)
+		sink_printf(&inv->ss->sink, "saved %s\n", written);
+	return 0;
+}
+
+/* reload: the built-in scenario and every file loaded since the last
+ * reset, read again from disk, in order; all or nothing. */
+int cmd_reload(struct invocation *inv)
+{
+	static struct session copy;
+	struct session *ss = inv->ss;
 	char err[1024];
-	if (preset_save_file(&inv->ss->scn, inv->w[1].text, err, sizeof err) != 0)
-		return cmd_fail(inv, 1, "%s", err);
+	if (ss->n_loaded == 0)
+		return cmd_fail(inv, 0, "nothing was loaded since the last reset");
+	copy = *ss;
+	scenario_default(&copy.scn);
+	copy.n_loaded = 0;
+	for (int i = 0; i < ss->n_loaded; i++)
+		if (session_load(&copy, ss->loaded[i], err, sizeof err) != 0)
+			return cmd_fail(inv, 0, "%s", err);
+	ss->scn = copy.scn;
+	ss->n_loaded = copy.n_loaded;
+	memcpy(ss->loaded, copy.loaded, sizeof ss->loaded);
+	if (ss->format == FMT_TEXT) {
+		sink_puts(&ss->sink, "reloaded");
+		for (int i = 0; i < ss->n_loaded; i++)
+			sink_printf(&ss->sink, " %s", ss->loaded[i]);
+		sink_puts(&ss->sink, "\n");
+	}
 	return 0;
 }
 

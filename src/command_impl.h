@@ -4,6 +4,7 @@
 #ifndef MOESCOPE_COMMAND_IMPL_H
 #define MOESCOPE_COMMAND_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "command.h"
@@ -15,6 +16,7 @@
 struct word {
 	char text[MAX_WORD];
 	size_t col;    /* 1-based column in the line */
+	bool tilde;    /* began with an unquoted ~: a home directory, as in sh */
 };
 
 struct invocation {
@@ -46,6 +48,7 @@ int cmd_quit(struct invocation *inv);
 /* command_files.c */
 int cmd_load(struct invocation *inv);
 int cmd_save(struct invocation *inv);
+int cmd_reload(struct invocation *inv);
 int cmd_presets(struct invocation *inv);
 int cmd_dag(struct invocation *inv);
 /* command_analysis.c */

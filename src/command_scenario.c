@@ -219,6 +219,7 @@ int cmd_unpin(struct invocation *inv)
 int cmd_reset(struct invocation *inv)
 {
 	scenario_default(&inv->ss->scn);
+	inv->ss->n_loaded = 0;
 	return 0;
 }
 

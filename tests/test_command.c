@@ -3,6 +3,11 @@
 #include "command.h"
 #include "helpers.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 Test(command, set_and_get)
 {
 	struct session_fixture f;
@@ -172,4 +177,48 @@ Test(command, loading_a_model_fits_the_scenario_to_it)
 	cr_expect(st->dp == 2 && st->tp == 2 && st->pp == 4 && st->ep == 16);
 	cr_expect_eq(f.ss.scn.req.tokens_per_ms_per_gpu, 100);
 	fixture_close(&f);
+}
+
+/* Saves: the path written is said; ~ is the home directory as in sh; the
+ * explorer's session (no_clobber) refuses an existing file until forced,
+ * naming it for the question; a replaced file keeps its mode; reload reads
+ * the loaded files again. */
+Test(command, saves_say_where_keep_modes_and_do_not_clobber_unasked)
+{
+	struct session_fixture f;
+	char dir[] = "/tmp/moescope-save-XXXXXX", line[300], path[200];
+	cr_assert(mkdtemp(dir));
+	const char *home = getenv("HOME");
+	char *old_home = home ? strdup(home) : NULL;
+	setenv("HOME", dir, 1);
+	fixture_open(&f, FMT_TEXT);
+	cr_assert_eq(session_run_line(&f.ss, "set tp 2; save ~/a.yaml", 1), 0, "%s", f.buf.err);
+	snprintf(path, sizeof path, "%s/a.yaml", dir);
+	snprintf(line, sizeof line, "saved %s\n", path);
+	cr_expect_str_eq(f.buf.out, line);
+	/* a quoted ~ is a name like any other */
+	cr_assert_eq(session_run_line(&f.ss, "set name '~/x'", 2), 0);
+	cr_expect_str_eq(f.ss.scn.name, "~/x");
+	cr_assert_eq(chmod(path, 0600), 0);
+	f.ss.no_clobber = true;
+	cr_assert_eq(session_run_line(&f.ss, "set tp 8; save ~/a.yaml", 3), -1);
+	cr_expect_str_eq(f.ss.confirm_save, path);
+	cr_expect(strstr(f.buf.err, "a.yaml exists: save -f "), "%s", f.buf.err);
+	cr_assert_eq(session_run_line(&f.ss, "save -f ~/a.yaml", 4), 0, "%s", f.buf.err);
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+	/* reload: the built-in scenario and the file as it is on disk (tp 8) */
+	cr_assert_eq(session_run_line(&f.ss, "reset; load ~/a.yaml; set tp 1; set batch 7; reload", 5), 0, "%s",
+		     f.buf.err);
+	cr_expect_eq(f.ss.scn.strat.tp, 8);
+	cr_expect_eq(f.ss.scn.work.batch, 128);
+	cr_assert_eq(session_run_line(&f.ss, "reset; reload", 6), -1);
+	cr_expect(strstr(f.buf.err, "reload: nothing was loaded since the last reset"), "%s", f.buf.err);
+	fixture_close(&f);
+	remove(path);
+	rmdir(dir);
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	free(old_home);
 }

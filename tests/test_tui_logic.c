@@ -8,7 +8,11 @@
 #include "figures.h"
 #include "frontier.h"
 #include "search.h"
+#include "preset.h"
 #include "sliders.h"
+
+#include <stdio.h>
+#include <unistd.h>
 
 static const struct slider *by_label(const char *label)
 {
@@ -371,4 +375,40 @@ Test(app, the_help_scrolls_and_closes_only_on_its_keys)
 	app_help_key(&a, pager_action('?'));
 	cr_expect_eq(a.mode, MODE_SLIDERS);
 	app_free(&a);
+}
+
+/* In the explorer a save onto an existing file asks first: y writes it,
+ * any other answer leaves it as it was. */
+Test(app, a_save_over_a_file_asks_first)
+{
+	static struct app a;
+	char dir[] = "/tmp/moescope-ask-XXXXXX", line[300], path[200];
+	cr_assert(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/p.yaml", dir);
+	app_init(&a);
+	snprintf(line, sizeof line, "save %s", path);
+	app_run_command(&a, line);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	cr_expect(strncmp(a.status, "saved ", 6) == 0, "%s", a.status);
+	cr_expect_eq(a.view, VIEW_DIAG, "one line of output is a status, not a page");
+	app_run_command(&a, "set tp 2");
+	app_run_command(&a, line);
+	cr_expect_eq(a.mode, MODE_CONFIRM);
+	cr_expect(strstr(a.status, "p.yaml exists: overwrite it? y: yes"), "%s", a.status);
+	app_confirm_key(&a, false);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	cr_expect(strstr(a.status, "not saved"), "%s", a.status);
+	struct scenario back;
+	char err[300];
+	scenario_default(&back);
+	cr_assert_eq(preset_load_file(&back, path, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(back.strat.tp, 4);
+	app_run_command(&a, line);
+	app_confirm_key(&a, true);
+	scenario_default(&back);
+	cr_assert_eq(preset_load_file(&back, path, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(back.strat.tp, 2);
+	app_free(&a);
+	remove(path);
+	rmdir(dir);
 }

@@ -181,6 +181,19 @@ ok "resizing to 40x10 and back" t_resize
 ok "a resize storm down to 1x1" t_resize_storm
 ok "? opens the help: it scrolls, only q Esc ? close it" t_help
 ok "output opens a pager whose keys never reach the sliders" t_pager
+t_save_asks() {
+	tm send-keys -t t : "save $tmp/ask.yaml" Enter
+	wait_for "saved $tmp/ask.yaml" || return 1
+	tm send-keys -t t : "save $tmp/ask.yaml" Enter
+	wait_for 'ask.yaml exists: overwrite it\? y: yes' || return 1
+	tm send-keys -t t n
+	wait_for 'not saved' || return 1
+	tm send-keys -t t : "save $tmp/ask.yaml" Enter
+	wait_for 'overwrite it\?' || return 1
+	tm send-keys -t t y
+	wait_for "saved $tmp/ask.yaml"
+}
+ok "save asks before it overwrites a file, and says where it wrote" t_save_asks
 ok "p pins a baseline and the figures show the change" t_pin
 ok ":sweep opens a chart, Right changes the figure" t_sweep_chart
 ok ":search lists results, Enter applies one" t_search_apply

@@ -26,6 +26,8 @@ void app_init(struct app *a)
 	a->visible_sliders = SLIDER_BASIC;
 	a->chart_figure = FIG_TOKENS;
 	a->goto_line = -1;
+	/* the explorer asks before a save overwrites a file */
+	a->ss.no_clobber = true;
 	app_recompute(a);
 }
 
@@ -317,6 +319,22 @@ void app_apply(struct app *a, int action)
 		a->selected = a->visible_sliders - 1;
 }
 
+void app_confirm_key(struct app *a, bool yes)
+{
+	char path[sizeof a->ss.confirm_save], written[4096], err[1024];
+	snprintf(path, sizeof path, "%s", a->ss.confirm_save);
+	a->ss.confirm_save[0] = '\0';
+	a->mode = MODE_SLIDERS;
+	if (!yes) {
+		status(a, false, "not saved: %s is as it was", path);
+		return;
+	}
+	if (session_save(&a->ss, path, true, written, sizeof written, err, sizeof err) != 0)
+		status(a, true, "%s", err);
+	else
+		status(a, false, "saved %s", written);
+}
+
 void app_run_command(struct app *a, const char *line)
 {
 	struct sink_buffer *b = &a->captured;
@@ -331,6 +349,11 @@ void app_run_command(struct app *a, const char *line)
 		a->quit = true;
 	app_recompute(a);
 	a->scroll = 0;
+	if (rc != 0 && a->ss.confirm_save[0]) {
+		a->mode = MODE_CONFIRM;
+		status(a, false, "%s exists: overwrite it? y: yes, any other key: no", a->ss.confirm_save);
+		return;
+	}
 	if (rc != 0) {
 		/* "command:1:5: set: ..." -> "set: ...", without the position */
 		const char *msg = b->err;
@@ -340,6 +363,15 @@ void app_run_command(struct app *a, const char *line)
 			msg++;
 		status(a, true, "%.*s", (int)strcspn(msg, "\n"), msg);
 		a->view = VIEW_DIAG;
+		return;
+	}
+	/* one line of output ("saved ...", a value) is a status, not a page */
+	const char *nl = strchr(b->out, '\n');
+	bool one_line = b->out_len > 0 && (!nl || nl[1] == '\0') && a->ss.sweeps == sweeps &&
+			a->ss.searches == searches && a->ss.frontiers == frontiers;
+	if (one_line) {
+		a->view = VIEW_DIAG;
+		status(a, false, "%.*s", (int)strcspn(b->out, "\n"), b->out);
 		return;
 	}
 	if (b->out_len > 0) {

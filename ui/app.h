@@ -12,7 +12,7 @@
 #include "diag.h"
 #include "sink.h"
 
-enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP, MODE_CHART, MODE_PICK, MODE_FRONTIER };
+enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP, MODE_CHART, MODE_PICK, MODE_FRONTIER, MODE_CONFIRM };
 enum pane_view { VIEW_DIAG, VIEW_OUTPUT };
 
 enum action {
@@ -55,6 +55,8 @@ void app_recompute(struct app *a);
 void app_apply(struct app *a, int action);
 /* Run a line of the command language; its output goes to the lower pane. */
 void app_run_command(struct app *a, const char *line);
+/* The answer to "FILE exists: overwrite it?" (MODE_CONFIRM). */
+void app_confirm_key(struct app *a, bool yes);
 /* Set slider i to value v (mouse). */
 void app_set_slider(struct app *a, int i, long v);
 

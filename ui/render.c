@@ -88,6 +88,8 @@ static void footer(WINDOW *w, const struct app *a, const struct style *st, const
 		snprintf(hints, sizeof hints, "Enter run  Tab complete  %s history  Esc back", st->g->updown);
 	else if (a->finding)
 		snprintf(hints, sizeof hints, "type the text  Enter find  Esc cancel");
+	else if (a->mode == MODE_CONFIRM)
+		snprintf(hints, sizeof hints, "y overwrite  any other key keeps the file");
 	else if (app_paging(a))
 		snprintf(hints, sizeof hints, "%s j k scroll  PgUp PgDn page  / search  n N next  q back  : command",
 			 st->g->updown);

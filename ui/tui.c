@@ -147,6 +147,10 @@ int tui_main(const struct scenario *initial)
 			app_help_key(&a, pager_action(ch));
 			continue;
 		}
+		if (a.mode == MODE_CONFIRM) {
+			app_confirm_key(&a, ch == 'y' || ch == 'Y');
+			continue;
+		}
 		if (a.mode == MODE_CHART || a.mode == MODE_PICK || a.mode == MODE_FRONTIER) {
 			app_overlay_key(&a, keymap_action(ch));
 			continue;
