@@ -290,7 +290,7 @@ static void clear_figures(struct result *r)
 	r->e2e_latency_s = r->output_tokens_per_s = NAN;
 	r->kv_bytes_per_token = NAN;
 	r->kv_capacity_tokens = r->running_per_replica = NAN;
-	r->queue_wait_s = r->requests_per_s = r->max_rate = NAN;
+	r->queue_wait_s = r->ttft_wait_s = r->requests_per_s = r->max_rate = NAN;
 	r->tokens_per_s_per_user = r->output_tokens_per_s_per_gpu = NAN;
 	r->usd_per_mtok = r->joules_per_token = NAN;
 	r->admit_cap = ADMIT_ALL;

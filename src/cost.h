@@ -120,6 +120,7 @@ struct result {
 	int admit_cap;               /* enum admit_cap: what bounds them */
 	bool admit_none;             /* the pool holds not one whole sequence */
 	double queue_wait_s;         /* of the TTFT, waiting for a slot or a step */
+	double ttft_wait_s;          /* of the TTFT, all but the prompt's own steps and the front end */
 	double requests_per_s;       /* finished requests per second, whole deployment */
 	bool overloaded;             /* poisson: the rate is above what is served */
 	double max_rate;             /* poisson: the most requests/s served */

@@ -574,6 +574,9 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		r->requests_per_s = r->overloaded ? r->max_rate : w->rate;
 	}
 	r->queue_wait_s = wait;
+	/* all of the TTFT but the prompt's own steps and the front end: the
+	 * slot, the steps running when it came, the prompts ahead of it */
+	r->ttft_wait_s = isfinite(ttft) ? maxd(0.0, ttft - n * t_mix - c->frontend_s - overhead) : INFINITY;
 
 	blend(&r->decode, &r->prefill, w_mix);
 	r->decode.time_s = tpot;

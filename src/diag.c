@@ -551,6 +551,66 @@ static void comm_bound(const struct scenario *s, const struct result *r, struct 
 	}
 }
 
+enum category { CAT_COMPUTE, CAT_MEMORY, CAT_COMM, CAT_BUBBLE };
+
+/* The largest of compute, memory, communication (every kind together) and
+ * the bubble; its share of the span in *pct. */
+static int largest_category(const struct phase *ph, double *pct)
+{
+	double span = cost_phase_span(ph);
+	double part[4] = { ph->part_s[BOUND_COMPUTE], ph->part_s[BOUND_MEMORY],
+			   ph->part_s[BOUND_COMM_TP] + ph->part_s[BOUND_COMM_EP] + ph->part_s[BOUND_COMM_ETP] +
+				   ph->part_s[BOUND_COMM_PP],
+			   ph->part_s[BOUND_BUBBLE] };
+	int c = 0;
+	for (int i = 1; i < 4; i++)
+		if (part[i] > part[c])
+			c = i;
+	*pct = span > 0 ? 100.0 * part[c] / span : 0;
+	return c;
+}
+
+/* The kinds of communication in a phase, largest first: "EP 24, TP 24,
+ * ETP 12" (shares of the span in %), or without the shares "EP TP ETP". */
+static void comm_kinds(const struct phase *ph, bool shares, char *buf, size_t len)
+{
+	static const char *const kinds[] = { "TP", "EP", "ETP", "PP" };
+	double span = cost_phase_span(ph);
+	int order[4] = { 0, 1, 2, 3 };
+	for (int i = 1; i < 4; i++)
+		for (int j = i; j > 0 && ph->part_s[BOUND_COMM_TP + order[j]] > ph->part_s[BOUND_COMM_TP + order[j - 1]];
+		     j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < 4 && n < len; i++) {
+		double share = span > 0 ? 100.0 * ph->part_s[BOUND_COMM_TP + order[i]] / span : 0;
+		if (share < 0.5)
+			continue;
+		if (shares)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s %.0f", n ? ", " : "", kinds[order[i]], share);
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", kinds[order[i]]);
+	}
+}
+
+void diag_bottleneck_words(const struct phase *ph, bool compact, char *buf, size_t len)
+{
+	double pct;
+	char kinds[64];
+	int c = largest_category(ph, &pct);
+	if (c != CAT_COMM) {
+		static const char *const words[] = { "compute-bound", "HBM-bound", "", "pipeline bubble" };
+		snprintf(buf, len, "%s %.0f%%", words[c], pct);
+		return;
+	}
+	comm_kinds(ph, !compact, kinds, sizeof kinds);
+	snprintf(buf, len, compact ? "comm %.0f%%: %s" : "communication %.0f%% (%s)", pct, kinds);
+}
+
 void diag_bound_sentence(const struct scenario *s, const struct result *r, bool decode,
 			 char *buf, size_t len)
 {
@@ -579,6 +639,14 @@ void diag_bound_sentence(const struct scenario *s, const struct result *r, bool 
 			 what[ph->bottleneck - BOUND_COMM_TP]);
 		break;
 	}
+	}
+	/* communication as a whole may outweigh the largest single part */
+	double cat_pct;
+	if (largest_category(ph, &cat_pct) == CAT_COMM && ph->bottleneck < BOUND_COMM_TP) {
+		char kinds[64];
+		comm_kinds(ph, true, kinds, sizeof kinds);
+		snprintf(buf, len, "%s is communication-bound: %.0f%% of the %s in communication (%s)", name, cat_pct,
+			 unit, kinds);
 	}
 }
 

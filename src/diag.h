@@ -45,6 +45,10 @@ int diag_worst(const struct diag_list *l);
 
 /* The phrase that names a phase's bottleneck ("decode is HBM-bound: 71% of
  * the step reads weights and KV cache"). */
+/* What most of a phase's time goes to, communication taken as a whole:
+ * "HBM-bound 39%", "communication 61% (EP 24, TP 24, ETP 12)"; compact
+ * for a narrow screen: "comm 61%: EP TP ETP". */
+void diag_bottleneck_words(const struct phase *ph, bool compact, char *buf, size_t len);
 void diag_bound_sentence(const struct scenario *s, const struct result *r, bool decode,
 			 char *buf, size_t len);
 

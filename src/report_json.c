@@ -211,6 +211,7 @@ void report_json(const struct sink *k, const struct scenario *s, const struct re
 	sink_puts(k, "}, \"serving\": {");
 	field_num(k, "running_per_replica", r->running_per_replica, false);
 	field_num(k, "queue_wait_s", r->queue_wait_s, true);
+	field_num(k, "ttft_wait_s", r->ttft_wait_s, true);
 	field_num(k, "requests_per_s", r->requests_per_s, true);
 	field_num(k, "max_requests_per_s", r->max_rate, true);
 	sink_puts(k, "}, \"ceiling\": {");

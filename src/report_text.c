@@ -69,6 +69,9 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 		    NUM(r->max_total_gib), NUM(r->capacity_gib), 100.0 * r->max_total_gib / r->capacity_gib,
 		    NUM(r->kv_capacity_seqs));
 	sink_printf(k, "TTFT        %s s", NUM(r->ttft_s));
+	/* in serving, a share of it is the wait for a slot in the batch or a step */
+	if (s->work.mode == MODE_SERVING && isfinite(r->ttft_wait_s) && r->ttft_wait_s > 0.01 * r->ttft_s)
+		sink_printf(k, " (%s s of it waiting: for a slot, a step, the prompts ahead)", NUM(r->ttft_wait_s));
 	if (!isnan(s->req.ttft_s))
 		sink_printf(k, "   requirement <= %s s: %s", NUM(s->req.ttft_s), verdict(r->ttft_s <= s->req.ttft_s));
 	sink_puts(k, "\n");
@@ -96,11 +99,10 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 			sink_printf(k, "%s %s J per output token", isnan(r->usd_per_mtok) ? "" : ",", NUM(r->joules_per_token));
 		sink_puts(k, "\n");
 	}
-	sink_printf(k, "bottleneck  prefill: %s (%.0f%%), decode: %s (%.0f%%)\n",
-		    cost_bound_name(r->prefill.bottleneck),
-		    100.0 * r->prefill.part_s[r->prefill.bottleneck] / cost_phase_span(&r->prefill),
-		    cost_bound_name(r->decode.bottleneck),
-		    100.0 * r->decode.part_s[r->decode.bottleneck] / cost_phase_span(&r->decode));
+	char pre[160], dec[160];
+	diag_bottleneck_words(&r->prefill, false, pre, sizeof pre);
+	diag_bottleneck_words(&r->decode, false, dec, sizeof dec);
+	sink_printf(k, "bottleneck  prefill: %s, decode: %s\n", pre, dec);
 }
 
 static void memory(const struct sink *k, const struct scenario *s, const struct result *r)

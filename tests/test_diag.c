@@ -219,3 +219,27 @@ Test(diag, comm_bound_fix_regroups_the_same_gpus)
 	cr_expect_eq(fixed.gpus, r.gpus);
 	cr_expect_lt(fixed.tpot_ms, r.tpot_ms);
 }
+
+/* The bottleneck takes communication as a whole: 24 + 24 + 12 = 60% beats
+ * the 39% of HBM, the largest single part (the case the screen got wrong). */
+Test(diag, the_bottleneck_counts_communication_as_a_whole)
+{
+	struct phase ph;
+	char buf[160];
+	memset(&ph, 0, sizeof ph);
+	ph.part_s[BOUND_MEMORY] = 0.39;
+	ph.part_s[BOUND_COMM_TP] = 0.24;
+	ph.part_s[BOUND_COMM_EP] = 0.24;
+	ph.part_s[BOUND_COMM_ETP] = 0.12;
+	ph.part_s[BOUND_BUBBLE] = 0.01;
+	ph.bottleneck = BOUND_MEMORY;
+	diag_bottleneck_words(&ph, false, buf, sizeof buf);
+	cr_expect_str_eq(buf, "communication 60% (TP 24, EP 24, ETP 12)");
+	diag_bottleneck_words(&ph, true, buf, sizeof buf);
+	cr_expect_str_eq(buf, "comm 60%: TP EP ETP");
+	/* with less communication, HBM is the bottleneck again */
+	ph.part_s[BOUND_COMM_ETP] = 0;
+	ph.part_s[BOUND_MEMORY] = 0.51;
+	diag_bottleneck_words(&ph, false, buf, sizeof buf);
+	cr_expect_str_eq(buf, "HBM-bound 51%");
+}

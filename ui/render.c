@@ -131,15 +131,6 @@ static void slider_row(WINDOW *w, const struct app *a, const struct style *st, c
 
 /* ---- figures ---- */
 
-static const char *bound_words(int b)
-{
-	static const char *const words[BOUND_COUNT] = {
-		"compute-bound", "HBM-bound", "TP all-reduce", "EP all-to-all", "expert-TP all-reduce",
-		"pipeline sends", "pipeline bubble",
-	};
-	return b >= 0 && b < BOUND_COUNT ? words[b] : "?";
-}
-
 static void figure(WINDOW *w, int y, int x, int width, const struct style *st, const char *name,
 		   const char *value, const char *req, int verdict)
 {
@@ -195,6 +186,9 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 		return;
 	}
 	snprintf(value, sizeof value, "%s s", NUM(r->ttft_s));
+	/* a TTFT that is mostly waiting says so */
+	if (isfinite(r->ttft_wait_s) && r->ttft_wait_s >= 0.1 * r->ttft_s)
+		snprintf(value, sizeof value, "%s s wait %.0f%%", NUM(r->ttft_s), 100.0 * r->ttft_wait_s / r->ttft_s);
 	req[0] = '\0';
 	if (!isnan(s->req.ttft_s))
 		snprintf(req, sizeof req, "%s %s s", g->le, NUM(s->req.ttft_s));
@@ -220,9 +214,9 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 	figure(w, y, x, width, st, "prefill", value, NULL, 0);
 	delta(w, y++, x + width, a, st, FIG_PREFILL);
 
-	const struct phase *ph = &r->decode;
-	snprintf(value, sizeof value, "decode: %s %.0f%%", bound_words(ph->bottleneck),
-		 100.0 * ph->part_s[ph->bottleneck] / cost_phase_span(ph));
+	char words[80];
+	diag_bottleneck_words(&r->decode, true, words, sizeof words);
+	snprintf(value, sizeof value, "decode: %.79s", words);
 	figure(w, y++, x, width, st, "bottleneck", value, NULL, 0);
 
 	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", NUM(r->shards), NUM(r->gpus), g->dot,
