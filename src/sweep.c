@@ -79,6 +79,37 @@ int sweep_values(const struct key *k, const char *from, const char *to, const ch
 	return n;
 }
 
+/* The diagnostic a row is worst for: a broken strategy, then memory, then
+ * an overload, then any other error, then the first warning. */
+static int worst_code(const struct diag_list *d)
+{
+	static const int first[] = { E_TP_HEADS, E_EP_EXPERTS, E_FOLD, E_PP_LAYERS, E_BAD_VALUE, E_OOM, E_OVERLOAD };
+	for (size_t f = 0; f < sizeof first / sizeof first[0]; f++)
+		for (int j = 0; j < d->n; j++)
+			if (d->items[j].code == first[f])
+				return first[f];
+	for (int j = 0; j < d->n; j++)
+		if (d->items[j].severity != SEV_INFO)
+			return d->items[j].code;
+	return -1;
+}
+
+static const char *const req_names[SWEEP_REQS] = { "ttft", "tpot", "tok/GPU", "tok/user" };
+static const char *const req_json[SWEEP_REQS] = { "ttft_s", "tpot_ms", "tokens_per_ms_per_gpu", "tokens_per_s_per_user" };
+
+static bool req_set(const struct sweep *sw, int q)
+{
+	for (int i = 0; i < sw->n; i++)
+		if (sw->rows[i].meets[q] >= 0)
+			return true;
+	return false;
+}
+
+static const char *mark(int v, const char *yes, const char *no)
+{
+	return v < 0 ? "-" : v ? yes : no;
+}
+
 int sweep_run(const struct scenario *s, const struct key *k, const double *values, int n,
 	      struct sweep *out, char *err, size_t errlen)
 {
@@ -108,12 +139,16 @@ int sweep_run(const struct scenario *s, const struct key *k, const double *value
 		double ops = r.decode.compute_s + r.decode.memory_s;
 		row->decode_hbm_share = r.ok && ops > 0 ? r.decode.memory_s / ops : NAN;
 		row->decode_bound = r.ok ? r.decode.bottleneck : -1;
-		row->worst = -1;
-		for (int j = 0; j < d.n; j++)
-			if (d.items[j].severity != SEV_INFO) {
-				row->worst = d.items[j].code;
-				break;
-			}
+		row->worst = worst_code(&d);
+		row->fits = r.ok ? r.max_total_gib <= r.capacity_gib : -1;
+		const double req[SWEEP_REQS] = { c.req.ttft_s, c.req.tpot_ms, c.req.tokens_per_ms_per_gpu,
+						 c.req.tokens_per_s_per_user };
+		const double got[SWEEP_REQS] = { r.ttft_s, r.tpot_ms, r.tokens_per_ms_per_gpu, r.tokens_per_s_per_user };
+		for (int q = 0; q < SWEEP_REQS; q++) {
+			bool at_most = q == SR_TTFT || q == SR_TPOT;
+			row->meets[q] = !r.ok || isnan(req[q]) || isnan(got[q]) ? -1
+				      : at_most ? got[q] <= req[q] : got[q] >= req[q];
+		}
 		strategy_format(&c.strat, row->strategy, sizeof row->strategy);
 		out->n = i + 1;
 	}
@@ -163,16 +198,25 @@ void sweep_report_text(const struct sink *k, const struct sweep *sw)
 	const char *leaf = key_leaf(sw->key);
 
 	sink_printf(k, "sweep %s over %d values\n", sw->key->name, sw->n);
-	sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %s\n", leaf, "GPUs", "mem GiB", "TTFT s",
-		    "TPOT ms", "tok/ms/GPU", "HBM%", "decode bound", "worst");
+	sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %-6s", leaf, "GPUs", "mem GiB", "TTFT s", "TPOT ms",
+		    "tok/ms/GPU", "HBM%", "decode bound", "memory");
+	/* one column per requirement that is set: met or missed */
+	for (int q = 0; q < SWEEP_REQS; q++)
+		if (req_set(sw, q))
+			sink_printf(k, " %-8s", req_names[q]);
+	sink_puts(k, " worst\n");
 	for (int i = 0; i < sw->n; i++) {
 		const struct sweep_row *r = &sw->rows[i];
 		char share[16] = "-";
 		if (!isnan(r->decode_hbm_share))
 			snprintf(share, sizeof share, "%.0f", 100 * r->decode_hbm_share);
-		sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %s\n", NUM(r->value), NUM(r->fig[FIG_GPUS]),
+		sink_printf(k, "%10s %5s %8s %9s %9s %11s %5s  %-14s %-6s", NUM(r->value), NUM(r->fig[FIG_GPUS]),
 			    NUM(r->fig[FIG_MEM]), NUM(r->fig[FIG_TTFT]), NUM(r->fig[FIG_TPOT]), NUM(r->fig[FIG_TOKENS]),
-			    share, bound_text(r->decode_bound), r->worst >= 0 ? diag_code_name(r->worst) : "-");
+			    share, bound_text(r->decode_bound), mark(r->fits, "fits", "OOM"));
+		for (int q = 0; q < SWEEP_REQS; q++)
+			if (req_set(sw, q))
+				sink_printf(k, " %-8s", mark(r->meets[q], "ok", "MISS"));
+		sink_printf(k, " %s\n", r->worst >= 0 ? diag_code_name(r->worst) : "-");
 	}
 	transitions(k, sw);
 }
@@ -202,7 +246,11 @@ void sweep_report_json(const struct sink *k, const struct sweep *sw)
 			sink_puts(k, "null");
 		sink_puts(k, ", \"decode_hbm_share\": ");
 		json_number(k, r->decode_hbm_share);
-		sink_puts(k, ", \"worst\": ");
+		sink_printf(k, ", \"fits\": %s, \"meets\": {", r->fits < 0 ? "null" : r->fits ? "true" : "false");
+		for (int q = 0; q < SWEEP_REQS; q++)
+			sink_printf(k, "%s\"%s\": %s", q ? ", " : "", req_json[q],
+				    r->meets[q] < 0 ? "null" : r->meets[q] ? "true" : "false");
+		sink_puts(k, "}, \"worst\": ");
 		if (r->worst >= 0)
 			json_string(k, diag_code_name(r->worst));
 		else
@@ -219,7 +267,10 @@ void sweep_report_csv(const struct sink *k, const struct sweep *sw)
 	sink_printf(k, "%s,strategy", key_leaf(sw->key));
 	for (int f = 0; f < FIG_COUNT; f++)
 		sink_printf(k, ",%s", figure_info(f)->json);
-	sink_puts(k, ",decode_hbm_share,prefill_bottleneck,decode_bottleneck,worst\n");
+	sink_puts(k, ",decode_hbm_share,prefill_bottleneck,decode_bottleneck,fits");
+	for (int q = 0; q < SWEEP_REQS; q++)
+		sink_printf(k, ",meets_%s", req_json[q]);
+	sink_puts(k, ",worst\n");
 	for (int i = 0; i < sw->n; i++) {
 		const struct sweep_row *r = &sw->rows[i];
 		fmt_exact(r->value, buf, sizeof buf);
@@ -233,7 +284,10 @@ void sweep_report_csv(const struct sink *k, const struct sweep *sw)
 		buf[0] = '\0';
 		if (isfinite(r->decode_hbm_share))
 			fmt_exact(r->decode_hbm_share, buf, sizeof buf);
-		sink_printf(k, ",%s,%s,%s,%s\n", buf, r->ok ? cost_bound_name(r->prefill_bound) : "",
-			    r->ok ? cost_bound_name(r->decode_bound) : "", r->worst >= 0 ? diag_code_name(r->worst) : "");
+		sink_printf(k, ",%s,%s,%s,%s", buf, r->ok ? cost_bound_name(r->prefill_bound) : "",
+			    r->ok ? cost_bound_name(r->decode_bound) : "", r->fits < 0 ? "" : r->fits ? "true" : "false");
+		for (int q = 0; q < SWEEP_REQS; q++)
+			sink_printf(k, ",%s", r->meets[q] < 0 ? "" : r->meets[q] ? "true" : "false");
+		sink_printf(k, ",%s\n", r->worst >= 0 ? diag_code_name(r->worst) : "");
 	}
 }

@@ -10,12 +10,17 @@
 
 #define SWEEP_MAX 1000
 
+/* The requirements a sweep checks, each in a column of its own. */
+enum sweep_req { SR_TTFT, SR_TPOT, SR_TOKENS, SR_USER, SWEEP_REQS };
+
 struct sweep_row {
 	double value;
 	bool ok;
 	double fig[FIG_COUNT];
 	int prefill_bound, decode_bound;
 	int worst;               /* diagnostic code of the worst non-info one, or -1 */
+	int fits;                /* 1 in memory, 0 out of it, -1 not known */
+	int meets[SWEEP_REQS];   /* per requirement: 1 met, 0 missed, -1 not set or not known */
 	double decode_hbm_share; /* of decode's op time, the part in HBM-bound ops */
 	char strategy[64];
 };

@@ -319,3 +319,38 @@ Test(dag, invalid_strategy_has_nothing_to_draw)
 	cr_expect(strstr(f.buf.err, "no layout to draw: ep 16 with tp 4 needs dp*tp divisible by 16") != NULL, "%s", f.buf.err);
 	fixture_close(&f);
 }
+
+/* One column per requirement, and memory before anything else: a batch
+ * that does not fit is E_OOM, whatever target it also misses. */
+Test(sweep, each_requirement_is_a_column_and_oom_comes_first)
+{
+	static struct sweep sw;
+	struct scenario s;
+	char err[200];
+	double v[SWEEP_MAX];
+	scenario_default(&s);
+	s.req.tpot_ms = 1.5;
+	s.hw.mem_gib = 8;
+	const struct key *k = key_find("batch");
+	int n = sweep_values(k, "256", "4096", "x4", v, SWEEP_MAX, err, sizeof err);
+	cr_assert_eq(sweep_run(&s, k, v, n, &sw, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sw.n, 3);
+	/* batch 256: 3.78 GiB fits in 8, TPOT 1.43 <= 1.5 */
+	cr_expect_eq(sw.rows[0].fits, 1);
+	cr_expect_eq(sw.rows[0].meets[SR_TTFT], 1);
+	cr_expect_eq(sw.rows[0].meets[SR_TPOT], 1);
+	cr_expect_eq(sw.rows[0].meets[SR_TOKENS], 0);
+	cr_expect_eq(sw.rows[0].meets[SR_USER], -1);
+	cr_expect_eq(sw.rows[0].worst, E_TARGET_IMPOSSIBLE);
+	/* batch 1024: 9.64 GiB on 8: out of memory first; TPOT 2.06 misses */
+	cr_expect_eq(sw.rows[1].fits, 0);
+	cr_expect_eq(sw.rows[1].meets[SR_TPOT], 0);
+	cr_expect_eq(sw.rows[1].worst, E_OOM);
+	struct sink_buffer b;
+	struct sink kk;
+	sink_buffer_init(&b, &kk);
+	sweep_report_text(&kk, &sw);
+	cr_expect(strstr(b.out, "memory ttft     tpot     tok/GPU  worst\n"), "%s", b.out);
+	cr_expect(strstr(b.out, "OOM    ok       MISS     MISS     E_OOM\n"), "%s", b.out);
+	sink_buffer_free(&b);
+}
