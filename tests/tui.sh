@@ -152,8 +152,30 @@ t_suspend() {
 	wait_for_in t:js 'Stopped' || return 1
 	tm send-keys -t t:js 'fg' Enter
 	wait_for_in t:js 'memory per device' && wait_for_in t:js '^.>EP ' || return 1
-	tm send-keys -t t:js q
+	# from the command line too: it comes back with what was typed
+	tm send-keys -t t:js : 'set tp 2'
+	wait_for_in t:js '> set tp 2' || return 1
+	tm send-keys -t t:js C-z
+	wait_for_in t:js 'Stopped' || return 1
+	tm send-keys -t t:js 'clear; fg' Enter
+	wait_for_in t:js '> set tp 2' || return 1
+	tm send-keys -t t:js Escape q
 	wait_for_in t:js '^[$] ?$'
+}
+t_paste() {
+	# 10,000 characters pasted into the command line are taken at once
+	tm send-keys -t t :
+	tm send-keys -t t -l "set name $(printf '%10000s' '' | tr ' ' x)"
+	wait_for '> x{60}' || return 1
+	tm send-keys -t t Enter
+	wait_for 'word too long' || return 1
+	# a bracketed paste is commands, line by line, never keys: its q quits nothing
+	tm set-buffer "$(printf 'set tp 2\nq\nset batch 64')"
+	tm paste-buffer -p -t t
+	wait_for '> set batch 64 ' || return 1
+	screen | grep -Eq '^. TP .* 2 .' || return 1
+	tm send-keys -t t Escape
+	wait_for "unknown command 'q'" && wait_for '^.>EP '
 }
 t_completion() {
 	tm send-keys -t t : 'stra' Tab
@@ -198,7 +220,8 @@ ok "p pins a baseline and the figures show the change" t_pin
 ok ":sweep opens a chart, Right changes the figure" t_sweep_chart
 ok ":search lists results, Enter applies one" t_search_apply
 ok "Tab completes commands and preset names" t_completion
-ok "Ctrl-Z suspends to the shell, fg redraws" t_suspend
+ok "Ctrl-Z suspends to the shell, fg redraws (also from the command line)" t_suspend
+ok "a 10,000-character paste is taken at once; a bracketed paste is commands, never keys" t_paste
 ok "q exits 0 and restores the terminal" t_quit
 ok "the command history is saved" t_history
 

@@ -25,6 +25,7 @@ static struct {
 	unsigned char queue[QUEUE];
 	int head, tail;
 	bool active;
+	bool held;      /* a paste is being fed: draw once at its end */
 	FILE *devnull;
 } cl;
 
@@ -69,9 +70,16 @@ static int point_column(void)
 	return col;
 }
 
+void cmdline_hold(bool hold)
+{
+	cl.held = hold;
+	if (!hold)
+		cmdline_redisplay();
+}
+
 void cmdline_redisplay(void)
 {
-	if (!cl.active || cl.L->too_small)
+	if (!cl.active || cl.held || cl.L->too_small)
 		return;
 	render_cmdline(cl.win, cl.st, cl.L, rl_display_prompt ? rl_display_prompt : PROMPT,
 		       rl_line_buffer ? rl_line_buffer : "", point_column());

@@ -18,6 +18,9 @@ void cmdline_begin(const char *prefill);
 void cmdline_feed(int key);
 /* Leave command mode, dropping what was typed. */
 void cmdline_cancel(void);
+/* While held, the line is not drawn (a paste fed key by key); releasing
+ * draws it once. */
+void cmdline_hold(bool hold);
 /* Draw the line and place the cursor. */
 void cmdline_redisplay(void);
 /* Save the history and let go of readline. */

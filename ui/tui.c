@@ -4,6 +4,7 @@
 
 #include <locale.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <curses.h>
 
@@ -68,13 +69,66 @@ static void mouse(struct app *a, const struct layout *L)
 		app_set_slider(a, i, v);
 }
 
+/* Bracketed paste (xterm, tmux, most terminals): a paste comes between
+ * ESC [200~ and ESC [201~, which curses hands over as these two keys. */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END (KEY_MAX + 2)
+
+static void bracketed_paste(bool on)
+{
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
+/* Keys already waiting behind this one (typed ahead, or a paste the
+ * terminal does not bracket) are fed to the command line together and
+ * drawn once; once a newline has run the line, the rest are keys again. */
+static void feed_burst(struct app *a, int ch)
+{
+	cmdline_hold(true);
+	cmdline_feed(ch == '\r' || ch == '\n' ? '\r' : ch);
+	wtimeout(stdscr, 0);
+	for (int more; a->mode == MODE_COMMAND && (more = wgetch(stdscr)) != ERR;) {
+		if (more == KEY_RESIZE || more == KEY_MOUSE || more == KEY_PASTE_BEGIN || more == 27 || more == 26) {
+			ungetch(more);
+			break;
+		}
+		cmdline_feed(more == '\r' || more == '\n' ? '\r' : more);
+	}
+	wtimeout(stdscr, 250);
+	cmdline_hold(false);
+}
+
+/* A bracketed paste is text for the command line, whatever the mode: each
+ * line of it is run as a command, never read as keys. */
+static void paste(struct app *a)
+{
+	cmdline_hold(true);
+	wtimeout(stdscr, 1000);
+	for (int ch; (ch = wgetch(stdscr)) != ERR && ch != KEY_PASTE_END;) {
+		if (ch == KEY_RESIZE || ch == KEY_MOUSE)
+			continue;
+		if (a->mode != MODE_COMMAND) {
+			if (ch == '\r' || ch == '\n')
+				continue;   /* a blank line runs nothing */
+			a->mode = MODE_COMMAND;
+			cmdline_begin("");
+		}
+		cmdline_feed(ch == '\r' || ch == '\n' ? '\r' : ch);
+	}
+	wtimeout(stdscr, 250);
+	cmdline_hold(false);
+}
+
 /* Ctrl-Z: give the terminal back, stop, and take it again on resume. */
 static void suspend(void)
 {
 	def_prog_mode();
+	bracketed_paste(false);
 	endwin();
 	raise(SIGTSTP);
 	reset_prog_mode();
+	bracketed_paste(true);
 	clearok(curscr, TRUE);
 }
 
@@ -111,6 +165,9 @@ int tui_main(const struct scenario *initial)
 	if (!initscr())
 		return 2;
 	setup_terminal();
+	define_key("\033[200~", KEY_PASTE_BEGIN);
+	define_key("\033[201~", KEY_PASTE_END);
+	bracketed_paste(true);
 	style_init(&st);
 
 	app_init(&a);
@@ -143,6 +200,13 @@ int tui_main(const struct scenario *initial)
 			mouse(&a, &L);
 			continue;
 		}
+		if (ch == KEY_PASTE_BEGIN) {
+			if (a.mode == MODE_SLIDERS || a.mode == MODE_COMMAND)
+				paste(&a);
+			continue;
+		}
+		if (ch == KEY_PASTE_END)
+			continue;
 		if (a.mode == MODE_HELP) {
 			app_help_key(&a, pager_action(ch));
 			continue;
@@ -158,10 +222,12 @@ int tui_main(const struct scenario *initial)
 		if (a.mode == MODE_COMMAND) {
 			if (ch == 27 || ch == 3 || ch == 7)   /* Esc, Ctrl-C, Ctrl-G */
 				cmdline_cancel();
+			else if (ch == 26)
+				suspend();
 			else if (ch == KEY_PPAGE || ch == KEY_NPAGE)
 				app_apply(&a, ch == KEY_PPAGE ? ACT_PAGE_UP : ACT_PAGE_DOWN);
 			else if (ch != KEY_MOUSE && ch != KEY_RESIZE)
-				cmdline_feed(ch == '\r' || ch == '\n' ? '\r' : ch);
+				feed_burst(&a, ch);
 			continue;
 		}
 		if (ch == 26) {
@@ -191,6 +257,7 @@ int tui_main(const struct scenario *initial)
 	}
 
 	cmdline_end();
+	bracketed_paste(false);
 	endwin();
 	app_free(&a);
 	/* stopped by a signal: the terminal is restored, the status says why */
