@@ -164,10 +164,24 @@ Test(app, fix_key_applies_the_first_fix)
 	const struct diag *g = app_fix_target(&a);
 	cr_assert_not_null(g);
 	cr_expect_eq(g->code, E_FOLD);
+	/* f opens the list, the suggested fix chosen; Enter applies it */
 	app_apply(&a, ACT_FIX);
+	cr_expect_eq(a.mode, MODE_FIXES);
+	cr_expect_eq(app_fix_at(&a, a.fix_pick), g);
+	app_fixes_key(&a, ACT_ENTER);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
 	cr_expect_eq(a.ss.scn.strat.dp, 4);
 	cr_expect(a.r.ok);
 	cr_expect(strstr(a.status, "E_FOLD: applied 'set dp 4'") != NULL, "%s", a.status);
+	/* the target fix relaxes a requirement, and says so */
+	cr_expect_str_eq(app_fix_cost("set requirements.tokens_per_ms_per_gpu 94"), "relaxes a requirement");
+	cr_expect_str_eq(app_fix_cost("set batch 64"), "changes the workload");
+	cr_expect_str_eq(app_fix_cost("set dp 16 etp 2"), "");
+	app_apply(&a, ACT_FIX);
+	cr_expect_eq(a.mode, MODE_FIXES);
+	app_fixes_key(&a, ACT_ENTER);
+	cr_expect(strstr(a.status, "E_TARGET_IMPOSSIBLE: applied 'set requirements.tokens_per_ms_per_gpu 94': it relaxes a requirement"),
+		  "%s", a.status);
 	app_free(&a);
 }
 
@@ -411,4 +425,36 @@ Test(app, a_save_over_a_file_asks_first)
 	app_free(&a);
 	remove(path);
 	rmdir(dir);
+}
+
+/* u takes back sliders, set, fixes and loads, one at a time; U redoes;
+ * a new change after an undo drops what was undone. */
+Test(app, undo_and_redo)
+{
+	static struct app a;
+	app_init(&a);
+	app_apply(&a, ACT_LEFT);                     /* EP 16 -> 8 */
+	app_run_command(&a, "set tp 2");
+	app_run_command(&a, "show summary");         /* changes nothing: nothing to undo */
+	app_run_command(&a, "load mixtral-8x7b");
+	cr_expect_eq(a.n_undo, 3);
+	app_apply(&a, ACT_UNDO);
+	cr_expect_str_eq(a.ss.scn.model.name, "seed-10b-moe");
+	cr_expect(strstr(a.status, "undo: load mixtral-8x7b") != NULL, "%s", a.status);
+	app_apply(&a, ACT_UNDO);
+	cr_expect_eq(a.ss.scn.strat.tp, 4);
+	app_apply(&a, ACT_UNDO);
+	cr_expect_eq(a.ss.scn.strat.ep, 16);
+	app_apply(&a, ACT_UNDO);
+	cr_expect_str_eq(a.status, "nothing to undo");
+	app_apply(&a, ACT_REDO);
+	cr_expect_eq(a.ss.scn.strat.ep, 8);
+	cr_expect(strstr(a.status, "redo: EP = 8") != NULL, "%s", a.status);
+	app_run_command(&a, "set batch 64");
+	cr_expect_eq(a.n_redo, 0);
+	app_apply(&a, ACT_REDO);
+	cr_expect_str_eq(a.status, "nothing to redo");
+	cr_expect_eq(keymap_action('u'), ACT_UNDO);
+	cr_expect_eq(keymap_action('U'), ACT_REDO);
+	app_free(&a);
 }

@@ -83,7 +83,14 @@ t_fix_key() {
 	tm send-keys -t t : 'set dp 2' Enter
 	wait_for 'E_FOLD' || return 1
 	tm send-keys -t t f
-	wait_for "applied 'set dp 8'"
+	wait_for 'fixes \(Up Down choose, Enter applies, Esc closes\)' || return 1
+	tm send-keys -t t Enter
+	wait_for "applied 'set dp 8'" || return 1
+	# u takes it back, U puts it again
+	tm send-keys -t t u
+	wait_for 'undo: set dp 8' || return 1
+	tm send-keys -t t U
+	wait_for 'redo: set dp 8'
 }
 t_resize() {
 	tm resize-window -t t -x 40 -y 10
@@ -198,7 +205,7 @@ ok "Left on the EP slider changes EP and the figures" t_ep_left
 ok "Right on the EP slider changes it back" t_ep_right
 ok ":set tp 2 updates TP" t_set_tp
 ok "a refused command shows its error and changes nothing" t_bad_command
-ok "f applies the suggested fix" t_fix_key
+ok "f lists the fixes, Enter applies one; u undoes it, U redoes it" t_fix_key
 ok "resizing to 40x10 and back" t_resize
 ok "a resize storm down to 1x1" t_resize_storm
 ok "? opens the help: it scrolls, only q Esc ? close it" t_help

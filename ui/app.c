@@ -62,10 +62,15 @@ void app_set_slider(struct app *a, int i, long v)
 	char text[32], err[300];
 
 	snprintf(text, sizeof text, "%ld", v);
+	static struct scenario before;
+	before = a->ss.scn;
 	if (session_set(&a->ss, k->name, text, err, sizeof err) != 0) {
 		status(a, true, "%s", err);
 		return;
 	}
+	char what[96];
+	snprintf(what, sizeof what, "%s = %ld", sl->label, v);
+	app_remember(a, &before, what);
 	a->selected = i;
 	a->view = VIEW_DIAG;
 	a->scroll = 0;
@@ -95,20 +100,15 @@ const struct diag *app_fix_target(const struct app *a)
 	return NULL;
 }
 
-static void apply_fix(struct app *a)
+/* f: the list of fixes, the suggested one chosen; Enter applies. */
+static void open_fixes(struct app *a)
 {
-	const struct diag *g = app_fix_target(a);
-	char fix[sizeof g->fix], code[32];
-
-	if (!g) {
+	if (app_fix_count(a) == 0) {
 		status(a, false, "nothing to fix");
 		return;
 	}
-	snprintf(fix, sizeof fix, "%s", g->fix);
-	snprintf(code, sizeof code, "%s", diag_code_name(g->code));
-	app_run_command(a, fix);
-	if (!a->status_error)
-		status(a, false, "%s: applied '%s'", code, fix);
+	a->mode = MODE_FIXES;
+	a->fix_pick = 0;
 }
 
 static void toggle_pin(struct app *a)
@@ -207,8 +207,11 @@ void app_overlay_key(struct app *a, int action)
 			a->mode = MODE_SLIDERS;
 		else if (action == ACT_ENTER) {
 			const struct frontier_point *p = &fr->pts[a->front_pick];
+			static struct scenario before;
+			before = a->ss.scn;
 			frontier_point_apply(p, &a->ss.scn);
 			frontier_label(p, label, sizeof label);
+			app_remember(a, &before, label);
 			a->mode = MODE_SLIDERS;
 			a->view = VIEW_DIAG;
 			app_recompute(a);
@@ -236,8 +239,11 @@ void app_overlay_key(struct app *a, int action)
 	case ACT_ENTER:
 		if (a->mode == MODE_PICK && sr && a->pick < sr->n_top) {
 			char label[96];
+			static struct scenario before;
+			before = a->ss.scn;
 			candidate_apply(&sr->top[a->pick], &a->ss.scn);
 			candidate_label(&sr->top[a->pick], label, sizeof label);
+			app_remember(a, &before, label);
 			a->mode = MODE_SLIDERS;
 			a->view = VIEW_DIAG;
 			app_recompute(a);
@@ -289,7 +295,13 @@ void app_apply(struct app *a, int action)
 		snprintf(a->prefill, sizeof a->prefill, "save ");
 		break;
 	case ACT_FIX:
-		apply_fix(a);
+		open_fixes(a);
+		break;
+	case ACT_UNDO:
+		app_undo(a);
+		break;
+	case ACT_REDO:
+		app_redo(a);
 		break;
 	case ACT_HELP:
 		a->mode = MODE_HELP;
@@ -344,7 +356,10 @@ void app_run_command(struct app *a, const char *line)
 	b->out[0] = b->err[0] = '\0';
 	a->ss.format = FMT_TEXT;
 	unsigned sweeps = a->ss.sweeps, searches = a->ss.searches, frontiers = a->ss.frontiers;
+	static struct scenario before;
+	before = a->ss.scn;
 	int rc = session_run_line(&a->ss, line, 1);
+	app_remember(a, &before, line);
 	if (a->ss.quit)
 		a->quit = true;
 	app_recompute(a);

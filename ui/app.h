@@ -12,13 +12,20 @@
 #include "diag.h"
 #include "sink.h"
 
-enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP, MODE_CHART, MODE_PICK, MODE_FRONTIER, MODE_CONFIRM };
+enum app_mode { MODE_SLIDERS, MODE_COMMAND, MODE_HELP, MODE_CHART, MODE_PICK, MODE_FRONTIER, MODE_CONFIRM, MODE_FIXES };
 enum pane_view { VIEW_DIAG, VIEW_OUTPUT };
 
 enum action {
 	ACT_NONE, ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_HOME, ACT_END, ACT_PAGE_UP, ACT_PAGE_DOWN,
 	ACT_COMMAND, ACT_SAVE, ACT_FIX, ACT_HELP, ACT_ESCAPE, ACT_QUIT, ACT_REDRAW, ACT_PIN, ACT_ENTER,
-	ACT_FRONTIER,
+	ACT_FRONTIER, ACT_UNDO, ACT_REDO,
+};
+
+/* What the explorer can take back: the scenario before each change. */
+#define UNDO_MAX 64
+struct undo_step {
+	struct scenario scn;
+	char what[96];   /* the change, for the status line */
 };
 
 struct app {
@@ -45,6 +52,10 @@ struct app {
 	int help_scroll;               /* first line of the help shown */
 	char find[64];                 /* what / looks for */
 	bool finding;                  /* typing it */
+	/* undo and redo (undo.c): the oldest steps go first past UNDO_MAX */
+	struct undo_step undo[UNDO_MAX], redo[UNDO_MAX];
+	int n_undo, n_redo;
+	int fix_pick;                  /* the fix chosen in the list of fixes */
 	bool quit;
 };
 
@@ -67,6 +78,21 @@ const struct diag *app_fix_target(const struct app *a);
  * charted figure, Up/Down choose a result, Enter applies it, Esc closes.
  * On the frontier Left/Right walk the front and Enter applies the point. */
 void app_overlay_key(struct app *a, int action);
+
+/* After a change: keep `before` to undo it when the scenario moved
+ * (what: the change, in words). */
+void app_remember(struct app *a, const struct scenario *before, const char *what);
+void app_undo(struct app *a);
+void app_redo(struct app *a);
+
+/* The list of fixes (f): the diagnostics that have one, the n-th. */
+int app_fix_count(const struct app *a);
+const struct diag *app_fix_at(const struct app *a, int n);
+/* What a fix gives up: "relaxes a requirement", "changes the workload",
+ * or "" when it changes only the deployment. */
+const char *app_fix_cost(const char *fix);
+/* Keys of the list: Up Down choose, Enter applies, Esc closes. */
+void app_fixes_key(struct app *a, int action);
 
 /* Key code (curses KEY_* or a byte) to action, in slider mode. */
 int keymap_action(int key);

@@ -21,7 +21,7 @@ static const struct {
 	{ '?', ACT_HELP }, { KEY_F(1), ACT_HELP }, { 27, ACT_ESCAPE },
 	{ 'q', ACT_QUIT }, { 3, ACT_QUIT }, { 12, ACT_REDRAW }, { 'p', ACT_PIN },
 	{ '\r', ACT_ENTER }, { '\n', ACT_ENTER }, { KEY_ENTER, ACT_ENTER },
-	{ 'F', ACT_FRONTIER },
+	{ 'F', ACT_FRONTIER }, { 'u', ACT_UNDO }, { 'U', ACT_REDO },
 };
 
 int keymap_action(int key)
@@ -62,7 +62,8 @@ const struct key_help keymap_help[] = {
 	{ ": or /", "command line (Tab completes, Up recalls, Ctrl-R searches)" },
 	{ "Esc", "leave the command line; back to diagnostics" },
 	{ "PgUp PgDn  wheel", "scroll the diagnostics; output opens in the pager (below)" },
-	{ "f", "apply the suggested fix of the first diagnostic that has one" },
+	{ "f", "the list of fixes, the suggested one chosen: Up Down choose, Enter applies (it says when a fix relaxes a requirement or changes the workload)" },
+	{ "u U", "undo, redo: sliders, set, fixes, loads, applied results" },
 	{ "s", "save the scenario (asks for a file name)" },
 	{ "p", "pin the scenario as the baseline (again: unpin); figures show the change" },
 	{ ":sweep / :search", "chart a sweep (Left Right: figure) / pick a result (Enter)" },

@@ -94,7 +94,7 @@ static void footer(WINDOW *w, const struct app *a, const struct style *st, const
 		snprintf(hints, sizeof hints, "%s j k scroll  PgUp PgDn page  / search  n N next  q back  : command",
 			 st->g->updown);
 	else
-		snprintf(hints, sizeof hints, "%s select  %s change  : command  f fix  p pin  s save  ? help  q quit",
+		snprintf(hints, sizeof hints, "%s select  %s change  : command  f fix  u undo  p pin  ? help  q quit",
 			 st->g->updown, st->g->leftright);
 	render_title(w, L->rows - 1, 2, L->cols - 4, st, hints);
 }
@@ -704,6 +704,30 @@ static void pick_overlay(WINDOW *w, const struct app *a, const struct style *st,
 			NUM(sr->target), NUM(sr->ceiling));
 }
 
+/* f: every fix of the diagnostics, what it gives up, the chosen one bold. */
+static void fixes_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	int n = app_fix_count(a);
+	if (n == 0)
+		return;
+	int h = 2 * n + 3, wd = L->cols - 4;
+	if (h > L->rows - 2)
+		h = L->rows - 2;
+	int y0 = (L->rows - h) / 2, x0 = 2, rows = (h - 3) / 2;
+	int first = a->fix_pick >= rows ? a->fix_pick - rows + 1 : 0;
+	render_overlay_box(w, y0, x0, h, wd);
+	render_title(w, y0, x0 + 2, wd - 4, st, "fixes (Up Down choose, Enter applies, Esc closes)");
+	for (int i = 0; i < rows && first + i < n; i++) {
+		const struct diag *g = app_fix_at(a, first + i);
+		const char *cost = app_fix_cost(g->fix);
+		attr_t at = first + i == a->fix_pick ? style_attr(st, ROLE_SELECTED) : A_NORMAL;
+		put_fmt(w, y0 + 1 + 2 * i, x0 + 2, wd - 4, at, "%s %s%s%s", st->g->arrow, g->fix, cost[0] ? "  -- it " : "",
+			cost);
+		put_fmt(w, y0 + 2 + 2 * i, x0 + 4, wd - 6, style_attr(st, ROLE_DIM), "%s %s", diag_code_name(g->code),
+			g->message);
+	}
+}
+
 static void too_small(WINDOW *w, const struct layout *L)
 {
 	char msg[96];
@@ -748,4 +772,6 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 		pick_overlay(w, a, st, L);
 	else if (a->mode == MODE_FRONTIER)
 		frontier_overlay(w, a, st, L);
+	else if (a->mode == MODE_FIXES)
+		fixes_overlay(w, a, st, L);
 }

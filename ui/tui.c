@@ -211,6 +211,10 @@ int tui_main(const struct scenario *initial)
 			app_help_key(&a, pager_action(ch));
 			continue;
 		}
+		if (a.mode == MODE_FIXES) {
+			app_fixes_key(&a, keymap_action(ch));
+			continue;
+		}
 		if (a.mode == MODE_CONFIRM) {
 			app_confirm_key(&a, ch == 'y' || ch == 'Y');
 			continue;
