@@ -92,6 +92,24 @@ t_fix_key() {
 	tm send-keys -t t U
 	wait_for 'redo: set dp 8'
 }
+t_wide() {
+	# 200x60: the time per phase beside the diagnostics, the context line,
+	# and after a frontier its chart in the same pane
+	tm resize-window -t t -x 200 -y 60
+	wait_for 'where the time goes' && wait_for 'TP all-reduce' && wait_for 'ETP[0-9]+ · bf16 · static' || return 1
+	tm send-keys -t t : 'frontier max-gpus 8' Enter
+	wait_for 'walk, Enter applies' || return 1
+	tm send-keys -t t Escape
+	wait_for 'output \(j k' || return 1
+	tm send-keys -t t q
+	wait_for 'frontier \(F: walk it\)' || return 1
+	# 60x16: a requirement is shown whole or not at all
+	tm resize-window -t t -x 60 -y 16
+	wait_for 'decode +[0-9.]+ tok/ms/GPU' || return 1
+	! screen | grep -Eq '(≥|>=) 1 *│$'
+	tm resize-window -t t -x 80 -y 24
+	wait_for '^.>EP '
+}
 t_resize() {
 	tm resize-window -t t -x 40 -y 10
 	wait_for 'terminal too small' || return 1
@@ -206,6 +224,7 @@ ok "Right on the EP slider changes it back" t_ep_right
 ok ":set tp 2 updates TP" t_set_tp
 ok "a refused command shows its error and changes nothing" t_bad_command
 ok "f lists the fixes, Enter applies one; u undoes it, U redoes it" t_fix_key
+ok "200x60 shows the time per phase and the frontier; 60x16 never cuts a requirement" t_wide
 ok "resizing to 40x10 and back" t_resize
 ok "a resize storm down to 1x1" t_resize_storm
 ok "? opens the help: it scrolls, only q Esc ? close it" t_help

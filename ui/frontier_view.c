@@ -59,16 +59,24 @@ static bool blank(WINDOW *w, int y, int x, int n)
 
 void frontier_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
 {
+	char t[256];
+	if (!a->ss.last_frontier || a->ss.last_frontier->n == 0)
+		return;
+	render_overlay_box(w, 1, 2, L->rows - 3, L->cols - 4);
+	snprintf(t, sizeof t, "frontier: output tok/s per GPU against tok/s per user  (%s walk, Enter applies, Esc closes)",
+		 st->g->leftright);
+	frontier_chart(w, a, st, 1, 2, L->rows - 3, L->cols - 4, t);
+}
+
+void frontier_chart(WINDOW *w, const struct app *a, const struct style *st, int y0, int x0, int h, int wd,
+		    const char *title)
+{
 	const struct frontier_result *fr = a->ss.last_frontier;
-	int y0 = 1, x0 = 2, h = L->rows - 3, wd = L->cols - 4;
 	char t[256], label[32], strat[64];
 
 	if (!fr || fr->n == 0)
 		return;
-	render_overlay_box(w, y0, x0, h, wd);
-	snprintf(t, sizeof t, "frontier: output tok/s per GPU against tok/s per user  (%s walk, Enter applies, Esc closes)",
-		 st->g->leftright);
-	render_title(w, y0, x0 + 2, wd - 4, st, t);
+	render_title(w, y0, x0 + 2, wd - 4, st, title);
 
 	int label_w = 8, px = x0 + 1 + label_w + 1, pw = wd - label_w - 4;
 	int py = y0 + 1, ph = h - 6;   /* plot rows; then the axis, its labels and two lines of detail */

@@ -33,6 +33,11 @@ void layout_compute(int rows, int cols, struct layout *L)
 	L->slider_x = 1 + 7;                     /* border, label */
 	L->slider_w = L->left_w - 7 - 7;         /* minus label and value */
 	L->cmd_y = rows - 2;
+	/* a wide terminal: the time per phase (and the frontier) beside the lower pane */
+	if (cols >= 120) {
+		L->side_w = cols >= 180 ? 72 : 44;
+		L->side_x = cols - 1 - L->side_w;
+	}
 }
 
 /* ---- frame ---- */
@@ -45,6 +50,8 @@ static void hrule(WINDOW *w, int y, int x, int n)
 static void frame(WINDOW *w, const struct layout *L, int mem_title, int diag_title)
 {
 	int r = L->rows, c = L->cols;
+	if (L->side_x)
+		mvwvline(w, diag_title + 1, L->side_x, ACS_VLINE, r - 3 - diag_title - 1);
 
 	box(w, 0, 0);
 	for (int y = 1; y <= L->slider_rows; y++)
@@ -54,6 +61,10 @@ static void frame(WINDOW *w, const struct layout *L, int mem_title, int diag_tit
 		mvwaddch(w, seps[i], 0, ACS_LTEE);
 		hrule(w, seps[i], 1, c - 2);
 		mvwaddch(w, seps[i], c - 1, ACS_RTEE);
+	}
+	if (L->side_x) {
+		mvwaddch(w, diag_title, L->side_x, ACS_TTEE);
+		mvwaddch(w, r - 3, L->side_x, ACS_BTEE);
 	}
 }
 
@@ -139,8 +150,12 @@ static void figure(WINDOW *w, int y, int x, int width, const struct style *st, c
 	if (!req || !*req)
 		return;
 	int vx = x + 11 + text_cols(value) + 2;
+	/* a requirement shown whole or not at all: "<= 10 s" cut to "<= 1"
+	 * would say something else; the mark alone still says met or not */
+	if (vx + text_cols(req) + 2 > x + width)
+		req = "";
 	put_text(w, y, vx, x + width - vx, style_attr(st, ROLE_DIM), req);
-	int mx = vx + text_cols(req) + 1;
+	int mx = req[0] ? vx + text_cols(req) + 1 : vx;
 	if (verdict > 0)
 		put_text(w, y, mx, x + width - mx, style_attr(st, ROLE_OK), st->g->ok);
 	else if (verdict < 0)
@@ -221,8 +236,7 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 
 	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", NUM(r->shards), NUM(r->gpus), g->dot,
 		 r->replication);
-	figure(w, y, x, width, st, "shards", value, NULL, 0);
-	delta(w, y++, x + width, a, st, FIG_GPUS);
+	figure(w, y++, x, width, st, "shards", value, NULL, 0);
 	if (L->slider_rows <= SLIDER_BASIC)
 		return;
 	snprintf(value, sizeof value, "%s / %s GiB %s KV room %s seq", NUM(r->max_total_gib), NUM(r->capacity_gib),
@@ -455,7 +469,8 @@ static void lower_pane(WINDOW *w, struct app *a, const struct style *st, const s
 		       int rows)
 {
 	static struct pane_line lines[PANE_LINES];
-	int width = L->cols - 4;
+	int right = L->side_x ? L->side_x : L->cols - 1;   /* the pane's right edge */
+	int width = right - 3;
 	bool output = a->view == VIEW_OUTPUT;
 	int n = output ? output_lines(a, width, lines, PANE_LINES) : diag_lines(a, st, width, lines, PANE_LINES);
 	int max_scroll = n > rows ? n - rows : 0;
@@ -472,10 +487,10 @@ static void lower_pane(WINDOW *w, struct app *a, const struct style *st, const s
 	if (a->scroll > max_scroll)
 		a->scroll = max_scroll;
 	a->top_line = output && n > 0 ? lines[a->scroll].src : 0;
-	render_title(w, y0 - 1, 2, L->cols - 20, st,
+	render_title(w, y0 - 1, 2, right - 20, st,
 		     output ? "output (j k PgUp PgDn / search, q Esc: back)" : "diagnostics");
 	if (n > rows)
-		put_fmt(w, y0 - 1, L->cols - 18, 16, style_attr(st, ROLE_DIM), " %d-%d of %d ", a->scroll + 1,
+		put_fmt(w, y0 - 1, right - 17, 16, style_attr(st, ROLE_DIM), " %d-%d of %d ", a->scroll + 1,
 			a->scroll + rows, n);
 	for (int i = 0; i < rows && a->scroll + i < n; i++) {
 		const struct pane_line *pl = &lines[a->scroll + i];
@@ -512,7 +527,7 @@ static void status_line(WINDOW *w, const struct app *a, const struct style *st, 
 			 a->status);
 	else
 		put_text(w, L->cmd_y, 2, L->cols - 4, style_attr(st, ROLE_DIM),
-			 ": command (help lists them)   ? keys   f applies the suggested fix");
+			 ": command (help lists them)   ? keys   f lists the fixes   u undoes");
 }
 
 /* A blank framed box for an overlay. */
@@ -761,6 +776,8 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 	figures(w, a, st, L);
 	memory(w, a, st, L, mem_title + 1, mem_rows);
 	lower_pane(w, a, st, L, diag_title + 1, diag_rows);
+	side_pane(w, a, st, L, diag_title + 1, diag_rows);
+	context_line(w, a, st, L);
 	if (a->mode != MODE_COMMAND)
 		status_line(w, a, st, L);
 	footer(w, a, st, L);
