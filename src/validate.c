@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "cost.h"
+#include "csv.h"
 #include "diag.h"
+#include "file_read.h"
 #include "keys.h"
 #include "numfmt.h"
 #include "preset.h"
@@ -36,42 +38,6 @@ static const char *const col_keys[C_COUNT] = {
 	[C_WB] = "model.weight_bytes", [C_EWB] = "model.expert_weight_bytes", [C_KVB] = "model.kv_bytes",
 	[C_DTYPE] = "model.compute_dtype",
 };
-
-/* Split a line on commas, in place; a field may be double-quoted, with ""
- * standing for a quote inside it. */
-static int split(char *line, char **fields, int max)
-{
-	int n = 0;
-	char *p = line;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (n < max) {
-		if (*p != '"') {
-			fields[n++] = p;
-			p += strcspn(p, ",");
-		} else {
-			char *out = ++p;
-			fields[n++] = out;
-			while (*p) {
-				if (*p == '"' && p[1] == '"') {
-					*out++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*out++ = *p++;
-				}
-			}
-			*out = '\0';
-			p += strcspn(p, ",");
-		}
-		if (!*p)
-			break;
-		*p++ = '\0';
-	}
-	return n;
-}
 
 static void trim(char *s)
 {
@@ -108,9 +74,21 @@ static struct preset_cache cache[PRESET_CACHE_SLOTS];
 static int cache_next;   /* the slot a new pair replaces */
 static bool keep_cache;
 
+/* A name inside YAML single quotes: a quote doubled, nothing else special. */
+static void yaml_single(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+	for (; *in && n + 2 < len; in++) {
+		if (*in == '\'')
+			out[n++] = '\'';
+		out[n++] = *in;
+	}
+	out[n] = '\0';
+}
+
 static const struct preset_cache *load_presets(const char *hardware, const char *model)
 {
-	char doc[2 * NAME_MAX_LEN + 64];
+	char doc[4 * NAME_MAX_LEN + 64];
 
 	for (int i = 0; i < PRESET_CACHE_SLOTS; i++) {
 		const struct preset_cache *c = &cache[i];
@@ -122,7 +100,11 @@ static const struct preset_cache *load_presets(const char *hardware, const char 
 	snprintf(pc->hardware, sizeof pc->hardware, "%s", hardware);
 	snprintf(pc->model, sizeof pc->model, "%s", model);
 	scenario_default(&pc->s);
-	snprintf(doc, sizeof doc, "hardware: \"%s\"\nmodel: \"%s\"\n", hardware, model);
+	/* single-quoted: a cell is a name, never YAML escapes to decode */
+	char h[2 * NAME_MAX_LEN], m[2 * NAME_MAX_LEN];
+	yaml_single(hardware, h, sizeof h);
+	yaml_single(model, m, sizeof m);
+	snprintf(doc, sizeof doc, "hardware: '%s'\nmodel: '%s'\n", h, m);
 	pc->ok = preset_load_buffer(&pc->s, "row", doc, strlen(doc), pc->err, sizeof pc->err) == 0;
 	return pc;
 }
@@ -166,15 +148,14 @@ static void build_row(struct run *run, char **f, const int *idx, const struct ke
 
 int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-
+	char *buf;
+	size_t len;
 	memset(rs, 0, sizeof *rs);
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* a regular file of at most 64 MiB: a FIFO or /dev/zero is refused at once */
+	if (file_read_regular(path, RUNS_FILE_MAX, "not a file of measured runs", &buf, &len, err, errlen) != 0)
 		return -1;
-	}
-	int rc = runs_read_stream(f, path, rs, err, errlen);
-	fclose(f);
+	int rc = runs_read_buffer(path, buf, len, rs, err, errlen);
+	free(buf);
 	return rc;
 }
 
@@ -185,23 +166,61 @@ void runs_keep_presets(bool keep)
 
 int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, size_t errlen)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	char *fields[64];
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	memset(rs, 0, sizeof *rs);
+	for (size_t k; buf && (k = fread(buf + len, 1, cap - len, f)) > 0;) {
+		len += k;
+		if (len < cap)
+			continue;
+		if (cap > RUNS_FILE_MAX) {
+			free(buf);
+			snprintf(err, errlen, "%s: larger than %d bytes: not a file of measured runs", path, RUNS_FILE_MAX);
+			return -1;
+		}
+		char *grown = realloc(buf, 2 * cap);
+		if (!grown)
+			break;
+		buf = grown;
+		cap *= 2;
+	}
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	int rc = runs_read_buffer(path, buf, len, rs, err, errlen);
+	free(buf);
+	return rc;
+}
+
+static bool blank_record(char **f, int nf)
+{
+	for (int i = 0; i < nf; i++)
+		if (f[i][strspn(f[i], " \t")])
+			return false;
+	return true;
+}
+
+int runs_read_buffer(const char *path, const char *buf, size_t len, struct run_set *rs, char *err, size_t errlen)
+{
+	static char store[RUNS_RECORD_MAX];
+	static char *fields[CSV_FIELDS_MAX];
+	struct csv_reader rd;
 	int idx[C_COUNT];
-	long lineno = 0;
 
 	memset(rs, 0, sizeof *rs);
 	if (!keep_cache) {
 		memset(cache, 0, sizeof cache);
 		cache_next = 0;
 	}
-	if (getline(&line, &cap, f) < 0) {
+	csv_open(&rd, path, buf, len);
+	int nf = csv_record(&rd, store, sizeof store, fields, CSV_FIELDS_MAX, err, errlen);
+	if (nf < 0)
+		goto fail;
+	if (nf == 0) {
 		snprintf(err, errlen, "%s:1: empty file: expected a header naming the columns", path);
 		goto fail;
 	}
-	lineno = 1;
-	int nf = split(line, fields, 64);
 	for (int c = 0; c < C_COUNT; c++) {
 		idx[c] = -1;
 		for (int i = 0; i < nf; i++) {
@@ -223,9 +242,14 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 		}
 	}
 	int cap_runs = 0;
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		if (strspn(line, " \t\r\n") == strlen(line))
+	for (;;) {
+		long lineno = rd.line;
+		nf = csv_record(&rd, store, sizeof store, fields, CSV_FIELDS_MAX, err, errlen);
+		if (nf < 0)
+			goto fail;
+		if (nf == 0)
+			break;
+		if (blank_record(fields, nf))
 			continue;
 		if (rs->n == RUNS_MAX) {
 			snprintf(err, errlen, "%s:%ld: more than %d runs", path, lineno, RUNS_MAX);
@@ -245,7 +269,6 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 		struct run *run = &rs->runs[rs->n++];
 		memset(run, 0, sizeof *run);
 		run->line = lineno;
-		nf = split(line, fields, 64);
 		for (int i = 0; i < nf; i++)
 			trim(fields[i]);
 		const struct { int col; char *dst; size_t len; } texts[] = {
@@ -265,10 +288,8 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 		}
 		build_row(run, fields, idx, keys);
 	}
-	free(line);
 	return 0;
 fail:
-	free(line);
 	runs_free(rs);
 	return -1;
 }

@@ -40,8 +40,13 @@ struct run_set {
 /* Read the CSV; rows that cannot be evaluated are kept with their reason.
  * -1 with a message when the file itself is unusable. */
 int runs_read(const char *path, struct run_set *rs, char *err, size_t errlen);
-/* The same from an open stream; label names it in messages. */
+/* The same from an open stream, or from memory; label names it in messages. */
 int runs_read_stream(FILE *f, const char *label, struct run_set *rs, char *err, size_t errlen);
+int runs_read_buffer(const char *label, const char *buf, size_t len, struct run_set *rs, char *err, size_t errlen);
+
+/* The largest file of measured runs, and the longest record in it. */
+#define RUNS_FILE_MAX (64 * 1024 * 1024)
+#define RUNS_RECORD_MAX (64 * 1024)
 void runs_free(struct run_set *rs);
 /* Keep the loaded presets from one read to the next (default: forget them,
  * since a preset file may change between two reads).  For a caller that

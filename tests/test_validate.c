@@ -84,8 +84,11 @@ Test(validate, unusable_files)
 	cr_expect(strstr(err, "No such file") != NULL, "%s", err);
 	cr_expect_eq(runs_read(fixture("runs-noheader.csv"), &rs, err, sizeof err), -1);
 	cr_expect(strstr(err, ":1: the header lacks the column 'prompt_len'") != NULL, "%s", err);
+	/* a device is refused before it is read (/dev/zero would never end) */
 	cr_expect_eq(runs_read("/dev/null", &rs, err, sizeof err), -1);
-	cr_expect(strstr(err, "empty file") != NULL, "%s", err);
+	cr_expect(strstr(err, "/dev/null: not a regular file") != NULL, "%s", err);
+	cr_expect_eq(runs_read_buffer("e.csv", "", 0, &rs, err, sizeof err), -1);
+	cr_expect(strstr(err, "e.csv:1: empty file") != NULL, "%s", err);
 }
 
 Test(calibrate, lowers_the_error_deterministically)
