@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -63,16 +64,53 @@ static void err_prefixed(void *ctx, const char *text, size_t len)
 	fwrite(text, 1, len, stderr);
 }
 
+/* The longest command line a script or standard input may hold. */
+#define SCRIPT_LINE_MAX (1024 * 1024)
+
+/* One line of a script, at most SCRIPT_LINE_MAX bytes: 1, 0 at the end, -1
+ * for a line too long or one holding a NUL byte (which would cut it). */
+static int read_line(FILE *in, char *buf, size_t *len)
+{
+	size_t n = 0;
+	bool nul = false;
+	int c;
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (n + 1 >= SCRIPT_LINE_MAX)
+			return -2;
+		if (c == '\0')
+			nul = true;
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	*len = n;
+	if (nul)
+		return -1;
+	return c == EOF && n == 0 ? 0 : 1;
+}
+
 static int run_stream(struct session *ss, FILE *in, const char *name)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(SCRIPT_LINE_MAX);
 	long lineno = 0;
 	int status = 0;
+	size_t len;
 
+	if (!line) {
+		fprintf(stderr, "moescope: %s: out of memory\n", name);
+		return EXIT_FAILED;
+	}
 	ss->source = name;
-	while (!ss->quit && getline(&line, &cap, in) >= 0) {
+	while (!ss->quit) {
+		int rc = read_line(in, line, &len);
+		if (rc == 0)
+			break;
 		lineno++;
+		if (rc < 0) {
+			fprintf(stderr, "moescope: %s:%ld:%zu: %s\n", name, lineno, rc == -1 ? strlen(line) + 1 : (size_t)1,
+				rc == -1 ? "a NUL byte: not a text line" : "a line longer than 1 MiB");
+			status = EXIT_FAILED;
+			break;
+		}
 		if (session_run_line(ss, line, lineno) != 0) {
 			status = EXIT_FAILED;
 			break;
@@ -84,8 +122,14 @@ static int run_stream(struct session *ss, FILE *in, const char *name)
 
 static int run_file(struct session *ss, const char *path)
 {
+	struct stat st;
 	if (strcmp(path, "-") == 0)
 		return run_stream(ss, stdin, "stdin");
+	/* a pipe is a script too (moescope -f <(...)); a directory is not */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "moescope: %s: a directory, not a script\n", path);
+		return EXIT_USAGE;
+	}
 	FILE *in = fopen(path, "r");
 	if (!in) {
 		fprintf(stderr, "moescope: %s: %s\n", path, strerror(errno));
@@ -94,6 +138,26 @@ static int run_file(struct session *ss, const char *path)
 	int status = run_stream(ss, in, path);
 	fclose(in);
 	return status;
+}
+
+/* -e TEXT: each of its lines a command line (a newline inside it does not
+ * end it silently). */
+static int run_exec(struct session *ss, const char *text, long index)
+{
+	ss->source = "-e";
+	for (const char *p = text;;) {
+		size_t n = strcspn(p, "\n");
+		char *line = strndup(p, n);
+		if (!line)
+			return EXIT_FAILED;
+		int rc = session_run_line(ss, line, index);
+		free(line);
+		if (rc != 0)
+			return EXIT_FAILED;
+		if (!p[n] || ss->quit)
+			return 0;
+		p += n + 1;
+	}
 }
 
 static int parse_format(const char *name)
@@ -222,8 +286,7 @@ int main(int argc, char **argv)
 		if (actions[i].is_file) {
 			status = run_file(&ss, actions[i].text);
 		} else {
-			ss.source = "-e";
-			status = session_run_line(&ss, actions[i].text, i + 1) ? EXIT_FAILED : 0;
+			status = run_exec(&ss, actions[i].text, i + 1);
 		}
 	}
 	if (!status && ss.contradicted)

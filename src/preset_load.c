@@ -313,9 +313,64 @@ static int yaml_failure(struct loader *ld, const yaml_parser_t *p)
 	return -1;
 }
 
+/* A scenario is a mapping of sections of scalars: four levels deep at most
+ * with room to spare, a few hundred nodes.  Checked on the event stream
+ * before the document is built, in one linear pass, so that a megabyte of
+ * '[' or a mapping of 85,000 keys is refused at once. */
+#define YAML_DEPTH_MAX 8
+#define YAML_NODES_MAX 4096
+
+static int check_shape(struct loader *ld, const char *buf, size_t len)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0, rc = 0;
+	long nodes = 0;
+
+	if (!yaml_parser_initialize(&p)) {
+		snprintf(ld->err, ld->errlen, "%s: out of memory", ld->label);
+		return -1;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			rc = yaml_failure(ld, &p);
+			break;
+		}
+		yaml_event_type_t t = ev.type;
+		size_t line = ev.start_mark.line + 1, col = ev.start_mark.column + 1;
+		yaml_event_delete(&ev);
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > YAML_DEPTH_MAX) {
+			snprintf(ld->err, ld->errlen, "%s:%zu:%zu: nested more than %d levels deep: not a scenario", ld->label,
+				 line, col, YAML_DEPTH_MAX);
+			rc = -1;
+			break;
+		}
+		if (t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+		    t == YAML_MAPPING_START_EVENT) {
+			if (++nodes > YAML_NODES_MAX) {
+				snprintf(ld->err, ld->errlen, "%s:%zu:%zu: more than %d keys and values: not a scenario",
+					 ld->label, line, col, YAML_NODES_MAX);
+				rc = -1;
+				break;
+			}
+		}
+		if (t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
 /* only_section >= 0: apply that section alone (a preset named by another file). */
 static int load_document(struct loader *ld, const char *buf, size_t len, int only_section)
 {
+	if (check_shape(ld, buf, len) != 0)
+		return -1;
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	int rc = -1;

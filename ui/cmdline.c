@@ -262,7 +262,8 @@ int cmdline_history_path(char *buf, size_t len)
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char dir[4096];
 
-	if (state && *state)
+	/* the XDG spec: a relative XDG_STATE_HOME is invalid and ignored */
+	if (state && *state == '/')
 		snprintf(dir, sizeof dir, "%s/moescope", state);
 	else if (home && *home)
 		snprintf(dir, sizeof dir, "%s/.local/state/moescope", home);
@@ -279,6 +280,11 @@ int cmdline_history_path(char *buf, size_t len)
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return -1;
 	snprintf(buf, len, "%s/history", dir);
+	/* an existing history that is not a regular file (a FIFO would block
+	 * the explorer before it draws) is left alone: no history this time */
+	struct stat st;
+	if (stat(buf, &st) == 0 && !S_ISREG(st.st_mode))
+		return -1;
 	return 0;
 }
 
