@@ -115,14 +115,34 @@ static void group_box(const struct sink *k, const struct layout_info *li, long n
 		    node, stage, lo, hi, hi - lo + 1, dps, li->tp - 1, eps, li->etp, layers);
 }
 
+/* A name inside a DOT double-quoted string: a quote or backslash escaped,
+ * a control character dropped; it can never end the string or the
+ * statement (a model named `x" image="/etc/passwd` stays a label). */
+static void dot_escape(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+	for (; *in && n + 3 < len; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c < 0x20 || c == 0x7F)
+			continue;
+		if (c == '"' || c == '\\')
+			out[n++] = '\\';
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+}
+
 static void header(const struct sink *k, const struct scenario *s, const struct result *r)
 {
 	char strat[96];
 	strategy_format(&s->strat, strat, sizeof strat);
 	sink_puts(k, "digraph moescope {\n");
+	char model[2 * NAME_MAX_LEN], hw[2 * NAME_MAX_LEN];
+	dot_escape(s->model.name, model, sizeof model);
+	dot_escape(s->hw.name, hw, sizeof hw);
 	sink_printf(k, "  graph [rankdir=LR, labelloc=t, fontname=\"Helvetica\", newrank=true, "
 		       "label=\"%s on %s: %s, %.0f GPUs on %.0f nodes, %.0f shards\"];\n",
-		    s->model.name, s->hw.name, strat, r->gpus, r->nodes, r->shards);
+		    model, hw, strat, r->gpus, r->nodes, r->shards);
 	sink_puts(k, "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\", fontsize=10];\n");
 	sink_puts(k, "  edge [fontname=\"Helvetica\", fontsize=9];\n");
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +57,26 @@ static void version(void)
 	       PACKAGE_VERSION);
 }
 
+/* "moescope: ..." on stderr, what came from input made visible. */
+__attribute__((format(printf, 1, 2)))
+static void say_error(const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fputs("moescope: ", stderr);
+	sink_write_safe(stderr, buf, n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
 static void err_prefixed(void *ctx, const char *text, size_t len)
 {
 	(void)ctx;
 	fflush(stdout);
 	fputs("moescope: ", stderr);
-	fwrite(text, 1, len, stderr);
+	sink_write_safe(stderr, text, len);
 }
 
 /* The longest command line a script or standard input may hold. */
@@ -96,7 +111,7 @@ static int run_stream(struct session *ss, FILE *in, const char *name)
 	size_t len;
 
 	if (!line) {
-		fprintf(stderr, "moescope: %s: out of memory\n", name);
+		say_error("%s: out of memory\n", name);
 		return EXIT_FAILED;
 	}
 	ss->source = name;
@@ -106,7 +121,7 @@ static int run_stream(struct session *ss, FILE *in, const char *name)
 			break;
 		lineno++;
 		if (rc < 0) {
-			fprintf(stderr, "moescope: %s:%ld:%zu: %s\n", name, lineno, rc == -1 ? strlen(line) + 1 : (size_t)1,
+			say_error("%s:%ld:%zu: %s\n", name, lineno, rc == -1 ? strlen(line) + 1 : (size_t)1,
 				rc == -1 ? "a NUL byte: not a text line" : "a line longer than 1 MiB");
 			status = EXIT_FAILED;
 			break;
@@ -127,12 +142,12 @@ static int run_file(struct session *ss, const char *path)
 		return run_stream(ss, stdin, "stdin");
 	/* a pipe is a script too (moescope -f <(...)); a directory is not */
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "moescope: %s: a directory, not a script\n", path);
+		say_error("%s: a directory, not a script\n", path);
 		return EXIT_USAGE;
 	}
 	FILE *in = fopen(path, "r");
 	if (!in) {
-		fprintf(stderr, "moescope: %s: %s\n", path, strerror(errno));
+		say_error("%s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	int status = run_stream(ss, in, path);
@@ -177,13 +192,13 @@ static int apply_set(struct session *ss, const char *arg)
 	const char *eq = strchr(arg, '=');
 
 	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof key) {
-		fprintf(stderr, "moescope: --set %s: expected KEY=VALUE\n", arg);
+		say_error("--set %s: expected KEY=VALUE\n", arg);
 		return -1;
 	}
 	memcpy(key, arg, (size_t)(eq - arg));
 	key[eq - arg] = '\0';
 	if (session_set(ss, key, eq + 1, err, sizeof err) != 0) {
-		fprintf(stderr, "moescope: --set %s: %s\n", arg, err);
+		say_error("--set %s: %s\n", arg, err);
 		return -1;
 	}
 	return 0;
@@ -222,7 +237,7 @@ int main(int argc, char **argv)
 		case 'o':
 			format = parse_format(optarg);
 			if (format < 0) {
-				fprintf(stderr, "moescope: -o %s: expected text, json or csv\n", optarg);
+				say_error("-o %s: expected text, json or csv\n", optarg);
 				status = EXIT_USAGE;
 				goto out;
 			}
@@ -258,7 +273,7 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char err[1024];
 		if (session_load(&ss, argv[i], err, sizeof err) != 0) {
-			fprintf(stderr, "moescope: %s\n", err);
+			say_error("%s\n", err);
 			status = EXIT_USAGE;
 			goto out;
 		}
@@ -292,7 +307,7 @@ int main(int argc, char **argv)
 	if (!status && ss.contradicted)
 		status = EXIT_FAILED;
 	if (fflush(stdout) != 0 && !status) {
-		fprintf(stderr, "moescope: writing output: %s\n", strerror(errno));
+		say_error("writing output: %s\n", strerror(errno));
 		status = EXIT_FAILED;
 	}
 out:

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,22 +100,59 @@ void sink_buffer_free(struct sink_buffer *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* Text to a terminal or a file, with what could steer a terminal made
+ * visible: C0 controls but newline and tab, DEL, and the C1 controls
+ * (U+0080-U+009F, and such bytes outside a UTF-8 sequence) are written as
+ * \xNN.  A name with an escape sequence in it prints as its characters. */
+void sink_write_safe(FILE *f, const char *text, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)text, *end = p + n, *run = p;
+	int cont = 0;   /* continuation bytes still due in a UTF-8 sequence */
+	while (p < end) {
+		unsigned char c = *p;
+		bool bad;
+		if (cont > 0 && c >= 0x80 && c <= 0xBF) {
+			cont--;
+			p++;
+			continue;
+		}
+		cont = 0;
+		if (c == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9F) {
+			fwrite(run, 1, (size_t)(p - run), f);
+			fprintf(f, "\\x%02X", p[1]);
+			p += 2;
+			run = p;
+			continue;
+		}
+		bad = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || (c >= 0x80 && c <= 0x9F);
+		if (bad) {
+			fwrite(run, 1, (size_t)(p - run), f);
+			fprintf(f, "\\x%02X", c);
+			run = ++p;
+			continue;
+		}
+		cont = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+		p++;
+	}
+	fwrite(run, 1, (size_t)(p - run), f);
+}
+
 static void std_out(void *ctx, const char *text, size_t n)
 {
 	(void)ctx;
-	fwrite(text, 1, n, stdout);
+	sink_write_safe(stdout, text, n);
 }
 
 static void std_err(void *ctx, const char *text, size_t n)
 {
 	(void)ctx;
 	fflush(stdout);
-	fwrite(text, 1, n, stderr);
+	sink_write_safe(stderr, text, n);
 }
 
 static void file_out(void *ctx, const char *text, size_t len)
 {
-	fwrite(text, 1, len, ctx);
+	sink_write_safe(ctx, text, len);
 }
 
 void sink_file(struct sink *k, void *file)

@@ -5,6 +5,7 @@
 #define MOESCOPE_SINK_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct sink {
 	void (*out)(void *ctx, const char *text, size_t len);
@@ -29,6 +30,10 @@ void sink_buffer_free(struct sink_buffer *b);
 /* A sink whose output goes to an open FILE and whose errors go to stderr
  * (the commands that write files report their errors as return values). */
 void sink_file(struct sink *k, void *file);
+
+/* Write text with the bytes that could steer a terminal (controls, C1)
+ * shown as \xNN; what the stdio and file sinks do. */
+void sink_write_safe(FILE *f, const char *text, size_t n);
 
 /* A sink on stdout and stderr. */
 void sink_stdio(struct sink *k);
