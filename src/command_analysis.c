@@ -260,6 +260,25 @@ int cmd_validate(struct invocation *inv)
 		free(rs);
 		return cmd_fail(inv, 1, "%s", err);
 	}
+	/* no run to measure against: say why instead of printing nan% */
+	runs_evaluate(rs);
+	int usable = 0;
+	const struct run *first_bad = NULL;
+	for (int i = 0; i < rs->n; i++) {
+		usable += rs->runs[i].ok;
+		if (!rs->runs[i].ok && !first_bad)
+			first_bad = &rs->runs[i];
+	}
+	if (usable == 0) {
+		if (first_bad)
+			snprintf(err, sizeof err, "%.200s:%ld: no run can be evaluated (%d rows; the first: %.300s)", inv->w[1].text,
+				 first_bad->line, rs->n, first_bad->reason);
+		else
+			snprintf(err, sizeof err, "%s: no runs: a header and no rows", inv->w[1].text);
+		runs_free(rs);
+		free(rs);
+		return cmd_fail(inv, 1, "%s", err);
+	}
 	if (strcmp(inv->w[0].text, "calibrate") == 0) {
 		calibrate_runs(rs, &ss->sink, inv->w[1].text);
 	} else if (inv->argc > 2) {

@@ -134,7 +134,8 @@ static int list_dir(const char *dir, char ***out)
 			n++;
 	}
 	closedir(d);
-	qsort(names, (size_t)n, sizeof *names, cmp_str);
+	if (n > 1)   /* qsort of no array at all is undefined */
+		qsort(names, (size_t)n, sizeof *names, cmp_str);
 	*out = names;
 	return n;
 }
