@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,53 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+
+/* While a temporary file exists, a signal that ends the program removes it
+ * first; a write past the file-size limit fails (EFBIG) instead of killing
+ * the program, so the usual error path removes it.  One save at a time. */
+static char pending[4096 + 32];
+static volatile sig_atomic_t have_pending;
+static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction saved[sizeof fatal / sizeof fatal[0]], saved_xfsz;
+
+static void on_fatal(int sig)
+{
+	if (have_pending)
+		unlink(pending);
+	have_pending = 0;
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		if (fatal[i] == sig)
+			sigaction(sig, &saved[i], NULL);
+	raise(sig);
+}
+
+static void guard(const char *tmp)
+{
+	struct sigaction sa, ign;
+	snprintf(pending, sizeof pending, "%s", tmp);
+	have_pending = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+		sigaction(fatal[i], NULL, &saved[i]);
+		/* a signal the program ignores stays ignored */
+		if (saved[i].sa_handler != SIG_IGN)
+			sigaction(fatal[i], &sa, NULL);
+	}
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGXFSZ, &ign, &saved_xfsz);
+}
+
+static void unguard(void)
+{
+	have_pending = 0;
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		if (saved[i].sa_handler != SIG_IGN)
+			sigaction(fatal[i], &saved[i], NULL);
+	sigaction(SIGXFSZ, &saved_xfsz, NULL);
+}
 
 int atomic_open(struct atomic_file *af, const char *path, char *err, size_t errlen)
 {
@@ -52,6 +100,7 @@ int atomic_open(struct atomic_file *af, const char *path, char *err, size_t errl
 		unlink(af->tmp);
 		return -1;
 	}
+	guard(af->tmp);
 	return 0;
 }
 
@@ -74,6 +123,7 @@ int atomic_commit(struct atomic_file *af, char *err, size_t errlen)
 	}
 	if (rc != 0)
 		unlink(af->tmp);
+	unguard();
 	return rc;
 }
 
@@ -83,4 +133,5 @@ void atomic_abort(struct atomic_file *af)
 		fclose(af->f);
 	af->f = NULL;
 	unlink(af->tmp);
+	unguard();
 }

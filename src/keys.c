@@ -444,7 +444,8 @@ static int parse_number(const char *text, double *out)
 	double v = strtod(text, &end);
 	if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
 		return -1;
-	*out = v;
+	/* -0 is 0: stored (and printed) without its sign */
+	*out = v == 0 ? 0.0 : v;
 	return 0;
 }
 
