@@ -22,6 +22,9 @@ for f in $fuzzers; do
 	# inputs only slow the fuzzer down
 	case $f in
 	command | csv) maxlen="-max_len=1024" ;;
+	# the readers of whole files: up to the limit they enforce (1 MiB),
+	# so that nesting and key-count bombs are reachable
+	yaml | hf) maxlen="-max_len=1048576" ;;
 	*) maxlen="" ;;
 	esac
 	if [ "$seconds" = ci ]; then
