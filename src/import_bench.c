@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "file_read.h"
 #include "import_bench.h"
 #include "serve.h"
 
@@ -183,29 +183,12 @@ int import_bench_buffer(const char *label, const char *buf, size_t len, const st
 
 int import_bench_read(const char *path, const struct scenario *base, struct run_set *rs, char *err, size_t errlen)
 {
-	struct stat st;
 	memset(rs, 0, sizeof *rs);
-	/* a regular file only: a FIFO or a device would block or never end */
-	if (stat(path, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* a regular file of at most 64 MiB: a FIFO or a device would block or never end */
+	char *buf;
+	size_t n;
+	if (file_read_regular(path, BENCH_MAX_BYTES, "not a benchmark result", &buf, &n, err, errlen) != 0)
 		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > BENCH_MAX_BYTES) {
-		snprintf(err, errlen, "%s: %s", path, !S_ISREG(st.st_mode) ? "not a regular file" : "larger than 64 MiB");
-		return -1;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-	fclose(f);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
 	int rc = import_bench_buffer(path, buf, n, base, rs, err, errlen);
 	free(buf);
 	return rc;

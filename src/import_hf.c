@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "file_read.h"
 #include "import_hf.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
@@ -436,34 +437,12 @@ int import_hf_config(const char *path, struct model *out, char *ignored, size_t 
 		snprintf(file, sizeof file, "%s/config.json", path);
 	else
 		snprintf(file, sizeof file, "%s", path);
-	/* a regular file only: a FIFO or a device would block or never end */
-	if (stat(file, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+	/* a regular file of at most CONFIG_MAX_BYTES: a FIFO or a device would block or never end */
+	char *buf;
+	size_t n;
+	if (file_read_regular(file, CONFIG_MAX_BYTES, "not a model config", &buf, &n, err, errlen) != 0)
 		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", file);
-		return -1;
-	}
-	if (st.st_size > CONFIG_MAX_BYTES) {
-		snprintf(err, errlen, "%s: larger than %d bytes: not a model config", file, CONFIG_MAX_BYTES);
-		return -1;
-	}
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
-	}
-	char *buf = malloc(CONFIG_MAX_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
-	fclose(f);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", file);
-		return -1;
-	}
-	int rc = n > CONFIG_MAX_BYTES ? -1 : import_hf_buffer(file, buf, n, out, ignored, ignored_len, err, errlen);
-	if (n > CONFIG_MAX_BYTES)
-		snprintf(err, errlen, "%s: larger than %d bytes: not a model config", file, CONFIG_MAX_BYTES);
+	int rc = import_hf_buffer(file, buf, n, out, ignored, ignored_len, err, errlen);
 	free(buf);
 	return rc;
 }

@@ -185,18 +185,10 @@ static int apply_named(struct loader *ld, int section, const yaml_node_t *value)
 		return fail_at(ld, value, "no %s preset named '%s' (the presets command lists them)",
 			       key_section_name(section), name);
 
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return fail_at(ld, value, "%s: %s", path, strerror(errno));
-	char *text = malloc(MAX_FILE_BYTES + 1);
-	size_t n = text ? fread(text, 1, MAX_FILE_BYTES + 1, f) : 0;
-	fclose(f);
-	if (!text)
-		return fail_at(ld, value, "out of memory");
-	if (n > MAX_FILE_BYTES) {
-		free(text);
-		return fail_at(ld, value, "%s: larger than %d bytes", path, MAX_FILE_BYTES);
-	}
+	char *text, why[600];
+	size_t n;
+	if (file_read_regular(path, MAX_FILE_BYTES, "not a preset", &text, &n, why, sizeof why) != 0)
+		return fail_at(ld, value, "%s", why);
 
 	struct scenario defaults;
 	scenario_default(&defaults);
