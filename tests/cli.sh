@@ -156,5 +156,17 @@ t_decimal_comma() (
 )
 ok "a decimal-comma locale changes no number" t_decimal_comma
 
+# hostile streams: a directory as a script, /dev/zero, a NUL byte, a
+# newline inside -e, an escape sequence in a name
+t_hostile_streams() {
+	run 2 -f "$tmp" && has "a directory, not a script" "$tmp/err" &&
+		run 1 -f /dev/zero && has "/dev/zero:1:1: a line longer than 1 MiB" "$tmp/err" &&
+		{ printf 'set tp 2\0junk\nshow\n' | "$MOESCOPE" >"$tmp/out" 2>"$tmp/err"; [ $? -eq 1 ]; } &&
+		has "stdin:1:9: a NUL byte" "$tmp/err" &&
+		run 0 -e "$(printf 'set tp 2\nget tp')" && has "2" "$tmp/out" &&
+		run 2 "$(printf 'ev\033[2Jil')" && has 'ev\x1B[2Jil' "$tmp/err"
+}
+ok "hostile streams are refused or read whole, never misread" t_hostile_streams
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
