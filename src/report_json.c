@@ -17,15 +17,31 @@ void json_string(const struct sink *k, const char *text)
 {
 	char buf[8];
 
+	/* controls, DEL and the C1 controls escaped, so that what a terminal
+	 * sink makes visible never meets the inside of a string */
+	int cont = 0;   /* continuation bytes due in a UTF-8 sequence */
 	sink_puts(k, "\"");
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (cont > 0 && *p >= 0x80 && *p <= 0xBF) {
+			cont--;
+			k->out(k->ctx, (const char *)p, 1);
+			continue;
+		}
+		cont = 0;
 		if (*p == '"' || *p == '\\') {
 			snprintf(buf, sizeof buf, "\\%c", *p);
 			sink_puts(k, buf);
-		} else if (*p < 0x20) {
+		} else if (*p < 0x20 || *p == 0x7F) {
 			snprintf(buf, sizeof buf, "\\u%04x", *p);
 			sink_puts(k, buf);
+		} else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			snprintf(buf, sizeof buf, "\\u%04x", p[1]);
+			sink_puts(k, buf);
+			p++;
+		} else if (*p >= 0x80 && *p <= 0xBF) {
+			sink_puts(k, "\\ufffd");   /* a byte outside any UTF-8 sequence */
 		} else {
+			cont = *p >= 0xF0 ? 3 : *p >= 0xE0 ? 2 : *p >= 0xC0 ? 1 : 0;
 			k->out(k->ctx, (const char *)p, 1);
 		}
 	}

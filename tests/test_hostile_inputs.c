@@ -16,6 +16,7 @@
 #include "csv.h"
 #include "dag.h"
 #include "preset.h"
+#include "report.h"
 #include "sink.h"
 #include "validate.h"
 
@@ -274,4 +275,21 @@ Test(hostile_inputs, nothing_to_measure_is_said_not_nan)
 		  "%s", f.buf.err);
 	cr_expect_null(strstr(f.buf.out, "nan"));
 	fixture_close(&f);
+}
+
+/* JSON strings escape what the terminal sink would rewrite, so that a
+ * string is never changed on its way out: controls, DEL, C1, stray bytes. */
+Test(hostile_inputs, json_strings_hold_any_name)
+{
+	struct sink_buffer b;
+	struct sink k;
+	sink_buffer_init(&b, &k);
+	json_string(&k, "a\"b\\c\x01\x1b\x7f" "d\xC2\x9B" "e\x9F" "f\xC3\xA9");
+	cr_expect_str_eq(b.out, "\"a\\\"b\\\\c\\u0001\\u001b\\u007fd\\u009be\\ufffdf\xC3\xA9\"");
+	sink_buffer_free(&b);
+	/* CSV doubles its quotes */
+	sink_buffer_init(&b, &k);
+	csv_field(&k, "a,b\"c");
+	cr_expect_str_eq(b.out, "\"a,b\"\"c\"");
+	sink_buffer_free(&b);
 }
