@@ -182,6 +182,9 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->B = (double)w->batch;
 	c->S = (double)w->prompt_len;
 	c->O = (double)w->output_len;
+	c->spec_k = (double)w->spec_tokens;
+	c->spec_a = w->spec_accepted < c->spec_k ? w->spec_accepted : c->spec_k;
+	c->n_draft = m->mtp_layers > 0 ? (double)m->mtp_layers : 1.0;
 	c->serving = w->mode == MODE_SERVING;
 	c->m = c->serving ? 1.0 : (double)w->microbatches;
 	c->dp = (double)st->dp;

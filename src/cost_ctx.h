@@ -49,6 +49,9 @@ struct cost_ctx {
 	double b_w, b_we, b_kv, b_a;
 	/* workload */
 	double B, S, O, m, b_rep;   /* b_rep = ceil(B/dp) */
+	/* speculative decoding: k drafts verified a step, a of them accepted
+	 * (at most k), by a draft of n_draft layers run k times */
+	double spec_k, spec_a, n_draft;
 	bool serving;
 	/* the serving layer (serve.h): the engine's limits, and what runs */
 	int engine, mem_rule, arrival;

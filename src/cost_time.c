@@ -351,14 +351,29 @@ static void serving_passes(const struct cost_ctx *c, double b, struct prefill_pl
 {
 	double ctx = c->S + c->O / 2.0;
 	double g = pl.group;
-	p[0] = (struct pass){ .T = b, .dec = b, .c = ctx, .lm = b };
+	/* a decoding sequence puts 1 + k tokens through the layers and the
+	 * head: its next token and the k drafts it verifies */
+	double v = 1.0 + c->spec_k;
+	p[0] = (struct pass){ .T = b * v, .dec = b, .c = ctx, .lm = b * v };
 	if (pl.chunks > 1) {
 		/* one chunk of the prompt rides along with every other sequence */
-		p[1] = (struct pass){ .T = c->S / pl.chunks + b - 1.0, .dec = b - 1.0, .c = ctx,
-				      .pre = 1.0 / pl.chunks, .lm = b };
+		p[1] = (struct pass){ .T = c->S / pl.chunks + (b - 1.0) * v, .dec = b - 1.0, .c = ctx,
+				      .pre = 1.0 / pl.chunks, .lm = (b - 1.0) * v + 1.0 };
 		return;
 	}
-	p[1] = (struct pass){ .T = g * c->S + b - g, .dec = b - g, .c = ctx, .pre = g, .lm = b };
+	p[1] = (struct pass){ .T = g * c->S + (b - g) * v, .dec = b - g, .c = ctx, .pre = g, .lm = (b - g) * v + g };
+}
+
+/* Speculative decoding: a step is the verify pass and k passes of the
+ * n_draft-layer draft, each costing what one layer of the verify pass
+ * costs; it emits 1 + a tokens a sequence.  The time per token, from the
+ * verify step's; without speculation the step itself. */
+static double per_token(const struct cost_ctx *c, double t_verify)
+{
+	if (c->spec_k <= 0)
+		return t_verify;
+	double draft = c->spec_k * c->n_draft * t_verify / c->L;
+	return (t_verify + draft) / (1.0 + c->spec_a);
 }
 
 static void passes(const struct cost_ctx *c, struct pass p[2])
@@ -367,10 +382,10 @@ static void passes(const struct cost_ctx *c, struct pass p[2])
 		serving_passes(c, c->b_run, c->plan, p);
 		return;
 	}
-	/* a microbatch's prefill and its decode step */
-	double b = ceil(c->b_rep / c->m);
+	/* a microbatch's prefill and its decode step (verifying k drafts) */
+	double b = ceil(c->b_rep / c->m), v = 1.0 + c->spec_k;
 	p[0] = (struct pass){ .T = b * c->S, .pre = b, .lm = b };
-	p[1] = (struct pass){ .T = b, .dec = b, .c = c->S + c->O / 2.0, .lm = b };
+	p[1] = (struct pass){ .T = b * v, .dec = b, .c = c->S + c->O / 2.0, .lm = b * v };
 }
 
 void cost_pass_parts(const struct cost_ctx *c, struct pass_part pt[2], struct op_split (*ops)[3])
@@ -394,13 +409,13 @@ static void static_phases(const struct cost_ctx *c, const struct pass_part pt[2]
 		split(&r->prefill, c->m / c->pp);
 
 	pass_finish(c, &pt[1], &r->decode, &r->comm_decode, &stage_t);
-	r->decode.time_s = maxd(r->decode.stage_sum_s, c->m * r->decode.stage_max_s);
+	r->decode.time_s = per_token(c, maxd(r->decode.stage_sum_s, c->m * r->decode.stage_max_s));
 	split(&r->decode, c->m / c->pp);
 
 	if (c->ranking)
 		return;
 	at_context(c, &pt[1].p, &r->decode, &stage_t, c->S + c->O, &sum, &max);
-	r->tpot_max_ms = 1000.0 * maxd(sum, c->m * max);
+	r->tpot_max_ms = 1000.0 * per_token(c, maxd(sum, c->m * max));
 }
 
 /* Serving TPOT: decode steps, of which a share b/O also carries a prompt. */
@@ -428,10 +443,12 @@ static void steps_at(const struct cost_ctx *c, double b, double *t_dec, double *
 	serving_passes(c, b, c->plan, p);
 	pass_part(c, &p[0], &pt, NULL);
 	pass_finish(c, &pt, &ph, &lc, &st);
-	*t_dec = ph.stage_sum_s + host_s(c, b);
+	double verify = ph.stage_sum_s + host_s(c, b);
 	pass_part(c, &p[1], &pt, NULL);
 	pass_finish(c, &pt, &ph, &lc, &st);
-	*t_mix = ph.stage_sum_s + host_s(c, b);
+	/* per token; the prompt's own work in the mixed step stays whole */
+	*t_dec = per_token(c, verify);
+	*t_mix = *t_dec + (ph.stage_sum_s + host_s(c, b) - verify);
 }
 
 /* The time of one pass (no split), host side included for `seqs`. */
@@ -510,7 +527,10 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	 * prompt's pass, the decode step is blended with it below */
 	pass_finish(c, &pt[0], &r->decode, &r->comm_decode, &st);
 	pass_finish(c, &pt[1], &r->prefill, &r->comm_prefill, &st);
-	double t_dec = r->decode.stage_sum_s + host_s(c, b), t_mix = r->prefill.stage_sum_s + host_s(c, b);
+	double verify = r->decode.stage_sum_s + host_s(c, b);
+	/* per token: with speculation a step emits 1 + a tokens a sequence;
+	 * the prompt's own work in the mixed step stays whole */
+	double t_dec = per_token(c, verify), t_mix = t_dec + (r->prefill.stage_sum_s + host_s(c, b) - verify);
 	/* Over one request's O steps, b new prompts arrive: in groups that
 	 * share a step, each prompt in `n` chunks; without an engine one
 	 * whole prompt a step and no bound (v1) */
@@ -595,8 +615,9 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	/* At full context every layer's core grows by the same amount. */
 	struct pass dec_full = *dec, mix_full = *mix;
 	dec_full.c = mix_full.c = c->S + c->O;
-	double t_dec_full = t_dec + c->L * (core_time(c, &dec_full) - core_time(c, dec));
-	double t_mix_full = t_mix + c->L * (core_time(c, &mix_full) - core_time(c, mix));
+	double t_dec_full = per_token(c, verify + c->L * (core_time(c, &dec_full) - core_time(c, dec)));
+	double t_mix_full = t_dec_full + (t_mix - t_dec) + c->L * (core_time(c, &mix_full) - core_time(c, mix)) -
+			    c->L * (core_time(c, &dec_full) - core_time(c, dec));
 	r->tpot_max_ms = 1000.0 * serving_tpot(t_dec_full, t_mix_full, w_mix, 1.0);
 }
 

@@ -16,7 +16,7 @@ static const char *const code_names[DIAG_CODE_COUNT] = {
 	"E_TP_HEADS", "E_EP_EXPERTS", "E_FOLD", "E_PP_LAYERS", "E_OOM", "E_TARGET_IMPOSSIBLE",
 	"E_OVERLOAD", "E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
 	"W_EP_CROSS_NODE", "W_BATCH_DP", "W_BUBBLE", "W_TTFT", "W_TPOT", "W_THROUGHPUT",
-	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_PARAMS", "I_BOUND", "I_SERVING_MB",
+	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_PARAMS", "W_SPEC", "I_BOUND", "I_SERVING_MB", "I_SPEC",
 };
 
 const char *diag_code_name(int code)
@@ -42,7 +42,7 @@ static int severity_of(int code)
 {
 	if (code <= E_BAD_VALUE)
 		return SEV_ERROR;
-	return code <= W_PARAMS ? SEV_WARNING : SEV_INFO;
+	return code <= W_SPEC ? SEV_WARNING : SEV_INFO;
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -664,6 +664,28 @@ static void sort_by_severity(struct diag_list *l)
 	}
 }
 
+/* Speculative decoding as the cost model takes it. */
+static void speculation(const struct scenario *rs, struct diag_list *l)
+{
+	const struct workload *w = &rs->work;
+	char fix[64];
+	if (w->spec_tokens <= 0)
+		return;
+	if (w->spec_accepted > (double)w->spec_tokens) {
+		snprintf(fix, sizeof fix, "set workload.spec_accepted %ld", w->spec_tokens);
+		add(l, W_SPEC, fix,
+		    "workload.spec_accepted (%s) is above workload.spec_tokens (%ld): a step accepts at most the drafts it proposes; %ld is used",
+		    NUM(w->spec_accepted), w->spec_tokens, w->spec_tokens);
+	}
+	if (rs->model.mtp_layers <= 0)
+		add(l, I_SPEC, "",
+		    "%s has no multi-token-prediction layers: the draft is taken as one decoder layer (an EAGLE-style head)",
+		    rs->model.name);
+	add(l, I_SPEC, "", "speculative decoding: a step verifies %ld draft token%s and emits %s tokens a sequence",
+	    w->spec_tokens, w->spec_tokens == 1 ? "" : "s",
+	    NUM(1.0 + (w->spec_accepted < (double)w->spec_tokens ? w->spec_accepted : (double)w->spec_tokens)));
+}
+
 static void collect(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	struct scenario rs;
@@ -679,6 +701,7 @@ static void collect(const struct scenario *s, const struct result *r, struct dia
 			    PARAMS(r->params.total), NUM(rs.model.params_b),
 			    100.0 * (r->params.total - declared) / declared);
 	}
+	speculation(&rs, l);
 	target(s, r, l, fixes);
 	if (!(r->errors & (CE_TP_HEADS | CE_EP_EXPERTS | CE_PP_LAYERS | CE_BAD_MODEL)))
 		layout(&rs, r, l);

@@ -69,6 +69,8 @@ struct workload {
 	int arrival;       /* enum arrival_kind */
 	double rate;       /* requests/s of the whole deployment (poisson) */
 	long requests;     /* requests a closed-loop benchmark sends in all */
+	long spec_tokens;      /* speculative decoding: draft tokens a step verifies (0: none) */
+	double spec_accepted;  /* mean draft tokens accepted a step, what engines report */
 };
 
 /* What an engine does that changes the figures.  0 (or NaN for the

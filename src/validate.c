@@ -21,13 +21,13 @@
 
 enum col {
 	C_NAME, C_FRAMEWORK, C_HARDWARE, C_MODEL, C_MODE, C_BATCH, C_PROMPT, C_OUTPUT, C_DP, C_TP, C_PP,
-	C_EP, C_ETP, C_WB, C_EWB, C_KVB, C_DTYPE, C_TTFT, C_TPOT, C_COUNT
+	C_EP, C_ETP, C_WB, C_EWB, C_KVB, C_DTYPE, C_SPEC_K, C_SPEC_A, C_TTFT, C_TPOT, C_COUNT
 };
 
 static const char *const col_names[C_COUNT] = {
 	"name", "framework", "hardware", "model", "mode", "batch", "prompt_len", "output_len", "dp", "tp",
 	"pp", "ep", "etp", "weight_bytes", "expert_weight_bytes", "kv_bytes", "compute_dtype",
-	"measured_ttft_ms", "measured_tpot_ms",
+	"spec_tokens", "spec_accepted", "measured_ttft_ms", "measured_tpot_ms",
 };
 
 /* The key each input column sets (NULL: not a key). */
@@ -36,7 +36,7 @@ static const char *const col_keys[C_COUNT] = {
 	[C_OUTPUT] = "workload.output_len", [C_DP] = "strategy.dp", [C_TP] = "strategy.tp",
 	[C_PP] = "strategy.pp", [C_EP] = "strategy.ep", [C_ETP] = "strategy.etp",
 	[C_WB] = "model.weight_bytes", [C_EWB] = "model.expert_weight_bytes", [C_KVB] = "model.kv_bytes",
-	[C_DTYPE] = "model.compute_dtype",
+	[C_DTYPE] = "model.compute_dtype", [C_SPEC_K] = "workload.spec_tokens", [C_SPEC_A] = "workload.spec_accepted",
 };
 
 static void trim(char *s)
