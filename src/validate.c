@@ -86,18 +86,54 @@ static void yaml_single(const char *in, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static const struct preset_cache *load_presets(const char *hardware, const char *model)
+/* A GPU as benchmark files and engines write it ("NVIDIA H200", "GB200",
+ * "H100 80GB HBM3", "AMD Instinct MI355X") to the preset of that silicon:
+ * the vendor's words dropped, the first word of the rest looked up.  A
+ * name that is a preset already is kept. */
+void runs_gpu_preset(const char *in, char *out, size_t len)
 {
+	static const struct {
+		const char *word, *preset;
+	} gpus[] = {
+		{ "gb200", "gb200-nvl72" }, { "gb300", "gb300-nvl72" }, { "b300", "b300" }, { "b200", "b200" },
+		{ "h200", "h200" }, { "h100", "h100-sxm" }, { "h800", "h800" }, { "h20", "h20" },
+		{ "a100", "a100-80g" }, { "l40s", "l40s" }, { "mi300x", "mi300x" }, { "mi325x", "mi325x" },
+		{ "mi355x", "mi355x" },
+	};
+	char low[NAME_MAX_LEN], path[4096];
+	snprintf(out, len, "%s", in);
+	if (preset_find(PK_HARDWARE, in, path, sizeof path) == 0)
+		return;
+	size_t n = 0;
+	for (const char *p = in; *p && n + 1 < sizeof low; p++)
+		low[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	low[n] = '\0';
+	for (char *w = strtok(low, " -_/"); w; w = strtok(NULL, " -_/")) {
+		if (!strcmp(w, "nvidia") || !strcmp(w, "amd") || !strcmp(w, "instinct") || !strcmp(w, "tesla"))
+			continue;
+		for (size_t i = 0; i < sizeof gpus / sizeof gpus[0]; i++)
+			if (!strcmp(w, gpus[i].word)) {
+				snprintf(out, len, "%s", gpus[i].preset);
+				return;
+			}
+		return;   /* the first word names the GPU, or nothing does */
+	}
+}
+
+static const struct preset_cache *load_presets(const char *hardware_as_written, const char *model)
+{
+	char hardware[NAME_MAX_LEN];
+	runs_gpu_preset(hardware_as_written, hardware, sizeof hardware);
 	char doc[4 * NAME_MAX_LEN + 64];
 
 	for (int i = 0; i < PRESET_CACHE_SLOTS; i++) {
 		const struct preset_cache *c = &cache[i];
-		if (c->hardware[0] && !strcmp(c->hardware, hardware) && !strcmp(c->model, model))
+		if (c->hardware[0] && !strcmp(c->hardware, hardware_as_written) && !strcmp(c->model, model))
 			return c;
 	}
 	struct preset_cache *pc = &cache[cache_next];
 	cache_next = (cache_next + 1) % PRESET_CACHE_SLOTS;
-	snprintf(pc->hardware, sizeof pc->hardware, "%s", hardware);
+	snprintf(pc->hardware, sizeof pc->hardware, "%s", hardware_as_written);
 	snprintf(pc->model, sizeof pc->model, "%s", model);
 	scenario_default(&pc->s);
 	/* single-quoted: a cell is a name, never YAML escapes to decode */

@@ -48,6 +48,9 @@ int runs_read_buffer(const char *label, const char *buf, size_t len, struct run_
 #define RUNS_FILE_MAX (64 * 1024 * 1024)
 #define RUNS_RECORD_MAX (64 * 1024)
 void runs_free(struct run_set *rs);
+/* The hardware preset a benchmark file's GPU name means ("NVIDIA H200",
+ * "GB200", "AMD Instinct MI355X"): the name when it is a preset. */
+void runs_gpu_preset(const char *in, char *out, size_t len);
 /* Keep the loaded presets from one read to the next (default: forget them,
  * since a preset file may change between two reads).  For a caller that
  * reads many in-memory files against presets that cannot change. */

@@ -197,3 +197,30 @@ Test(holdout, command_refuses_a_bad_dimension)
 	cr_expect(strstr(f.buf.err, "expected 'holdout gpu|model|engine' after the file") != NULL, "%s", f.buf.err);
 	fixture_close(&f);
 }
+
+/* The names benchmark files and engines give GPUs, to the presets. */
+Test(validate, gpu_names_as_files_write_them)
+{
+	static const struct {
+		const char *in, *preset;
+	} names[] = {
+		{ "NVIDIA H200", "h200" }, { "H100 80GB HBM3", "h100-sxm" }, { "NVIDIA H100-SXM5-80GB", "h100-sxm" },
+		{ "GB200", "gb200-nvl72" }, { "NVIDIA GB300 NVL72", "gb300-nvl72" }, { "B300", "b300" },
+		{ "AMD Instinct MI355X", "mi355x" }, { "MI325X", "mi325x" }, { "NVIDIA H20", "h20" },
+		{ "h200", "h200" }, { "gb200-nvl72", "gb200-nvl72" }, { "TPU v5e", "TPU v5e" },
+	};
+	char out[64];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		runs_gpu_preset(names[i].in, out, sizeof out);
+		cr_expect_str_eq(out, names[i].preset, "%s", names[i].in);
+	}
+	/* and a row written so is evaluated on that preset */
+	static struct run_set rs;
+	char err[600];
+	static const char csv[] = "hardware,model,framework,batch,prompt_len,output_len,tp,measured_ttft_ms,measured_tpot_ms\n"
+				  "NVIDIA GB200,llama-3.1-70b,vllm,8,1024,128,4,90,20\n";
+	cr_assert_eq(runs_read_buffer("g.csv", csv, sizeof csv - 1, &rs, err, sizeof err), 0, "%s", err);
+	cr_expect(rs.runs[0].ok, "%s", rs.runs[0].reason);
+	cr_expect_str_eq(rs.runs[0].s.hw.name, "gb200-nvl72");
+	runs_free(&rs);
+}
