@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cost_prep.h"
+#include "disagg.h"
 #include "numfmt.h"
 
 static const char *const op_names[OP_COUNT] = {
@@ -182,6 +183,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->B = (double)w->batch;
 	c->S = (double)w->prompt_len;
 	c->O = (double)w->output_len;
+	c->decode_only = w->decode_only;
 	c->spec_k = (double)w->spec_tokens;
 	c->spec_a = w->spec_accepted < c->spec_k ? w->spec_accepted : c->spec_k;
 	c->n_draft = m->mtp_layers > 0 ? (double)m->mtp_layers : 1.0;
@@ -384,6 +386,12 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 	rs->strat = *st;
 	scenario_resolve_etp(&rs->strat);
 	rs->work.microbatches = microbatches;
+	if (rs->work.mode == MODE_DISAGG) {
+		/* two pools: nothing of one evaluation carries over */
+		disagg_evaluate(rs, r);
+		p->have_fixed = false;
+		return;
+	}
 	if (!same_fixed(p, &rs->strat, microbatches)) {
 		run_fixed(rs, &p->params, p->bad_model, &p->head, &p->ctx);
 		if (!p->head.errors)
@@ -420,10 +428,19 @@ double cost_phase_span(const struct phase *ph)
 
 void cost_evaluate(const struct scenario *s, struct result *r)
 {
+	/* two pools: the serving layer evaluates each and combines them */
+	if (s->work.mode == MODE_DISAGG) {
+		disagg_evaluate(s, r);
+		return;
+	}
 	evaluate(s, r, false);
 }
 
 void cost_evaluate_detail(const struct scenario *s, struct result *r)
 {
+	if (s->work.mode == MODE_DISAGG) {
+		disagg_evaluate(s, r);
+		return;
+	}
 	evaluate(s, r, true);
 }

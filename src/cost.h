@@ -25,6 +25,7 @@ enum cost_error {
 	CE_EP_EXPERTS = 1 << 2,
 	CE_FOLD = 1 << 3,
 	CE_PP_LAYERS = 1 << 4,
+	CE_PREFILL = 1 << 5,      /* disaggregated: the prefill pool's strategy is not valid */
 };
 
 enum bad_model {
@@ -128,6 +129,27 @@ struct result {
 	double output_tokens_per_s_per_gpu;
 	double usd_per_mtok;         /* $ per million output tokens; NaN: no price */
 	double joules_per_token;     /* per output token; NaN: no power */
+
+	/* Disaggregated serving (disagg.c): the prefill pool and the KV
+	 * transfer; the rest of the result is the decode pool's, with the
+	 * TTFT, the GPUs and the throughputs of the whole deployment. */
+	struct disagg_figures {
+		bool on;
+		bool prefill_ok;             /* the prefill strategy is valid */
+		unsigned prefill_errors;     /* CE_* of the prefill pool when not */
+		double prefill_gpus, decode_gpus;
+		double prompts_per_step;     /* prompts a prefill replica takes a step */
+		double prefill_step_s;       /* that step */
+		double prefill_rate_max;     /* requests/s the prefill pool can start */
+		double prefill_util;         /* the share of it used */
+		double queue_s;              /* waiting for a prefill replica */
+		double transfer_bytes;       /* the KV cache of one request */
+		double transfer_s;
+		bool transfer_intra;         /* within the scale-up (NVLink) domain */
+		double prefill_mem_gib, prefill_capacity_gib;
+		int prefill_bottleneck;
+		struct phase prefill;        /* the prefill pool's pass */
+	} dis;
 
 	/* Last, and only the first n_devices are written.  In stage order; a
 	 * stage class with two kinds of device has two entries, the kind with

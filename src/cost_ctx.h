@@ -52,6 +52,7 @@ struct cost_ctx {
 	/* speculative decoding: k drafts verified a step, a of them accepted
 	 * (at most k), by a draft of n_draft layers run k times */
 	double spec_k, spec_a, n_draft;
+	bool decode_only;           /* a decode pool: no step carries a prompt */
 	bool serving;
 	/* the serving layer (serve.h): the engine's limits, and what runs */
 	int engine, mem_rule, arrival;

@@ -495,10 +495,10 @@ static bool poisson(const struct cost_ctx *c, double lambda, struct serving_out 
 		double t_dec, t_mix;
 		/* fewer than one in flight on average: the steps are those of one */
 		steps_at(c, maxd(1.0, b), &t_dec, &t_mix);
-		double share = mind(1.0, lambda * n * t_dec);
+		double share = c->decode_only ? 0 : mind(1.0, lambda * n * t_dec);
 		double tpot = t_dec + share * (t_mix - t_dec);
 		/* the prefill work is the marginal time of the steps that carry it */
-		double rho = lambda * n * maxd(t_mix - t_dec, 0.0);
+		double rho = c->decode_only ? 0 : lambda * n * maxd(t_mix - t_dec, 0.0);
 		o->wait = serve_md1_wait(rho, n * t_mix);
 		o->ttft = o->wait + t_dec / 2.0 + n * t_mix + c->frontend_s;
 		o->tpot = tpot;
@@ -539,7 +539,7 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	 * no one decodes, then decodes it with no prompt in the way: the
 	 * prefill is all in the TTFT */
 	bool waves = engine && c->arrival == ARRIVAL_CLOSED && c->eng.prefill == PREFILL_SEPARATE;
-	if (waves)
+	if (waves || c->decode_only)
 		w_mix = 0;
 	double tpot = serving_tpot(t_dec, t_mix, w_mix, 1.0);
 	double overhead = w->ttft_overhead_ms / 1000.0;

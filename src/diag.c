@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "disagg.h"
 #include "keys.h"
 #include "numfmt.h"
 #include "serve.h"
@@ -215,6 +216,36 @@ static void structure(const struct scenario *rs, const struct result *r, struct 
 	} else if (r->errors & CE_PP_LAYERS) {
 		snprintf(fix, sizeof fix, "set pp %ld", m->layers < COST_MAX_STAGES ? m->layers : COST_MAX_STAGES);
 		add(l, E_PP_LAYERS, fix, "pp %ld exceeds the %ld layers", st->pp, m->layers);
+	}
+}
+
+/* ---- disaggregated serving ---- */
+
+static void disaggregation(const struct scenario *rs, const struct result *r, struct diag_list *l)
+{
+	const struct disagg_figures *f = &r->dis;
+	char fix[96];
+	if (!f->on)
+		return;
+	struct strategy p = disagg_prefill_strategy(rs);
+	if (!f->prefill_ok) {
+		const char *why = (f->prefill_errors & CE_TP_HEADS)	   ? "its tp does not divide the heads"
+				  : (f->prefill_errors & CE_EP_EXPERTS) ? "its ep exceeds the experts"
+				  : (f->prefill_errors & CE_FOLD)	   ? "its experts do not fold onto dp x tp"
+				  : (f->prefill_errors & CE_PP_LAYERS)  ? "its pp exceeds the layers"
+									  : "the model is not valid";
+		add(l, E_BAD_VALUE, "", "the prefill pool's strategy DP%ld TP%ld PP%ld EP%ld is not valid: %s", p.dp,
+		    p.tp, p.pp, p.ep, why);
+		return;
+	}
+	if (f->prefill_mem_gib > f->prefill_capacity_gib)
+		add(l, E_OOM, "", "the prefill pool needs %s GiB on its fullest GPU, which holds %s: more prefill.tp or prefill.ep",
+		    NUM(f->prefill_mem_gib), NUM(f->prefill_capacity_gib));
+	if (r->ok && f->prefill_util >= 0.9) {
+		snprintf(fix, sizeof fix, "set disagg.prefill_workers %ld", rs->disagg.prefill_workers + 1);
+		add(l, W_TTFT, fix,
+		    "the prefill pool is %.0f%% busy: requests wait %s s for it (it starts %s requests/s at most)",
+		    100.0 * f->prefill_util, NUM(f->queue_s), NUM(f->prefill_rate_max));
 	}
 }
 
@@ -702,6 +733,7 @@ static void collect(const struct scenario *s, const struct result *r, struct dia
 			    100.0 * (r->params.total - declared) / declared);
 	}
 	speculation(&rs, l);
+	disaggregation(&rs, r, l);
 	target(s, r, l, fixes);
 	if (!(r->errors & (CE_TP_HEADS | CE_EP_EXPERTS | CE_PP_LAYERS | CE_BAD_MODEL)))
 		layout(&rs, r, l);

@@ -14,7 +14,7 @@
 #include "numfmt.h"
 
 static const char *const attention_choices[] = { "gqa", "mla", NULL };
-static const char *const mode_choices[] = { "static", "serving", NULL };
+static const char *const mode_choices[] = { "static", "serving", "disagg", NULL };
 static const char *const dtype_choices[] = { "auto", "bf16", "fp8", "fp4", NULL };
 static const char *const claim_valid_choices[] = { "none", "true", "false", NULL };
 static const char *const engine_choices[] = { "none", "vllm", "sglang", "trtllm", NULL };
@@ -211,6 +211,21 @@ const struct key key_table[] = {
 	DBL("strategy.imbalance", NULL, SEC_STRATEGY, KF_AUTO, "", 1, 1000, 0, 0, strat.imbalance,
 	    "expert load imbalance factor (auto: from the token count)"),
 
+	INT("prefill.dp", NULL, SEC_PREFILL, KF_DEFAULT, "", 0, 1000000, 0, STEP_NONE, disagg.dp,
+	    "disaggregated serving: the prefill pool's data parallelism (default: strategy.dp)"),
+	INT("prefill.tp", NULL, SEC_PREFILL, KF_DEFAULT, "", 0, 4096, 0, STEP_NONE, disagg.tp,
+	    "the prefill pool's tensor parallelism (default: strategy.tp)"),
+	INT("prefill.pp", NULL, SEC_PREFILL, KF_DEFAULT, "", 0, 128, 0, STEP_NONE, disagg.pp,
+	    "the prefill pool's pipeline parallelism (default: strategy.pp)"),
+	INT("prefill.ep", NULL, SEC_PREFILL, KF_DEFAULT, "", 0, 65536, 0, STEP_NONE, disagg.ep,
+	    "the prefill pool's expert parallelism (default: strategy.ep)"),
+	INT("prefill.etp", NULL, SEC_PREFILL, KF_DEFAULT, "", 0, 4096, 0, STEP_NONE, disagg.etp,
+	    "the prefill pool's expert tensor parallelism (default: strategy.etp, auto: the fold)"),
+	INT("disagg.prefill_workers", NULL, SEC_DISAGG, 0, "", 1, 100000, 1, STEP_NONE, disagg.prefill_workers,
+	    "instances of the prefill pool (each dp x tp x pp GPUs of prefill.*)"),
+	INT("disagg.decode_workers", NULL, SEC_DISAGG, 0, "", 1, 100000, 1, STEP_NONE, disagg.decode_workers,
+	    "instances of the decode pool (each dp x tp x pp GPUs of strategy.*)"),
+
 	DBL("requirements.ttft_s", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "s", 0, BIG, 10, 0, req.ttft_s,
 	    "bound on time to first token"),
 	DBL("requirements.tpot_ms", NULL, SEC_REQUIREMENTS, OPT | KF_MIN_OPEN, "ms", 0, BIG, NAN, 0,
@@ -236,7 +251,7 @@ const struct key key_table[] = {
 const size_t key_count = sizeof key_table / sizeof key_table[0];
 
 static const char *const section_names[SEC_COUNT] = {
-	"", "hardware", "model", "workload", "engine", "strategy", "requirements", "claims",
+	"", "hardware", "model", "workload", "engine", "strategy", "prefill", "disagg", "requirements", "claims",
 };
 
 const char *key_section_name(int section)

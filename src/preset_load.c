@@ -29,7 +29,7 @@ struct loader {
 	size_t errlen;
 };
 
-static const char *const section_list = "name hardware model workload engine strategy requirements claims";
+static const char *const section_list = "name hardware model workload engine strategy prefill disagg requirements claims";
 
 __attribute__((format(printf, 3, 4)))
 static int fail_at(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
@@ -227,7 +227,7 @@ static int apply_strategy_string(struct loader *ld, const yaml_node_t *value)
 static const char *section_suggest(const char *name)
 {
 	static const char *const all[] = { "name", "hardware", "model", "workload", "engine", "strategy",
-					   "requirements", "claims" };
+					   "prefill", "disagg", "requirements", "claims" };
 	/* Reuse the key matcher's idea: near misses by a letter or two. */
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		size_t la = strlen(name), lb = strlen(all[i]);

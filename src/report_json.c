@@ -232,6 +232,22 @@ void report_json(const struct sink *k, const struct scenario *s, const struct re
 	field_num(k, "max_requests_per_s", r->max_rate, true);
 	sink_puts(k, "}, \"ceiling\": {");
 	field_num(k, "compute_tokens_per_ms_per_gpu", r->ceiling_tokens_per_ms_per_gpu, false);
+	if (r->dis.on) {
+		const struct disagg_figures *f = &r->dis;
+		sink_puts(k, "}, \"disagg\": {");
+		field_num(k, "prefill_gpus", f->prefill_gpus, false);
+		field_num(k, "decode_gpus", f->decode_gpus, true);
+		sink_printf(k, ", \"prefill_valid\": %s", f->prefill_ok ? "true" : "false");
+		field_num(k, "prompts_per_step", f->prompts_per_step, true);
+		field_num(k, "prefill_step_s", f->prefill_ok ? f->prefill_step_s : NAN, true);
+		field_num(k, "prefill_max_requests_per_s", f->prefill_ok ? f->prefill_rate_max : NAN, true);
+		field_num(k, "prefill_utilization", f->prefill_ok ? f->prefill_util : NAN, true);
+		field_num(k, "prefill_queue_s", f->prefill_ok ? f->queue_s : NAN, true);
+		field_num(k, "prefill_max_total_gib", f->prefill_ok ? f->prefill_mem_gib : NAN, true);
+		field_num(k, "transfer_bytes", r->ok ? f->transfer_bytes : NAN, true);
+		field_num(k, "transfer_s", r->ok ? f->transfer_s : NAN, true);
+		sink_printf(k, ", \"transfer_link\": \"%s\"", f->transfer_intra ? "nvlink" : "network");
+	}
 	sink_puts(k, "}, \"diagnostics\": [");
 	for (int i = 0; i < d->n; i++) {
 		const struct diag *g = &d->items[i];

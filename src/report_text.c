@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "disagg.h"
 #include "figures.h"
 #include "keys.h"
 #include "numfmt.h"
@@ -30,10 +31,30 @@ static const char *verdict(bool ok)
 	return ok ? "meets" : "MISSES";
 }
 
+/* Disaggregated: both pools, and the KV cache moved between them. */
+static void pools(const struct sink *k, const struct scenario *s, const struct result *r)
+{
+	const struct disagg_figures *f = &r->dis;
+	struct strategy p = disagg_prefill_strategy(s);
+	const struct strategy *d = &s->strat;
+	sink_printf(k, "prefill     %ld x DP%ld TP%ld PP%ld EP%ld = %s GPUs", s->disagg.prefill_workers, p.dp, p.tp, p.pp,
+		    p.ep, NUM(f->prefill_gpus));
+	if (f->prefill_ok)
+		sink_printf(k, "; %s prompt%s a step of %s s; %s requests/s at most, %.0f%% busy; %s of %s GiB",
+			    NUM(f->prompts_per_step), f->prompts_per_step == 1 ? "" : "s", NUM(f->prefill_step_s),
+			    NUM(f->prefill_rate_max), 100.0 * f->prefill_util, NUM(f->prefill_mem_gib),
+			    NUM(f->prefill_capacity_gib));
+	sink_printf(k, "\ndecode      %ld x DP%ld TP%ld PP%ld EP%ld = %s GPUs\n", s->disagg.decode_workers, d->dp, d->tp,
+		    d->pp, d->ep, NUM(f->decode_gpus));
+	if (r->ok)
+		sink_printf(k, "KV transfer %s bytes a request over %s, %s ms\n", SIN(f->transfer_bytes),
+			    f->transfer_intra ? "NVLink (one scale-up domain)" : "the network", NUM(1000.0 * f->transfer_s));
+}
+
 static void summary(const struct sink *k, const struct scenario *s, const struct result *r)
 {
 	const struct strategy *st = &s->strat;
-	const char *mode = s->work.mode == MODE_SERVING ? "serving" : "static";
+	const char *mode = s->work.mode == MODE_DISAGG ? "disaggregated" : s->work.mode == MODE_SERVING ? "serving" : "static";
 
 	sink_printf(k, "%s: %s on %s, %s, batch %ld, prompt %ld, output %ld\n", s->name,
 		    s->model.name, s->hw.name, mode, s->work.batch, s->work.prompt_len,
@@ -52,6 +73,8 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	if (r->layout_ok)
 		sink_printf(k, "; %s distinct shards, replication %.2f", NUM(r->shards), r->replication);
 	sink_puts(k, "\n");
+	if (r->dis.on)
+		pools(k, s, r);
 	if (r->params_ok) {
 		sink_printf(k, "params      %s total, %s active", PARAMS(r->params.total), PARAMS(r->params.active));
 		if (s->model.params_b > 0)
@@ -70,7 +93,7 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 		    NUM(r->kv_capacity_seqs));
 	sink_printf(k, "TTFT        %s s", NUM(r->ttft_s));
 	/* in serving, a share of it is the wait for a slot in the batch or a step */
-	if (s->work.mode == MODE_SERVING && isfinite(r->ttft_wait_s) && r->ttft_wait_s > 0.01 * r->ttft_s)
+	if (s->work.mode != MODE_STATIC && isfinite(r->ttft_wait_s) && r->ttft_wait_s > 0.01 * r->ttft_s)
 		sink_printf(k, " (%s s of it waiting: for a slot, a step, the prompts ahead)", NUM(r->ttft_wait_s));
 	if (!isnan(s->req.ttft_s))
 		sink_printf(k, "   requirement <= %s s: %s", NUM(s->req.ttft_s), verdict(r->ttft_s <= s->req.ttft_s));

@@ -10,7 +10,8 @@
 #define NAME_MAX_LEN 64
 
 enum attention_kind { ATTN_GQA, ATTN_MLA };
-enum workload_mode { MODE_STATIC, MODE_SERVING };
+/* MODE_DISAGG: serving with prefill and decode on pools of their own. */
+enum workload_mode { MODE_STATIC, MODE_SERVING, MODE_DISAGG };
 /* The serving engine whose memory rule and scheduler limits apply
  * (src/serve.c); ENGINE_NONE keeps the plain continuous-batching model. */
 enum engine_kind { ENGINE_NONE, ENGINE_VLLM, ENGINE_SGLANG, ENGINE_TRTLLM, ENGINE_COUNT };
@@ -70,6 +71,7 @@ struct workload {
 	double rate;       /* requests/s of the whole deployment (poisson) */
 	long requests;     /* requests a closed-loop benchmark sends in all */
 	long spec_tokens;      /* speculative decoding: draft tokens a step verifies (0: none) */
+	bool decode_only;      /* not a key: serving steps that carry no prompt (a decode pool) */
 	double spec_accepted;  /* mean draft tokens accepted a step, what engines report */
 };
 
@@ -91,6 +93,13 @@ struct strategy {
 	long etp;          /* 0 = auto */
 	double overlap;
 	double imbalance;  /* 0 = auto */
+};
+
+/* Disaggregated serving: the prefill pool's strategy (each degree 0: the
+ * decode pool's, strategy.*) and how many instances each pool has. */
+struct disagg {
+	long dp, tp, pp, ep, etp;   /* the prefill pool; etp 0: auto */
+	long prefill_workers, decode_workers;
 };
 
 /* Optional figures are NaN when not given. */
@@ -119,6 +128,7 @@ struct scenario {
 	struct workload work;
 	struct engine_cfg engine;
 	struct strategy strat;
+	struct disagg disagg;
 	struct requirements req;
 	struct claims claims;
 };

@@ -110,7 +110,7 @@ static void on_line(char *line)
 /* ---- completion ---- */
 
 static const char *const sections[] = { "summary", "memory", "time", "comm", "params", "diag", "all",
-					"hardware", "model", "workload", "strategy", "requirements",
+					"hardware", "model", "workload", "strategy", "prefill", "disagg", "requirements",
 					"claims", "keys", NULL };
 
 /* Candidates for the generator, gathered once per completion. */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Disaggregated serving: a prefill pool and a decode pool, each with its
+ * own strategy and number of instances, and the KV cache of every request
+ * moved from one to the other.  Part of the serving layer: it evaluates the
+ * two pools with the step model and combines them.  Pure: no I/O, no
+ * allocation. */
+#ifndef MOESCOPE_DISAGG_H
+#define MOESCOPE_DISAGG_H
+
+#include "cost.h"
+#include "scenario.h"
+
+/* The whole deployment in workload.mode disagg. */
+void disagg_evaluate(const struct scenario *s, struct result *r);
+
+/* The prefill pool's strategy: prefill.* with each 0 taken from strategy.*. */
+struct strategy disagg_prefill_strategy(const struct scenario *s);
+
+#endif

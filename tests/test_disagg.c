@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Disaggregated serving: two pools evaluated by the step model and joined
+ * by a KV transfer and a prefill queue. */
+#include "helpers.h"
+
+#include "disagg.h"
+#include "preset.h"
+
+static void r1_on(struct scenario *s, const char *gpu)
+{
+	char err[300];
+	scenario_default(s);
+	cr_assert_eq(preset_load(s, gpu, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(preset_load(s, "deepseek-r1", err, sizeof err), 0, "%s", err);
+	s->strat = (struct strategy){ .dp = 8, .tp = 1, .pp = 1, .ep = 8 };
+	s->req.tokens_per_ms_per_gpu = NAN;
+}
+
+/* One worker per pool, the same strategy, a transfer that costs nothing:
+ * each phase is the aggregated one.  The decode step is the static decode
+ * step at the same batch (no prompt rides in it), the prefill step a static
+ * prefill of one prompt per replica. */
+Test(disagg, one_worker_per_pool_and_a_free_transfer_match_each_phase)
+{
+	struct scenario s, st;
+	struct result r, sr;
+	r1_on(&s, "h200");
+	s.hw.gpus_per_node = 16;   /* both pools in one domain, whose links cost nothing */
+	s.hw.intra_gbps = 1e12;
+	s.hw.intra_lat_us = 0;
+	s.work.batch = 64;
+	s.work.mode = MODE_DISAGG;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	st = s;
+	st.work.mode = MODE_STATIC;
+	cost_evaluate(&st, &sr);
+	expect_rel(r.tpot_ms, sr.tpot_ms, 1e-12);
+	st.work.batch = 8;   /* one prompt on each of the 8 replicas */
+	cost_evaluate(&st, &sr);
+	expect_rel(r.dis.prefill_step_s, sr.ttft_s, 1e-12);
+	/* the TTFT is that step, the (free) transfer and the wait for a replica */
+	expect_rel(r.ttft_s, r.dis.prefill_step_s + r.dis.transfer_s + r.dis.queue_s, 1e-12);
+	cr_expect_lt(r.dis.transfer_s, 1e-6);
+	cr_expect_eq(r.dis.transfer_intra, true);
+}
+
+/* DeepSeek-R1's MLA cache: 61 layers of (512 + 64) values at 2 bytes, a
+ * 1,024-token prompt: 61 x 576 x 2 x 1024 = 71,958,528 bytes.  On H200 the
+ * pools (8 + 8 GPUs) span two nodes: over the network, 45 GB/s a link, one
+ * link a side (tp 1): 71,958,528 / 45e9 s + 10 us = 1.609 ms. */
+Test(disagg, the_kv_transfer_of_r1_by_hand)
+{
+	struct scenario s;
+	struct result r;
+	r1_on(&s, "h200");
+	s.work.mode = MODE_DISAGG;
+	s.work.prompt_len = 1024;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	cr_expect_eq(r.dis.transfer_bytes, 71958528.0);
+	cr_expect_not(r.dis.transfer_intra);
+	expect_rel(r.dis.transfer_s, 71958528.0 / 45e9 + 10e-6, 1e-12);
+	/* in one NVLink domain (GB200 NVL72): 720 GB/s, 5 us */
+	r1_on(&s, "gb200-nvl72");
+	s.work.mode = MODE_DISAGG;
+	s.work.prompt_len = 1024;
+	cost_evaluate(&s, &r);
+	cr_expect(r.dis.transfer_intra);
+	expect_rel(r.dis.transfer_s, 71958528.0 / 720e9 + 5e-6, 1e-12);
+}
+
+/* Throughput per GPU counts both pools; a closed loop keeps Little's law. */
+Test(disagg, both_pools_count_and_littles_law_holds)
+{
+	struct scenario s;
+	struct result r;
+	r1_on(&s, "gb200-nvl72");
+	s.work.mode = MODE_DISAGG;
+	s.work.engine = ENGINE_SGLANG;
+	s.work.batch = 512;
+	s.disagg = (struct disagg){ .dp = 4, .tp = 1, .pp = 1, .ep = 4, .prefill_workers = 2, .decode_workers = 3 };
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	cr_expect_eq(r.dis.prefill_gpus, 8);
+	cr_expect_eq(r.dis.decode_gpus, 24);
+	cr_expect_eq(r.gpus, 32);
+	expect_rel(r.output_tokens_per_s_per_gpu * 32, r.output_tokens_per_s, 1e-12);
+	expect_rel(r.requests_per_s * (r.ttft_s + s.work.output_len * r.tpot_ms / 1000.0), 512, 1e-9);
+	/* a busier prefill pool waits longer: one worker less, a longer TTFT */
+	double ttft = r.ttft_s;
+	s.disagg.prefill_workers = 1;
+	cost_evaluate(&s, &r);
+	cr_expect_gt(r.ttft_s, ttft);
+	cr_expect_gt(r.dis.prefill_util, 0);
+}
+
+Test(disagg, an_invalid_prefill_pool_is_said)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	scenario_default(&s);
+	s.work.mode = MODE_DISAGG;
+	s.disagg.tp = 3;
+	cost_evaluate(&s, &r);
+	cr_expect_not(r.ok);
+	cr_expect(r.errors & CE_PREFILL);
+	diag_collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, E_BAD_VALUE);
+	cr_assert_not_null(g);
+	cr_expect(strstr(g->message, "the prefill pool's strategy DP16 TP3 PP1 EP16 is not valid"), "%s", g->message);
+}
