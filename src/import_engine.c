@@ -384,7 +384,8 @@ int engine_import_parse(const char *text, struct engine_import *imp, char *err, 
 		name[nl] = '\0';
 		char as_written[128];
 		memcpy(as_written, name, nl + 1);
-		for (char *p = name + 2; *p; p++)
+		/* after the leading dashes ("-=x" has one and nothing after it) */
+		for (char *p = name + (nl > 2 ? 2 : nl); *p; p++)
 			if (*p == '_')
 				*p = '-';
 		const char *v = eq ? eq + 1 : NULL;

@@ -10,6 +10,7 @@
 
 #include "cost_prep.h"
 #include "engine_layout.h"
+#include "file_read.h"
 #include "export_engine.h"
 #include "import_engine.h"
 #include "preset.h"
@@ -344,4 +345,21 @@ Test(engine_cmd, import_finds_the_model_and_changes_nothing_when_refused)
 		  f.buf.err);
 	cr_assert_eq(memcmp(&before, &f.ss.scn, sizeof before), 0);
 	fixture_close(&f);
+}
+
+/* Found by fuzzing: a word "-=..." is a flag of one dash and no name; its
+ * normalisation must not run past the name (a stack overflow under ASan). */
+Test(engine_cmd, fuzz_regression_a_flag_of_one_dash)
+{
+	static struct engine_import imp;
+	char err[600], path[1024], *buf;
+	size_t len;
+	const char *src = getenv("abs_top_srcdir");
+	snprintf(path, sizeof path, "%s/tests/fuzz/regressions/engine-flag-dash-equals.txt", src && *src ? src : MOESCOPE_SRCDIR);
+	cr_assert_eq(file_read_regular(path, 1 << 20, "x", &buf, &len, err, sizeof err), 0, "%s", err);
+	engine_import_parse(buf, &imp, err, sizeof err);
+	free(buf);
+	cr_expect_eq(engine_import_parse("vllm serve m -=3 --tensor-parallel-size 2", &imp, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(imp.l.tp, 2);
+	cr_expect_str_eq(imp.ignored, "-=3");
 }
