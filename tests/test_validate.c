@@ -224,3 +224,25 @@ Test(validate, gpu_names_as_files_write_them)
 	cr_expect_str_eq(rs.runs[0].s.hw.name, "gb200-nvl72");
 	runs_free(&rs);
 }
+
+/* A disaggregated run: the decode pool in decode_*, the prefill pool in
+ * prefill_*, each with its workers; speculative runs give spec_*. */
+Test(validate, disaggregated_and_speculative_runs)
+{
+	static struct run_set rs;
+	char err[600];
+	static const char csv[] =
+		"hardware,model,framework,mode,batch,prompt_len,output_len,prefill_dp,prefill_tp,prefill_ep,prefill_workers,"
+		"decode_dp,decode_tp,decode_ep,decode_workers,spec_tokens,spec_accepted,measured_ttft_ms,measured_tpot_ms\n"
+		"GB200,deepseek-r1,sglang,disagg,512,1024,1024,4,1,4,2,16,1,16,1,1,0.7,900,25\n";
+	cr_assert_eq(runs_read_buffer("d.csv", csv, sizeof csv - 1, &rs, err, sizeof err), 0, "%s", err);
+	cr_assert(rs.runs[0].ok, "%s", rs.runs[0].reason);
+	const struct scenario *s = &rs.runs[0].s;
+	cr_expect_eq(s->work.mode, MODE_DISAGG);
+	cr_expect(s->disagg.dp == 4 && s->disagg.tp == 1 && s->disagg.ep == 4 && s->disagg.prefill_workers == 2);
+	cr_expect(s->strat.dp == 16 && s->strat.tp == 1 && s->strat.ep == 16 && s->disagg.decode_workers == 1);
+	cr_expect(s->work.spec_tokens == 1 && s->work.spec_accepted == 0.7);
+	runs_evaluate(&rs);
+	cr_expect(isfinite(rs.runs[0].pred_ttft_ms) && isfinite(rs.runs[0].pred_tpot_ms));
+	runs_free(&rs);
+}
