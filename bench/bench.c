@@ -221,20 +221,20 @@ static double bench_startup(const char *program, long *rss_kib)
 /* The whole process of a frontier of DeepSeek-R1 on H200 served by
  * TensorRT-LLM, concurrency 1 to 4096, up to max_gpus GPUs: wall time,
  * median of 3. */
-static double bench_frontier(const char *program, long max_gpus)
+static double bench_frontier(const char *program, const char *gpu, long max_gpus, const char *mode)
 {
-	char line[256];
+	char line[320];
 	double times[3];
 	snprintf(line, sizeof line,
 		 "set workload.engine trtllm; set seq 1024; set out 1024; set requirements.tokens_per_ms_per_gpu none; "
-		 "frontier max-gpus %ld batch 1..4096", max_gpus);
+		 "frontier max-gpus %ld batch 1..4096 mode %s", max_gpus, mode);
 	for (int rep = 0; rep < 3; rep++) {
 		double t0 = now_s();
 		pid_t pid = fork();
 		if (pid == 0) {
 			if (!freopen("/dev/null", "w", stdout))
 				_exit(127);
-			execl(program, program, "h200", "deepseek-r1", "-e", line, (char *)NULL);
+			execl(program, program, gpu, "deepseek-r1", "-e", line, (char *)NULL);
 			_exit(127);
 		}
 		int status;
@@ -268,16 +268,17 @@ int main(int argc, char **argv)
 	double frame80 = bench_frame(80, 24);
 	double frame200 = bench_frame(200, 60);
 	double startup = bench_startup(program, &rss);
-	double frontier64 = bench_frontier(program, 64);
-	double frontier1024 = bench_frontier(program, 1024);
+	double frontier64 = bench_frontier(program, "h200", 64, "agg");
+	double frontier1024 = bench_frontier(program, "h200", 1024, "agg");
+	double frontier_both = bench_frontier(program, "gb200-nvl72", 72, "both");
 
 	if (json) {
 		printf("{\"evaluations_per_s\": %.0f, \"us_per_evaluation\": %.3f, \"search_1024_gpus_11_batches_s\": %.3f, "
 		       "\"search_evaluations\": %ld, \"frame_80x24_ms\": %.3f, \"frame_200x60_ms\": %.3f, "
 		       "\"startup_ms\": %.1f, \"peak_rss_kib\": %ld, \"frontier_64_gpus_s\": %.3f, "
-		       "\"frontier_1024_gpus_s\": %.3f}\n",
+		       "\"frontier_1024_gpus_s\": %.3f, \"frontier_both_gb200_nvl72_s\": %.3f}\n",
 		       evals, 1e6 / evals, search, evaluated, frame80 * 1e3, frame200 * 1e3, startup * 1e3, rss,
-		       frontier64, frontier1024);
+		       frontier64, frontier1024, frontier_both);
 		return 0;
 	}
 	printf("evaluations per second        %12.0f   (%.3f us each; median of 7 runs over a mix of 6 scenarios)\n",
@@ -289,5 +290,7 @@ int main(int argc, char **argv)
 	printf("peak RSS of moescope -e show   %11ld KiB\n", rss);
 	printf("frontier, R1 on H200, 64 GPUs  %11.3f s (whole process, concurrency 1..4096; median of 3)\n", frontier64);
 	printf("frontier, R1 on H200, 1024 GPUs %10.3f s (whole process; median of 3)\n", frontier1024);
+	printf("frontier mode both, R1 on GB200 NVL72, 72 GPUs %6.3f s (aggregated and disaggregated; median of 3)\n",
+	       frontier_both);
 	return 0;
 }

@@ -78,7 +78,7 @@ static const struct command commands[] = {
 	  3, 4, cmd_sweep },
 	{ { "search", "search [gpus N|max-gpus N] [objective O] [top K] [batch FROM..TO]", "every valid strategy within the GPUs (and concurrency in the range), ranked (throughput ttft gpus cost), Pareto front marked" },
 	  0, 10, cmd_search },
-	{ { "frontier", "frontier [gpus N|max-gpus N] [batch FROM..TO]", "the Pareto front of output tokens/s per GPU against tokens/s per user over every strategy and concurrency (served as a closed loop)" },
+	{ { "frontier", "frontier [gpus N|max-gpus N] [batch FROM..TO] [mode agg|disagg|both]", "the Pareto front of output tokens/s per GPU against tokens/s per user over every strategy and concurrency (served as a closed loop)" },
 	  0, 6, cmd_frontier },
 	{ { "recommend", "recommend rate R [max-gpus N] [batch FROM..TO]", "the fewest GPUs (replicas of one strategy at one concurrency) that serve R requests/s within the requirements" },
 	  2, 6, cmd_recommend },

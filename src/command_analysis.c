@@ -178,20 +178,29 @@ int cmd_search(struct invocation *inv)
 
 int cmd_frontier(struct invocation *inv)
 {
-	static const char usage[] = "frontier [gpus N|max-gpus N] [batch FROM..TO]";
+	static const char usage[] = "frontier [gpus N|max-gpus N] [batch FROM..TO] [mode agg|disagg|both]";
 	struct session *ss = inv->ss;
 	struct scope sc = { .batch_from = 1, .batch_to = 4096 };
+	int mode = ss->scn.work.mode == MODE_DISAGG ? FR_DISAGG : FR_AGG;
 
 	scope_default(&ss->scn, &sc);
 	for (int i = 1; i < inv->argc; i += 2) {
 		int rc = scope_option(inv, i, &sc, true, usage);
 		if (rc < 0)
 			return -1;
-		if (rc == 0)
+		if (rc > 0)
+			continue;
+		if (strcmp(inv->w[i].text, "mode") != 0)
 			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", inv->w[i].text, usage);
+		if (i + 1 >= inv->argc)
+			return cmd_fail(inv, i, "'mode' needs a value: agg, disagg or both");
+		const char *m = inv->w[i + 1].text;
+		mode = !strcmp(m, "agg") ? FR_AGG : !strcmp(m, "disagg") ? FR_DISAGG : !strcmp(m, "both") ? FR_BOTH : -1;
+		if (mode < 0)
+			return cmd_fail(inv, i + 1, "'%s': expected agg, disagg or both", m);
 	}
 	struct frontier_opts o = { .gpus = sc.gpus, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
-				   .batch_to = sc.batch_to };
+				   .batch_to = sc.batch_to, .mode = mode };
 	struct frontier_result *fr = malloc(sizeof *fr);
 	if (!fr)
 		return cmd_fail(inv, 0, "out of memory");

@@ -13,7 +13,24 @@
 #include "serve.h"
 #include "strategy_parse.h"
 
+static void pool_label(const struct frontier_point *p, char *buf, size_t len);
+
+/* Disaggregated: "2xDEP4/DEP16", two prefill instances of DEP4 and the
+ * decode pool DEP16. */
 void frontier_label(const struct frontier_point *p, char *buf, size_t len)
+{
+	if (!p->disagg) {
+		pool_label(p, buf, len);
+		return;
+	}
+	char pre[32], dec[32];
+	struct frontier_point q = { .dp = p->p_dp, .tp = p->p_tp, .pp = p->p_pp, .ep = p->p_ep };
+	pool_label(&q, pre, sizeof pre);
+	pool_label(p, dec, sizeof dec);
+	snprintf(buf, len, "%ldx%.12s/%.12s", p->p_workers, pre, dec);
+}
+
+static void pool_label(const struct frontier_point *p, char *buf, size_t len)
 {
 	int n;
 	if (p->ep > 1 && p->dp == 1 && p->ep == p->tp)
@@ -39,6 +56,11 @@ void frontier_point_apply(const struct frontier_point *p, struct scenario *s)
 	candidate_apply(&c, s);
 	s->work.mode = MODE_SERVING;
 	s->work.arrival = ARRIVAL_CLOSED;
+	if (p->disagg) {
+		s->work.mode = MODE_DISAGG;
+		s->disagg = (struct disagg){ .dp = p->p_dp, .tp = p->p_tp, .pp = p->p_pp, .ep = p->p_ep, .etp = p->p_etp,
+					     .prefill_workers = p->p_workers, .decode_workers = 1 };
+	}
 }
 
 /* Among points of the same figures, the fewest GPUs, then the smallest
@@ -158,6 +180,50 @@ static void visit(void *ctx, const struct candidate *c)
 		try_batch(x, b, NULL);
 }
 
+/* The most tokens/s per GPU of a front at tokens/s per user of at least u. */
+static double best_at(const struct frontier_result *f, double u)
+{
+	double best = NAN;
+	for (int i = 0; i < f->n; i++)
+		if (f->pts[i].per_user >= u && !(f->pts[i].per_gpu <= best))
+			best = f->pts[i].per_gpu;
+	return best;
+}
+
+/* Disaggregation against aggregation at four levels of interactivity: the
+ * aggregated front's own quartiles of tokens/s per user. */
+static void compare(const struct frontier_result *agg, const struct frontier_result *dis, struct frontier_compare *c,
+		    const struct scenario *s)
+{
+	memset(c, 0, sizeof *c);
+	c->prompt_over_output = (double)s->work.prompt_len / (double)s->work.output_len;
+	if (agg->n == 0 && dis->n == 0)
+		return;
+	const struct frontier_result *ref = agg->n ? agg : dis;
+	for (int q = 0; q < FRONTIER_CMP; q++) {
+		int i = (int)floor((double)(ref->n - 1) * q / (FRONTIER_CMP - 1));
+		double u = ref->pts[i].per_user;
+		c->per_user[c->n] = u;
+		c->agg[c->n] = best_at(agg, u);
+		c->dis[c->n] = best_at(dis, u);
+		c->n++;
+	}
+	/* what the best disaggregated point pays to move its KV cache */
+	int top = -1;
+	for (int i = 0; i < dis->n; i++)
+		if (top < 0 || dis->pts[i].per_gpu > dis->pts[top].per_gpu)
+			top = i;
+	if (top >= 0) {
+		static struct scenario t;
+		static struct result r;
+		t = *s;
+		frontier_point_apply(&dis->pts[top], &t);
+		cost_evaluate(&t, &r);
+		c->transfer_ms = 1000.0 * r.dis.transfer_s;
+		c->transfer_share = r.ok ? r.dis.transfer_s / r.ttft_s : NAN;
+	}
+}
+
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr)
 {
 	static struct run_ctx x;
@@ -186,10 +252,47 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
 	x.batches = batches;
 	x.n_batches = nb;
-	search_each_strategy(&x.s, o->gpus, o->max_gpus, visit, &x);
+	if (o->mode != FR_DISAGG)
+		search_each_strategy(&x.s, o->gpus, o->max_gpus, visit, &x);
+	if (o->mode == FR_DISAGG) {
+		frontier_disagg_run(&x.s, o, batches, nb, x.target, fr);
+		return;
+	}
+	if (o->mode != FR_BOTH)
+		return;
+	/* both: the disaggregated front on its own, to compare, then merged */
+	static struct frontier_result dis;
+	memset(&dis, 0, sizeof dis);
+	dis.opts = *o;
+	frontier_disagg_run(&x.s, o, batches, nb, x.target, &dis);
+	compare(fr, &dis, &fr->cmp, &x.s);
+	fr->evaluated += dis.evaluated;
+	fr->feasible += dis.feasible;
+	for (int i = 0; i < dis.n; i++)
+		frontier_keep(fr, &dis.pts[i]);
+	fr->truncated = fr->truncated || dis.truncated;
 }
 
 /* ---- reports ---- */
+
+/* Mode both: what disaggregation gains or loses, and why. */
+static void compare_text(const struct sink *k, const struct frontier_compare *c)
+{
+	if (c->n == 0)
+		return;
+	sink_puts(k, "  disaggregated against aggregated: the most output tok/s per GPU at tok/s per user of at least\n");
+	for (int i = 0; i < c->n; i++) {
+		sink_printf(k, "    %8s: aggregated %s, disaggregated %s", NUM(c->per_user[i]),
+			    isnan(c->agg[i]) ? "none" : NUM(c->agg[i]), isnan(c->dis[i]) ? "none" : NUM(c->dis[i]));
+		if (!isnan(c->agg[i]) && !isnan(c->dis[i]))
+			sink_printf(k, " (%+.0f%%)", 100.0 * (c->dis[i] / c->agg[i] - 1.0));
+		sink_puts(k, "\n");
+	}
+	sink_printf(k, "  why: prompt/output %s (long prompts stall the decode steps they ride in, which a prefill pool "
+		       "spares); a KV transfer of %s ms a request (%.1f%% of the TTFT of the best disaggregated point); "
+		       "the prefill pool's GPUs count against its throughput\n",
+		    NUM(c->prompt_over_output), NUM(c->transfer_ms), 100.0 * c->transfer_share);
+}
 
 void frontier_report_text(const struct sink *k, const struct scenario *s, const struct frontier_result *fr)
 {
@@ -207,6 +310,8 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 		sink_puts(k, "  no strategy fits and meets the requirements\n");
 		return;
 	}
+	if (fr->opts.mode == FR_BOTH)
+		compare_text(k, &fr->cmp);
 	sink_printf(k, "%-12s %-22s %6s %5s %9s %8s %10s %10s %8s %8s\n", "label", "strategy", "batch", "GPUs",
 		    "TTFT s", "TPOT ms", "tok/s/user", "tok/s/GPU", "$/Mtok", "J/tok");
 	/* the most interactive first */
@@ -237,6 +342,9 @@ void frontier_report_json(const struct sink *k, const struct frontier_result *fr
 		json_string(k, label);
 		sink_printf(k, ", \"batch\": %ld, \"gpus\": ", p->batch);
 		json_number(k, p->gpus);
+		if (p->disagg)
+			sink_printf(k, ", \"prefill\": {\"dp\": %ld, \"tp\": %ld, \"pp\": %ld, \"ep\": %ld, \"workers\": %ld}",
+				    p->p_dp, p->p_tp, p->p_pp, p->p_ep, p->p_workers);
 		const char *names[] = { "ttft_s", "tpot_ms", "tokens_per_s_per_user", "tokens_per_s_per_gpu", "usd_per_mtok",
 					"joules_per_token" };
 		const double v[] = { p->ttft_s, p->tpot_ms, p->per_user, p->per_gpu, p->usd_per_mtok, p->joules_per_token };
@@ -246,8 +354,22 @@ void frontier_report_json(const struct sink *k, const struct frontier_result *fr
 		}
 		sink_puts(k, "}");
 	}
-	sink_printf(k, "], \"evaluated\": %ld, \"feasible\": %ld, \"truncated\": %s}}\n", fr->evaluated, fr->feasible,
+	sink_printf(k, "], \"evaluated\": %ld, \"feasible\": %ld, \"truncated\": %s", fr->evaluated, fr->feasible,
 		    fr->truncated ? "true" : "false");
+	if (fr->opts.mode == FR_BOTH) {
+		sink_puts(k, ", \"compare\": [");
+		for (int i = 0; i < fr->cmp.n; i++) {
+			sink_puts(k, i ? ", {\"tokens_per_s_per_user\": " : "{\"tokens_per_s_per_user\": ");
+			json_number(k, fr->cmp.per_user[i]);
+			sink_puts(k, ", \"aggregated_tokens_per_s_per_gpu\": ");
+			json_number(k, fr->cmp.agg[i]);
+			sink_puts(k, ", \"disaggregated_tokens_per_s_per_gpu\": ");
+			json_number(k, fr->cmp.dis[i]);
+			sink_puts(k, "}");
+		}
+		sink_puts(k, "]");
+	}
+	sink_puts(k, "}}\n");
 }
 
 void frontier_report_csv(const struct sink *k, const struct frontier_result *fr)

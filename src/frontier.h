@@ -14,9 +14,13 @@
 #define FRONTIER_MAX 512
 #define FRONTIER_BATCH_MAX 1048576
 
+/* Which deployments the front is drawn over. */
+enum frontier_mode { FR_AGG, FR_DISAGG, FR_BOTH };
+
 struct frontier_opts {
 	long gpus, max_gpus;           /* as search: exactly, or at most */
 	long batch_from, batch_to;     /* concurrency: powers of two between, and the KV caps */
+	int mode;                      /* enum frontier_mode */
 };
 
 struct frontier_point {
@@ -25,6 +29,22 @@ struct frontier_point {
 	double per_user;               /* tokens/s per user: 1000 / TPOT */
 	double per_gpu;                /* output tokens/s per GPU of the closed loop */
 	double usd_per_mtok, joules_per_token;   /* NaN when not known */
+	/* disaggregated: the strategy above is the decode pool's (one instance),
+	 * the prefill pool's is this, p_workers instances of it */
+	bool disagg;
+	long p_dp, p_tp, p_pp, p_ep, p_etp, p_workers;
+};
+
+/* Disaggregation against aggregation (mode both): the most tokens/s per GPU
+ * each makes at several levels of interactivity (tokens/s per user at
+ * least), and what decides it. */
+#define FRONTIER_CMP 4
+struct frontier_compare {
+	int n;
+	double per_user[FRONTIER_CMP], agg[FRONTIER_CMP], dis[FRONTIER_CMP];
+	double prompt_over_output;     /* S / O */
+	double transfer_ms;            /* KV transfer of a request, the best disaggregated point */
+	double transfer_share;         /* of that point's TTFT */
 };
 
 struct frontier_result {
@@ -35,8 +55,15 @@ struct frontier_result {
 	bool truncated;
 	bool was_static;               /* the scenario was in static mode: served here */
 	int engine;
+	struct frontier_compare cmp;   /* mode both */
 	struct scenario scn;           /* what it ran on */
 };
+
+/* The disaggregated deployments of the front (frontier_disagg.c): decode
+ * strategies x the best prefill strategies x prefill workers sized to the
+ * decode pool's demand x concurrency. */
+void frontier_disagg_run(const struct scenario *served, const struct frontier_opts *o, const long *batches, int nb,
+			 double target, struct frontier_result *fr);
 
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr);
 /* Add a feasible point to the front: kept when nothing on it does at

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "frontier.h"
+#include "preset.h"
 #include "recommend.h"
 #include "search.h"
 
@@ -291,4 +292,56 @@ Test(frontier, ties_keep_the_front_strict)
 		cr_expect_gt(fr.pts[i].per_user, fr.pts[i - 1].per_user);
 		cr_expect_lt(fr.pts[i].per_gpu, fr.pts[i - 1].per_gpu);
 	}
+}
+
+/* Disaggregated points: each is a deployment show gives the same figures
+ * for; mode both is the front of the union, with the comparison at four
+ * levels of interactivity. */
+Test(frontier, disaggregated_points_and_mode_both)
+{
+	static struct frontier_result dis, agg, both;
+	struct scenario s;
+	struct result r;
+	char err[300];
+	scenario_default(&s);
+	cr_assert_eq(preset_load(&s, "gb200-nvl72", err, sizeof err), 0);
+	cr_assert_eq(preset_load(&s, "deepseek-r1", err, sizeof err), 0);
+	s.work.engine = ENGINE_VLLM;
+	s.work.prompt_len = 8192;
+	s.work.output_len = 512;
+	s.req.ttft_s = s.req.tokens_per_ms_per_gpu = NAN;
+	struct frontier_opts o = { .max_gpus = 32, .batch_from = 1, .batch_to = 1024, .mode = FR_DISAGG };
+	frontier_run(&s, &o, &dis);
+	cr_assert_gt(dis.n, 0);
+	for (int i = 0; i < dis.n; i++) {
+		const struct frontier_point *p = &dis.pts[i];
+		cr_expect(p->disagg);
+		struct scenario t = s;
+		frontier_point_apply(p, &t);
+		cr_expect_eq(t.work.mode, MODE_DISAGG);
+		cost_evaluate(&t, &r);
+		cr_assert(r.ok);
+		expect_rel(r.output_tokens_per_s_per_gpu, p->per_gpu, 1e-12);
+		expect_rel(r.gpus, p->gpus, 1e-12);
+		cr_expect_leq(p->gpus, 32);
+	}
+	char label[32];
+	frontier_label(&dis.pts[0], label, sizeof label);
+	cr_expect(strchr(label, 'x') && strchr(label, '/'), "%s", label);
+	o.mode = FR_AGG;
+	frontier_run(&s, &o, &agg);
+	o.mode = FR_BOTH;
+	frontier_run(&s, &o, &both);
+	/* the union's front: nothing of either front beats a point of it */
+	for (int i = 0; i < both.n; i++)
+		for (int j = 0; j < dis.n + agg.n; j++) {
+			const struct frontier_point *q = j < dis.n ? &dis.pts[j] : &agg.pts[j - dis.n];
+			cr_expect_not(q->per_user >= both.pts[i].per_user && q->per_gpu > both.pts[i].per_gpu * (1 + 1e-12));
+		}
+	cr_assert_eq(both.cmp.n, FRONTIER_CMP);
+	for (int i = 0; i < both.cmp.n; i++) {
+		cr_expect(isnan(both.cmp.agg[i]) || both.cmp.agg[i] > 0);
+		cr_expect_geq(both.cmp.per_user[i], both.cmp.per_user[i > 0 ? i - 1 : 0]);
+	}
+	expect_rel(both.cmp.prompt_over_output, 16, 1e-12);
 }
