@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "disagg.h"
 #include "frontier.h"
 #include "numfmt.h"
 #include "render.h"
@@ -70,11 +71,17 @@ void context_line(WINDOW *w, const struct app *a, const struct style *st, const 
 	long etp = r->etp > 0 ? r->etp : s->strat.etp;
 	int n = snprintf(text, sizeof text, "DP%ld TP%ld PP%ld EP%ld ETP%ld %s %s %s %s", s->strat.dp, s->strat.tp,
 			 s->strat.pp, s->strat.ep, etp, st->g->dot, dtype_name(scenario_compute_dtype(&s->model)),
-			 st->g->dot, s->work.mode == MODE_SERVING ? "serving" : "static");
-	if (s->work.mode == MODE_SERVING && s->work.engine != ENGINE_NONE && n > 0 && (size_t)n < sizeof text)
+			 st->g->dot, s->work.mode == MODE_DISAGG ? "disagg" : s->work.mode == MODE_SERVING ? "serving" : "static");
+	bool serving = s->work.mode != MODE_STATIC;
+	if (s->work.mode == MODE_DISAGG && n > 0 && (size_t)n < sizeof text) {
+		struct strategy p = disagg_prefill_strategy(s);
+		n += snprintf(text + n, sizeof text - (size_t)n, " (prefill %ldx DP%ld TP%ld EP%ld)", s->disagg.prefill_workers,
+			      p.dp, p.tp, p.ep);
+	}
+	if (serving && s->work.engine != ENGINE_NONE && n > 0 && (size_t)n < sizeof text)
 		n += snprintf(text + n, sizeof text - (size_t)n, " %s %s", st->g->dot,
 			      serve_engine_display_name(s->work.engine));
-	if (s->work.mode == MODE_SERVING && n > 0 && (size_t)n < sizeof text) {
+	if (serving && n > 0 && (size_t)n < sizeof text) {
 		if (s->work.arrival == ARRIVAL_POISSON && s->work.engine != ENGINE_NONE)
 			n += snprintf(text + n, sizeof text - (size_t)n, " %s %s req/s", st->g->dot, NUM(s->work.rate));
 		else
