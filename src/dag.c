@@ -7,6 +7,7 @@
 
 #include "cost.h"
 #include "dag.h"
+#include "disagg.h"
 #include "diag.h"
 #include "numfmt.h"
 #include "strategy_parse.h"
@@ -262,6 +263,29 @@ static void grouped_edges(const struct sink *k, const struct layout_info *li)
 			    li->r->tp_intra ? "inside each node" : "spanning nodes", B(dec->attn_ar_bytes));
 }
 
+/* Disaggregated: the prefill pool as one box a worker, and the KV cache
+ * each request moves to the decode pool (drawn from its first GPU). */
+static void prefill_pool(const struct sink *k, const struct scenario *s, const struct result *r, bool detail)
+{
+	struct strategy p = disagg_prefill_strategy(s);
+	char b[32];
+	long gp = p.dp * p.tp * p.pp;
+	sink_printf(k, "  subgraph cluster_prefill {\n    label=\"prefill pool: %ld x DP%ld TP%ld PP%ld EP%ld (%ld GPUs each)\"; "
+		       "style=rounded; color=\"#c17d11\";\n",
+		    s->disagg.prefill_workers, p.dp, p.tp, p.pp, p.ep, gp);
+	for (long w = 0; w < s->disagg.prefill_workers && w < 64; w++)
+		sink_printf(k, "    prefill%ld [fillcolor=\"#fcefd9\", label=\"prefill worker %ld\\n%ld GPUs\\n%s prompt(s) a step of %s s\"];\n",
+			    w, w, gp, NUM(r->dis.prompts_per_step), NUM(r->dis.prefill_step_s));
+	sink_puts(k, "  }\n");
+	for (long w = 0; w < s->disagg.prefill_workers && w < 64; w++)
+		sink_printf(k, "  prefill%ld -> %s [color=\"#c17d11\", penwidth=2%s];\n", w,
+			    detail ? "gpu0" : "g0_0",
+			    w ? "" : ", label=\"KV cache\"");
+	sink_printf(k, "  // KV cache: %s per request over %s, %s ms; %ld decode worker(s), one drawn\n",
+		    bytes(r->dis.transfer_bytes, b, sizeof b), r->dis.transfer_intra ? "NVLink" : "the network",
+		    NUM(1000.0 * r->dis.transfer_s), s->disagg.decode_workers);
+}
+
 int dag_write(const struct sink *k, const struct scenario *s, char *err, size_t errlen)
 {
 	struct result r;
@@ -277,8 +301,10 @@ int dag_write(const struct sink *k, const struct scenario *s, char *err, size_t 
 		snprintf(err, errlen, "%.0f GPUs: the graph is drawn for at most %d", r.gpus, DAG_GPUS_MAX);
 		return -1;
 	}
+	/* disaggregated: one decode instance in detail, the prefill pool beside it */
+	double drawn = r.dis.on ? (double)(s->strat.dp * s->strat.tp * s->strat.pp) : r.gpus;
 	struct layout_info li = {
-		.N = (long)r.gpus, .G = r.G, .gpn = s->hw.gpus_per_node, .dp = s->strat.dp, .tp = s->strat.tp,
+		.N = (long)drawn, .G = r.G, .gpn = s->hw.gpus_per_node, .dp = s->strat.dp, .tp = s->strat.tp,
 		.pp = s->strat.pp, .ep = s->strat.ep, .etp = r.etp, .E = s->model.experts, .L = s->model.layers,
 		.r = &r,
 	};
@@ -289,6 +315,8 @@ int dag_write(const struct sink *k, const struct scenario *s, char *err, size_t 
 		detail_edges(k, &li);
 	else
 		grouped_edges(k, &li);
+	if (r.dis.on)
+		prefill_pool(k, s, &r, detail);
 	sink_puts(k, "}\n");
 	return 0;
 }

@@ -111,3 +111,19 @@ Test(disagg, an_invalid_prefill_pool_is_said)
 	cr_assert_not_null(g);
 	cr_expect(strstr(g->message, "the prefill pool's strategy DP16 TP3 PP1 EP16 is not valid"), "%s", g->message);
 }
+
+/* dag draws one decode instance and the prefill pool, with the KV edge. */
+Test(disagg, dag_draws_both_pools)
+{
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	cr_assert_eq(session_run_line(&f.ss, "load gb200-nvl72; load deepseek-r1; set mode disagg; strategy DP8 TP1 EP8; "
+					     "set prefill.dp 2; set prefill.tp 1; set prefill.ep 2; set disagg.prefill_workers 2; dag", 1),
+		     0, "%s", f.buf.err);
+	cr_expect(strstr(f.buf.out, "subgraph cluster_prefill"), "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "prefill pool: 2 x DP2 TP1 PP1 EP2 (2 GPUs each)"), "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "prefill0 -> gpu0 [color=\"#c17d11\", penwidth=2, label=\"KV cache\"]"), "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "gpu7 ["), "%s", f.buf.out);
+	cr_expect_null(strstr(f.buf.out, "gpu8 ["));
+	fixture_close(&f);
+}
