@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "command_impl.h"
+#include "preset.h"
 #include "cost.h"
 #include "diag.h"
 #include "report.h"
@@ -59,6 +60,8 @@ int session_set(struct session *ss, const char *name, const char *value, char *e
 	if (key_set(&copy, k, value, err, errlen) != 0)
 		return -1;
 	if (cmd_check_degree(&copy, k, err, errlen) != 0)
+		return -1;
+	if (!strcmp(k->name, "prefill.hardware") && preset_resolve_prefill_hw(&copy, err, errlen) != 0)
 		return -1;
 	ss->scn = copy;
 	return 0;

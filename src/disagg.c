@@ -88,6 +88,10 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 	if (s->work.engine != ENGINE_NONE && eng.max_batched_tokens > 0)
 		per_step = fmax(1.0, floor((double)eng.max_batched_tokens / S));
 	p.strat = disagg_prefill_strategy(s);
+	/* its own GPU when it has one */
+	bool own_gpu = s->disagg.hw_name[0] && s->disagg.hw.name[0];
+	if (own_gpu)
+		p.hw = s->disagg.hw;
 	p.work.mode = MODE_STATIC;
 	p.work.microbatches = 1;
 	p.work.batch = (long)per_step * p.strat.dp;
@@ -107,7 +111,10 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 	f->prefill = pr.prefill;
 	r->gpus = f->decode_gpus + f->prefill_gpus;
 	long gpn = s->hw.gpus_per_node > 0 ? s->hw.gpus_per_node : 1;
-	r->nodes = ceil(r->gpus / (double)gpn);
+	long pgpn = own_gpu && p.hw.gpus_per_node > 0 ? p.hw.gpus_per_node : gpn;
+	r->nodes = ceil(f->decode_gpus / (double)gpn) + ceil(f->prefill_gpus / (double)pgpn);
+	if (!own_gpu && r->gpus <= (double)gpn)
+		r->nodes = 1;
 	if (!pr.ok) {
 		r->errors |= CE_PREFILL;
 		r->ok = false;
@@ -119,9 +126,10 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 
 	/* the KV cache of one request, over the links of the smaller side */
 	f->transfer_bytes = S * r->kv_bytes_per_token;
-	f->transfer_intra = r->gpus <= (double)gpn;
-	double bw = (f->transfer_intra ? s->hw.intra_gbps : s->hw.inter_gbps) * 1e9;
-	double lat = (f->transfer_intra ? s->hw.intra_lat_us : s->hw.inter_lat_us) * 1e-6;
+	/* two kinds of GPU are two kinds of machine: the network between them */
+	f->transfer_intra = !own_gpu && r->gpus <= (double)gpn;
+	double bw = (f->transfer_intra ? s->hw.intra_gbps : fmin(s->hw.inter_gbps, p.hw.inter_gbps)) * 1e9;
+	double lat = (f->transfer_intra ? s->hw.intra_lat_us : fmax(s->hw.inter_lat_us, p.hw.inter_lat_us)) * 1e-6;
 	double links = fmin((double)(p.strat.tp * p.strat.pp), (double)(s->strat.tp * s->strat.pp));
 	f->transfer_s = bw > 0 ? f->transfer_bytes / (links * bw) + lat : 0;
 

@@ -162,6 +162,8 @@ void frontier_disagg_run(const struct scenario *served, const struct frontier_op
 	/* the prefill pools worth pairing */
 	memset(&pf, 0, sizeof pf);
 	pf.s = *served;
+	if (served->disagg.hw_name[0] && served->disagg.hw.name[0])
+		pf.s.hw = served->disagg.hw;   /* the prefill pool's own GPU */
 	pf.s.work.mode = MODE_STATIC;
 	pf.s.work.microbatches = 1;
 	pf.s.req.ttft_s = pf.s.req.tpot_ms = pf.s.req.tokens_per_ms_per_gpu = pf.s.req.tokens_per_s_per_user = NAN;

@@ -221,6 +221,8 @@ const struct key key_table[] = {
 	    "the prefill pool's expert parallelism (default: strategy.ep)"),
 	INT("prefill.etp", NULL, SEC_PREFILL, KF_DEFAULT, "", 0, 4096, 0, STEP_NONE, disagg.etp,
 	    "the prefill pool's expert tensor parallelism (default: strategy.etp, auto: the fold)"),
+	STR("prefill.hardware", SEC_PREFILL, "", disagg.hw_name,
+	    "the prefill pool's GPU, a hardware preset (empty: the decode pool's); its KV cache then crosses the network"),
 	INT("disagg.prefill_workers", NULL, SEC_DISAGG, 0, "", 1, 100000, 1, STEP_NONE, disagg.prefill_workers,
 	    "instances of the prefill pool (each dp x tp x pp GPUs of prefill.*)"),
 	INT("disagg.decode_workers", NULL, SEC_DISAGG, 0, "", 1, 100000, 1, STEP_NONE, disagg.decode_workers,

@@ -24,6 +24,11 @@ int preset_load(struct scenario *s, const char *file_or_name, char *err, size_t 
  * no preset has. */
 int preset_kind_of(const char *what);
 
+/* The prefill pool's GPU (disaggregated serving): the hardware preset that
+ * s->disagg.hw_name names, into s->disagg.hw; nothing when the name is
+ * empty.  -1 with a message when there is no such preset. */
+int preset_resolve_prefill_hw(struct scenario *s, char *err, size_t errlen);
+
 /* Write every section in a stable order, atomically: a temporary file in the
  * same directory, flushed and synced, then renamed over path. */
 int preset_save_file(const struct scenario *s, const char *path, char *err, size_t errlen);

@@ -407,6 +407,24 @@ static int load_document(struct loader *ld, const char *buf, size_t len, int onl
 	return rc;
 }
 
+int preset_resolve_prefill_hw(struct scenario *s, char *err, size_t errlen)
+{
+	static struct scenario tmp;
+	char doc[NAME_MAX_LEN + 32], inner[600];
+	memset(&s->disagg.hw, 0, sizeof s->disagg.hw);
+	if (!s->disagg.hw_name[0])
+		return 0;
+	scenario_default(&tmp);
+	int n = snprintf(doc, sizeof doc, "hardware: '%s'\n", s->disagg.hw_name);
+	if (strchr(s->disagg.hw_name, '\'') || preset_load_buffer(&tmp, "prefill.hardware", doc, (size_t)n, inner, sizeof inner) != 0) {
+		snprintf(err, errlen, "prefill.hardware: no hardware preset named '%s' (the presets command lists them)",
+			 s->disagg.hw_name);
+		return -1;
+	}
+	s->disagg.hw = tmp.hw;
+	return 0;
+}
+
 int preset_load_buffer(struct scenario *s, const char *label, const char *buf, size_t len,
 		       char *err, size_t errlen)
 {
@@ -414,6 +432,10 @@ int preset_load_buffer(struct scenario *s, const char *label, const char *buf, s
 	struct loader ld = { .label = label, .s = &work, .err = err, .errlen = errlen };
 
 	if (load_document(&ld, buf, len, -1) != 0)
+		return -1;
+	/* a file that names the prefill pool's GPU: that preset */
+	if (strcmp(work.disagg.hw_name, s->disagg.hw_name) != 0 &&
+	    preset_resolve_prefill_hw(&work, err, errlen) != 0)
 		return -1;
 	*s = work;
 	return 0;

@@ -100,6 +100,10 @@ struct strategy {
 struct disagg {
 	long dp, tp, pp, ep, etp;   /* the prefill pool; etp 0: auto */
 	long prefill_workers, decode_workers;
+	/* the prefill pool's own GPU: a hardware preset's name ("" for the
+	 * decode pool's), and that preset, filled in by the preset layer */
+	char hw_name[NAME_MAX_LEN];
+	struct hardware hw;
 };
 
 /* Optional figures are NaN when not given. */

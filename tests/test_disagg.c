@@ -127,3 +127,33 @@ Test(disagg, dag_draws_both_pools)
 	cr_expect_null(strstr(f.buf.out, "gpu8 ["));
 	fixture_close(&f);
 }
+
+/* The prefill pool on a GPU of its own: its step is that GPU's, the KV
+ * cache crosses the network between the two machines. */
+Test(disagg, a_prefill_pool_on_its_own_gpu)
+{
+	struct session_fixture f;
+	struct result same, own, alone;
+	fixture_open(&f, FMT_TEXT);
+	cr_assert_eq(session_run_line(&f.ss, "load h200; load deepseek-r1; set mode disagg; strategy DP8 TP1 EP8", 1), 0,
+		     "%s", f.buf.err);
+	cost_evaluate(&f.ss.scn, &same);
+	cr_assert_eq(session_run_line(&f.ss, "set prefill.hardware b200", 2), 0, "%s", f.buf.err);
+	cr_expect_str_eq(f.ss.scn.disagg.hw.name, "b200");
+	cost_evaluate(&f.ss.scn, &own);
+	cr_assert(own.ok);
+	/* the prefill pool alone on B200, as a static prefill of one prompt a replica */
+	struct scenario b = f.ss.scn;
+	b.hw = f.ss.scn.disagg.hw;
+	b.work.mode = MODE_STATIC;
+	b.work.batch = 8;
+	cost_evaluate(&b, &alone);
+	expect_rel(own.dis.prefill_step_s, alone.ttft_s, 1e-12);
+	cr_expect_lt(own.dis.prefill_step_s, same.dis.prefill_step_s);
+	cr_expect_not(own.dis.transfer_intra);
+	cr_expect_eq(own.dis.prefill_capacity_gib, 180);
+	/* an unknown GPU is refused and changes nothing */
+	cr_expect_eq(session_run_line(&f.ss, "set prefill.hardware nope", 3), -1);
+	cr_expect_str_eq(f.ss.scn.disagg.hw_name, "b200");
+	fixture_close(&f);
+}
