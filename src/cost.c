@@ -300,6 +300,8 @@ static void clear_figures(struct result *r)
 	r->usd_per_mtok = r->joules_per_token = NAN;
 	r->admit_cap = ADMIT_ALL;
 	r->admit_none = r->overloaded = false;
+	/* one pool: the disaggregated figures are none (disagg.c fills them) */
+	memset(&r->dis, 0, sizeof r->dis);
 }
 
 void cost_prepare(const struct scenario *s, struct cost_prep *p)
