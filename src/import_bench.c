@@ -81,6 +81,17 @@ static void one_run(json_object *o, long line, const struct scenario *base, stru
 		snprintf(run->reason, sizeof run->reason, "the result has no number for %s", missing);
 		return;
 	}
+	/* within what the scenario's keys hold (a count past them is no run,
+	 * and would not convert to an integer) */
+	const char *huge = completed > 1e9			     ? "completed (at most 1e9)"
+			   : in / completed > 1e8		     ? "total_input_tokens / completed (at most 1e8)"
+			   : out / completed > 1e8		     ? "total_output_tokens / completed (at most 1e8)"
+			   : conc >= 1 && conc > 1e7 ? "max_concurrency (at most 1e7)"
+							     : NULL;
+	if (huge) {
+		snprintf(run->reason, sizeof run->reason, "the result's %s is out of range", huge);
+		return;
+	}
 	run->s.work.mode = MODE_SERVING;
 	run->s.work.microbatches = 1;
 	run->s.work.prompt_len = lround(in / completed) > 0 ? lround(in / completed) : 1;

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "import_bench.h"
 #include "preset.h"
@@ -104,6 +105,47 @@ Test(import_bench, broken_files_are_clear_errors)
 	cr_assert_eq(import_bench_buffer("p.json", partial, strlen(partial), &s, &rs, err, sizeof err), 0, "%s", err);
 	cr_expect(!rs.runs[0].ok);
 	cr_expect(strstr(rs.runs[0].reason, "has no number for mean_ttft_ms") != NULL, "%s", rs.runs[0].reason);
+	runs_free(&rs);
+}
+
+/* Counts past what the scenario holds are a reason, not a conversion of a
+ * huge double to long (undefined; found by fuzzing: completed 5.6e66). */
+Test(import_bench, counts_out_of_range_are_a_reason)
+{
+	static struct run_set rs;
+	struct scenario s;
+	char err[600], path[1024];
+	const char *src = getenv("abs_top_srcdir");
+	plan(&s);
+	snprintf(path, sizeof path, "%s/tests/fuzz/regressions/bench-completed-1e67.json", src && *src ? src : MOESCOPE_SRCDIR);
+	cr_assert_eq(import_bench_read(path, &s, &rs, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(rs.n, 2);
+	cr_expect(!rs.runs[0].ok);
+	cr_expect(strstr(rs.runs[0].reason, "completed (at most 1e9) is out of range") != NULL, "%s", rs.runs[0].reason);
+	runs_free(&rs);
+	const char *cases[][2] = {
+		{ "{\"completed\": 2, \"total_input_tokens\": 1e300, \"total_output_tokens\": 4, \"max_concurrency\": 2, "
+		  "\"mean_ttft_ms\": 1, \"mean_tpot_ms\": 1}", "total_input_tokens / completed" },
+		{ "{\"completed\": 2, \"total_input_tokens\": 4, \"total_output_tokens\": 3e8, \"max_concurrency\": 2, "
+		  "\"mean_ttft_ms\": 1, \"mean_tpot_ms\": 1}", "total_output_tokens / completed" },
+		{ "{\"completed\": 2, \"total_input_tokens\": 4, \"total_output_tokens\": 4, \"max_concurrency\": 1e19, "
+		  "\"mean_ttft_ms\": 1, \"mean_tpot_ms\": 1}", "max_concurrency (at most 1e7)" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_assert_eq(import_bench_buffer("c.json", cases[i][0], strlen(cases[i][0]), &s, &rs, err, sizeof err), 0, "%s",
+			     err);
+		cr_expect(!rs.runs[0].ok, "case %zu", i);
+		cr_expect(strstr(rs.runs[0].reason, cases[i][1]) != NULL, "case %zu: %s", i, rs.runs[0].reason);
+		runs_free(&rs);
+	}
+	/* at the bounds a run is read */
+	const char *edge = "{\"completed\": 1000000000, \"total_input_tokens\": 1e17, \"total_output_tokens\": 1e9, "
+			   "\"max_concurrency\": 1e7, \"mean_ttft_ms\": 1, \"mean_tpot_ms\": 1}";
+	cr_assert_eq(import_bench_buffer("e.json", edge, strlen(edge), &s, &rs, err, sizeof err), 0, "%s", err);
+	cr_expect(rs.runs[0].ok, "%s", rs.runs[0].reason);
+	cr_expect_eq(rs.runs[0].s.work.requests, 1000000000);
+	cr_expect_eq(rs.runs[0].s.work.prompt_len, 100000000);
+	cr_expect_eq(rs.runs[0].s.work.batch, 10000000);
 	runs_free(&rs);
 }
 
