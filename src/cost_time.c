@@ -500,7 +500,7 @@ static bool poisson(const struct cost_ctx *c, double lambda, struct serving_out 
 		/* the prefill work is the marginal time of the steps that carry it */
 		double rho = c->decode_only ? 0 : lambda * n * maxd(t_mix - t_dec, 0.0);
 		o->wait = serve_md1_wait(rho, n * t_mix);
-		o->ttft = o->wait + t_dec / 2.0 + n * t_mix + c->frontend_s;
+		o->ttft = o->wait + t_dec / 2.0 + (c->eng.scheduler == SCHED_OVERLAP ? t_dec : 0) + n * t_mix + c->frontend_s;
 		o->tpot = tpot;
 		double in_flight = lambda * (o->ttft + c->O * tpot);
 		o->b = in_flight;
@@ -531,6 +531,9 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	/* per token: with speculation a step emits 1 + a tokens a sequence;
 	 * the prompt's own work in the mixed step stays whole */
 	double t_dec = per_token(c, verify), t_mix = t_dec + (r->prefill.stage_sum_s + host_s(c, b) - verify);
+	/* a request that comes in while the engine runs a step it had
+	 * scheduled before it came waits for that step as well */
+	double late = c->eng.scheduler == SCHED_OVERLAP ? t_dec : 0;
 	/* Over one request's O steps, b new prompts arrive: in groups that
 	 * share a step, each prompt in `n` chunks; without an engine one
 	 * whole prompt a step and no bound (v1) */
@@ -557,17 +560,27 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		/* A closed loop of equal requests arrives in waves: a group of
 		 * prompts lands together, waits for the running step to end and
 		 * is prefilled in the next `n`; requests beyond the admitted
-		 * batch wait for a slot (serve_closed_ttft). */
-		double steady = t_dec / 2.0 + n * t_mix + c->frontend_s + overhead;
+		 * batch wait for a slot (serve_closed_ttft).  A prompt comes as
+		 * the step that ended its predecessor hands out the last token,
+		 * when the engine has started the next one: it waits for that
+		 * whole step, not half of one as a random arrival would, and
+		 * for one more when that step was scheduled before it came. */
+		double steady = t_dec + late + n * t_mix + c->frontend_s + overhead;
+		/* a prompt that lands while others' prefill runs waits for it:
+		 * the loop's prompts come b a life, each its marginal time */
+		steady += serve_closed_prefill_wait(b, n * maxd(t_mix - t_dec, 0.0), n * t_mix, steady + c->O * tpot);
 		/* The loop starts with every request at once: that wave is
 		 * prefilled a group (or a chunk) a step, and weighs one round
 		 * of the requests the benchmark sends. */
 		double wave = wave_ttft(c, b) + c->frontend_s + overhead;
 		double rounds = maxd(1.0, (double)w->requests / (c->dp * c->b_rep));
 		/* prefill batches apart from decode gather every request that
-		 * waits when they start: the wave forms again every round */
-		if (c->eng.prefill == PREFILL_SEPARATE)
+		 * waits when they start: the wave forms again every round, and
+		 * comes while the step after the last one runs */
+		if (c->eng.prefill == PREFILL_SEPARATE) {
 			rounds = 1;
+			wave += late;
+		}
 		double ttft0 = (wave + (rounds - 1.0) * steady) / rounds;
 		/* the most prompts a second the replica can start: every step
 		 * carrying prefill, each prompt its marginal time */

@@ -7,17 +7,19 @@
  *   --pipeline-parallel-size, --data-parallel-size, --enable-expert-parallel,
  *   --quantization, --kv-cache-dtype, --gpu-memory-utilization,
  *   --max-num-seqs and --max-num-batched-tokens (both per DP rank),
- *   --max-model-len.
+ *   --max-model-len, --async-scheduling or --no-async-scheduling (its
+ *   default changed between releases, so the command says which).
  * - SGLang (docs "Server Arguments"): --model-path, --tp-size, --dp-size,
  *   --enable-dp-attention, --ep-size, --moe-dp-size, --pp-size,
  *   --quantization, --kv-cache-dtype, --mem-fraction-static,
  *   --max-running-requests and --chunked-prefill-size (with DP attention
  *   both for the whole instance: the scheduler divides them by dp_size),
- *   --context-length, --nnodes.
+ *   --context-length, --nnodes, --disable-overlap-schedule.
  * - TensorRT-LLM (docs "trtllm-serve"): --backend pytorch, --tp_size,
  *   --pp_size, --ep_size, --max_batch_size, --max_num_tokens, --max_seq_len,
  *   --kv_cache_free_gpu_memory_fraction, --extra_llm_api_options FILE (a
- *   YAML of LLM API options: enable_attention_dp, kv_cache_config.dtype).
+ *   YAML of LLM API options: enable_attention_dp, kv_cache_config.dtype,
+ *   disable_overlap_scheduler).
  *   The weight format comes from the checkpoint. */
 #include "config.h"
 
@@ -114,6 +116,7 @@ static void vllm_command(const struct plan *p, struct engine_command *c)
 	flag_long(c, "--max-num-seqs", p->eng.max_seqs);
 	flag_long(c, "--max-num-batched-tokens", p->eng.max_batched_tokens);
 	flag_long(c, "--max-model-len", s->work.prompt_len + s->work.output_len);
+	arg(c, p->eng.scheduler == SCHED_SYNC ? "--no-async-scheduling" : "--async-scheduling");
 	if (p->nodes > 1)
 		note(c, "spans %ld nodes: vLLM runs tensor and pipeline parallelism across nodes on a Ray cluster; data-parallel ranks take --data-parallel-size-local and --data-parallel-address on each node",
 		     p->nodes);
@@ -148,6 +151,8 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 	flag_long(c, "--max-running-requests", p->eng.max_seqs * per);
 	flag_long(c, "--chunked-prefill-size", p->eng.max_batched_tokens * per);
 	flag_long(c, "--context-length", s->work.prompt_len + s->work.output_len);
+	if (p->eng.scheduler == SCHED_SYNC)
+		arg(c, "--disable-overlap-schedule");
 	if (p->nodes > 1) {
 		flag_long(c, "--nnodes", p->nodes);
 		note(c, "spans %ld nodes: run the same command on each, adding --node-rank 0..%ld and --dist-init-addr HOST:PORT of node 0",
@@ -172,8 +177,9 @@ static void trtllm_command(const struct plan *p, struct engine_command *c)
 	flag_num(c, "--kv_cache_free_gpu_memory_fraction", p->eng.mem_fraction);
 	flag_str(c, "--extra_llm_api_options", TRTLLM_OPTIONS_FILE);
 	snprintf(c->options_file, sizeof c->options_file, "%s", TRTLLM_OPTIONS_FILE);
-	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n",
-		 p->l.attn_dp ? "true" : "false", s->model.kv_bytes == 1.0 ? "fp8" : "auto");
+	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s",
+		 p->l.attn_dp ? "true" : "false", s->model.kv_bytes == 1.0 ? "fp8" : "auto",
+		 p->eng.scheduler == SCHED_SYNC ? "disable_overlap_scheduler: true\n" : "");
 	const char *q = quantization(&s->model);
 	if (q)
 		note(c, "TensorRT-LLM takes the weight format (%s) from the checkpoint: serve a checkpoint quantized so", q);

@@ -24,6 +24,8 @@
 enum flag_kind {
 	F_MODEL, F_TP, F_DP, F_PP, F_EP, F_MOE_DP, F_ATTN_DP, F_EXPERT_PAR, F_EP_MOE, F_MEM, F_SEQS, F_TOKENS,
 	F_KV, F_QUANT, F_OPTIONS, F_LEN, F_SWITCH,
+	F_OVERLAP,      /* on: the next step is scheduled while one runs */
+	F_NO_OVERLAP,   /* on: it is not */
 };
 
 struct flag {
@@ -84,7 +86,9 @@ static const struct flag flags[] = {
 	{ EV, "--disable-log-requests", F_SWITCH },
 	{ EV, "--disable-log-stats", F_SWITCH },
 	{ EV, "--enable-auto-tool-choice", F_SWITCH },
-	{ EV, "--async-scheduling", F_SWITCH },
+	{ EV, "--async-scheduling", F_OVERLAP },
+	{ EV, "--no-async-scheduling", F_NO_OVERLAP },
+	{ ES, "--disable-overlap-schedule", F_NO_OVERLAP },
 	{ EV, "--enable-eplb", F_SWITCH },
 	{ EV, "--enable-dbo", F_SWITCH },
 	{ EV | ES, "--disable-custom-all-reduce", F_SWITCH },
@@ -330,7 +334,8 @@ static int set_flag(struct engine_import *imp, const struct flag *f, const char 
 
 static bool switch_kind(int kind)
 {
-	return kind == F_ATTN_DP || kind == F_EXPERT_PAR || kind == F_EP_MOE || kind == F_SWITCH;
+	return kind == F_ATTN_DP || kind == F_EXPERT_PAR || kind == F_EP_MOE || kind == F_SWITCH || kind == F_OVERLAP ||
+	       kind == F_NO_OVERLAP;
 }
 
 static int set_switch(struct engine_import *imp, const struct flag *f, const char *name, const char *v, char *err,
@@ -349,6 +354,8 @@ static int set_switch(struct engine_import *imp, const struct flag *f, const cha
 	case F_ATTN_DP: imp->l.attn_dp = on; break;
 	case F_EXPERT_PAR: imp->l.expert_parallel = on; break;
 	case F_EP_MOE: imp->ep_moe = on; break;
+	case F_OVERLAP: imp->scheduler = on ? SCHED_OVERLAP : SCHED_SYNC; break;
+	case F_NO_OVERLAP: imp->scheduler = on ? SCHED_SYNC : SCHED_OVERLAP; break;
 	default: note_ignored(imp, name, v); break;
 	}
 	return 0;
@@ -449,7 +456,7 @@ static int option_value(struct options_reader *r, const char *key, const yaml_no
 		{ "moe_expert_parallel_size", F_EP }, { "max_batch_size", F_SEQS },
 		{ "max_num_tokens", F_TOKENS }, { "max_seq_len", F_LEN },
 		{ "enable_attention_dp", F_ATTN_DP }, { "kv_cache_config.free_gpu_memory_fraction", F_MEM },
-		{ "kv_cache_config.dtype", F_KV },
+		{ "kv_cache_config.dtype", F_KV }, { "disable_overlap_scheduler", F_NO_OVERLAP },
 	};
 	char ferr[400];
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -544,6 +551,7 @@ int engine_import_apply(const struct engine_import *imp, struct scenario *s, cha
 	next.engine.mem_fraction = imp->mem_fraction;
 	next.engine.max_seqs = imp->max_seqs > 0 ? (imp->max_seqs + per - 1) / per : 0;
 	next.engine.max_batched_tokens = imp->max_batched_tokens > 0 ? (imp->max_batched_tokens + per - 1) / per : 0;
+	next.engine.scheduler = imp->scheduler;
 	*s = next;
 	return 0;
 }

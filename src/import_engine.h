@@ -25,6 +25,7 @@ struct engine_import {
 	double mem_fraction;       /* 0: not given (the engine's default) */
 	long max_seqs;             /* 0: not given; as the flag says (SGLang DP attention: the instance) */
 	long max_batched_tokens;   /* 0: not given; likewise */
+	int scheduler;             /* enum sched_kind; SCHED_AUTO: not given */
 	double kv_bytes;           /* 0: not given (the model's own) */
 	double weight_bytes, expert_weight_bytes;   /* 0: not given (the checkpoint's) */
 	char options_file[512];    /* TensorRT-LLM --extra_llm_api_options, or "" */

@@ -21,6 +21,7 @@ static const char *const engine_choices[] = { "none", "vllm", "sglang", "trtllm"
 static const char *const arrival_choices[] = { "closed", "poisson", NULL };
 static const char *const prefill_choices[] = { "auto", "mixed", "separate", NULL };
 static const char *const admit_choices[] = { "auto", "whole", "paged", NULL };
+static const char *const scheduler_choices[] = { "auto", "sync", "overlap", NULL };
 
 #define AT(field) offsetof(struct scenario, field)
 
@@ -189,6 +190,8 @@ const struct key key_table[] = {
 	     "mixed: prefill chunks ride in the decode steps; separate: prefill batches of every waiting request while decode waits; auto: the engine's"),
 	ENUM("engine.admit", SEC_ENGINE, admit_choices, ADMIT_RULE_AUTO, engine.admit,
 	     "whole: a sequence is admitted when its prompt and whole output fit; paged: it holds what it has generated, prompt + output/2 on average; auto: the engine's"),
+	ENUM("engine.scheduler", SEC_ENGINE, scheduler_choices, SCHED_AUTO, engine.scheduler,
+	     "overlap: the next step is scheduled while this one runs, so a request that comes in waits one step more; sync: after it ends; auto: the engine's"),
 	DBL("engine.step_us", NULL, SEC_ENGINE, OPT, "us", 0, 1e9, NAN, 0, engine.step_us,
 	    "host-side cost of every step (scheduling, sampling, launch); none: the engine's default"),
 	DBL("engine.seq_us", NULL, SEC_ENGINE, OPT, "us", 0, 1e9, NAN, 0, engine.seq_us,

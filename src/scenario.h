@@ -24,6 +24,11 @@ enum prefill_kind { PREFILL_AUTO, PREFILL_MIXED, PREFILL_SEPARATE };
 /* What an engine sets aside for a sequence it admits: its whole prompt and
  * output at once, or pages as it grows; ADMIT_AUTO: the engine's. */
 enum admit_kind { ADMIT_RULE_AUTO, ADMIT_RULE_WHOLE, ADMIT_RULE_PAGED };
+/* When an engine schedules its next step: after this one ends (sync), or
+ * while it runs (overlap: vLLM's async scheduling, the overlap schedulers
+ * of SGLang and TensorRT-LLM), so that a request that comes in waits for
+ * one step more; SCHED_AUTO: the engine's. */
+enum sched_kind { SCHED_AUTO, SCHED_SYNC, SCHED_OVERLAP };
 /* DTYPE_AUTO: derived from the weight width. */
 enum compute_dtype { DTYPE_AUTO, DTYPE_BF16, DTYPE_FP8, DTYPE_FP4 };
 
@@ -86,6 +91,7 @@ struct engine_cfg {
 	double frontend_ms;       /* request path outside the GPU, added to TTFT */
 	int prefill;              /* enum prefill_kind */
 	int admit;                /* enum admit_kind */
+	int scheduler;            /* enum sched_kind */
 };
 
 struct strategy {

@@ -54,6 +54,11 @@ int serve_mem_rule(int engine)
  * - TensorRT-LLM: KvCacheConfig.free_gpu_memory_fraction = 0.9 of the memory
  *   free after weights and runtime buffers; BuildConfig max_batch_size 2048
  *   and max_num_tokens 8192, which trtllm-serve passes on.
+ * - The next step is scheduled while this one runs in all three (overlap):
+ *   vLLM SchedulerConfig.async_scheduling, on by default since the
+ *   releases of late 2025 (vllm-project/vllm#27614); SGLang ServerArgs
+ *   disable_overlap_schedule = False; TensorRT-LLM TorchLlmArgs
+ *   disable_overlap_scheduler = False (the PyTorch backend of trtllm-serve).
  * step_us, seq_us and frontend_ms are not settings: they are what each engine's
  * host side adds, measured on data/validation/serving-runs.csv (README,
  * Accuracy) and the same on every GPU and model. */
@@ -62,9 +67,9 @@ struct profile {
 };
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
-	[ENGINE_VLLM] = { 0, 35.8, 81.1 },
-	[ENGINE_SGLANG] = { 498, 73.5, 122 },
-	[ENGINE_TRTLLM] = { 0, 27.7, 183 },
+	[ENGINE_VLLM] = { 0, 36.1, 58.4 },
+	[ENGINE_SGLANG] = { 498, 73.5, 109 },
+	[ENGINE_TRTLLM] = { 0, 27.7, 155 },
 };
 
 static double sglang_fraction(long tp)
@@ -122,6 +127,7 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, stru
 	default:
 		return;
 	}
+	d->scheduler = SCHED_OVERLAP;
 	d->step_us = profiles[engine].step_us;
 	d->seq_us = profiles[engine].seq_us;
 	d->frontend_ms = profiles[engine].frontend_ms;
@@ -174,6 +180,8 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 		out->prefill = d.prefill;
 	if (out->admit == ADMIT_RULE_AUTO)
 		out->admit = d.admit;
+	if (out->scheduler == SCHED_AUTO)
+		out->scheduler = d.scheduler;
 }
 
 double serve_admit(double in_flight, double max_seqs, double pool_tokens, double tokens_per_seq, int *cap)
@@ -224,6 +232,20 @@ double serve_closed_ttft(double n, double b, double ttft0, double O, double tpot
 	/* each of the n requests of the loop comes round every n / x seconds */
 	double ttft = n / x - O * tpot;
 	return ttft > ttft0 ? ttft : ttft0;
+}
+
+double serve_closed_prefill_wait(double b, double p, double t, double l0)
+{
+	if (b <= 1 || p <= 0 || t <= 0)
+		return 0;
+	/* w = rho t / (2 (1 - rho)) with rho = b p / (l0 + w) is
+	 * 2 w^2 + 2 x w - c = 0: x = l0 - b p, c = b p t */
+	double x = l0 - b * p, c = b * p * t;
+	double root = sqrt(x * x + 2.0 * c);
+	/* the two forms of the positive root: neither subtracts near equals */
+	double w = x > 0 ? c / (x + root) : (root - x) / 2.0;
+	double most = (b - 1.0) * t;
+	return w < most ? w : most;
 }
 
 double serve_md1_wait(double rho, double t)

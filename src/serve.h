@@ -86,6 +86,14 @@ double serve_mixed_share(double b, double O, struct prefill_plan pp);
  * included (Little's law over the loop). */
 double serve_closed_ttft(double n, double b, double ttft0, double O, double tpot, double prefill_rate);
 
+/* The wait of a prompt in a closed loop of b running requests for the
+ * prefill of the prompts ahead of it.  Each request lives l0 plus this
+ * wait, so prompts arrive at b / (l0 + wait) a second, each bringing p
+ * seconds of prefill work, and queue for the steps that carry them (t
+ * seconds a prompt) like an M/D/1 queue: the wait is the root of that
+ * fixed point, and never more than the other b - 1 prompts' steps. */
+double serve_closed_prefill_wait(double b, double p, double t, double l0);
+
 /* Dollars per million output tokens at a rate per GPU, and joules per
  * output token; NaN when the price or the power is not known. */
 double serve_usd_per_mtok(double usd_per_gpu_hour, double tokens_per_s_per_gpu);

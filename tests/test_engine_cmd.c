@@ -236,6 +236,76 @@ Test(engine_cmd, commands_as_users_write_them)
 	cr_assert_str_eq(imp.ignored, "kv_cache_config.enable_block_reuse, cuda_graph_config");
 }
 
+/* Whether the next step is scheduled while one runs, in each engine's
+ * words, read back and written out. */
+Test(engine_cmd, the_overlap_scheduler_in_each_engines_words)
+{
+	static struct engine_import imp;
+	static struct scenario s;
+	static struct engine_command c;
+	char err[600];
+	struct {
+		const char *cmd, *options;
+		int scheduler;
+	} cases[] = {
+		{ "vllm serve meta-llama/Llama-3.1-70B-Instruct -tp 4", NULL, SCHED_AUTO },
+		{ "vllm serve meta-llama/Llama-3.1-70B-Instruct -tp 4 --async-scheduling", NULL, SCHED_OVERLAP },
+		{ "vllm serve meta-llama/Llama-3.1-70B-Instruct -tp 4 --no-async-scheduling", NULL, SCHED_SYNC },
+		{ "vllm serve meta-llama/Llama-3.1-70B-Instruct -tp 4 --async-scheduling=false", NULL, SCHED_SYNC },
+		{ "python3 -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct --tp 4 "
+		  "--disable-overlap-schedule", NULL, SCHED_SYNC },
+		{ "trtllm-serve meta-llama/Llama-3.1-70B-Instruct --tp_size 4 --extra_llm_api_options o.yml",
+		  "disable_overlap_scheduler: true\n", SCHED_SYNC },
+		{ "trtllm-serve meta-llama/Llama-3.1-70B-Instruct --tp_size 4 --extra_llm_api_options o.yml",
+		  "disable_overlap_scheduler: false\n", SCHED_OVERLAP },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_assert_eq(engine_import_parse(cases[i].cmd, &imp, err, sizeof err), 0, "%s", err);
+		if (cases[i].options)
+			cr_assert_eq(engine_import_options(&imp, "o.yml", cases[i].options, strlen(cases[i].options), err,
+							   sizeof err),
+				     0, "%s", err);
+		load(&s, "llama-3.1-70b");
+		cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+		cr_expect_eq(s.engine.scheduler, cases[i].scheduler, "%s", cases[i].cmd);
+		cr_expect(!strstr(imp.ignored, "sched") && !strstr(imp.ignored, "overlap"), "%s", imp.ignored);
+	}
+	cr_assert_neq(engine_import_parse("vllm serve x --async-scheduling=maybe", &imp, err, sizeof err), 0);
+	cr_expect(strstr(err, "--async-scheduling 'maybe': expected true or false"), "%s", err);
+
+	/* written out: vLLM says which (its default moved between releases);
+	 * SGLang and TensorRT-LLM only when it is off */
+	const char *sync_words[ENGINE_COUNT] = { NULL, "--no-async-scheduling", "--disable-overlap-schedule", NULL };
+	for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++) {
+		for (int sched = SCHED_AUTO; sched <= SCHED_OVERLAP; sched++) {
+			load(&s, "llama-3.1-70b");
+			s.strat = (struct strategy){ .dp = 1, .tp = 4, .pp = 1, .ep = 1 };
+			s.engine.scheduler = sched;
+			cr_assert_eq(engine_export(e, &s, &c, err, sizeof err), 0, "%s", err);
+			char text[4096];
+			engine_command_text(&c, 0, text, sizeof text);
+			bool sync = sched == SCHED_SYNC;
+			if (e == ENGINE_TRTLLM)
+				cr_expect_eq(strstr(c.options, "disable_overlap_scheduler: true") != NULL, sync, "%s", c.options);
+			else
+				cr_expect_eq(strstr(text, sync_words[e]) != NULL, sync, "%s", text);
+			if (e == ENGINE_VLLM)
+				cr_expect_eq(strstr(text, " --async-scheduling") != NULL, !sync, "%s", text);
+			/* and read back, the same */
+			cr_assert_eq(engine_import_parse(text, &imp, err, sizeof err), 0, "%s", err);
+			if (e == ENGINE_TRTLLM)
+				cr_assert_eq(engine_import_options(&imp, "o.yml", c.options, strlen(c.options), err, sizeof err),
+					     0, "%s", err);
+			struct scenario back = s;
+			cr_assert_eq(engine_import_apply(&imp, &back, err, sizeof err), 0, "%s", err);
+			struct engine_cfg a, b;
+			serve_engine_resolve(e, &s.engine, &s.hw, 4, &a);
+			serve_engine_resolve(e, &back.engine, &back.hw, 4, &b);
+			cr_expect_eq(a.scheduler, b.scheduler, "engine %d scheduler %d", e, sched);
+		}
+	}
+}
+
 Test(engine_cmd, bad_commands_say_where_and_what)
 {
 	static struct engine_import imp;

@@ -184,6 +184,83 @@ Test(serve, closed_loop_by_hand)
 	cr_expect_eq(serve_md1_wait(0, 0.2), 0);
 }
 
+Test(serve, closed_loop_prefill_wait_by_hand)
+{
+	/* 10 running, 10 ms of prefill each, 20 ms steps, a life of 1 s:
+	 * x = 1 - 0.1 = 0.9, c = 10 x 0.01 x 0.02 = 0.002, so
+	 * w = c / (x + sqrt(x^2 + 2c)) = 0.002 / (0.9 + sqrt(0.814)) */
+	double w = serve_closed_prefill_wait(10, 0.01, 0.02, 1.0);
+	expect_rel(w, 0.002 / (0.9 + 0.90221949), 1e-7);
+	expect_rel(w, 0.00110974, 1e-5);
+	/* the fixed point it solves: an M/D/1 queue fed at 10 / (1 + w) a second */
+	expect_rel(w, serve_md1_wait(10 * 0.01 / (1.0 + w), 0.02), 1e-9);
+	/* near full: x = 1 - 2 = -1, c = 0.5, w = (sqrt(2) + 1) / 2 */
+	w = serve_closed_prefill_wait(10, 0.2, 0.25, 1.0);
+	expect_rel(w, (sqrt(2.0) + 1.0) / 2.0, 1e-12);
+	expect_rel(w, serve_md1_wait(2.0 / (1.0 + w), 0.25), 1e-9);
+	/* never more than the other prompts' steps: 1 x 0.25 */
+	expect_rel(serve_closed_prefill_wait(2, 0.2, 0.25, 0.1), 0.25, 0);
+	/* alone in the loop, or no prefill: no wait */
+	cr_expect_eq(serve_closed_prefill_wait(1, 0.2, 0.25, 1.0), 0);
+	cr_expect_eq(serve_closed_prefill_wait(10, 0, 0.25, 1.0), 0);
+}
+
+/* The fewer output tokens a request of the loop has, the sooner it comes
+ * back and the more often a prompt finds another's prefill running. */
+Test(serve, closed_loop_prompts_queue_for_prefill)
+{
+	struct scenario s;
+	struct result short_out, long_out;
+	mixtral_served(&s, ENGINE_VLLM);
+	s.work.batch = 16;
+	s.work.requests = 1000000000;
+	s.work.output_len = 64;
+	cost_evaluate(&s, &short_out);
+	s.work.output_len = 4096;
+	cost_evaluate(&s, &long_out);
+	cr_assert(short_out.ok && long_out.ok);
+	cr_expect_gt(short_out.ttft_wait_s, 3 * long_out.ttft_wait_s);
+}
+
+/* An engine that schedules the next step while one runs makes a request
+ * that comes in wait for that step too. */
+Test(serve, an_overlap_scheduler_costs_one_step_of_ttft)
+{
+	struct scenario s;
+	struct result sync, overlap;
+	/* SGLang: the decode has no prompt in the way, so a step is the TPOT */
+	mixtral_served(&s, ENGINE_SGLANG);
+	s.work.prompt_len = 1024;
+	s.work.batch = 32;
+	s.engine.scheduler = SCHED_SYNC;
+	cost_evaluate(&s, &sync);
+	s.engine.scheduler = SCHED_AUTO;
+	cost_evaluate(&s, &overlap);
+	cr_assert(sync.ok && overlap.ok);
+	expect_rel(overlap.ttft_s - sync.ttft_s, overlap.tpot_ms / 1000.0, 1e-9);
+	expect_rel(overlap.tpot_ms, sync.tpot_ms, 0);
+	/* one request alone in a closed loop and a trickle of Poisson
+	 * arrivals: both wait for the one step of one sequence */
+	mixtral_served(&s, ENGINE_VLLM);
+	s.work.batch = 1;
+	s.work.requests = 1000000000;
+	s.engine.scheduler = SCHED_SYNC;
+	cost_evaluate(&s, &sync);
+	s.engine.scheduler = SCHED_OVERLAP;
+	cost_evaluate(&s, &overlap);
+	double closed_step = overlap.ttft_s - sync.ttft_s;
+	s.work.arrival = ARRIVAL_POISSON;
+	s.work.rate = 1e-6;
+	s.engine.scheduler = SCHED_SYNC;
+	cost_evaluate(&s, &sync);
+	s.engine.scheduler = SCHED_OVERLAP;
+	cost_evaluate(&s, &overlap);
+	cr_assert(sync.ok && overlap.ok);
+	expect_rel(overlap.ttft_s - sync.ttft_s, closed_step, 1e-9);
+	cr_expect_gt(closed_step, 0);
+	cr_expect_leq(closed_step, overlap.tpot_ms / 1000.0);
+}
+
 Test(serve, chunked_prefill_plan)
 {
 	struct prefill_plan p = serve_prefill_plan(8192, 2048, 64, true);
