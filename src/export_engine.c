@@ -14,12 +14,13 @@
  *   --quantization, --kv-cache-dtype, --mem-fraction-static,
  *   --max-running-requests and --chunked-prefill-size (with DP attention
  *   both for the whole instance: the scheduler divides them by dp_size),
- *   --context-length, --nnodes, --disable-overlap-schedule.
+ *   --context-length, --nnodes, --disable-overlap-schedule,
+ *   --enable-mixed-chunk.
  * - TensorRT-LLM (docs "trtllm-serve"): --backend pytorch, --tp_size,
  *   --pp_size, --ep_size, --max_batch_size, --max_num_tokens, --max_seq_len,
  *   --kv_cache_free_gpu_memory_fraction, --extra_llm_api_options FILE (a
  *   YAML of LLM API options: enable_attention_dp, kv_cache_config.dtype,
- *   disable_overlap_scheduler).
+ *   disable_overlap_scheduler, scheduler_config.capacity_scheduler_policy).
  *   The weight format comes from the checkpoint. */
 #include "config.h"
 
@@ -117,6 +118,10 @@ static void vllm_command(const struct plan *p, struct engine_command *c)
 	flag_long(c, "--max-num-batched-tokens", p->eng.max_batched_tokens);
 	flag_long(c, "--max-model-len", s->work.prompt_len + s->work.output_len);
 	arg(c, p->eng.scheduler == SCHED_SYNC ? "--no-async-scheduling" : "--async-scheduling");
+	if (p->eng.prefill == PREFILL_SEPARATE)
+		note(c, "engine.prefill separate: vLLM always runs prompt chunks in the decode steps, no flag sets them apart");
+	if (p->eng.admit == ADMIT_RULE_WHOLE)
+		note(c, "engine.admit whole: vLLM gives a sequence KV blocks as it grows, no flag reserves its whole output");
 	if (p->nodes > 1)
 		note(c, "spans %ld nodes: vLLM runs tensor and pipeline parallelism across nodes on a Ray cluster; data-parallel ranks take --data-parallel-size-local and --data-parallel-address on each node",
 		     p->nodes);
@@ -153,6 +158,10 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 	flag_long(c, "--context-length", s->work.prompt_len + s->work.output_len);
 	if (p->eng.scheduler == SCHED_SYNC)
 		arg(c, "--disable-overlap-schedule");
+	if (p->eng.prefill == PREFILL_MIXED)
+		arg(c, "--enable-mixed-chunk");
+	if (p->eng.admit == ADMIT_RULE_WHOLE)
+		note(c, "engine.admit whole: SGLang gives a request KV as it grows, no flag reserves its whole output");
 	if (p->nodes > 1) {
 		flag_long(c, "--nnodes", p->nodes);
 		note(c, "spans %ld nodes: run the same command on each, adding --node-rank 0..%ld and --dist-init-addr HOST:PORT of node 0",
@@ -177,9 +186,12 @@ static void trtllm_command(const struct plan *p, struct engine_command *c)
 	flag_num(c, "--kv_cache_free_gpu_memory_fraction", p->eng.mem_fraction);
 	flag_str(c, "--extra_llm_api_options", TRTLLM_OPTIONS_FILE);
 	snprintf(c->options_file, sizeof c->options_file, "%s", TRTLLM_OPTIONS_FILE);
-	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s",
+	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s%s",
 		 p->l.attn_dp ? "true" : "false", s->model.kv_bytes == 1.0 ? "fp8" : "auto",
-		 p->eng.scheduler == SCHED_SYNC ? "disable_overlap_scheduler: true\n" : "");
+		 p->eng.scheduler == SCHED_SYNC ? "disable_overlap_scheduler: true\n" : "",
+		 p->eng.admit == ADMIT_RULE_PAGED ? "scheduler_config:\n  capacity_scheduler_policy: MAX_UTILIZATION\n" : "");
+	if (p->eng.prefill == PREFILL_SEPARATE)
+		note(c, "engine.prefill separate: TensorRT-LLM's in-flight batching puts prompts in the decode steps, no option sets them apart");
 	const char *q = quantization(&s->model);
 	if (q)
 		note(c, "TensorRT-LLM takes the weight format (%s) from the checkpoint: serve a checkpoint quantized so", q);

@@ -13,7 +13,7 @@
 
 #define ENGINE_ARGS_MAX 48
 #define ENGINE_ARG_LEN 160
-#define ENGINE_NOTES_MAX 4
+#define ENGINE_NOTES_MAX 6
 
 struct engine_command {
 	int engine;

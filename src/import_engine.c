@@ -26,6 +26,8 @@ enum flag_kind {
 	F_KV, F_QUANT, F_OPTIONS, F_LEN, F_SWITCH,
 	F_OVERLAP,      /* on: the next step is scheduled while one runs */
 	F_NO_OVERLAP,   /* on: it is not */
+	F_CAPACITY,     /* TensorRT-LLM's capacity scheduler policy */
+	F_MIXED_CHUNK,  /* on: SGLang's prefill chunks ride in the decode batch */
 };
 
 struct flag {
@@ -97,7 +99,7 @@ static const struct flag flags[] = {
 	{ ES, "--enable-torch-compile", F_SWITCH },
 	{ ES, "--enable-dp-lm-head", F_SWITCH },
 	{ ES, "--enable-two-batch-overlap", F_SWITCH },
-	{ ES, "--enable-mixed-chunk", F_SWITCH },
+	{ ES, "--enable-mixed-chunk", F_MIXED_CHUNK },
 	{ ES, "--enable-metrics", F_SWITCH },
 	{ ES, "--enable-eplb", F_SWITCH },
 };
@@ -321,6 +323,19 @@ static int set_flag(struct engine_import *imp, const struct flag *f, const char 
 	case F_OPTIONS:
 		snprintf(imp->options_file, sizeof imp->options_file, "%s", v);
 		return 0;
+	case F_CAPACITY:
+		/* what a request holds when it is admitted: its whole output
+		 * (the default), or the blocks it has, paused when they run out */
+		if (!strcmp(v, "GUARANTEED_NO_EVICT"))
+			imp->admit = ADMIT_RULE_WHOLE;
+		else if (!strcmp(v, "MAX_UTILIZATION"))
+			imp->admit = ADMIT_RULE_PAGED;
+		else if (!strcmp(v, "STATIC_BATCH"))
+			note_ignored(imp, name, v);
+		else
+			return fail(err, errlen, "%s '%s': expected GUARANTEED_NO_EVICT, MAX_UTILIZATION or STATIC_BATCH",
+				    name, v);
+		return 0;
 	case F_LEN:
 		/* the longest request: checked, not used (the workload says the lengths) */
 		if (parse_count(name, v, 1, &dummy, err, errlen) != 0)
@@ -335,7 +350,7 @@ static int set_flag(struct engine_import *imp, const struct flag *f, const char 
 static bool switch_kind(int kind)
 {
 	return kind == F_ATTN_DP || kind == F_EXPERT_PAR || kind == F_EP_MOE || kind == F_SWITCH || kind == F_OVERLAP ||
-	       kind == F_NO_OVERLAP;
+	       kind == F_NO_OVERLAP || kind == F_MIXED_CHUNK;
 }
 
 static int set_switch(struct engine_import *imp, const struct flag *f, const char *name, const char *v, char *err,
@@ -356,6 +371,7 @@ static int set_switch(struct engine_import *imp, const struct flag *f, const cha
 	case F_EP_MOE: imp->ep_moe = on; break;
 	case F_OVERLAP: imp->scheduler = on ? SCHED_OVERLAP : SCHED_SYNC; break;
 	case F_NO_OVERLAP: imp->scheduler = on ? SCHED_SYNC : SCHED_OVERLAP; break;
+	case F_MIXED_CHUNK: imp->prefill = on ? PREFILL_MIXED : PREFILL_SEPARATE; break;
 	default: note_ignored(imp, name, v); break;
 	}
 	return 0;
@@ -457,6 +473,7 @@ static int option_value(struct options_reader *r, const char *key, const yaml_no
 		{ "max_num_tokens", F_TOKENS }, { "max_seq_len", F_LEN },
 		{ "enable_attention_dp", F_ATTN_DP }, { "kv_cache_config.free_gpu_memory_fraction", F_MEM },
 		{ "kv_cache_config.dtype", F_KV }, { "disable_overlap_scheduler", F_NO_OVERLAP },
+		{ "scheduler_config.capacity_scheduler_policy", F_CAPACITY },
 	};
 	char ferr[400];
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -487,9 +504,10 @@ static int option_map(struct options_reader *r, const yaml_node_t *map, const ch
 			return option_fail(r, kn, "expected a key");
 		char key[160];
 		snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
-		int rc = !*prefix && !strcmp(k, "kv_cache_config") && vn && vn->type == YAML_MAPPING_NODE
-				 ? option_map(r, vn, k)
-				 : option_value(r, key, vn);
+		/* the sections that hold options moescope reads; other
+		 * sections are listed whole as not read */
+		bool section = !*prefix && (!strcmp(k, "kv_cache_config") || !strcmp(k, "scheduler_config"));
+		int rc = section && vn && vn->type == YAML_MAPPING_NODE ? option_map(r, vn, k) : option_value(r, key, vn);
 		if (rc != 0)
 			return -1;
 	}
@@ -552,6 +570,8 @@ int engine_import_apply(const struct engine_import *imp, struct scenario *s, cha
 	next.engine.max_seqs = imp->max_seqs > 0 ? (imp->max_seqs + per - 1) / per : 0;
 	next.engine.max_batched_tokens = imp->max_batched_tokens > 0 ? (imp->max_batched_tokens + per - 1) / per : 0;
 	next.engine.scheduler = imp->scheduler;
+	next.engine.admit = imp->admit;
+	next.engine.prefill = imp->prefill;
 	*s = next;
 	return 0;
 }

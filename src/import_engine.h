@@ -26,6 +26,8 @@ struct engine_import {
 	long max_seqs;             /* 0: not given; as the flag says (SGLang DP attention: the instance) */
 	long max_batched_tokens;   /* 0: not given; likewise */
 	int scheduler;             /* enum sched_kind; SCHED_AUTO: not given */
+	int admit;                 /* enum admit_kind; ADMIT_RULE_AUTO: not given */
+	int prefill;               /* enum prefill_kind; PREFILL_AUTO: not given */
 	double kv_bytes;           /* 0: not given (the model's own) */
 	double weight_bytes, expert_weight_bytes;   /* 0: not given (the checkpoint's) */
 	char options_file[512];    /* TensorRT-LLM --extra_llm_api_options, or "" */

@@ -306,6 +306,67 @@ Test(engine_cmd, the_overlap_scheduler_in_each_engines_words)
 	}
 }
 
+/* What a request holds when admitted and where prompts run, in the words
+ * of the engines that have them, and notes where an engine has none. */
+Test(engine_cmd, admission_and_prefill_in_each_engines_words)
+{
+	static struct engine_import imp;
+	static struct scenario s;
+	static struct engine_command c;
+	char err[600];
+	const char *cmd = "trtllm-serve meta-llama/Llama-3.1-70B-Instruct --tp_size 4 --extra_llm_api_options o.yml";
+	const char *paged = "scheduler_config:\n  capacity_scheduler_policy: MAX_UTILIZATION\n";
+	const char *whole = "scheduler_config:\n  capacity_scheduler_policy: GUARANTEED_NO_EVICT\n";
+	const char *bad = "scheduler_config:\n  capacity_scheduler_policy: EVERYTHING\n";
+	cr_assert_eq(engine_import_parse(cmd, &imp, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(engine_import_options(&imp, "o.yml", paged, strlen(paged), err, sizeof err), 0, "%s", err);
+	load(&s, "llama-3.1-70b");
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(s.engine.admit, ADMIT_RULE_PAGED);
+	cr_assert_eq(engine_import_parse(cmd, &imp, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(engine_import_options(&imp, "o.yml", whole, strlen(whole), err, sizeof err), 0, "%s", err);
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(s.engine.admit, ADMIT_RULE_WHOLE);
+	cr_assert_eq(engine_import_parse(cmd, &imp, err, sizeof err), 0, "%s", err);
+	cr_assert_neq(engine_import_options(&imp, "o.yml", bad, strlen(bad), err, sizeof err), 0);
+	cr_expect(strstr(err, "o.yml:2:30: scheduler_config.capacity_scheduler_policy 'EVERYTHING': expected "
+			      "GUARANTEED_NO_EVICT, MAX_UTILIZATION or STATIC_BATCH"),
+		  "%s", err);
+	cr_assert_eq(engine_import_parse("python3 -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct "
+					 "--tp 4 --enable-mixed-chunk",
+					 &imp, err, sizeof err),
+		     0, "%s", err);
+	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(s.engine.prefill, PREFILL_MIXED);
+	cr_expect_str_eq(imp.ignored, "");
+
+	/* written out, and read back */
+	load(&s, "llama-3.1-70b");
+	s.strat = (struct strategy){ .dp = 1, .tp = 4, .pp = 1, .ep = 1 };
+	s.engine.admit = ADMIT_RULE_PAGED;
+	cr_assert_eq(engine_export(ENGINE_TRTLLM, &s, &c, err, sizeof err), 0, "%s", err);
+	cr_expect(strstr(c.options, "scheduler_config:\n  capacity_scheduler_policy: MAX_UTILIZATION\n"), "%s",
+		  c.options);
+	s.engine.prefill = PREFILL_MIXED;
+	cr_assert_eq(engine_export(ENGINE_SGLANG, &s, &c, err, sizeof err), 0, "%s", err);
+	char text[4096];
+	engine_command_text(&c, 0, text, sizeof text);
+	cr_expect(strstr(text, " --enable-mixed-chunk"), "%s", text);
+	cr_assert_eq(engine_import_parse(text, &imp, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(imp.prefill, PREFILL_MIXED);
+
+	/* what an engine cannot be told is said, not dropped */
+	s.engine.prefill = PREFILL_SEPARATE;
+	s.engine.admit = ADMIT_RULE_WHOLE;
+	cr_assert_eq(engine_export(ENGINE_VLLM, &s, &c, err, sizeof err), 0, "%s", err);
+	bool said_prefill = false, said_admit = false;
+	for (int i = 0; i < c.n_notes; i++) {
+		said_prefill |= strstr(c.notes[i], "engine.prefill separate: vLLM") != NULL;
+		said_admit |= strstr(c.notes[i], "engine.admit whole: vLLM") != NULL;
+	}
+	cr_expect(said_prefill && said_admit);
+}
+
 Test(engine_cmd, bad_commands_say_where_and_what)
 {
 	static struct engine_import imp;

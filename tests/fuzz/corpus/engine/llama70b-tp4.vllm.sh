@@ -4,4 +4,5 @@ vllm serve meta-llama/Llama-3.1-70B-Instruct \
   --gpu-memory-utilization 0.9 \
   --max-num-seqs 1024 \
   --max-num-batched-tokens 8192 \
-  --max-model-len 2304
+  --max-model-len 2304 \
+  --async-scheduling

@@ -7,4 +7,5 @@ vllm serve deepseek-ai/DeepSeek-R1 \
   --gpu-memory-utilization 0.9 \
   --max-num-seqs 1024 \
   --max-num-batched-tokens 8192 \
-  --max-model-len 2304
+  --max-model-len 2304 \
+  --async-scheduling
