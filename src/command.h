@@ -27,8 +27,6 @@ struct session {
 	struct search_result *last_search;
 	struct frontier_result *last_frontier;
 	unsigned sweeps, searches, frontiers;   /* how many have run: "is there a new one?" */
-	/* the last config.json loaded: the model it made, and the fields it
-	 * did not use (show params lists them while that model is loaded) */
 	/* saving: the explorer asks before it overwrites a file; batch mode
 	 * overwrites, as shells and editors in scripts do */
 	bool no_clobber;
@@ -36,6 +34,9 @@ struct session {
 	/* the files loaded since the last reset, for reload */
 	int n_loaded;
 	char loaded[8][4096];
+	/* the last config.json or engine command imported: the model it
+	 * made, where from, and what it did not use (show params lists them
+	 * while that model is loaded) */
 	char import_model[NAME_MAX_LEN];
 	char import_source[4096];
 	char import_ignored[600];

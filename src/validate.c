@@ -220,8 +220,12 @@ int runs_read_stream(FILE *f, const char *path, struct run_set *rs, char *err, s
 			return -1;
 		}
 		char *grown = realloc(buf, 2 * cap);
-		if (!grown)
+		if (!grown) {
+			/* never a silently shorter file: the runs past the cut would be lost */
+			free(buf);
+			buf = NULL;
 			break;
+		}
 		buf = grown;
 		cap *= 2;
 	}
