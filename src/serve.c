@@ -67,9 +67,9 @@ struct profile {
 };
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
-	[ENGINE_VLLM] = { 0, 36.1, 58.4 },
+	[ENGINE_VLLM] = { 0, 36.1, 37.4 },
 	[ENGINE_SGLANG] = { 498, 73.5, 109 },
-	[ENGINE_TRTLLM] = { 0, 27.7, 155 },
+	[ENGINE_TRTLLM] = { 0, 27.7, 139 },
 };
 
 static double sglang_fraction(long tp)

@@ -22,14 +22,14 @@
 enum col {
 	C_NAME, C_FRAMEWORK, C_HARDWARE, C_MODEL, C_MODE, C_BATCH, C_PROMPT, C_OUTPUT, C_DP, C_TP, C_PP,
 	C_EP, C_ETP, C_WB, C_EWB, C_KVB, C_DTYPE, C_SPEC_K, C_SPEC_A, C_P_DP, C_P_TP, C_P_EP, C_P_W, C_D_DP, C_D_TP,
-	C_D_EP, C_D_W, C_TTFT, C_TPOT, C_COUNT
+	C_D_EP, C_D_W, C_REQUESTS, C_TTFT, C_TPOT, C_COUNT
 };
 
 static const char *const col_names[C_COUNT] = {
 	"name", "framework", "hardware", "model", "mode", "batch", "prompt_len", "output_len", "dp", "tp",
 	"pp", "ep", "etp", "weight_bytes", "expert_weight_bytes", "kv_bytes", "compute_dtype",
 	"spec_tokens", "spec_accepted", "prefill_dp", "prefill_tp", "prefill_ep", "prefill_workers", "decode_dp",
-	"decode_tp", "decode_ep", "decode_workers", "measured_ttft_ms", "measured_tpot_ms",
+	"decode_tp", "decode_ep", "decode_workers", "requests", "measured_ttft_ms", "measured_tpot_ms",
 };
 
 /* The key each input column sets (NULL: not a key). */
@@ -42,6 +42,8 @@ static const char *const col_keys[C_COUNT] = {
 	/* disaggregated runs: the decode pool is the strategy, the prefill pool prefill.* */
 	[C_P_DP] = "prefill.dp", [C_P_TP] = "prefill.tp", [C_P_EP] = "prefill.ep", [C_P_W] = "disagg.prefill_workers",
 	[C_D_DP] = "strategy.dp", [C_D_TP] = "strategy.tp", [C_D_EP] = "strategy.ep", [C_D_W] = "disagg.decode_workers",
+	/* the requests the benchmark sent in all: how much its first wave weighs */
+	[C_REQUESTS] = "workload.requests",
 };
 
 static void trim(char *s)

@@ -246,3 +246,38 @@ Test(validate, disaggregated_and_speculative_runs)
 	cr_expect(isfinite(rs.runs[0].pred_ttft_ms) && isfinite(rs.runs[0].pred_tpot_ms));
 	runs_free(&rs);
 }
+
+/* A benchmark that sends few requests weighs its first wave more: the
+ * requests column says how many it sent, as workload.requests would. */
+Test(validate, requests_weigh_the_first_wave)
+{
+	static struct run_set rs;
+	struct result r;
+	char err[600];
+	static const char csv[] =
+		"name,hardware,model,framework,mode,batch,prompt_len,output_len,dp,tp,pp,ep,requests,measured_ttft_ms,"
+		"measured_tpot_ms\n"
+		"short,h200,llama-3.1-70b,vllm,serving,64,4096,256,1,4,1,1,64,900,25\n"
+		"ten,h200,llama-3.1-70b,vllm,serving,64,4096,256,1,4,1,1,640,900,25\n"
+		"none,h200,llama-3.1-70b,vllm,serving,64,4096,256,1,4,1,1,,900,25\n"
+		"bad,h200,llama-3.1-70b,vllm,serving,64,4096,256,1,4,1,1,0,900,25\n";
+	cr_assert_eq(runs_read_buffer("r.csv", csv, sizeof csv - 1, &rs, err, sizeof err), 0, "%s", err);
+	runs_evaluate(&rs);
+	const struct run *one = by_name(&rs, "short"), *ten = by_name(&rs, "ten"), *none = by_name(&rs, "none");
+	cr_assert(one->ok && ten->ok && none->ok);
+	cr_expect_eq(one->s.work.requests, 64);
+	cr_expect_eq(ten->s.work.requests, 640);
+	/* an empty cell: the scenario's 1000 */
+	cr_expect_eq(none->s.work.requests, 1000);
+	cr_expect_gt(one->pred_ttft_ms, ten->pred_ttft_ms);
+	cr_expect_gt(ten->pred_ttft_ms, none->pred_ttft_ms);
+	/* the same figures as the scenario with workload.requests set */
+	struct scenario s = none->s;
+	s.work.requests = 640;
+	cost_evaluate(&s, &r);
+	cr_expect_eq(ten->pred_ttft_ms, r.ttft_s * 1000);
+	cr_expect_eq(ten->pred_tpot_ms, none->pred_tpot_ms);
+	cr_expect(strstr(by_name(&rs, "bad")->reason, "column requests: workload.requests"), "%s",
+		  by_name(&rs, "bad")->reason);
+	runs_free(&rs);
+}
