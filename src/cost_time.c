@@ -376,13 +376,6 @@ static double per_token(const struct cost_ctx *c, double t_verify)
 	return (t_verify + draft) / (1.0 + c->spec_a);
 }
 
-/* A request that comes in while the engine runs a step it had scheduled
- * before the request came (an overlap scheduler) waits for that step too. */
-static double late_step(const struct cost_ctx *c, double t_dec)
-{
-	return c->eng.scheduler == SCHED_OVERLAP ? t_dec : 0;
-}
-
 static void passes(const struct cost_ctx *c, struct pass p[2])
 {
 	if (c->serving) {
@@ -507,7 +500,7 @@ static bool poisson(const struct cost_ctx *c, double lambda, struct serving_out 
 		/* the prefill work is the marginal time of the steps that carry it */
 		double rho = c->decode_only ? 0 : lambda * n * maxd(t_mix - t_dec, 0.0);
 		o->wait = serve_md1_wait(rho, n * t_mix);
-		o->ttft = o->wait + t_dec / 2.0 + late_step(c, t_dec) + n * t_mix + c->frontend_s;
+		o->ttft = o->wait + t_dec / 2.0 + (c->eng.scheduler == SCHED_OVERLAP ? t_dec : 0) + n * t_mix + c->frontend_s;
 		o->tpot = tpot;
 		double in_flight = lambda * (o->ttft + c->O * tpot);
 		o->b = in_flight;
@@ -538,7 +531,9 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	/* per token: with speculation a step emits 1 + a tokens a sequence;
 	 * the prompt's own work in the mixed step stays whole */
 	double t_dec = per_token(c, verify), t_mix = t_dec + (r->prefill.stage_sum_s + host_s(c, b) - verify);
-	double late = late_step(c, t_dec);
+	/* a request that comes in while the engine runs a step it had
+	 * scheduled before it came waits for that step as well */
+	double late = c->eng.scheduler == SCHED_OVERLAP ? t_dec : 0;
 	/* Over one request's O steps, b new prompts arrive: in groups that
 	 * share a step, each prompt in `n` chunks; without an engine one
 	 * whole prompt a step and no bound (v1) */

@@ -86,7 +86,7 @@ static void one_run(json_object *o, long line, const struct scenario *base, stru
 	const char *huge = completed > 1e9			     ? "completed (at most 1e9)"
 			   : in / completed > 1e8		     ? "total_input_tokens / completed (at most 1e8)"
 			   : out / completed > 1e8		     ? "total_output_tokens / completed (at most 1e8)"
-			   : conc > 1e7				     ? "max_concurrency (at most 1e7)"
+			   : conc >= 1 && conc > 1e7 ? "max_concurrency (at most 1e7)"
 							     : NULL;
 	if (huge) {
 		snprintf(run->reason, sizeof run->reason, "the result's %s is out of range", huge);
