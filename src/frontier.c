@@ -158,6 +158,8 @@ static void visit(void *ctx, const struct candidate *c)
 	double cap = NAN;
 	bool have_cap = false;
 	for (int i = 0; i < x->n_batches; i++) {
+		if (!search_batch_useful(x->batches, x->n_batches, i, c->dp))
+			continue;
 		if (!try_batch(x, x->batches[i], have_cap ? NULL : &cap))
 			break;
 		have_cap = have_cap || !isnan(cap);

@@ -109,6 +109,8 @@ static void visit(void *ctx, const struct candidate *cand)
 	struct rec_ctx *x = ctx;
 	candidate_apply(cand, &x->s);
 	for (int i = 0; i < x->n_batches; i++) {
+		if (!search_batch_useful(x->batches, x->n_batches, i, cand->dp))
+			continue;
 		x->s.work.batch = x->batches[i];
 		cost_evaluate(&x->s, &r);
 		x->best->evaluated++;

@@ -193,6 +193,11 @@ int search_batch_list(long from, long to, long one, long *out, int max)
 	return n;
 }
 
+bool search_batch_useful(const long *list, int n, int i, long dp)
+{
+	return list[i] >= dp || i + 1 >= n || list[i + 1] > dp;
+}
+
 static void consider(const struct scenario *base, struct cost_prep *prep, struct candidate *cand,
 		     struct search_result *sr)
 {
@@ -304,14 +309,17 @@ struct search_ctx {
 	const struct scenario *s;
 	struct cost_prep *prep;
 	struct search_result *sr;
-	long batch;
+	const long *batches;
+	int nb, i;
 };
 
 static void visit_search(void *ctx, const struct candidate *c)
 {
 	struct search_ctx *x = ctx;
+	if (!search_batch_useful(x->batches, x->nb, x->i, c->dp))
+		return;
 	struct candidate cand = *c;
-	cand.batch = x->batch;
+	cand.batch = x->batches[x->i];
 	consider(x->s, x->prep, &cand, x->sr);
 }
 
@@ -341,7 +349,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	for (int i = 0; i < nb; i++) {
 		at.work.batch = batches[i];
 		cost_prepare(&at, &prep);
-		struct search_ctx ctx = { .s = &at, .prep = &prep, .sr = sr, .batch = batches[i] };
+		struct search_ctx ctx = { .s = &at, .prep = &prep, .sr = sr, .batches = batches, .nb = nb, .i = i };
 		search_each_strategy(&at, o->gpus, o->max_gpus, visit_search, &ctx);
 	}
 	qsort(sr->front, (size_t)sr->n_front, sizeof sr->front[0], by_gpus);

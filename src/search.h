@@ -62,6 +62,14 @@ typedef void (*search_visit_fn)(void *ctx, const struct candidate *c);
 /* The concurrencies of a range: its bounds and the powers of two between
  * them (at most max); without a range (from 0), just `one`. */
 int search_batch_list(long from, long to, long one, long *out, int max);
+/* Whether the i-th concurrency of an ascending list can matter for a
+ * strategy of dp replicas.  At a concurrency of dp or less each replica
+ * runs one request or none: the steps, the memory and the TTFT are those
+ * of one request a replica, and only the throughput grows with the
+ * concurrency.  Of the list's concurrencies up to dp, only the largest can
+ * be on a front or rank first; the others are beaten by it on every
+ * figure a search, a frontier or a recommendation compares. */
+bool search_batch_useful(const long *list, int n, int i, long dp);
 
 struct result;
 /* The scenario's requirements on a result: TTFT, TPOT, tokens/s per user,

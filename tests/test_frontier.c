@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "frontier.h"
 #include "preset.h"
@@ -28,6 +29,7 @@ struct all_pairs {
 	int n;
 	long batches[8];
 	int nb;
+	long useful;   /* the pairs a frontier evaluates */
 };
 
 static void collect(void *ctx, const struct candidate *c)
@@ -40,6 +42,7 @@ static void collect(void *ctx, const struct candidate *c)
 		cost_evaluate(&a->s, &r);
 		if (!r.ok || r.max_total_gib > r.capacity_gib || !(r.ttft_s <= a->s.req.ttft_s))
 			continue;
+		a->useful += search_batch_useful(a->batches, a->nb, i, c->dp);
 		cr_assert_lt(a->n, 20000);
 		a->pts[a->n++] = (struct frontier_point){ .dp = c->dp, .tp = c->tp, .pp = c->pp, .ep = c->ep,
 							  .batch = a->batches[i], .per_user = r.tokens_per_s_per_user,
@@ -69,11 +72,15 @@ Test(frontier, front_is_the_pareto_set_of_every_pair)
 	for (long b = 1; b <= 64; b *= 2)
 		all.batches[all.nb++] = b;
 	all.n = 0;
+	all.useful = 0;
 	search_each_strategy(&s, 0, 16, collect, &all);
 	/* the KV caps add pairs beyond the powers of two: without an engine
 	 * every one of them fits at most as many as the cap, so the powers
-	 * of two alone are a subset of what the front saw */
-	cr_expect_geq(fr.feasible, all.n);
+	 * of two a frontier evaluates are a subset of what the front saw.
+	 * It leaves out the concurrencies below dp that another below dp
+	 * beats; the checks below find none of them above the front. */
+	cr_expect_geq(fr.feasible, all.useful);
+	cr_expect_lt(all.useful, all.n);
 
 	for (int i = 0; i < fr.n; i++) {
 		const struct frontier_point *p = &fr.pts[i];
@@ -209,6 +216,17 @@ Test(recommend, fewest_gpus_for_a_rate)
 	cr_expect(!b.found);
 }
 
+struct strategy_count {
+	long n[64];
+};
+
+static void count_by_dp(void *ctx, const struct candidate *c)
+{
+	struct strategy_count *k = ctx;
+	cr_assert_lt(c->dp, 64);
+	k->n[c->dp]++;
+}
+
 /* search over a range of concurrencies: each result carries its own, the
  * requirement on tokens per user filters, and applying a result sets it. */
 Test(search, batch_range_and_interactivity)
@@ -240,12 +258,28 @@ Test(search, batch_range_and_interactivity)
 	/* more requests in flight than the scenario's batch of 128 pay, up
 	 * to where a user still sees 500 tokens/s */
 	cr_expect_gt(sr.top[0].batch, 1);
-	/* 9 concurrencies (1, 2, 4 ... 256) of every strategy */
+	/* Of the 9 concurrencies (1, 2, 4 ... 256), a strategy of dp
+	 * replicas is evaluated at those of dp or more and at the largest
+	 * below dp, when none lies between it and dp: at each of the others
+	 * a replica runs one request or none, as at that one. */
+	static struct strategy_count by_dp;
+	memset(&by_dp, 0, sizeof by_dp);
+	search_each_strategy(&s, 0, 8, count_by_dp, &by_dp);
+	static const long per_dp[9] = { 0, 9, 8, 8, 7, 7, 7, 7, 6 };
+	long expected = 0;
+	for (int dp = 1; dp <= 8; dp++)
+		expected += by_dp.n[dp] * per_dp[dp];
+	cr_expect_gt(by_dp.n[8], 0);
+	cr_expect_eq(sr.evaluated, expected);
 	static struct search_result one;
 	struct search_opts o1 = o;
 	o1.batch_from = o1.batch_to = 0;
 	search_run(&s, &o1, &one);
-	cr_expect_eq(sr.evaluated, 9 * one.evaluated);
+	/* at the scenario's one concurrency, every strategy once */
+	long strategies = 0;
+	for (int dp = 1; dp <= 8; dp++)
+		strategies += by_dp.n[dp];
+	cr_expect_eq(one.evaluated, strategies);
 	/* the range holds the scenario's batch (128): its best is no better */
 	if (one.n_top > 0)
 		cr_expect_leq(one.top[0].tokens, sr.top[0].tokens);
@@ -344,4 +378,47 @@ Test(frontier, disaggregated_points_and_mode_both)
 		cr_expect_geq(both.cmp.per_user[i], both.cmp.per_user[i > 0 ? i - 1 : 0]);
 	}
 	expect_rel(both.cmp.prompt_over_output, 16, 1e-12);
+}
+
+/* What lets a search skip concurrencies: up to dp, one request a replica
+ * or none, so the steps, the memory and the TTFT stay, and only the
+ * throughput follows the concurrency; above dp they move. */
+Test(search, concurrency_below_dp_only_scales_the_throughput)
+{
+	static struct result a, b, c;
+	for (int e = ENGINE_NONE; e < ENGINE_COUNT; e++) {
+		struct scenario s;
+		small(&s);
+		s.work.engine = e;
+		s.strat = (struct strategy){ .dp = 8, .tp = 1, .pp = 1, .ep = 8, .etp = 1 };
+		s.work.batch = 3;
+		cost_evaluate(&s, &a);
+		s.work.batch = 8;
+		cost_evaluate(&s, &b);
+		s.work.batch = 9;
+		cost_evaluate(&s, &c);
+		cr_assert(a.ok && b.ok && c.ok, "engine %d", e);
+		expect_rel(a.ttft_s, b.ttft_s, 0);
+		expect_rel(a.tpot_ms, b.tpot_ms, 0);
+		expect_rel(a.max_total_gib, b.max_total_gib, 0);
+		expect_rel(a.output_tokens_per_s_per_gpu * 8.0 / 3.0, b.output_tokens_per_s_per_gpu, 1e-12);
+		cr_expect_gt(c.tpot_ms, b.tpot_ms, "engine %d: two requests on a replica take longer", e);
+	}
+}
+
+Test(search, which_concurrencies_matter_by_hand)
+{
+	const long list[5] = { 1, 2, 4, 8, 16 };
+	/* dp 6: 4 stands for 1 and 2; 8 and 16 put more than one on a replica */
+	const bool dp6[5] = { false, false, true, true, true };
+	/* dp 8: 8 itself stands for 1, 2 and 4 */
+	const bool dp8[5] = { false, false, false, true, true };
+	/* dp 32: every one is below dp, the largest stands for them */
+	const bool dp32[5] = { false, false, false, false, true };
+	for (int i = 0; i < 5; i++) {
+		cr_expect_eq(search_batch_useful(list, 5, i, 6), dp6[i], "dp 6, %ld", list[i]);
+		cr_expect_eq(search_batch_useful(list, 5, i, 8), dp8[i], "dp 8, %ld", list[i]);
+		cr_expect_eq(search_batch_useful(list, 5, i, 32), dp32[i], "dp 32, %ld", list[i]);
+		cr_expect(search_batch_useful(list, 5, i, 1), "dp 1 uses all");
+	}
 }
