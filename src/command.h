@@ -8,6 +8,7 @@
 
 #include "report.h"
 #include "scenario.h"
+#include "search.h"
 #include "sink.h"
 
 struct sweep;
@@ -40,6 +41,9 @@ struct session {
 	char import_model[NAME_MAX_LEN];
 	char import_source[4096];
 	char import_ignored[600];
+	/* asked now and then while a search, frontier or recommend runs:
+	 * the explorer stops one on Esc or Ctrl-C */
+	struct search_stop stop;
 };
 
 struct command_info {

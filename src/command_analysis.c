@@ -96,6 +96,16 @@ static int parse_range(struct invocation *inv, int i, long *from, long *to)
 	return 0;
 }
 
+/* A search stopped before the end (the explorer's Esc or Ctrl-C) printed
+ * what it saw; the command did not finish, so it fails. */
+static int stopped(struct invocation *inv)
+{
+	const struct search_stop *st = &inv->ss->stop;
+	if (!st->stopped)
+		return 0;
+	return cmd_fail(inv, 0, "stopped after %ld strategies; the result shown is partial", st->visited);
+}
+
 /* What search, frontier and recommend look over: GPUs and concurrency. */
 struct scope {
 	long gpus, max_gpus, batch_from, batch_to;
@@ -160,6 +170,8 @@ int cmd_search(struct invocation *inv)
 	o.max_gpus = sc.max_gpus;
 	o.batch_from = sc.batch_from;
 	o.batch_to = sc.batch_to;
+	o.stop = &ss->stop;
+	search_stop_reset(o.stop);
 	struct search_result *sr = malloc(sizeof *sr);
 	if (!sr)
 		return cmd_fail(inv, 0, "out of memory");
@@ -173,7 +185,7 @@ int cmd_search(struct invocation *inv)
 	free(ss->last_search);
 	ss->last_search = sr;
 	ss->searches++;
-	return 0;
+	return stopped(inv);
 }
 
 int cmd_frontier(struct invocation *inv)
@@ -200,7 +212,8 @@ int cmd_frontier(struct invocation *inv)
 			return cmd_fail(inv, i + 1, "'%s': expected agg, disagg or both", m);
 	}
 	struct frontier_opts o = { .gpus = sc.gpus, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
-				   .batch_to = sc.batch_to, .mode = mode };
+				   .batch_to = sc.batch_to, .mode = mode, .stop = &ss->stop };
+	search_stop_reset(o.stop);
 	struct frontier_result *fr = malloc(sizeof *fr);
 	if (!fr)
 		return cmd_fail(inv, 0, "out of memory");
@@ -214,7 +227,7 @@ int cmd_frontier(struct invocation *inv)
 	free(ss->last_frontier);
 	ss->last_frontier = fr;
 	ss->frontiers++;
-	return 0;
+	return stopped(inv);
 }
 
 int cmd_recommend(struct invocation *inv)
@@ -243,13 +256,14 @@ int cmd_recommend(struct invocation *inv)
 	if (isnan(rate))
 		return cmd_fail(inv, 0, "recommend needs a rate; usage: %s", usage);
 	struct recommend_opts o = { .rate = rate, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
-				    .batch_to = sc.batch_to };
+				    .batch_to = sc.batch_to, .stop = &ss->stop };
+	search_stop_reset(o.stop);
 	recommend_run(&ss->scn, &o, &rc);
 	if (ss->format == FMT_JSON)
 		recommend_report_json(&ss->sink, &o, &rc);
 	else
 		recommend_report_text(&ss->sink, &ss->scn, &o, &rc);
-	return 0;
+	return stopped(inv);
 }
 
 int cmd_validate(struct invocation *inv)

@@ -62,12 +62,13 @@ static void fit_new_model(struct session *ss, const struct scenario *before)
 	cost_evaluate(s, &r);
 	if (!r.ok && !memcmp(&before->strat, &s->strat, sizeof s->strat)) {
 		struct strategy st;
-		if (nearest_valid_strategy(s, &st)) {
+		if (nearest_valid_strategy(s, &ss->stop, &st)) {
 			strategy_format(&s->strat, was, sizeof was);
 			s->strat = st;
 			strategy_format(&s->strat, now, sizeof now);
-			sink_printf(k, "load: %s cannot run %s on %s: the nearest valid strategy is %s\n", s->model.name,
-				    was, s->hw.name, now);
+			sink_printf(k, "load: %s cannot run %s on %s: the nearest valid strategy %s %s\n", s->model.name, was,
+				    s->hw.name, ss->stop.stopped ? "of those seen before the search was stopped is" : "is",
+				    now);
 			cost_evaluate(s, &r);
 		}
 	}

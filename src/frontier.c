@@ -255,11 +255,10 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	x.batches = batches;
 	x.n_batches = nb;
 	if (o->mode != FR_DISAGG)
-		search_each_strategy(&x.s, o->gpus, o->max_gpus, visit, &x);
-	if (o->mode == FR_DISAGG) {
+		search_each_strategy(&x.s, o->gpus, o->max_gpus, o->stop, visit, &x);
+	if (o->mode == FR_DISAGG)
 		frontier_disagg_run(&x.s, o, batches, nb, x.target, fr);
-		return;
-	}
+	fr->stopped = o->stop && o->stop->stopped;
 	if (o->mode != FR_BOTH)
 		return;
 	/* both: the disaggregated front on its own, to compare, then merged */
@@ -273,6 +272,7 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	for (int i = 0; i < dis.n; i++)
 		frontier_keep(fr, &dis.pts[i]);
 	fr->truncated = fr->truncated || dis.truncated;
+	fr->stopped = o->stop && o->stop->stopped;
 }
 
 /* ---- reports ---- */
@@ -306,6 +306,8 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 		    o->gpus ? "on" : "at most", o->gpus ? o->gpus : o->max_gpus);
 	sink_printf(k, "  %ld (strategy, concurrency) pairs evaluated, %ld fit and meet the requirements; %d on the front%s\n",
 		    fr->evaluated, fr->feasible, fr->n, fr->truncated ? " (truncated)" : "");
+	if (fr->stopped)
+		sink_puts(k, "  stopped before the end: the front is of the strategies seen, not of all\n");
 	if (fr->was_static)
 		sink_puts(k, "  (the scenario is in static mode: the frontier serves it, workload.mode serving)\n");
 	if (fr->n == 0) {
@@ -356,8 +358,8 @@ void frontier_report_json(const struct sink *k, const struct frontier_result *fr
 		}
 		sink_puts(k, "}");
 	}
-	sink_printf(k, "], \"evaluated\": %ld, \"feasible\": %ld, \"truncated\": %s", fr->evaluated, fr->feasible,
-		    fr->truncated ? "true" : "false");
+	sink_printf(k, "], \"evaluated\": %ld, \"feasible\": %ld, \"truncated\": %s, \"stopped\": %s", fr->evaluated,
+		    fr->feasible, fr->truncated ? "true" : "false", fr->stopped ? "true" : "false");
 	if (fr->opts.mode == FR_BOTH) {
 		sink_puts(k, ", \"compare\": [");
 		for (int i = 0; i < fr->cmp.n; i++) {

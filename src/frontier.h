@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "scenario.h"
+#include "search.h"
 #include "sink.h"
 
 #define FRONTIER_MAX 512
@@ -21,6 +22,7 @@ struct frontier_opts {
 	long gpus, max_gpus;           /* as search: exactly, or at most */
 	long batch_from, batch_to;     /* concurrency: powers of two between, and the KV caps */
 	int mode;                      /* enum frontier_mode */
+	struct search_stop *stop;      /* NULL: run to the end */
 };
 
 struct frontier_point {
@@ -53,6 +55,7 @@ struct frontier_result {
 	int n;                         /* points, tokens/s per user ascending */
 	struct frontier_point pts[FRONTIER_MAX];
 	bool truncated;
+	bool stopped;                  /* stopped before the end: of the strategies seen */
 	bool was_static;               /* the scenario was in static mode: served here */
 	int engine;
 	struct frontier_compare cmp;   /* mode both */

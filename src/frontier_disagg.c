@@ -173,7 +173,7 @@ void frontier_disagg_run(const struct scenario *served, const struct frontier_op
 	if (served->work.engine != ENGINE_NONE && eng.max_batched_tokens > 0)
 		pf.per_step = fmax(1.0, floor((double)eng.max_batched_tokens / (double)served->work.prompt_len));
 	pf.max_gpus = max / 2;
-	search_each_strategy(&pf.s, 0, max / 2, consider_prefill, &pf);
+	search_each_strategy(&pf.s, 0, max / 2, o->stop, consider_prefill, &pf);
 	if (pf.n == 0)
 		return;
 
@@ -187,5 +187,5 @@ void frontier_disagg_run(const struct scenario *served, const struct frontier_op
 	dc.target = target;
 	dc.max_gpus = max;
 	dc.fr = fr;
-	search_each_strategy(&dc.s, 0, max - 1, consider_decode, &dc);
+	search_each_strategy(&dc.s, 0, max - 1, o->stop, consider_decode, &dc);
 }

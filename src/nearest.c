@@ -54,7 +54,7 @@ static void consider(void *ctx, const struct candidate *c)
 	x->found.etp = auto_etp ? 0 : c->etp;
 }
 
-bool nearest_valid_strategy(const struct scenario *s, struct strategy *out)
+bool nearest_valid_strategy(const struct scenario *s, struct search_stop *stop, struct strategy *out)
 {
 	static struct cost_prep prep;   /* large: not on the stack */
 	static struct result r;
@@ -63,7 +63,8 @@ bool nearest_valid_strategy(const struct scenario *s, struct strategy *out)
 	if (x.gpus < 1)
 		x.gpus = 1;
 	cost_prepare(s, &prep);
-	search_each_strategy(s, 0, x.gpus * 2 > 8 ? x.gpus * 2 : 8, consider, &x);
+	search_stop_reset(stop);
+	search_each_strategy(s, 0, x.gpus * 2 > 8 ? x.gpus * 2 : 8, stop, consider, &x);
 	if (x.any)
 		*out = x.found;
 	return x.any;

@@ -139,7 +139,8 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
 	x.batches = batches;
 	x.n_batches = nb;
-	search_each_strategy(&x.s, 0, o->max_gpus, visit, &x);
+	search_each_strategy(&x.s, 0, o->max_gpus, o->stop, visit, &x);
+	out->stopped = o->stop && o->stop->stopped;
 }
 
 void recommend_report_text(const struct sink *k, const struct scenario *s, const struct recommend_opts *o,
@@ -149,7 +150,8 @@ void recommend_report_text(const struct sink *k, const struct scenario *s, const
 	sink_printf(k, "recommend: %s requests/s of %ld + %ld tokens, %s on %s (%s), replicas of at most %ld GPUs\n",
 		    NUM(o->rate), s->work.prompt_len, s->work.output_len, s->model.name, s->hw.name,
 		    serve_engine_name(s->work.engine), o->max_gpus);
-	sink_printf(k, "  %ld evaluations\n", rc->evaluated);
+	sink_printf(k, "  %ld evaluations%s\n", rc->evaluated,
+		    rc->stopped ? "; stopped before the end: of the strategies seen, not of all" : "");
 	if (!rc->found) {
 		sink_puts(k, "  no strategy and concurrency serves it within the requirements\n");
 		return;
@@ -172,7 +174,8 @@ void recommend_report_json(const struct sink *k, const struct recommend_opts *o,
 	char strat[64];
 	sink_puts(k, "{\"schema\": \"moescope/1\", \"recommend\": {\"rate\": ");
 	json_number(k, o->rate);
-	sink_printf(k, ", \"evaluated\": %ld, \"found\": %s", rc->evaluated, rc->found ? "true" : "false");
+	sink_printf(k, ", \"evaluated\": %ld, \"stopped\": %s, \"found\": %s", rc->evaluated, rc->stopped ? "true" : "false",
+		    rc->found ? "true" : "false");
 	if (rc->found) {
 		struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
 		strategy_format(&st, strat, sizeof strat);

@@ -7,12 +7,14 @@
 #include <stdbool.h>
 
 #include "scenario.h"
+#include "search.h"
 #include "sink.h"
 
 struct recommend_opts {
 	double rate;                   /* requests/s to serve */
 	long max_gpus;                 /* GPUs of one replica, at most */
 	long batch_from, batch_to;     /* concurrency of one replica: powers of two between */
+	struct search_stop *stop;      /* NULL: run to the end */
 };
 
 struct recommendation {
@@ -26,6 +28,7 @@ struct recommendation {
 	bool open_loop;                /* the figures above are of a Poisson stream */
 	double usd_per_mtok, joules_per_token;
 	long evaluated;
+	bool stopped;                  /* stopped before the end: of the strategies seen */
 };
 
 void recommend_run(const struct scenario *s, const struct recommend_opts *o, struct recommendation *out);

@@ -263,7 +263,32 @@ static int divisors(long n, long *out)
 	return lo;
 }
 
-void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, search_visit_fn visit, void *ctx)
+void search_stop_reset(struct search_stop *st)
+{
+	if (!st)
+		return;
+	st->visited = 0;
+	st->stopped = false;
+}
+
+/* Whether to stop before the next strategy; asks the hook after every
+ * 1,024 visited. */
+static bool should_stop(struct search_stop *st)
+{
+	if (!st || !st->fn)
+		return false;
+	if (st->stopped)
+		return true;
+	if (st->visited > 0 && st->visited % 1024 == 0 && st->fn(st->ctx, st->visited)) {
+		st->stopped = true;
+		return true;
+	}
+	st->visited++;
+	return false;
+}
+
+void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, struct search_stop *stop,
+			  search_visit_fn visit, void *ctx)
 {
 	struct candidate cand;
 	long maxg = gpus > 0 ? gpus : max_gpus;
@@ -297,6 +322,8 @@ void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, se
 							cand.ep = divs[i];
 							cand.etp = divs[j];
 							cand.mb = mb;
+							if (should_stop(stop))
+								return;
 							visit(ctx, &cand);
 						}
 					}
@@ -350,8 +377,9 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 		at.work.batch = batches[i];
 		cost_prepare(&at, &prep);
 		struct search_ctx ctx = { .s = &at, .prep = &prep, .sr = sr, .batches = batches, .nb = nb, .i = i };
-		search_each_strategy(&at, o->gpus, o->max_gpus, visit_search, &ctx);
+		search_each_strategy(&at, o->gpus, o->max_gpus, o->stop, visit_search, &ctx);
 	}
+	sr->stopped = o->stop && o->stop->stopped;
 	qsort(sr->front, (size_t)sr->n_front, sizeof sr->front[0], by_gpus);
 	for (int i = 0; i < sr->n_top; i++)
 		for (int j = 0; j < sr->n_front; j++)
@@ -444,6 +472,8 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 		sink_puts(k, ")");
 	}
 	sink_puts(k, "\n");
+	if (sr->stopped)
+		sink_puts(k, "  stopped before the end: what follows is of the strategies seen, not of all\n");
 	if (sr->target_impossible)
 		sink_printf(k, "  the target of %s tok/ms/GPU is above the compute ceiling of %s on this GPU: no strategy can meet it, so it is not used as a filter\n",
 			    NUM(sr->target), NUM(sr->ceiling));
@@ -497,7 +527,8 @@ void search_report_json(const struct sink *k, const struct scenario *s, const st
 		    sr->valid, sr->fitting, sr->feasible);
 	sink_puts(k, ", \"ceiling_tokens_per_ms_per_gpu\": ");
 	json_number(k, sr->ceiling);
-	sink_printf(k, ", \"target_impossible\": %s, \"top\": [", sr->target_impossible ? "true" : "false");
+	sink_printf(k, ", \"target_impossible\": %s, \"stopped\": %s, \"top\": [", sr->target_impossible ? "true" : "false",
+		    sr->stopped ? "true" : "false");
 	for (int i = 0; i < sr->n_top; i++) {
 		if (i)
 			sink_puts(k, ", ");

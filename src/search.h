@@ -17,12 +17,27 @@ enum objective { OBJ_THROUGHPUT, OBJ_TTFT, OBJ_GPUS, OBJ_COST, OBJ_COUNT };
 #define SEARCH_GPUS_MAX 16384
 #define SEARCH_FRONT_MAX 256
 
+/* A long enumeration asks now and then whether to go on: the explorer
+ * reads the keyboard, a fuzzing harness a clock.  A search with millions
+ * of strategies (up to SEARCH_GPUS_MAX GPUs) takes seconds; stopped, it
+ * reports what it saw and says it is partial. */
+struct search_stop {
+	bool (*fn)(void *ctx, long visited);   /* true: stop now; NULL: never */
+	void *ctx;
+	long visited;                          /* strategies visited so far */
+	bool stopped;                          /* fn said stop */
+};
+
+/* Ready for a new run: nothing visited, not stopped. */
+void search_stop_reset(struct search_stop *st);
+
 struct search_opts {
 	long gpus;        /* exactly this many, or 0 */
 	long max_gpus;    /* at most this many (used when gpus is 0) */
 	int objective;
 	int top;
 	long batch_from, batch_to;   /* concurrency range (powers of two between); 0: the scenario's batch */
+	struct search_stop *stop;    /* NULL: run to the end */
 };
 
 struct candidate {
@@ -43,6 +58,7 @@ struct search_result {
 	int n_front;
 	struct candidate front[SEARCH_FRONT_MAX];
 	bool front_truncated;
+	bool stopped;              /* stopped before the end: of the strategies seen */
 	struct candidate current;
 	bool current_ok;
 	char current_error[64];
@@ -56,7 +72,8 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 /* Every strategy a search considers for the scenario's model, on exactly
  * `gpus` GPUs (or at most max_gpus when gpus is 0), ep and etp varying
  * fastest; microbatches only in static mode with a pipeline.  The
- * candidate's figures are not filled. */
+ * candidate's figures are not filled.  With a stop (or NULL), it asks
+ * every 1,024 strategies whether to go on, and visits none once stopped. */
 typedef void (*search_visit_fn)(void *ctx, const struct candidate *c);
 
 /* The concurrencies of a range: its bounds and the powers of two between
@@ -75,7 +92,8 @@ struct result;
 /* The scenario's requirements on a result: TTFT, TPOT, tokens/s per user,
  * and a throughput target unless it is NaN. */
 bool search_requirements_met(const struct scenario *s, const struct result *r, double target);
-void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, search_visit_fn visit, void *ctx);
+void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, struct search_stop *stop,
+			  search_visit_fn visit, void *ctx);
 void candidate_label(const struct candidate *c, char *buf, size_t len);
 /* Apply a candidate's strategy to a scenario. */
 void candidate_apply(const struct candidate *c, struct scenario *s);

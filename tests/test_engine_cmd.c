@@ -111,7 +111,7 @@ Test(engine_cmd, export_then_import_gives_back_every_strategy_up_to_64_gpus)
 		t.model = models[i];
 		load(&t.base, models[i]);
 		cost_prepare(&t.base, &t.prep);
-		search_each_strategy(&t.base, 0, 64, visit, &t);
+		search_each_strategy(&t.base, 0, 64, NULL, visit, &t);
 		cr_assert_gt(t.valid, 0, "%s", models[i]);
 		/* every engine runs some strategies of every model, and refuses some */
 		for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++) {

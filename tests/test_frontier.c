@@ -73,7 +73,7 @@ Test(frontier, front_is_the_pareto_set_of_every_pair)
 		all.batches[all.nb++] = b;
 	all.n = 0;
 	all.useful = 0;
-	search_each_strategy(&s, 0, 16, collect, &all);
+	search_each_strategy(&s, 0, 16, NULL, collect, &all);
 	/* the KV caps add pairs beyond the powers of two: without an engine
 	 * every one of them fits at most as many as the cap, so the powers
 	 * of two a frontier evaluates are a subset of what the front saw.
@@ -264,7 +264,7 @@ Test(search, batch_range_and_interactivity)
 	 * a replica runs one request or none, as at that one. */
 	static struct strategy_count by_dp;
 	memset(&by_dp, 0, sizeof by_dp);
-	search_each_strategy(&s, 0, 8, count_by_dp, &by_dp);
+	search_each_strategy(&s, 0, 8, NULL, count_by_dp, &by_dp);
 	static const long per_dp[9] = { 0, 9, 8, 8, 7, 7, 7, 7, 6 };
 	long expected = 0;
 	for (int dp = 1; dp <= 8; dp++)
@@ -421,4 +421,100 @@ Test(search, which_concurrencies_matter_by_hand)
 		cr_expect_eq(search_batch_useful(list, 5, i, 32), dp32[i], "dp 32, %ld", list[i]);
 		cr_expect(search_batch_useful(list, 5, i, 1), "dp 1 uses all");
 	}
+}
+
+static bool never_stop(void *ctx, long visited)
+{
+	long *calls = ctx;
+	cr_expect_eq(visited % 1024, 0);
+	++*calls;
+	return false;
+}
+
+static bool stop_at_once(void *ctx, long visited)
+{
+	(void)ctx;
+	(void)visited;
+	return true;
+}
+
+/* A stop that is asked and never says stop leaves every figure as it was. */
+Test(search, a_stop_that_never_stops_changes_nothing)
+{
+	static struct frontier_result a, b;
+	static struct search_result sa, sb;
+	struct scenario s;
+	long calls = 0;
+	struct search_stop st = { .fn = never_stop, .ctx = &calls };
+	small(&s);
+	struct frontier_opts o = { .max_gpus = 128, .batch_from = 1, .batch_to = 64 };
+	frontier_run(&s, &o, &a);
+	o.stop = &st;
+	frontier_run(&s, &o, &b);
+	cr_expect(!b.stopped);
+	cr_expect_eq(a.evaluated, b.evaluated);
+	cr_assert_eq(a.n, b.n);
+	cr_expect_eq(memcmp(a.pts, b.pts, (size_t)a.n * sizeof a.pts[0]), 0);
+	cr_expect_gt(st.visited, 1024);
+	cr_expect_eq(calls, st.visited / 1024);
+
+	struct search_opts so = { .max_gpus = 128, .objective = OBJ_THROUGHPUT, .top = 10, .batch_from = 1, .batch_to = 64 };
+	search_run(&s, &so, &sa);
+	search_stop_reset(&st);
+	so.stop = &st;
+	search_run(&s, &so, &sb);
+	cr_expect(!sb.stopped);
+	cr_expect_eq(sa.evaluated, sb.evaluated);
+	cr_assert_eq(sa.n_top, sb.n_top);
+	for (int i = 0; i < sa.n_top; i++)
+		cr_expect_eq(sa.top[i].tokens, sb.top[i].tokens);
+}
+
+/* Stopped at the first question (after 1,024 strategies): each says it is
+ * partial, in text and in JSON, and has seen fewer. */
+Test(search, stopped_early_says_it_is_partial)
+{
+	static struct frontier_result all, part;
+	static struct search_result sr;
+	struct recommendation rc;
+	struct scenario s;
+	struct search_stop st = { .fn = stop_at_once };
+	struct sink_buffer b;
+	struct sink k;
+	small(&s);
+	struct frontier_opts o = { .max_gpus = 256, .batch_from = 1, .batch_to = 64 };
+	frontier_run(&s, &o, &all);
+	o.stop = &st;
+	frontier_run(&s, &o, &part);
+	cr_expect(!all.stopped);
+	cr_expect(part.stopped);
+	cr_expect_eq(st.visited, 1024);
+	cr_expect_lt(part.evaluated, all.evaluated);
+	sink_buffer_init(&b, &k);
+	frontier_report_text(&k, &s, &part);
+	frontier_report_json(&k, &part);
+	cr_expect(strstr(b.out, "stopped before the end: the front is of the strategies seen, not of all") != NULL);
+	cr_expect(strstr(b.out, "\"stopped\": true") != NULL);
+	sink_buffer_free(&b);
+
+	search_stop_reset(&st);
+	struct search_opts so = { .max_gpus = 256, .objective = OBJ_THROUGHPUT, .top = 10, .stop = &st };
+	search_run(&s, &so, &sr);
+	cr_expect(sr.stopped);
+	cr_expect_eq(sr.evaluated, 1024);   /* asked after 1,024, at the scenario's one concurrency */
+	sink_buffer_init(&b, &k);
+	search_report_text(&k, &s, &sr);
+	search_report_json(&k, &s, &sr);
+	cr_expect(strstr(b.out, "stopped before the end: what follows is of the strategies seen, not of all") != NULL);
+	cr_expect(strstr(b.out, "\"stopped\": true") != NULL);
+	sink_buffer_free(&b);
+
+	search_stop_reset(&st);
+	struct recommend_opts ro = { .rate = 10, .max_gpus = 256, .batch_from = 1, .batch_to = 64, .stop = &st };
+	recommend_run(&s, &ro, &rc);
+	cr_expect(rc.stopped);
+	sink_buffer_init(&b, &k);
+	recommend_report_json(&k, &ro, &rc);
+	cr_expect(strstr(b.out, "\"stopped\": true") != NULL);
+	sink_buffer_free(&b);
 }

@@ -277,3 +277,47 @@ Test(hostile, huge_deployments_are_refused_quickly, .timeout = 10)
 	cr_expect(strstr(f.buf.err, "'65536': expected a whole number from 1 to 16384") != NULL, "%s", f.buf.err);
 	fixture_close(&f);
 }
+
+/* Asked every 1,024 strategies: stop at the second question. */
+static bool stop_at_second(void *ctx, long visited)
+{
+	int *asked = ctx;
+	cr_expect_eq(visited, 1024L * (*asked + 1));
+	return ++*asked == 2;
+}
+
+/* Found by fuzz_command: a frontier over the 840 GPUs of "TP8 PP7 EP15"
+ * ran past the harness's 10 s under the sanitizers (16,384 GPUs took 22 s
+ * built for speed).  The explorer now stops one on Esc or Ctrl-C, the
+ * harness after two seconds: the command prints what it saw, says so, and
+ * fails. */
+Test(hostile, fuzz_regression_long_frontier_can_be_stopped, .timeout = 30)
+{
+	char path[1024], line[256];
+	const char *src = getenv("abs_top_srcdir");
+	snprintf(path, sizeof path, "%s/tests/fuzz/regressions/command-frontier-840-gpus.txt",
+		 src && *src ? src : MOESCOPE_SRCDIR);
+	FILE *fp = fopen(path, "rb");
+	cr_assert_not_null(fp, "%s", path);
+	size_t n = fread(line, 1, sizeof line - 1, fp);
+	fclose(fp);
+	line[n] = '\0';   /* the harness's line: up to its first NUL */
+
+	struct session_fixture f;
+	int asked = 0;
+	fixture_open(&f, FMT_TEXT);
+	f.ss.stop.fn = stop_at_second;
+	f.ss.stop.ctx = &asked;
+	cr_expect_eq(session_run_line(&f.ss, line, 1), -1);
+	cr_expect_eq(asked, 2);
+	cr_expect(strstr(f.buf.out, "at most 840 GPUs") != NULL, "%.300s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "stopped before the end: the front is of the strategies seen, not of all") != NULL,
+		  "%.400s", f.buf.out);
+	cr_expect(strstr(f.buf.err, "frontier: stopped after 2048 strategies; the result shown is partial") != NULL,
+		  "%s", f.buf.err);
+	/* the next command asks afresh */
+	asked = 0;
+	cr_expect_eq(session_run_line(&f.ss, "recommend rate 5", 2), -1);
+	cr_expect(strstr(f.buf.err, "recommend: stopped after 2048 strategies") != NULL, "%s", f.buf.err);
+	fixture_close(&f);
+}

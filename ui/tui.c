@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <curses.h>
 
 #include "app.h"
@@ -32,6 +33,48 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
+}
+
+/* A search, frontier or recommend over thousands of GPUs takes seconds:
+ * after a quarter of a second the last line says it runs and how to stop
+ * it, and Esc or Ctrl-C (or a signal that ends the program) stops it.
+ * Asked every 1,024 strategies; looks at the keyboard every 50 ms. */
+struct busy {
+	double start, next;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static bool busy_poll(void *ctx, long visited)
+{
+	struct busy *b = ctx;
+	double t = now_s();
+	if (visited <= 1024) {   /* the first question of a run */
+		b->start = t;
+		b->next = t + 0.25;
+	}
+	if (stop_signal)
+		return true;
+	if (t < b->next)
+		return false;
+	b->next = t + 0.05;
+	char msg[96];
+	snprintf(msg, sizeof msg, " working: %ld strategies, %.0f s; Esc or Ctrl-C stops", visited, t - b->start);
+	mvwaddnstr(stdscr, LINES - 1, 0, msg, COLS);
+	wclrtoeol(stdscr);
+	nodelay(stdscr, TRUE);
+	int ch = wgetch(stdscr);   /* refreshes the line above too */
+	wtimeout(stdscr, 250);
+	if (ch == 27 || ch == 3)
+		return true;
+	if (ch != ERR)
+		ungetch(ch);   /* typed ahead: the loop reads it after the run */
+	return false;
 }
 
 /* Click or drag on a slider: select it and move it to the pointer. */
@@ -171,6 +214,9 @@ int tui_main(const struct scenario *initial)
 	style_init(&st);
 
 	app_init(&a);
+	static struct busy busy;
+	a.ss.stop.fn = busy_poll;
+	a.ss.stop.ctx = &busy;
 	a.ss.scn = *initial;
 	app_recompute(&a);
 	layout_compute(LINES, COLS, &L);

@@ -11,12 +11,31 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A search over thousands of GPUs takes seconds built for speed and
+ * minutes under the sanitizers: stop it after two seconds, as a user
+ * would with Esc, which puts the stopped path under the fuzzer too. */
+static bool deadline(void *ctx, long visited)
+{
+	double *start = ctx;
+	if (visited <= 1024)
+		*start = now_s();
+	return now_s() - *start > 2.0;
+}
 
 /* A word of text output that is nan or inf (with a sign or a % sign). */
 static void check_text(const char *text)
@@ -100,6 +119,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sink_buffer_init(&b, &k);
 	session_init(&ss, &k);
 	ss.source = "fuzz";
+	static double started;
+	ss.stop.fn = deadline;
+	ss.stop.ctx = &started;
 	ss.format = size % 3 == 0 ? FMT_JSON : size % 3 == 1 ? FMT_CSV : FMT_TEXT;
 	session_run_line(&ss, line, 1);
 	/* in JSON mode every line that opens an object is a JSON document */
