@@ -68,6 +68,7 @@ const struct key_help keymap_help[] = {
 	{ "p", "pin the scenario as the baseline (again: unpin); figures show the change" },
 	{ ":sweep / :search", "chart a sweep (Left Right: figure) / pick a result (Enter)" },
 	{ "F  :frontier", "tokens/s per GPU against per user: Left Right walk the front, Enter applies" },
+	{ "Esc Ctrl-C", "while a search, frontier or recommend runs: stop it (what it saw is shown, marked partial)" },
 	{ "? F1", "this help (scrolls; q or Esc closes it)" },
 	{ "Ctrl-L", "redraw" },
 	{ "q Ctrl-C", "quit" },
