@@ -96,13 +96,18 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 	bool *train = malloc((size_t)(n ? n : 1) * sizeof *train);
 	bool *pick = malloc((size_t)(n ? n : 1) * sizeof *pick);
 	double *scratch = malloc((size_t)(n ? n : 1) * sizeof *scratch);
+	/* every fit starts from the runs as read: a fold that started where
+	 * the one before it ended would depend on the order of the folds */
+	struct scenario *as_read = malloc((size_t)(n ? n : 1) * sizeof *as_read);
 	const char *values[GROUPS_MAX];
 	int n_values = 0;
 	struct fit f;
 	bool json = format == 1;
 
-	if (!in_p || !out_p || !train || !pick || !scratch)
+	if (!in_p || !out_p || !train || !pick || !scratch || !as_read)
 		goto done;
+	for (int i = 0; i < n; i++)
+		as_read[i] = rs->runs[i].s;
 	for (int i = 0; i < n; i++) {
 		in_p[i][0] = in_p[i][1] = out_p[i][0] = out_p[i][1] = NAN;
 		if (!rs->runs[i].ok)
@@ -123,6 +128,7 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 		for (int i = 0; i < n; i++) {
 			pick[i] = rs->runs[i].ok && strcmp(run_key(&rs->runs[i], dim), values[j]) == 0;
 			train[i] = rs->runs[i].ok && !pick[i];
+			rs->runs[i].s = as_read[i];
 		}
 		fit_runs(rs, train, &f);
 		/* nothing else to fit to: no held-out prediction */
@@ -196,6 +202,10 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 		rs->runs[i].pred_tpot_ms = out_p[i][1];
 	}
 done:
+	if (as_read)
+		for (int i = 0; i < n; i++)
+			rs->runs[i].s = as_read[i];
+	free(as_read);
 	free(in_p);
 	free(out_p);
 	free(train);
