@@ -464,18 +464,36 @@ static double pass_time(const struct cost_ctx *c, const struct pass *p, double s
 	return ph.stage_sum_s + host_s(c, seqs);
 }
 
-/* The mean TTFT of b prompts that arrive at once: prefilled a full step
- * of the token budget at a time (whole prompts, or chunks of a longer
- * one), each done when its last step is. */
-static double wave_ttft(const struct cost_ctx *c, double b)
+/* b prompts that arrive at once are prefilled a full step of the token
+ * budget at a time (whole prompts, or chunks of a longer one), each done
+ * when its last step is: `steps` steps of `step_s` each. */
+struct wave {
+	double steps, step_s;
+};
+
+static struct wave wave_of(const struct cost_ctx *c, double b)
 {
 	/* the prompts a full step carries together, or a step of a longer one */
 	double S = c->S, tb = (double)c->eng.max_batched_tokens;
 	struct prefill_plan all = serve_prefill_plan(S, tb, b, true);
 	double tokens = all.chunks > 1 ? tb : all.group * S;
 	struct pass p = { .T = tokens, .pre = tokens / S, .lm = mind(b, ceil(tokens / S)) };
-	double steps = ceil(b * S / tokens);
-	return (steps + 1.0) / 2.0 * pass_time(c, &p, p.lm);
+	return (struct wave){ .steps = ceil(b * S / tokens), .step_s = pass_time(c, &p, p.lm) };
+}
+
+/* The mean TTFT of a wave: its prompts are done after 1, 2, ... steps. */
+static double wave_ttft(struct wave v)
+{
+	return (v.steps + 1.0) / 2.0 * v.step_s;
+}
+
+/* What a wave's prefill adds to each of its requests' decode when an
+ * engine runs the waiting prefill before any decode step: a prompt done
+ * after its j-th step waits for the other steps - j before its second
+ * token, (steps - 1) / 2 steps on average, spread over its O tokens. */
+static double wave_stall(struct wave v, double O)
+{
+	return (v.steps - 1.0) / 2.0 * v.step_s / maxd(O, 1.0);
 }
 
 struct serving_out {
@@ -539,12 +557,17 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	 * whole prompt a step and no bound (v1) */
 	double w_mix = engine ? serve_mixed_share(b, c->O, c->plan) : b / c->O;
 	/* a closed loop whose wave forms again every round prefills it while
-	 * no one decodes, then decodes it with no prompt in the way: the
-	 * prefill is all in the TTFT */
+	 * no one decodes, then decodes it with no prompt in the way */
 	bool waves = engine && c->arrival == ARRIVAL_CLOSED && c->eng.prefill == PREFILL_SEPARATE;
 	if (waves || c->decode_only)
 		w_mix = 0;
-	double tpot = serving_tpot(t_dec, t_mix, w_mix, 1.0);
+	/* ... but the prompts that wave prefilled first wait for the rest of
+	 * it before their decode starts */
+	struct wave v = { 0, 0 };
+	if (engine && c->arrival == ARRIVAL_CLOSED)
+		v = wave_of(c, b);
+	double stall = waves && !c->decode_only ? wave_stall(v, c->O) : 0;
+	double tpot = serving_tpot(t_dec, t_mix, w_mix, 1.0) + stall;
 	double overhead = w->ttft_overhead_ms / 1000.0;
 	double ttft, wait;
 
@@ -572,7 +595,7 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		/* The loop starts with every request at once: that wave is
 		 * prefilled a group (or a chunk) a step, and weighs one round
 		 * of the requests the benchmark sends. */
-		double wave = wave_ttft(c, b) + c->frontend_s + overhead;
+		double wave = wave_ttft(v) + c->frontend_s + overhead;
 		double rounds = maxd(1.0, (double)w->requests / (c->dp * c->b_rep));
 		/* prefill batches apart from decode gather every request that
 		 * waits when they start: the wave forms again every round, and
@@ -631,7 +654,7 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	double t_dec_full = per_token(c, verify + c->L * (core_time(c, &dec_full) - core_time(c, dec)));
 	double t_mix_full = t_dec_full + (t_mix - t_dec) + c->L * (core_time(c, &mix_full) - core_time(c, mix)) -
 			    c->L * (core_time(c, &dec_full) - core_time(c, dec));
-	r->tpot_max_ms = 1000.0 * serving_tpot(t_dec_full, t_mix_full, w_mix, 1.0);
+	r->tpot_max_ms = 1000.0 * (serving_tpot(t_dec_full, t_mix_full, w_mix, 1.0) + stall);
 }
 
 void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r)

@@ -228,10 +228,12 @@ Test(serve, an_overlap_scheduler_costs_one_step_of_ttft)
 {
 	struct scenario s;
 	struct result sync, overlap;
-	/* SGLang: the decode has no prompt in the way, so a step is the TPOT */
+	/* SGLang: the decode has no prompt in the way and the wave is one
+	 * prefill step (32 x 1024 tokens), so a step is the TPOT */
 	mixtral_served(&s, ENGINE_SGLANG);
 	s.work.prompt_len = 1024;
 	s.work.batch = 32;
+	s.engine.max_batched_tokens = 32768;
 	s.engine.scheduler = SCHED_SYNC;
 	cost_evaluate(&s, &sync);
 	s.engine.scheduler = SCHED_AUTO;
@@ -259,6 +261,42 @@ Test(serve, an_overlap_scheduler_costs_one_step_of_ttft)
 	expect_rel(overlap.ttft_s - sync.ttft_s, closed_step, 1e-6);
 	cr_expect_gt(closed_step, 0);
 	cr_expect_leq(closed_step, overlap.tpot_ms / 1000.0);
+}
+
+/* An engine that runs the waiting prefill before any decode (SGLang)
+ * prefills a closed loop's wave of 4 prompts one step each: the prompts
+ * are done after 1, 2, 3 and 4 steps (TTFT 2.5 steps), and each waits
+ * for the rest of the wave before its second token (1.5 steps, spread
+ * over its O tokens).  A budget that takes the whole wave in one step
+ * has no such wait: its TPOT is the clean decode step. */
+Test(serve, a_wave_prefilled_first_stalls_its_own_decode)
+{
+	struct scenario s;
+	struct result one, four;
+	mixtral_served(&s, ENGINE_SGLANG);
+	s.work.prompt_len = 1024;
+	s.work.output_len = 64;
+	s.work.batch = 4;
+	s.work.requests = 4;
+	s.engine.scheduler = SCHED_SYNC;
+	s.engine.frontend_ms = 0;
+	s.engine.max_batched_tokens = 4096;
+	cost_evaluate(&s, &one);
+	s.engine.max_batched_tokens = 1024;
+	cost_evaluate(&s, &four);
+	cr_assert(one.ok && four.ok);
+	double step = four.ttft_s / 2.5, tpot_clean = one.tpot_ms / 1000.0;
+	expect_rel(four.tpot_ms / 1000.0, tpot_clean + 1.5 * step / 64, 1e-9);
+	/* a request's life: the whole wave, then 64 clean steps */
+	expect_rel(four.ttft_s + 64 * four.tpot_ms / 1000.0, 4 * step + 64 * tpot_clean, 1e-9);
+	/* open-loop arrivals come one by one: no wave, no stall */
+	s.work.arrival = ARRIVAL_POISSON;
+	s.work.rate = 0.01;
+	cost_evaluate(&s, &four);
+	s.engine.max_batched_tokens = 4096;
+	cost_evaluate(&s, &one);
+	cr_assert(one.ok && four.ok);
+	expect_rel(four.tpot_ms, one.tpot_ms, 1e-12);
 }
 
 Test(serve, chunked_prefill_plan)
