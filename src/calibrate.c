@@ -95,9 +95,14 @@ static void knob_set(struct run_set *rs, const struct knob *kn, double v)
 
 /* What a knob is fitted to: the silicon's efficiencies and an engine's
  * step costs to the TPOT, which the step model alone sets; an engine's
- * front end to its TTFT. */
+ * front end to its TTFT.  The MFU to both: it sets the compute-bound
+ * work, which is all of a prefill (the TTFT) but of a decode only its
+ * largest batches and the prompts mixed into its steps, so that the
+ * TPOT alone lets the decode's other errors steer it. */
 static double knob_objective(struct run_set *rs, const bool *train, const struct knob *kn, double *scratch)
 {
+	if (kn->key && !strcmp(kn->key, "hardware.mfu"))
+		return objective(rs, train, -1, true, scratch) + objective(rs, train, -1, false, scratch);
 	if (kn->key)
 		return objective(rs, train, -1, true, scratch);
 	return objective(rs, train, kn->engine, kn->which != EK_FRONTEND, scratch);

@@ -2,6 +2,7 @@
 /* validate and calibrate on small CSV fixtures, broken rows included. */
 #include "helpers.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -131,6 +132,44 @@ static void run_validate(struct session_fixture *f, int format)
 	fixture_open(f, format);
 	snprintf(line, sizeof line, "validate %s", fixture("runs-small.csv"));
 	cr_assert_eq(session_run_line(&f->ss, line, 1), 0, "%s", f->buf.err);
+}
+
+/* The MFU is what compute-bound work shows: all of a prefill, and of a
+ * decode only its largest batches.  Runs of long outputs at small
+ * batches have a memory-bound decode whose TPOT hardly moves with the
+ * MFU, and a TTFT that is the prefill: here the TPOT was made at MFU 0.8
+ * and the TTFT at 0.4, and the fit believes the TTFT. */
+Test(calibrate, mfu_is_found_from_the_prefill)
+{
+	static struct run_set rs;
+	struct fit f;
+	struct result r;
+	char err[600], csv[2048];
+	int n = snprintf(csv, sizeof csv, "name,framework,hardware,model,mode,batch,prompt_len,output_len,dp,tp,pp,ep,etp,"
+					  "measured_ttft_ms,measured_tpot_ms\n");
+	const int batch[] = { 1, 2, 4, 1, 2, 4 }, prompt[] = { 2048, 2048, 2048, 8192, 8192, 8192 };
+	for (int i = 0; i < 6; i++)
+		n += snprintf(csv + n, sizeof csv - (size_t)n,
+			      "r%d,trtllm,h100-sxm,llama-3.1-8b,serving,%d,%d,4096,1,1,1,1,1,1,1\n", i, batch[i],
+			      prompt[i]);
+	cr_assert_eq(runs_read_buffer("mfu.csv", csv, (size_t)n, &rs, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(rs.n, 6);
+	for (int i = 0; i < rs.n; i++) {
+		struct scenario s = rs.runs[i].s;
+		cr_assert(rs.runs[i].ok, "%s", rs.runs[i].reason);
+		s.hw.mfu = 0.40;
+		cost_evaluate(&s, &r);
+		cr_assert(r.ok);
+		rs.runs[i].ttft_ms = r.ttft_s * 1000.0;
+		s.hw.mfu = 0.80;
+		cost_evaluate(&s, &r);
+		cr_assert(r.ok);
+		rs.runs[i].tpot_ms = r.tpot_ms;
+	}
+	fit_runs(&rs, NULL, &f);
+	cr_assert(f.ok);
+	cr_expect(fabs(f.silicon[0] - 0.40) < 0.03, "mfu fitted %g", f.silicon[0]);
+	runs_free(&rs);
 }
 
 Test(validate, command_output)
