@@ -290,7 +290,7 @@ static void compare_text(const struct sink *k, const struct frontier_compare *c)
 			sink_printf(k, " (%+.0f%%)", 100.0 * (c->dis[i] / c->agg[i] - 1.0));
 		sink_puts(k, "\n");
 	}
-	sink_printf(k, "  why: prompt/output %s (long prompts stall the decode steps they ride in, which a prefill pool "
+	sink_printf(k, "  why: prompt/output %s (long prompts stall an aggregated deployment's decode, which a prefill pool "
 		       "spares); a KV transfer of %s ms a request (%.1f%% of the TTFT of the best disaggregated point); "
 		       "the prefill pool's GPUs count against its throughput\n",
 		    NUM(c->prompt_over_output), NUM(c->transfer_ms), 100.0 * c->transfer_share);

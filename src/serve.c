@@ -67,9 +67,9 @@ struct profile {
 };
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
-	[ENGINE_VLLM] = { 0, 36.1, 37.4 },
-	[ENGINE_SGLANG] = { 498, 73.5, 109 },
-	[ENGINE_TRTLLM] = { 0, 27.7, 139 },
+	[ENGINE_VLLM] = { 0, 33, 34.3 },
+	[ENGINE_SGLANG] = { 2, 28.7, 88.3 },
+	[ENGINE_TRTLLM] = { 0, 26.4, 135.5 },
 };
 
 static double sglang_fraction(long tp)
