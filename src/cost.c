@@ -296,6 +296,8 @@ static void clear_figures(struct result *r)
 	r->kv_bytes_per_token = NAN;
 	r->kv_capacity_tokens = r->running_per_replica = NAN;
 	r->queue_wait_s = r->ttft_wait_s = r->requests_per_s = r->max_rate = NAN;
+	for (int q = 0; q < 3; q++)
+		r->ttft_pct_s[q] = r->tpot_pct_ms[q] = NAN;
 	r->tokens_per_s_per_user = r->output_tokens_per_s_per_gpu = NAN;
 	r->usd_per_mtok = r->joules_per_token = NAN;
 	r->admit_cap = ADMIT_ALL;

@@ -122,6 +122,10 @@ struct result {
 	bool admit_none;             /* the pool holds not one whole sequence */
 	double queue_wait_s;         /* of the TTFT, waiting for a slot or a step */
 	double ttft_wait_s;          /* of the TTFT, all but the prompt's own steps and the front end */
+	/* p50, p90 and p99 of the TTFT and TPOT over a closed loop's requests,
+	 * from the spread of its waves (NaN where not derived: no engine, a
+	 * Poisson stream, static mode) */
+	double ttft_pct_s[3], tpot_pct_ms[3];
 	double requests_per_s;       /* finished requests per second, whole deployment */
 	bool overloaded;             /* poisson: the rate is above what is served */
 	double max_rate;             /* poisson: the most requests/s served */

@@ -209,11 +209,17 @@ void report_json(const struct sink *k, const struct scenario *s, const struct re
 
 	sink_puts(k, ", \"prefill\": {");
 	field_num(k, "ttft_s", r->ttft_s, false);
+	field_num(k, "ttft_p50_s", r->ttft_pct_s[0], true);
+	field_num(k, "ttft_p90_s", r->ttft_pct_s[1], true);
+	field_num(k, "ttft_p99_s", r->ttft_pct_s[2], true);
 	field_num(k, "tokens_per_s", r->prefill_tokens_per_s, true);
 	phase_split(k, r, &r->prefill);
 	sink_puts(k, "}, \"decode\": {");
 	field_num(k, "tpot_ms", r->tpot_ms, false);
 	field_num(k, "tpot_max_ms", r->tpot_max_ms, true);
+	field_num(k, "tpot_p50_ms", r->tpot_pct_ms[0], true);
+	field_num(k, "tpot_p90_ms", r->tpot_pct_ms[1], true);
+	field_num(k, "tpot_p99_ms", r->tpot_pct_ms[2], true);
 	field_num(k, "tokens_per_s", r->decode_tokens_per_s, true);
 	field_num(k, "tokens_per_ms_per_gpu", r->tokens_per_ms_per_gpu, true);
 	phase_split(k, r, &r->decode);

@@ -102,6 +102,10 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	if (!isnan(s->req.tpot_ms))
 		sink_printf(k, "   requirement <= %s ms: %s", NUM(s->req.tpot_ms), verdict(r->tpot_ms <= s->req.tpot_ms));
 	sink_puts(k, "\n");
+	if (isfinite(r->ttft_pct_s[2]))
+		sink_printf(k, "percentiles TTFT p50 %s, p90 %s, p99 %s s; TPOT p50 %s, p90 %s, p99 %s ms (the closed loop's waves)\n",
+			    NUM(r->ttft_pct_s[0]), NUM(r->ttft_pct_s[1]), NUM(r->ttft_pct_s[2]), NUM(r->tpot_pct_ms[0]),
+			    NUM(r->tpot_pct_ms[1]), NUM(r->tpot_pct_ms[2]));
 	sink_printf(k, "decode      %s tok/ms/GPU, %s tok/s in all", NUM(r->tokens_per_ms_per_gpu),
 		    SIN(r->decode_tokens_per_s));
 	if (!isnan(s->req.tokens_per_ms_per_gpu))

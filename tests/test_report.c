@@ -37,10 +37,28 @@ Test(report, json_of_invalid_strategy_has_nulls)
 	const char *out = run("set dp 2; show", FMT_JSON);
 	cr_expect(strstr(out, "\"gpus\": 8, \"nodes\": 1, \"shards\": null, \"replication\": null") != NULL, "%s", out);
 	cr_expect(strstr(out, "\"memory\": {\"devices\": [], \"max_total_gib\": null, \"kv_capacity_seqs\": null, \"kv_capacity_tokens\": null}") != NULL);
-	cr_expect(strstr(out, "\"prefill\": {\"ttft_s\": null, \"tokens_per_s\": null, \"compute_s\": null") != NULL);
+	cr_expect(strstr(out, "\"prefill\": {\"ttft_s\": null, \"ttft_p50_s\": null, \"ttft_p90_s\": null, "
+			      "\"ttft_p99_s\": null, \"tokens_per_s\": null, \"compute_s\": null") != NULL, "%s", out);
 	cr_expect(strstr(out, "\"bottleneck\": null") != NULL);
 	cr_expect(strstr(out, "\"code\": \"E_FOLD\"") != NULL);
 	cr_expect(strstr(out, "nan") == NULL && strstr(out, "inf") == NULL);
+}
+
+/* The percentiles are printed where they are derived (a closed loop with
+ * an engine) and are null elsewhere, never nan. */
+Test(report, percentiles_where_derived)
+{
+	const char *out = run("set workload.mode serving; set workload.engine vllm; show", FMT_TEXT);
+	cr_expect(strstr(out, "percentiles TTFT p50 ") != NULL, "%s", out);
+	out = run("set workload.mode serving; set workload.engine vllm; show", FMT_JSON);
+	cr_expect(strstr(out, "\"ttft_p99_s\": null") == NULL, "%s", out);
+	cr_expect(strstr(out, "\"tpot_p50_ms\": ") != NULL, "%s", out);
+	out = run("set workload.mode serving; show", FMT_TEXT);
+	cr_expect(strstr(out, "percentiles") == NULL, "%s", out);
+	out = run("set workload.mode serving; set workload.engine vllm; set workload.arrival poisson; set workload.rate 1; show",
+		  FMT_JSON);
+	cr_expect(strstr(out, "\"ttft_p50_s\": null") != NULL, "%s", out);
+	cr_expect(strstr(out, "nan") == NULL);
 }
 
 Test(report, json_escapes_strings)

@@ -4,6 +4,7 @@
  * identities the model keeps (a dense model written as one expert). */
 #include "helpers.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "preset.h"
@@ -297,6 +298,73 @@ Test(serve, a_wave_prefilled_first_stalls_its_own_decode)
 	cost_evaluate(&s, &one);
 	cr_assert(one.ok && four.ok);
 	expect_rel(four.tpot_ms, one.tpot_ms, 1e-12);
+}
+
+/* The spread of a closed loop's waves.  SGLang, 4 prompts a wave, one
+ * prompt a step: the prompts are done after 1, 2, 3, 4 steps, so the
+ * TTFT's p50 is 2 steps and its p90 and p99 are 4; the prompt done after
+ * step j waits 4 - j steps before its decode, so the TPOT's p50 holds 1
+ * step of waiting and its p90 and p99 hold 3. */
+Test(serve, percentiles_of_a_separate_prefill_wave)
+{
+	struct scenario s;
+	struct result r, one;
+	mixtral_served(&s, ENGINE_SGLANG);
+	s.work.prompt_len = 1024;
+	s.work.output_len = 64;
+	s.work.batch = 4;
+	s.work.requests = 4;
+	s.engine.scheduler = SCHED_SYNC;
+	s.engine.frontend_ms = 0;
+	s.engine.max_batched_tokens = 4096;
+	cost_evaluate(&s, &one);
+	s.engine.max_batched_tokens = 1024;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok && one.ok);
+	double step = r.ttft_s / 2.5, clean = one.tpot_ms;
+	expect_rel(r.ttft_pct_s[0], 2 * step, 1e-9);
+	expect_rel(r.ttft_pct_s[1], 4 * step, 1e-9);
+	expect_rel(r.ttft_pct_s[2], 4 * step, 1e-9);
+	expect_rel(r.tpot_pct_ms[0], clean + 1000.0 * step / 64, 1e-9);
+	expect_rel(r.tpot_pct_ms[1], clean + 3000.0 * step / 64, 1e-9);
+	expect_rel(r.tpot_pct_ms[2], clean + 3000.0 * step / 64, 1e-9);
+	/* an open stream: no waves, no percentiles derived */
+	s.work.arrival = ARRIVAL_POISSON;
+	s.work.rate = 0.01;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	cr_expect(isnan(r.ttft_pct_s[2]) && isnan(r.tpot_pct_ms[0]));
+}
+
+/* Under a mixed engine only the loop's first wave spreads.  With as many
+ * requests as the concurrency every request is in it: p50 = 2 steps of
+ * its 4, p99 = 4, the mean 2.5, so p99 - p50 = 4 (mean - p50).  With ten
+ * rounds a tenth are: the p50 and p90 are the steady TTFT, the p99 is
+ * still the wave's 4th step, and the mean is 0.9 x steady + 0.1 x the
+ * wave's mean.  Every request's TPOT is the mean. */
+Test(serve, percentiles_of_a_mixed_loop)
+{
+	struct scenario s;
+	struct result all, tenth;
+	mixtral_served(&s, ENGINE_VLLM);
+	s.work.prompt_len = 1024;
+	s.work.output_len = 256;
+	s.work.batch = 4;
+	s.engine.max_batched_tokens = 1024;
+	s.work.requests = 4;
+	cost_evaluate(&s, &all);
+	s.work.requests = 40;
+	cost_evaluate(&s, &tenth);
+	cr_assert(all.ok && tenth.ok);
+	expect_rel(all.ttft_pct_s[2] - all.ttft_pct_s[0], 4 * (all.ttft_s - all.ttft_pct_s[0]), 1e-9);
+	expect_rel(all.ttft_pct_s[1], all.ttft_pct_s[2], 1e-12);
+	double steady = tenth.ttft_pct_s[0];
+	cr_expect_lt(steady, all.ttft_pct_s[0]);
+	expect_rel(tenth.ttft_pct_s[1], steady, 1e-12);
+	expect_rel(tenth.ttft_pct_s[2], all.ttft_pct_s[2], 1e-9);
+	expect_rel(tenth.ttft_s, 0.9 * steady + 0.1 * all.ttft_s, 1e-9);
+	for (int q = 0; q < 3; q++)
+		expect_rel(tenth.tpot_pct_ms[q], tenth.tpot_ms, 1e-12);
 }
 
 Test(serve, chunked_prefill_plan)
