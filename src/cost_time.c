@@ -543,6 +543,9 @@ static double closed_ttft_quantile(const struct closed_spread *x, double q)
 static void closed_percentiles(const struct closed_spread *x, struct result *r)
 {
 	double s = maxd(1.0, x->v.steps);
+	/* steps that take no time, or no finite time, have no spread to show */
+	if (!(x->v.step_s > 0) || !isfinite(x->v.step_s) || !isfinite(x->steady + x->shift + x->tpot_clean))
+		return;
 	for (int i = 0; i < 3; i++) {
 		r->ttft_pct_s[i] = closed_ttft_quantile(x, pct_q[i]);
 		double wait = x->separate ? (ceil(pct_q[i] * s) - 1.0) * x->v.step_s / maxd(x->O, 1.0) : 0.0;

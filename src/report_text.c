@@ -102,7 +102,10 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	if (!isnan(s->req.tpot_ms))
 		sink_printf(k, "   requirement <= %s ms: %s", NUM(s->req.tpot_ms), verdict(r->tpot_ms <= s->req.tpot_ms));
 	sink_puts(k, "\n");
-	if (isfinite(r->ttft_pct_s[2]))
+	bool spread = true;
+	for (int q = 0; q < 3; q++)
+		spread = spread && isfinite(r->ttft_pct_s[q]) && isfinite(r->tpot_pct_ms[q]);
+	if (spread)
 		sink_printf(k, "percentiles TTFT p50 %s, p90 %s, p99 %s s; TPOT p50 %s, p90 %s, p99 %s ms (the closed loop's waves)\n",
 			    NUM(r->ttft_pct_s[0]), NUM(r->ttft_pct_s[1]), NUM(r->ttft_pct_s[2]), NUM(r->tpot_pct_ms[0]),
 			    NUM(r->tpot_pct_ms[1]), NUM(r->tpot_pct_ms[2]));
