@@ -152,6 +152,24 @@ Test(render, tall_terminal_shows_every_slider)
 	app_free(&a);
 }
 
+/* A wide screen's side pane adds a closed loop's p50 and p99 when there
+ * is an engine to spread its waves, and leaves them out without one. */
+Test(render, side_pane_spread_of_a_closed_loop)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "set workload.mode serving");
+	char *text = draw(&a, 200, 60);
+	cr_expect(strstr(text, "TTFT p50") == NULL);
+	free(text);
+	app_run_command(&a, "set workload.engine sglang");
+	text = draw(&a, 200, 60);
+	cr_expect(strstr(text, "TTFT p50") != NULL, "%s", text);
+	cr_expect(strstr(text, "TPOT p50") != NULL);
+	free(text);
+	app_free(&a);
+}
+
 Test(render, smallest_full_layout_60x16)
 {
 	static struct app a;

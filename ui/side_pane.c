@@ -50,6 +50,13 @@ void side_pane(WINDOW *w, const struct app *a, const struct style *st, const str
 	}
 	if (y < y0 + rows && r->ok && isfinite(r->ttft_wait_s))
 		put_fmt(w, y++, x, wd, A_NORMAL, "%-16s %6s s", "TTFT wait", r->ttft_wait_s >= 0.001 ? NUM(r->ttft_wait_s) : "0");
+	/* a closed loop's spread: where its waves put the median and the tail */
+	if (y + 1 < y0 + rows && r->ok && isfinite(r->ttft_pct_s[2]) && isfinite(r->tpot_pct_ms[2])) {
+		put_fmt(w, y++, x, wd, A_NORMAL, "%-16s %6s s  p99 %s s", "TTFT p50", NUM(r->ttft_pct_s[0]),
+			NUM(r->ttft_pct_s[2]));
+		put_fmt(w, y++, x, wd, A_NORMAL, "%-16s %6s ms p99 %s ms", "TPOT p50", NUM(r->tpot_pct_ms[0]),
+			NUM(r->tpot_pct_ms[2]));
+	}
 	if (y < y0 + rows && r->ok)
 		put_fmt(w, y++, x, wd, style_attr(st, ROLE_DIM), "%% of the prompt's step / a decode step");
 
