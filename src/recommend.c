@@ -61,6 +61,41 @@ static bool open_loop(struct rec_ctx *x, long replicas, struct recommendation *c
 	return true;
 }
 
+/* The replica counts recommend tries for one candidate. */
+struct replica_try {
+	struct rec_ctx *x;
+	struct recommendation *c;
+	long last;   /* the last count that passed: c holds its figures */
+};
+
+static bool replicas_pass(void *ctx, long n)
+{
+	struct replica_try *t = ctx;
+	if (!open_loop(t->x, n, t->c))
+		return false;
+	t->last = n;
+	return true;
+}
+
+/* The fewest replicas whose open streams are served within the
+ * requirements: from n0 (what the closed loop needs) up to those that
+ * could still beat the best so far, or a thousand times n0, past which a
+ * replica's stream is a trickle and what does not pass never does.  Fewer
+ * requests a second a replica never queue more, so the counts that pass
+ * are those from one on.  0 when none does; c holds the count's figures. */
+static long fewest_replicas(struct rec_ctx *x, double replica_gpus, long n0, struct recommendation *c)
+{
+	double most = fmin(1024.0 * (double)n0, 1e12);
+	if (x->best->found)
+		most = fmin(most, floor(x->best->gpus / replica_gpus));
+	struct replica_try t = { x, c, 0 };
+	long n = search_least_passing(n0, (long)most, replicas_pass, &t);
+	/* the figures are the last count's that passed, which may be another */
+	if (n > 0 && n != t.last && !open_loop(x, n, c))
+		return 0;
+	return n;
+}
+
 static void consider(struct rec_ctx *x, const struct result *r, long batch)
 {
 	struct recommendation c = { .found = true };
@@ -81,17 +116,11 @@ static void consider(struct rec_ctx *x, const struct result *r, long batch)
 	c.tpot_ms = r->tpot_ms;
 	c.usd_per_mtok = r->usd_per_mtok;
 	c.joules_per_token = r->joules_per_token;
-	/* an open stream at the closed loop's rate queues more: a replica
-	 * more, a few times, until the stream is served within the
-	 * requirements */
+	/* an open stream at the closed loop's rate queues more: as many
+	 * replicas more as it takes to serve it within the requirements */
 	if (x->s.work.engine != ENGINE_NONE) {
-		int extra = 0;
-		while (extra < 4 && (double)c.replicas * r->gpus <= (x->best->found ? x->best->gpus : INFINITY) &&
-		       !open_loop(x, c.replicas, &c)) {
-			c.replicas++;
-			extra++;
-		}
-		if (!c.open_loop)
+		c.replicas = fewest_replicas(x, r->gpus, c.replicas, &c);
+		if (c.replicas < 1)
 			return;
 	}
 	c.gpus = (double)c.replicas * r->gpus;

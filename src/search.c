@@ -198,6 +198,32 @@ bool search_batch_useful(const long *list, int n, int i, long dp)
 	return list[i] >= dp || i + 1 >= n || list[i + 1] > dp;
 }
 
+long search_least_passing(long lo, long hi, bool (*pass)(void *ctx, long n), void *ctx)
+{
+	if (lo > hi)
+		return 0;
+	if (pass(ctx, lo))
+		return lo;
+	if (hi == lo || !pass(ctx, hi))
+		return 0;
+	/* lo fails, hi passes */
+	for (long step = 1; step < hi - lo; step *= 2) {
+		if (pass(ctx, lo + step)) {
+			hi = lo + step;
+			break;
+		}
+		lo += step;
+	}
+	while (hi - lo > 1) {
+		long mid = lo + (hi - lo) / 2;
+		if (pass(ctx, mid))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
 static void consider(const struct scenario *base, struct cost_prep *prep, struct candidate *cand,
 		     struct search_result *sr)
 {

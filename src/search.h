@@ -87,6 +87,11 @@ int search_batch_list(long from, long to, long one, long *out, int max);
  * be on a front or rank first; the others are beaten by it on every
  * figure a search, a frontier or a recommendation compares. */
 bool search_batch_useful(const long *list, int n, int i, long dp);
+/* The least n in [lo, hi] that passes, for a test that once passed stays
+ * passed as n grows; 0 when not even hi passes.  It tries lo, then hi,
+ * then gallops up from lo (lo + 1, lo + 2, lo + 4, ...) and bisects, so
+ * that an answer near lo costs few tests and any costs O(log(hi - lo)). */
+long search_least_passing(long lo, long hi, bool (*pass)(void *ctx, long n), void *ctx);
 
 struct result;
 /* The scenario's requirements on a result: TTFT, TPOT, tokens/s per user,
