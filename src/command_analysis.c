@@ -171,7 +171,6 @@ int cmd_search(struct invocation *inv)
 	o.batch_from = sc.batch_from;
 	o.batch_to = sc.batch_to;
 	o.stop = &ss->stop;
-	search_stop_reset(o.stop);
 	struct search_result *sr = malloc(sizeof *sr);
 	if (!sr)
 		return cmd_fail(inv, 0, "out of memory");
@@ -213,7 +212,6 @@ int cmd_frontier(struct invocation *inv)
 	}
 	struct frontier_opts o = { .gpus = sc.gpus, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
 				   .batch_to = sc.batch_to, .mode = mode, .stop = &ss->stop };
-	search_stop_reset(o.stop);
 	struct frontier_result *fr = malloc(sizeof *fr);
 	if (!fr)
 		return cmd_fail(inv, 0, "out of memory");
@@ -257,7 +255,6 @@ int cmd_recommend(struct invocation *inv)
 		return cmd_fail(inv, 0, "recommend needs a rate; usage: %s", usage);
 	struct recommend_opts o = { .rate = rate, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
 				    .batch_to = sc.batch_to, .stop = &ss->stop };
-	search_stop_reset(o.stop);
 	recommend_run(&ss->scn, &o, &rc);
 	if (ss->format == FMT_JSON)
 		recommend_report_json(&ss->sink, &o, &rc);

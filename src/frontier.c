@@ -226,6 +226,23 @@ static void compare(const struct frontier_result *agg, const struct frontier_res
 	}
 }
 
+/* Mode both: the disaggregated front on its own, to compare, then merged
+ * into the aggregated one. */
+static void add_disagg(const struct scenario *s, const struct frontier_opts *o, const long *batches, int nb,
+		       double target, struct frontier_result *fr)
+{
+	static struct frontier_result dis;
+	memset(&dis, 0, sizeof dis);
+	dis.opts = *o;
+	frontier_disagg_run(s, o, batches, nb, target, &dis);
+	compare(fr, &dis, &fr->cmp, s);
+	fr->evaluated += dis.evaluated;
+	fr->feasible += dis.feasible;
+	for (int i = 0; i < dis.n; i++)
+		frontier_keep(fr, &dis.pts[i]);
+	fr->truncated = fr->truncated || dis.truncated;
+}
+
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr)
 {
 	static struct run_ctx x;
@@ -233,6 +250,7 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	int nb = 0;
 	struct result r0;
 
+	search_stop_reset(o->stop);
 	memset(fr, 0, sizeof *fr);
 	fr->opts = *o;
 	fr->was_static = s->work.mode != MODE_SERVING;
@@ -258,20 +276,8 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 		search_each_strategy(&x.s, o->gpus, o->max_gpus, o->stop, visit, &x);
 	if (o->mode == FR_DISAGG)
 		frontier_disagg_run(&x.s, o, batches, nb, x.target, fr);
-	fr->stopped = o->stop && o->stop->stopped;
-	if (o->mode != FR_BOTH)
-		return;
-	/* both: the disaggregated front on its own, to compare, then merged */
-	static struct frontier_result dis;
-	memset(&dis, 0, sizeof dis);
-	dis.opts = *o;
-	frontier_disagg_run(&x.s, o, batches, nb, x.target, &dis);
-	compare(fr, &dis, &fr->cmp, &x.s);
-	fr->evaluated += dis.evaluated;
-	fr->feasible += dis.feasible;
-	for (int i = 0; i < dis.n; i++)
-		frontier_keep(fr, &dis.pts[i]);
-	fr->truncated = fr->truncated || dis.truncated;
+	if (o->mode == FR_BOTH)
+		add_disagg(&x.s, o, batches, nb, x.target, fr);
 	fr->stopped = o->stop && o->stop->stopped;
 }
 

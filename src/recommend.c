@@ -156,6 +156,7 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 	long batches[64];
 	int nb = 0;
 
+	search_stop_reset(o->stop);
 	memset(out, 0, sizeof *out);
 	x.s = *s;
 	x.s.work.mode = MODE_SERVING;

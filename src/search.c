@@ -382,6 +382,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	struct result r0;
 
 	memset(sr, 0, sizeof *sr);
+	search_stop_reset(o->stop);
 	sr->opts = *o;
 	if (sr->opts.top < 1)
 		sr->opts.top = 10;

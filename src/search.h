@@ -28,7 +28,8 @@ struct search_stop {
 	bool stopped;                          /* fn said stop */
 };
 
-/* Ready for a new run: nothing visited, not stopped. */
+/* Ready for a new run: nothing visited, not stopped.  search_run,
+ * frontier_run and recommend_run start with it. */
 void search_stop_reset(struct search_stop *st);
 
 struct search_opts {

@@ -501,7 +501,9 @@ Test(search, a_stop_that_never_stops_changes_nothing)
 
 	struct search_opts so = { .max_gpus = 128, .objective = OBJ_THROUGHPUT, .top = 10, .batch_from = 1, .batch_to = 64 };
 	search_run(&s, &so, &sa);
-	search_stop_reset(&st);
+	/* what a run before left in the stop does not carry over: each run
+	 * starts it afresh */
+	st.stopped = true;
 	so.stop = &st;
 	search_run(&s, &so, &sb);
 	cr_expect(!sb.stopped);
@@ -538,7 +540,6 @@ Test(search, stopped_early_says_it_is_partial)
 	cr_expect(strstr(b.out, "\"stopped\": true") != NULL);
 	sink_buffer_free(&b);
 
-	search_stop_reset(&st);
 	struct search_opts so = { .max_gpus = 256, .objective = OBJ_THROUGHPUT, .top = 10, .stop = &st };
 	search_run(&s, &so, &sr);
 	cr_expect(sr.stopped);
@@ -550,7 +551,6 @@ Test(search, stopped_early_says_it_is_partial)
 	cr_expect(strstr(b.out, "\"stopped\": true") != NULL);
 	sink_buffer_free(&b);
 
-	search_stop_reset(&st);
 	struct recommend_opts ro = { .rate = 10, .max_gpus = 256, .batch_from = 1, .batch_to = 64, .stop = &st };
 	recommend_run(&s, &ro, &rc);
 	cr_expect(rc.stopped);
