@@ -496,63 +496,6 @@ static double wave_stall(struct wave v, double O)
 	return (v.steps - 1.0) / 2.0 * v.step_s / maxd(O, 1.0);
 }
 
-/* The p50, p90 and p99 of a closed loop's requests.  A wave's prompts
- * are done after 1, 2, ..., s of its steps, equally many after each: the
- * q-quantile is the ceil(q s)-th.  Under a mixed engine only the loop's
- * first wave is one (a share `first` of the requests) and the rest come
- * back at the steady TTFT; a separate-prefill engine's waves form every
- * round, and a prompt done after its j-th step waits the other s - j
- * before its decode, so the TPOT's quantiles run the other way. */
-static const double pct_q[3] = { 0.50, 0.90, 0.99 };
-
-struct closed_spread {
-	struct wave v;
-	double wave_base;   /* a wave's TTFT less its own steps */
-	double steady;      /* the TTFT of the later rounds (mixed) */
-	double first;       /* the share of requests in a wave */
-	double shift;       /* the wait for a slot, the same for all */
-	double tpot_clean;  /* the TPOT of a request not held up by its wave */
-	double O;
-	bool separate;
-};
-
-static double wave_at(const struct closed_spread *x, double j)
-{
-	return x->wave_base + j * x->v.step_s;
-}
-
-static double closed_ttft_quantile(const struct closed_spread *x, double q)
-{
-	double s = maxd(1.0, x->v.steps), w1 = x->first;
-	if (w1 >= 1.0)
-		return wave_at(x, ceil(q * s)) + x->shift;
-	/* the wave's prompts done before the steady TTFT, and those by it */
-	double lt = x->steady > x->wave_base ? ceil((x->steady - x->wave_base) / x->v.step_s) - 1.0 : 0.0;
-	lt = mind(s, maxd(0.0, lt));
-	double le = mind(s, maxd(0.0, floor((x->steady - x->wave_base) / x->v.step_s)));
-	double t;
-	if (q <= w1 * lt / s)
-		t = wave_at(x, ceil(q * s / w1));
-	else if (q <= w1 * le / s + (1.0 - w1))
-		t = x->steady;
-	else
-		t = wave_at(x, mind(s, ceil((q - (1.0 - w1)) * s / w1)));
-	return t + x->shift;
-}
-
-static void closed_percentiles(const struct closed_spread *x, struct result *r)
-{
-	double s = maxd(1.0, x->v.steps);
-	/* steps that take no time, or no finite time, have no spread to show */
-	if (!(x->v.step_s > 0) || !isfinite(x->v.step_s) || !isfinite(x->steady + x->shift + x->tpot_clean))
-		return;
-	for (int i = 0; i < 3; i++) {
-		r->ttft_pct_s[i] = closed_ttft_quantile(x, pct_q[i]);
-		double wait = x->separate ? (ceil(pct_q[i] * s) - 1.0) * x->v.step_s / maxd(x->O, 1.0) : 0.0;
-		r->tpot_pct_ms[i] = 1000.0 * (x->tpot_clean + wait);
-	}
-}
-
 struct serving_out {
 	double b, tpot, ttft, wait;
 };
@@ -668,10 +611,10 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 		ttft = serve_closed_ttft(c->b_rep, b, ttft0, c->O, tpot, prefill_rate);
 		wait = ttft - ttft0;
 		if (!c->ranking && !c->decode_only) {
-			struct closed_spread x = { .v = v, .wave_base = wave - wave_ttft(v), .steady = steady,
-						   .first = 1.0 / rounds, .shift = wait, .tpot_clean = tpot - stall,
-						   .O = c->O, .separate = waves };
-			closed_percentiles(&x, r);
+			struct serve_spread x = { .steps = v.steps, .step_s = v.step_s, .wave_base = wave - wave_ttft(v),
+						  .steady = steady, .first = 1.0 / rounds, .shift = wait,
+						  .tpot_clean = tpot - stall, .O = c->O, .separate = waves };
+			serve_spread_percentiles(&x, r->ttft_pct_s, r->tpot_pct_ms);
 		}
 		/* the requests in flight, whichever replica they are on */
 		r->requests_per_s = c->B / (ttft + c->O * tpot);

@@ -267,3 +267,40 @@ double serve_joules_per_token(double watts, double tokens_per_s_per_gpu)
 {
 	return watts / tokens_per_s_per_gpu;
 }
+
+static double wave_at(const struct serve_spread *x, double j)
+{
+	return x->wave_base + j * x->step_s;
+}
+
+static double spread_ttft(const struct serve_spread *x, double q)
+{
+	double s = fmax(1.0, x->steps), w1 = x->first;
+	if (w1 >= 1.0)
+		return wave_at(x, ceil(q * s)) + x->shift;
+	/* the wave's prompts done before the steady TTFT, and those by it */
+	double lt = x->steady > x->wave_base ? ceil((x->steady - x->wave_base) / x->step_s) - 1.0 : 0.0;
+	lt = fmin(s, fmax(0.0, lt));
+	double le = fmin(s, fmax(0.0, floor((x->steady - x->wave_base) / x->step_s)));
+	double t;
+	if (q <= w1 * lt / s)
+		t = wave_at(x, ceil(q * s / w1));
+	else if (q <= w1 * le / s + (1.0 - w1))
+		t = x->steady;
+	else
+		t = wave_at(x, fmin(s, ceil((q - (1.0 - w1)) * s / w1)));
+	return t + x->shift;
+}
+
+void serve_spread_percentiles(const struct serve_spread *x, double ttft_s[3], double tpot_ms[3])
+{
+	static const double q[3] = { 0.50, 0.90, 0.99 };
+	double s = fmax(1.0, x->steps);
+	if (!(x->step_s > 0) || !isfinite(x->step_s) || !isfinite(x->steady + x->shift + x->tpot_clean))
+		return;
+	for (int i = 0; i < 3; i++) {
+		ttft_s[i] = spread_ttft(x, q[i]);
+		double wait = x->separate ? (ceil(q[i] * s) - 1.0) * x->step_s / fmax(x->O, 1.0) : 0.0;
+		tpot_ms[i] = 1000.0 * (x->tpot_clean + wait);
+	}
+}

@@ -102,4 +102,27 @@ double serve_joules_per_token(double watts, double tokens_per_s_per_gpu);
 /* M/D/1 wait of a server busy rho of the time with service time t. */
 double serve_md1_wait(double rho, double t);
 
+/* The spread of a closed loop's requests.  A wave's prompts are done
+ * after 1, 2, ..., steps of its prefill steps, equally many after each:
+ * the q-quantile is the ceil(q steps)-th.  Under a mixed engine only the
+ * loop's first wave is one (a share `first` of the requests) and the rest
+ * come back at the steady TTFT; a separate-prefill engine's waves form
+ * every round, and a prompt done after its j-th step waits the other
+ * steps - j before its decode, so the TPOT's quantiles run the other way.
+ * The wait for a slot (`shift`) is everyone's. */
+struct serve_spread {
+	double steps, step_s;   /* a wave's prefill steps and the time of one */
+	double wave_base;       /* a wave's TTFT less its own steps */
+	double steady;          /* the TTFT of the later rounds (mixed) */
+	double first;           /* the share of requests in a wave */
+	double shift;           /* the wait for a slot */
+	double tpot_clean;      /* the TPOT of a request not held up by its wave */
+	double O;               /* output tokens */
+	bool separate;          /* prefill apart from decode: every round a wave */
+};
+
+/* The p50, p90 and p99 of the TTFT (s) and TPOT (ms); left as they are
+ * when the steps take no time or no finite time. */
+void serve_spread_percentiles(const struct serve_spread *x, double ttft_s[3], double tpot_ms[3]);
+
 #endif

@@ -367,6 +367,43 @@ Test(serve, percentiles_of_a_mixed_loop)
 		expect_rel(tenth.tpot_pct_ms[q], tenth.tpot_ms, 1e-12);
 }
 
+/* The quantiles of the mixture by hand: a wave of 4 steps of 1 s done
+ * at 1, 2, 3, 4 s.  A tenth of the requests in it and the rest at 0.5 s:
+ * 90% are at 0.5 s (p50 and p90), the p99 is the wave's last.  Half in
+ * it and the rest at 2.5 s: 25% by 2 s, 75% by 2.5 s (p50), the p90 and
+ * p99 are the wave's last.  The slot's wait moves them all. */
+Test(serve, spread_quantiles_by_hand)
+{
+	double t[3] = { NAN, NAN, NAN }, p[3] = { NAN, NAN, NAN };
+	struct serve_spread x = { .steps = 4, .step_s = 1, .wave_base = 0, .steady = 0.5, .first = 0.1,
+				  .shift = 0, .tpot_clean = 0.010, .O = 100, .separate = false };
+	serve_spread_percentiles(&x, t, p);
+	expect_rel(t[0], 0.5, 1e-12);
+	expect_rel(t[1], 0.5, 1e-12);
+	expect_rel(t[2], 4, 1e-12);
+	expect_rel(p[2], 10, 1e-12);
+	x.steady = 2.5;
+	x.first = 0.5;
+	x.shift = 1;
+	serve_spread_percentiles(&x, t, p);
+	expect_rel(t[0], 3.5, 1e-12);
+	expect_rel(t[1], 5, 1e-12);
+	expect_rel(t[2], 5, 1e-12);
+	/* every round a wave, its prompts waiting 3, 2, 1, 0 steps to decode */
+	x = (struct serve_spread){ .steps = 4, .step_s = 1, .wave_base = 0.2, .first = 1, .tpot_clean = 0.010,
+				   .O = 100, .separate = true };
+	serve_spread_percentiles(&x, t, p);
+	expect_rel(t[0], 2.2, 1e-12);
+	expect_rel(t[2], 4.2, 1e-12);
+	expect_rel(p[0], 10 + 1000.0 * 1 / 100, 1e-12);
+	expect_rel(p[2], 10 + 1000.0 * 3 / 100, 1e-12);
+	/* steps of no time: nothing derived, the figures left as they were */
+	double u[3] = { NAN, NAN, NAN }, v[3] = { NAN, NAN, NAN };
+	x.step_s = 0;
+	serve_spread_percentiles(&x, u, v);
+	cr_expect(isnan(u[0]) && isnan(v[2]));
+}
+
 Test(serve, chunked_prefill_plan)
 {
 	struct prefill_plan p = serve_prefill_plan(8192, 2048, 64, true);
