@@ -264,6 +264,24 @@ Test(serve, an_overlap_scheduler_costs_one_step_of_ttft)
 	cr_expect_leq(closed_step, overlap.tpot_ms / 1000.0);
 }
 
+/* SGLang's closed loop of 4 requests of 1024 + 64 tokens, without a
+ * front end or an overlap scheduler: `one` with a budget that prefills
+ * the wave in one step, `four` with one prompt a step (s is left so). */
+static void sglang_wave_of_four(struct scenario *s, struct result *one, struct result *four)
+{
+	mixtral_served(s, ENGINE_SGLANG);
+	s->work.prompt_len = 1024;
+	s->work.output_len = 64;
+	s->work.batch = 4;
+	s->work.requests = 4;
+	s->engine.scheduler = SCHED_SYNC;
+	s->engine.frontend_ms = 0;
+	s->engine.max_batched_tokens = 4096;
+	cost_evaluate(s, one);
+	s->engine.max_batched_tokens = 1024;
+	cost_evaluate(s, four);
+}
+
 /* An engine that runs the waiting prefill before any decode (SGLang)
  * prefills a closed loop's wave of 4 prompts one step each: the prompts
  * are done after 1, 2, 3 and 4 steps (TTFT 2.5 steps), and each waits
@@ -274,17 +292,7 @@ Test(serve, a_wave_prefilled_first_stalls_its_own_decode)
 {
 	struct scenario s;
 	struct result one, four;
-	mixtral_served(&s, ENGINE_SGLANG);
-	s.work.prompt_len = 1024;
-	s.work.output_len = 64;
-	s.work.batch = 4;
-	s.work.requests = 4;
-	s.engine.scheduler = SCHED_SYNC;
-	s.engine.frontend_ms = 0;
-	s.engine.max_batched_tokens = 4096;
-	cost_evaluate(&s, &one);
-	s.engine.max_batched_tokens = 1024;
-	cost_evaluate(&s, &four);
+	sglang_wave_of_four(&s, &one, &four);
 	cr_assert(one.ok && four.ok);
 	double step = four.ttft_s / 2.5, tpot_clean = one.tpot_ms / 1000.0;
 	expect_rel(four.tpot_ms / 1000.0, tpot_clean + 1.5 * step / 64, 1e-9);
@@ -309,17 +317,7 @@ Test(serve, percentiles_of_a_separate_prefill_wave)
 {
 	struct scenario s;
 	struct result r, one;
-	mixtral_served(&s, ENGINE_SGLANG);
-	s.work.prompt_len = 1024;
-	s.work.output_len = 64;
-	s.work.batch = 4;
-	s.work.requests = 4;
-	s.engine.scheduler = SCHED_SYNC;
-	s.engine.frontend_ms = 0;
-	s.engine.max_batched_tokens = 4096;
-	cost_evaluate(&s, &one);
-	s.engine.max_batched_tokens = 1024;
-	cost_evaluate(&s, &r);
+	sglang_wave_of_four(&s, &one, &r);
 	cr_assert(r.ok && one.ok);
 	double step = r.ttft_s / 2.5, clean = one.tpot_ms;
 	expect_rel(r.ttft_pct_s[0], 2 * step, 1e-9);
