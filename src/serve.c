@@ -279,9 +279,8 @@ static double spread_ttft(const struct serve_spread *x, double q)
 	if (w1 >= 1.0)
 		return wave_at(x, ceil(q * s)) + x->shift;
 	/* the wave's prompts done before the steady TTFT, and those by it */
-	double lt = x->steady > x->wave_base ? ceil((x->steady - x->wave_base) / x->step_s) - 1.0 : 0.0;
-	lt = fmin(s, fmax(0.0, lt));
-	double le = fmin(s, fmax(0.0, floor((x->steady - x->wave_base) / x->step_s)));
+	double d = (x->steady - x->wave_base) / x->step_s;
+	double lt = fmin(s, fmax(0.0, ceil(d) - 1.0)), le = fmin(s, fmax(0.0, floor(d)));
 	double t;
 	if (q <= w1 * lt / s)
 		t = wave_at(x, ceil(q * s / w1));
