@@ -65,16 +65,13 @@ static bool open_loop(struct rec_ctx *x, long replicas, struct recommendation *c
 struct replica_try {
 	struct rec_ctx *x;
 	struct recommendation *c;
-	long last;   /* the last count that passed: c holds its figures */
 };
 
+/* open_loop fills c only when the count passes */
 static bool replicas_pass(void *ctx, long n)
 {
 	struct replica_try *t = ctx;
-	if (!open_loop(t->x, n, t->c))
-		return false;
-	t->last = n;
-	return true;
+	return open_loop(t->x, n, t->c);
 }
 
 /* The fewest replicas whose open streams are served within the
@@ -88,12 +85,9 @@ static long fewest_replicas(struct rec_ctx *x, double replica_gpus, long n0, str
 	double most = fmin(1024.0 * (double)n0, 1e12);
 	if (x->best->found)
 		most = fmin(most, floor(x->best->gpus / replica_gpus));
-	struct replica_try t = { x, c, 0 };
-	long n = search_least_passing(n0, (long)most, replicas_pass, &t);
-	/* the figures are the last count's that passed, which may be another */
-	if (n > 0 && n != t.last && !open_loop(x, n, c))
-		return 0;
-	return n;
+	struct replica_try t = { x, c };
+	/* the answer is the last count that passed: c holds its figures */
+	return search_least_passing(n0, (long)most, replicas_pass, &t);
 }
 
 static void consider(struct rec_ctx *x, const struct result *r, long batch)

@@ -91,7 +91,9 @@ bool search_batch_useful(const long *list, int n, int i, long dp);
 /* The least n in [lo, hi] that passes, for a test that once passed stays
  * passed as n grows; 0 when not even hi passes.  It tries lo, then hi,
  * then gallops up from lo (lo + 1, lo + 2, lo + 4, ...) and bisects, so
- * that an answer near lo costs few tests and any costs O(log(hi - lo)). */
+ * that an answer near lo costs few tests and any costs O(log(hi - lo)).
+ * The answer is always the last n it found passing, so a test that keeps
+ * what it found for the n that passed leaves the answer's behind. */
 long search_least_passing(long lo, long hi, bool (*pass)(void *ctx, long n), void *ctx);
 
 struct result;

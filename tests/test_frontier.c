@@ -193,42 +193,46 @@ Test(frontier, cost_and_power_by_hand)
 
 /* A test that passes from k on, counting how often it is asked. */
 struct threshold {
-	long k, asked;
+	long k, asked, last_pass;
 };
 
 static bool at_least_k(void *ctx, long n)
 {
 	struct threshold *t = ctx;
 	t->asked++;
-	return n >= t->k;
+	if (n < t->k)
+		return false;
+	t->last_pass = n;
+	return true;
 }
 
 /* The least count that passes, by hand: lo, then hi, then a gallop up
  * from lo and a bisection. */
 Test(recommend, least_passing_count_by_hand)
 {
-	struct threshold t = { 5, 0 };
+	struct threshold t = { .k = 5 };
 	cr_expect_eq(search_least_passing(5, 100, at_least_k, &t), 5);
 	cr_expect_eq(t.asked, 1);   /* lo passes */
-	t = (struct threshold){ 6, 0 };
+	t = (struct threshold){ .k = 6 };
 	cr_expect_eq(search_least_passing(5, 100, at_least_k, &t), 6);
 	cr_expect_eq(t.asked, 3);   /* 5 no, 100 yes, 6 yes */
-	t = (struct threshold){ 9, 0 };
+	t = (struct threshold){ .k = 9 };
 	cr_expect_eq(search_least_passing(5, 100, at_least_k, &t), 9);
 	cr_expect_eq(t.asked, 7);   /* 5, 100, 6, 8, 12 yes; then 10, 9 */
-	t = (struct threshold){ 100, 0 };
+	t = (struct threshold){ .k = 100 };
 	cr_expect_eq(search_least_passing(5, 100, at_least_k, &t), 100);
-	t = (struct threshold){ 101, 0 };
+	t = (struct threshold){ .k = 101 };
 	cr_expect_eq(search_least_passing(5, 100, at_least_k, &t), 0);
 	cr_expect_eq(t.asked, 2);   /* not even hi: no more asked */
-	t = (struct threshold){ 1, 0 };
+	t = (struct threshold){ .k = 1 };
 	cr_expect_eq(search_least_passing(7, 6, at_least_k, &t), 0);
 	cr_expect_eq(t.asked, 0);
 	/* every threshold in a range, found in O(log) tests */
 	for (long k = 1; k <= 1000; k++) {
-		t = (struct threshold){ k, 0 };
+		t = (struct threshold){ .k = k };
 		cr_assert_eq(search_least_passing(1, 1000, at_least_k, &t), k);
 		cr_assert_leq(t.asked, 2 + 2 * 11);
+		cr_assert_eq(t.last_pass, k);   /* what the test kept is the answer's */
 	}
 }
 
