@@ -266,8 +266,7 @@ static void build_ctx_experts(const struct scenario *rs, const struct result *r,
 	/* SGLang's default memory fraction follows its instance, which DP
 	 * attention widens to dp x tp when the experts span the replicas */
 	if (c->engine == ENGINE_SGLANG)
-		c->eng.mem_fraction =
-			serve_engine_mem_fraction(c->engine, &rs->engine, serve_instance_tp(c->engine, &rs->model, st));
+		c->eng.mem_fraction = serve_engine_mem_fraction(c->engine, &rs->engine, &rs->hw, &rs->model, st);
 	c->expert_gpu = c->P_e / c->etp;
 	c->edp = (double)r->edp;
 	c->experts_max = (double)r->experts_max;

@@ -152,7 +152,13 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 		flag_str(c, "--quantization", q);
 	if (s->model.kv_bytes == 1.0)
 		flag_str(c, "--kv-cache-dtype", "fp8_e4m3");
-	flag_num(c, "--mem-fraction-static", p->eng.mem_fraction);
+	/* SGLang's own default can leave nothing: say so, write no number */
+	if (p->eng.mem_fraction > 0)
+		flag_num(c, "--mem-fraction-static", p->eng.mem_fraction);
+	else
+		note(c, "SGLang's default --mem-fraction-static for this instance is %s: what it reserves for the "
+			"CUDA graphs of %ld DP-attention ranks is more than the GPU; set engine.mem_fraction",
+		     NUM(p->eng.mem_fraction), p->l.dp);
 	flag_long(c, "--max-running-requests", p->eng.max_seqs * per);
 	flag_long(c, "--chunked-prefill-size", p->eng.max_batched_tokens * per);
 	flag_long(c, "--context-length", s->work.prompt_len + s->work.output_len);
@@ -215,7 +221,7 @@ int engine_export(int engine, const struct scenario *in, struct engine_command *
 	if (engine_layout_from_strategy(engine, &s, &p.l, err, errlen) != 0)
 		return -1;
 	serve_engine_resolve(engine, &in->engine, &s.hw, s.strat.tp, &p.eng);
-	p.eng.mem_fraction = serve_engine_mem_fraction(engine, &in->engine, serve_instance_tp(engine, &s.model, &s.strat));
+	p.eng.mem_fraction = serve_engine_mem_fraction(engine, &in->engine, &s.hw, &s.model, &s.strat);
 	long gpus = s.strat.dp * s.strat.tp * s.strat.pp;
 	long per_node = s.hw.gpus_per_node > 0 ? s.hw.gpus_per_node : gpus;
 	p.nodes = (gpus + per_node - 1) / per_node;

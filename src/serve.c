@@ -47,9 +47,10 @@ int serve_mem_rule(int engine)
  *   EngineArgs batch defaults for the OpenAI server (vllm/engine/arg_utils.py):
  *   GPUs of 70 GiB or more that are not A100: max_num_seqs 1024 and
  *   max_num_batched_tokens 8192; others 256 and 2048.
- * - SGLang: ServerArgs (python/sglang/srt/server_args.py): mem_fraction_static
- *   0.88 at tp 1, 0.87 at tp 2, 0.85 at tp 4, 0.81 at tp 8 or more;
- *   chunked_prefill_size 2048 below 35 GiB, 8192 below 160 GiB, else 16384;
+ * - SGLang: ServerArgs._handle_gpu_memory_settings (python/sglang/srt/
+ *   server_args.py, since sgl-project/sglang#10975, release 0.5.4):
+ *   chunked_prefill_size and cuda_graph_max_bs by the GPU's memory, and
+ *   mem_fraction_static = (memory - reserved) / memory (sglang_fraction);
  *   running requests bounded by the request pool, at most 4096.
  * - TensorRT-LLM: KvCacheConfig.free_gpu_memory_fraction = 0.9 of the memory
  *   free after weights and runtime buffers; BuildConfig max_batch_size 2048
@@ -68,19 +69,54 @@ struct profile {
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
 	[ENGINE_VLLM] = { 0, 33, 34.3 },
-	[ENGINE_SGLANG] = { 2, 28.7, 88.3 },
+	[ENGINE_SGLANG] = { 2, 28.7, 87.6 },
 	[ENGINE_TRTLLM] = { 0, 26.4, 135.5 },
 };
 
-static double sglang_fraction(long tp)
+/* SGLang's sizes by the GPU's memory in MiB (as nvidia-smi reports it):
+ * chunked_prefill_size, and cuda_graph_max_bs for an instance of tp GPUs. */
+static double sglang_chunk(double mib)
 {
-	if (tp >= 8)
-		return 0.81;
-	if (tp >= 4)
-		return 0.85;
-	if (tp >= 2)
-		return 0.87;
-	return 0.88;
+	if (mib < 35 * 1024)
+		return 2048;
+	if (mib < 60 * 1024)
+		return 4096;
+	return mib < 160 * 1024 ? 8192 : 16384;
+}
+
+static double sglang_graph_bs(double mib, long tp)
+{
+	if (mib < 20 * 1024)
+		return 8;
+	if (mib < 35 * 1024)
+		return tp < 4 ? 24 : 80;
+	if (mib < 60 * 1024)
+		return tp < 4 ? 32 : 160;
+	if (mib < 160 * 1024)
+		return tp < 4 ? 256 : 512;
+	return 512;
+}
+
+/* mem_fraction_static: what is left of the GPU after a reserve (MiB) for
+ * prefill activations (1.5 per token of a chunk), CUDA graphs (2 per
+ * captured sequence), 1024 per 8 GPUs of the instance and, with DP
+ * attention, its padding (3, and 1.5 more past 300, per graph sequence and
+ * DP rank); at least 10 GiB on GPUs above 60 GiB.  Rounded as SGLang does. */
+static double sglang_fraction(const struct hardware *hw, long tp, long pp, long attn_dp)
+{
+	double mib = hw->mem_gib * 1024.0;
+	if (!(mib > 0))
+		return 0.88;   /* SGLang's value when it cannot read the memory */
+	double bs = sglang_graph_bs(mib, tp);
+	double reserved = 512 + fmax(sglang_chunk(mib), 2048) * 1.5 + bs * 2 + (double)(tp * pp) / 8.0 * 1024;
+	if (attn_dp > 1) {
+		reserved += bs * (double)attn_dp * 3;
+		if (bs > 300)
+			reserved += bs * (double)attn_dp * 1.5;
+	}
+	if (mib > 60 * 1024)
+		reserved = fmax(reserved, 10 * 1024);
+	return round((mib - reserved) / mib * 1000.0) / 1000.0;
 }
 
 /* vLLM keeps the small defaults on A100 even with 80 GiB. */
@@ -111,9 +147,9 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, stru
 		d->prefill = PREFILL_SEPARATE;
 		/* paged KV: a request holds what it has; decode retracts when full */
 		d->admit = ADMIT_RULE_PAGED;
-		d->mem_fraction = sglang_fraction(tp);
+		d->mem_fraction = sglang_fraction(hw, tp, 1, 1);
 		d->max_seqs = 4096;
-		d->max_batched_tokens = hw->mem_gib < 35 ? 2048 : hw->mem_gib < 160 ? 8192 : 16384;
+		d->max_batched_tokens = sglang_chunk(hw->mem_gib * 1024.0);
 		break;
 	case ENGINE_TRTLLM:
 		/* in-flight batching: context requests join the generation step */
@@ -143,12 +179,15 @@ long serve_instance_tp(int engine, const struct model *m, const struct strategy 
 	return st->tp % (st->ep * st->etp) ? G : st->tp;
 }
 
-double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, long instance_tp)
+double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, const struct hardware *hw,
+				 const struct model *m, const struct strategy *st)
 {
 	if (in->mem_fraction > 0)
 		return in->mem_fraction;
-	if (engine == ENGINE_SGLANG)
-		return sglang_fraction(instance_tp);
+	if (engine == ENGINE_SGLANG) {
+		long inst = serve_instance_tp(engine, m, st);
+		return sglang_fraction(hw, inst, st->pp, inst != st->tp ? st->dp : 1);
+	}
 	return engine == ENGINE_VLLM || engine == ENGINE_TRTLLM ? 0.9 : 0;
 }
 

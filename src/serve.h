@@ -38,9 +38,10 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
  * does not divide tp): one instance of dp x tp GPUs.  etp resolved. */
 long serve_instance_tp(int engine, const struct model *m, const struct strategy *st);
 
-/* engine.mem_fraction when set, else the engine's default for an instance
- * of that many GPUs (SGLang's depends on it). */
-double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, long instance_tp);
+/* engine.mem_fraction when set, else the engine's default for the
+ * strategy's instance on this GPU (SGLang's depends on both). */
+double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, const struct hardware *hw,
+				 const struct model *m, const struct strategy *st);
 
 /* Bytes of one GPU's KV pool under the engine's rule, from its capacity,
  * weights, peak activations and runtime reserve (all bytes); may be <= 0.

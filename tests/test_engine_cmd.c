@@ -80,9 +80,8 @@ static void round_trip(struct trip *t, int engine, const struct scenario *s)
 	serve_engine_resolve(engine, &back.engine, &back.hw, b->tp, &eb);
 	cr_assert_eq(ea.max_seqs, eb.max_seqs, "%s", text);
 	cr_assert_eq(ea.max_batched_tokens, eb.max_batched_tokens, "%s", text);
-	cr_assert_eq(serve_engine_mem_fraction(engine, &s->engine, serve_instance_tp(engine, &want.model, a)),
-		     serve_engine_mem_fraction(engine, &back.engine, serve_instance_tp(engine, &got.model, b)), "%s",
-		     text);
+	cr_assert_eq(serve_engine_mem_fraction(engine, &s->engine, &want.hw, &want.model, a),
+		     serve_engine_mem_fraction(engine, &back.engine, &got.hw, &got.model, b), "%s", text);
 	cr_assert_eq(got.model.kv_bytes, want.model.kv_bytes);
 }
 
@@ -401,9 +400,13 @@ Test(engine_cmd, bad_commands_say_where_and_what)
 
 /* The golden commands are in tests/golden/export (checked by tests/cli.sh);
  * here the numbers in them, by hand.  R1 as DP8 EP8 with attention DP on
- * H200: SGLang's instance is 8 GPUs (--tp-size 8), its default fraction
- * at tp 8 is 0.81, and its 4096 running requests and 8192-token chunks
- * per DP rank are 32768 and 65536 for the instance. */
+ * H200: SGLang's instance is 8 GPUs (--tp-size 8) and 8 DP ranks.  Its
+ * default fraction on 141 x 1024 = 144384 MiB: 512 graph sequences;
+ * reserved 512 + 1.5 x 8192 + 2 x 512 + 1024 = 14848 MiB, plus DP
+ * attention's 3 x 512 x 8 = 12288 and, past 300 sequences, 1.5 x 512 x 8
+ * = 6144: 33280; (144384 - 33280) / 144384 = 0.7695, so 0.77.  Its 4096
+ * running requests and 8192-token chunks per DP rank are 32768 and 65536
+ * for the instance. */
 Test(engine_cmd, r1_attention_dp_in_sglang_by_hand)
 {
 	static struct scenario s;
@@ -416,7 +419,7 @@ Test(engine_cmd, r1_attention_dp_in_sglang_by_hand)
 	engine_command_text(&c, 0, text, sizeof text);
 	cr_assert_str_eq(text, "python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-R1 --tp-size 8 "
 			       "--dp-size 8 --enable-dp-attention --ep-size 8 --quantization fp8 "
-			       "--mem-fraction-static 0.81 --max-running-requests 32768 --chunked-prefill-size 65536 "
+			       "--mem-fraction-static 0.77 --max-running-requests 32768 --chunked-prefill-size 65536 "
 			       "--context-length 2304");
 }
 

@@ -6,7 +6,7 @@ python3 -m sglang.launch_server \
   --enable-dp-attention \
   --ep-size 8 \
   --quantization fp8 \
-  --mem-fraction-static 0.81 \
+  --mem-fraction-static 0.77 \
   --max-running-requests 32768 \
   --chunked-prefill-size 65536 \
   --context-length 2304

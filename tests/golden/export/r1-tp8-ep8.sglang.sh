@@ -4,7 +4,7 @@ python3 -m sglang.launch_server \
   --tp-size 8 \
   --ep-size 8 \
   --quantization fp8 \
-  --mem-fraction-static 0.81 \
+  --mem-fraction-static 0.897 \
   --max-running-requests 4096 \
   --chunked-prefill-size 8192 \
   --context-length 2304
