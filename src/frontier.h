@@ -68,6 +68,15 @@ struct frontier_result {
 void frontier_disagg_run(const struct scenario *served, const struct frontier_opts *o, const long *batches, int nb,
 			 double target, struct frontier_result *fr);
 
+/* The prefill strategies a disaggregated front pairs with (pools of at
+ * most max_gpus / 2, pipeline 1, that fit): the five that start the most
+ * requests a second per GPU, the one that starts the most of each size
+ * class (1, 2-3, 4-7, ... GPUs) and the one whose step is shortest, each
+ * once.  Returns how many. */
+#define FRONTIER_PREFILL_POOLS 37
+int frontier_prefill_pools(const struct scenario *served, long max_gpus, struct search_stop *stop,
+			   struct strategy pools[FRONTIER_PREFILL_POOLS]);
+
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr);
 /* Add a feasible point to the front: kept when nothing on it does at
  * least as well on both rates, and then what it beats goes. */

@@ -2,9 +2,11 @@
 /* Disaggregated points of the frontier (frontier.h).
  *
  * A prefill pool is judged by what it costs per request: the prefill
- * strategies that start the most requests a second per GPU, and the one
- * whose step is shortest, are kept (a few of each pool size).  Each decode
- * strategy (one instance) is then paired with each of them at each
+ * strategies that start the most requests a second per GPU are kept, and
+ * of each size class (1, 2-3, 4-7, ... GPUs) the one that starts the most,
+ * and the one whose step is shortest: a small deployment has a small pool
+ * to pair with, whatever near ties decide among the large ones.  Each
+ * decode strategy (one instance) is then paired with each of them at each
  * concurrency, with the prefill workers that its demand needs at 85% load
  * and one fewer and one more; every deployment that fits and meets the
  * requirements is offered to the front. */
@@ -19,7 +21,12 @@
 #include "search.h"
 #include "serve.h"
 
-#define PREFILL_KEEP 6
+/* the best few of all, the best of each size class (floor(log2(GPUs))),
+ * and the quickest */
+#define PREFILL_TOP 5
+#define PREFILL_CLASSES 31
+#define PREFILL_KEEP (PREFILL_TOP + PREFILL_CLASSES + 1)
+_Static_assert(PREFILL_KEEP == FRONTIER_PREFILL_POOLS, "frontier.h names the same bound");
 
 struct prefill_choice {
 	struct strategy st;
@@ -30,12 +37,23 @@ struct prefill_ctx {
 	struct scenario s;            /* static, one prompt set a step */
 	double per_step;
 	long max_gpus;
-	int n;
+	bool has[PREFILL_CLASSES], has_quickest;
+	struct prefill_choice top[PREFILL_TOP], best[PREFILL_CLASSES], quickest;
+	int n_top;
+	int n;                        /* the pools kept, each once */
 	struct prefill_choice keep[PREFILL_KEEP];
 };
 
-/* Keep the prefill strategies that start the most requests per GPU, and
- * the quickest: the fastest step is kept in the last slot. */
+static int size_class(double gpus)
+{
+	int k = 0;
+	while (k < PREFILL_CLASSES - 1 && gpus >= (double)(2L << k))
+		k++;
+	return k;
+}
+
+/* Keep the prefill strategies that start the most requests per GPU, of
+ * all and of each size class, and the quickest of all. */
 static void consider_prefill(void *ctx, const struct candidate *c)
 {
 	static struct result r;
@@ -53,23 +71,51 @@ static void consider_prefill(void *ctx, const struct candidate *c)
 		return;
 	struct prefill_choice p = { .st = x->s.strat, .gpus = r.gpus, .step_s = r.ttft_s };
 	p.rate_per_gpu = (double)c->dp * x->per_step / r.ttft_s / r.gpus;
-	int last = PREFILL_KEEP - 1;
-	if (x->n < PREFILL_KEEP) {
-		x->keep[x->n++] = p;
-		return;
+	if (x->n_top < PREFILL_TOP) {
+		x->top[x->n_top++] = p;
+	} else {
+		int worst = 0;
+		for (int i = 1; i < PREFILL_TOP; i++)
+			if (x->top[i].rate_per_gpu < x->top[worst].rate_per_gpu)
+				worst = i;
+		if (p.rate_per_gpu > x->top[worst].rate_per_gpu)
+			x->top[worst] = p;
 	}
-	if (p.step_s < x->keep[last].step_s) {
-		/* the quickest so far takes the last slot; the one there competes on rate */
-		struct prefill_choice was = x->keep[last];
-		x->keep[last] = p;
-		p = was;
+	int k = size_class(p.gpus);
+	if (!x->has[k] || p.rate_per_gpu > x->best[k].rate_per_gpu) {
+		x->best[k] = p;
+		x->has[k] = true;
 	}
-	int worst = 0;
-	for (int i = 1; i < last; i++)
-		if (x->keep[i].rate_per_gpu < x->keep[worst].rate_per_gpu)
-			worst = i;
-	if (p.rate_per_gpu > x->keep[worst].rate_per_gpu)
-		x->keep[worst] = p;
+	if (!x->has_quickest || p.step_s < x->quickest.step_s) {
+		x->quickest = p;
+		x->has_quickest = true;
+	}
+}
+
+static bool same_strategy(const struct strategy *a, const struct strategy *b)
+{
+	return a->dp == b->dp && a->tp == b->tp && a->pp == b->pp && a->ep == b->ep && a->etp == b->etp;
+}
+
+static void keep_once(struct prefill_ctx *x, const struct prefill_choice *p)
+{
+	for (int i = 0; i < x->n; i++)
+		if (same_strategy(&x->keep[i].st, &p->st))
+			return;
+	x->keep[x->n++] = *p;
+}
+
+/* The kept pools in one list, each once. */
+static void gather_prefill(struct prefill_ctx *x)
+{
+	x->n = 0;
+	for (int i = 0; i < x->n_top; i++)
+		keep_once(x, &x->top[i]);
+	for (int k = 0; k < PREFILL_CLASSES; k++)
+		if (x->has[k])
+			keep_once(x, &x->best[k]);
+	if (x->has_quickest)
+		keep_once(x, &x->quickest);
 }
 
 struct decode_ctx {
@@ -152,6 +198,37 @@ static void consider_decode(void *ctx, const struct candidate *c)
 	}
 }
 
+/* The prefill pools worth pairing, for a front of at most max GPUs (a
+ * pool has at most half of them): into pf. */
+static void prefill_pools(const struct scenario *served, long max, struct search_stop *stop, struct prefill_ctx *pf)
+{
+	memset(pf, 0, sizeof *pf);
+	pf->s = *served;
+	if (served->disagg.hw_name[0] && served->disagg.hw.name[0])
+		pf->s.hw = served->disagg.hw;   /* the prefill pool's own GPU */
+	pf->s.work.mode = MODE_STATIC;
+	pf->s.work.microbatches = 1;
+	pf->s.req.ttft_s = pf->s.req.tpot_ms = pf->s.req.tokens_per_ms_per_gpu = pf->s.req.tokens_per_s_per_user = NAN;
+	struct engine_cfg eng;
+	serve_engine_resolve(served->work.engine, &served->engine, &served->hw, served->strat.tp, &eng);
+	pf->per_step = 1;
+	if (served->work.engine != ENGINE_NONE && eng.max_batched_tokens > 0)
+		pf->per_step = fmax(1.0, floor((double)eng.max_batched_tokens / (double)served->work.prompt_len));
+	pf->max_gpus = max / 2;
+	search_each_strategy(&pf->s, 0, max / 2, stop, consider_prefill, pf);
+	gather_prefill(pf);
+}
+
+int frontier_prefill_pools(const struct scenario *served, long max_gpus, struct search_stop *stop,
+			   struct strategy pools[FRONTIER_PREFILL_POOLS])
+{
+	static struct prefill_ctx pf;
+	prefill_pools(served, max_gpus, stop, &pf);
+	for (int i = 0; i < pf.n; i++)
+		pools[i] = pf.keep[i].st;
+	return pf.n;
+}
+
 void frontier_disagg_run(const struct scenario *served, const struct frontier_opts *o, const long *batches, int nb,
 			 double target, struct frontier_result *fr)
 {
@@ -159,21 +236,7 @@ void frontier_disagg_run(const struct scenario *served, const struct frontier_op
 	static struct decode_ctx dc;
 	long max = o->gpus ? o->gpus : o->max_gpus;
 
-	/* the prefill pools worth pairing */
-	memset(&pf, 0, sizeof pf);
-	pf.s = *served;
-	if (served->disagg.hw_name[0] && served->disagg.hw.name[0])
-		pf.s.hw = served->disagg.hw;   /* the prefill pool's own GPU */
-	pf.s.work.mode = MODE_STATIC;
-	pf.s.work.microbatches = 1;
-	pf.s.req.ttft_s = pf.s.req.tpot_ms = pf.s.req.tokens_per_ms_per_gpu = pf.s.req.tokens_per_s_per_user = NAN;
-	struct engine_cfg eng;
-	serve_engine_resolve(served->work.engine, &served->engine, &served->hw, served->strat.tp, &eng);
-	pf.per_step = 1;
-	if (served->work.engine != ENGINE_NONE && eng.max_batched_tokens > 0)
-		pf.per_step = fmax(1.0, floor((double)eng.max_batched_tokens / (double)served->work.prompt_len));
-	pf.max_gpus = max / 2;
-	search_each_strategy(&pf.s, 0, max / 2, o->stop, consider_prefill, &pf);
+	prefill_pools(served, max, o->stop, &pf);
 	if (pf.n == 0)
 		return;
 

@@ -425,6 +425,101 @@ Test(frontier, disaggregated_points_and_mode_both)
 	expect_rel(both.cmp.prompt_over_output, 16, 1e-12);
 }
 
+/* Every prefill strategy that a pool may be, found here apart: its size
+ * class, and the one with the shortest step. */
+struct pools_seen {
+	struct scenario s;
+	long max;
+	bool class_fits[8];
+	struct strategy quickest, best[8];
+	double quickest_s, best_rate[8];
+};
+
+static void see_pool(void *ctx, const struct candidate *c)
+{
+	static struct result r;
+	struct pools_seen *x = ctx;
+	if (c->pp != 1 || c->dp * c->tp > x->max)
+		return;
+	x->s.strat = (struct strategy){ .dp = c->dp, .tp = c->tp, .pp = 1, .ep = c->ep, .etp = c->etp };
+	x->s.work.batch = c->dp;   /* one 8192-token prompt fills vLLM's step */
+	cost_evaluate(&x->s, &r);
+	if (!r.ok || r.max_total_gib > r.capacity_gib)
+		return;
+	int k = 0;
+	while ((2L << k) <= (long)r.gpus)
+		k++;
+	cr_assert_lt(k, 8);
+	x->class_fits[k] = true;
+	/* prompts started a second per GPU: dp of them a step */
+	double rate = (double)c->dp / r.ttft_s / r.gpus;
+	if (rate > x->best_rate[k]) {
+		x->best_rate[k] = rate;
+		x->best[k] = x->s.strat;
+	}
+	if (!(r.ttft_s >= x->quickest_s)) {
+		x->quickest_s = r.ttft_s;
+		x->quickest = x->s.strat;
+	}
+}
+
+/* A small deployment needs a small prefill pool: whichever large pools
+ * start the most requests per GPU, the pool of each size class that
+ * starts the most is among those a disaggregated front pairs with, and so
+ * is the quickest pool, each once. */
+Test(frontier, prefill_pools_of_every_size)
+{
+	static struct pools_seen seen;
+	struct strategy pools[FRONTIER_PREFILL_POOLS];
+	char err[300];
+	struct scenario s;
+	scenario_default(&s);
+	cr_assert_eq(preset_load(&s, "gb200-nvl72", err, sizeof err), 0);
+	cr_assert_eq(preset_load(&s, "deepseek-r1", err, sizeof err), 0);
+	s.work.engine = ENGINE_VLLM;
+	s.work.mode = MODE_SERVING;
+	s.work.prompt_len = 8192;
+	s.work.output_len = 512;
+	s.req.ttft_s = s.req.tokens_per_ms_per_gpu = NAN;
+	int n = frontier_prefill_pools(&s, 72, NULL, pools);
+
+	seen.s = s;
+	seen.s.work.mode = MODE_STATIC;
+	seen.s.work.microbatches = 1;
+	seen.max = 36;
+	seen.quickest_s = INFINITY;
+	search_each_strategy(&seen.s, 0, 36, NULL, see_pool, &seen);
+	int classes = 0;
+	bool has_class[8] = { false }, has_best[8] = { false }, has_quickest = false;
+	for (int i = 0; i < n; i++) {
+		const struct strategy *p = &pools[i];
+		long g = p->dp * p->tp;
+		cr_expect_eq(p->pp, 1);
+		cr_expect_leq(g, 36);
+		int k = 0;
+		while ((2L << k) <= g)
+			k++;
+		has_class[k] = true;
+		has_best[k] = has_best[k] || (p->dp == seen.best[k].dp && p->tp == seen.best[k].tp &&
+					      p->ep == seen.best[k].ep && p->etp == seen.best[k].etp);
+		has_quickest = has_quickest || (p->dp == seen.quickest.dp && p->tp == seen.quickest.tp &&
+						p->ep == seen.quickest.ep && p->etp == seen.quickest.etp);
+		for (int j = 0; j < i; j++)
+			cr_expect_not(p->dp == pools[j].dp && p->tp == pools[j].tp && p->ep == pools[j].ep &&
+					      p->etp == pools[j].etp,
+				      "pool %d is pool %d again", i, j);
+	}
+	for (int k = 0; k < 8; k++) {
+		cr_expect_eq(has_class[k], seen.class_fits[k], "size class %d", k);
+		cr_expect_eq(has_best[k], seen.class_fits[k], "the best of size class %d", k);
+		classes += seen.class_fits[k];
+	}
+	/* R1 in FP8 needs 4 GB200s at least: 4-7, 8-15, 16-31 and 32-36 */
+	cr_expect_eq(classes, 4);
+	cr_expect(has_quickest);
+	cr_expect_leq(n, 5 + classes + 1);
+}
+
 /* What lets a search skip concurrencies: up to dp, one request a replica
  * or none, so the steps, the memory and the TTFT stay, and only the
  * throughput follows the concurrency; above dp they move. */
