@@ -17,7 +17,7 @@ static const char *const code_names[DIAG_CODE_COUNT] = {
 	"E_TP_HEADS", "E_EP_EXPERTS", "E_FOLD", "E_PP_LAYERS", "E_OOM", "E_TARGET_IMPOSSIBLE",
 	"E_OVERLOAD", "E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
 	"W_EP_CROSS_NODE", "W_BATCH_DP", "W_BUBBLE", "W_TTFT", "W_TPOT", "W_THROUGHPUT",
-	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_PARAMS", "W_SPEC", "I_BOUND", "I_SERVING_MB", "I_SPEC",
+	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_NO_GRAPH", "W_PARAMS", "W_SPEC", "I_BOUND", "I_SERVING_MB", "I_SPEC",
 };
 
 const char *diag_code_name(int code)
@@ -368,6 +368,26 @@ static void admission(const struct scenario *s, const struct result *r, struct d
 	else
 		add(l, W_KV_ADMISSION, fix, "%s runs at most %s sequences per replica (engine.max_seqs) of %s in flight; the rest wait %s s",
 		    eng, NUM(r->running_per_replica), NUM(per_replica), NUM(r->queue_wait_s));
+}
+
+/* Decode past the engine's CUDA graphs: every kernel of the step is
+ * launched from the host, a cost the figures (graphs throughout) omit. */
+static void graphs(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
+{
+	const struct workload *w = &s->work;
+	char fix[96] = "";
+	if (w->mode != MODE_SERVING || w->engine == ENGINE_NONE || !(r->running_per_replica > 0))
+		return;
+	long cap = serve_engine_graph_max_seqs(w->engine, &s->engine, &s->hw, &s->model, &s->strat, w->spec_tokens);
+	double running = ceil(r->running_per_replica);
+	if (cap <= 0 || running <= (double)cap)
+		return;
+	if (fixes)
+		snprintf(fix, sizeof fix, "set engine.graph_max_seqs %s", NUM(running));
+	add(l, W_NO_GRAPH, fix,
+	    "%s decodes %s sequences per replica a step, past the %ld its CUDA graphs hold (engine.graph_max_seqs): "
+	    "such a step launches each kernel from the host, which these figures do not count",
+	    serve_engine_display_name(w->engine), NUM(running), cap);
 }
 
 /* ---- requirements ---- */
@@ -740,6 +760,7 @@ static void collect(const struct scenario *s, const struct result *r, struct dia
 	if (r->ok) {
 		memory(s, r, l, fixes);
 		admission(s, r, l, fixes);
+		graphs(s, r, l, fixes);
 		latency(s, r, l, fixes);
 		comm_bound(s, r, l, fixes);
 		diag_bound_sentence(s, r, false, buf, sizeof buf);

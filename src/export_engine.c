@@ -117,6 +117,9 @@ static void vllm_command(const struct plan *p, struct engine_command *c)
 	flag_long(c, "--max-num-seqs", p->eng.max_seqs);
 	flag_long(c, "--max-num-batched-tokens", p->eng.max_batched_tokens);
 	flag_long(c, "--max-model-len", s->work.prompt_len + s->work.output_len);
+	/* in tokens: 1 + the draft tokens of each sequence */
+	if (s->engine.graph_max_seqs > 0)
+		flag_long(c, "--max-cudagraph-capture-size", s->engine.graph_max_seqs * (1 + s->work.spec_tokens));
 	arg(c, p->eng.scheduler == SCHED_SYNC ? "--no-async-scheduling" : "--async-scheduling");
 	if (p->eng.prefill == PREFILL_SEPARATE)
 		note(c, "engine.prefill separate: vLLM always runs prompt chunks in the decode steps, no flag sets them apart");
@@ -162,6 +165,8 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 	flag_long(c, "--max-running-requests", p->eng.max_seqs * per);
 	flag_long(c, "--chunked-prefill-size", p->eng.max_batched_tokens * per);
 	flag_long(c, "--context-length", s->work.prompt_len + s->work.output_len);
+	if (s->engine.graph_max_seqs > 0)
+		flag_long(c, "--cuda-graph-max-bs", s->engine.graph_max_seqs);
 	if (p->eng.scheduler == SCHED_SYNC)
 		arg(c, "--disable-overlap-schedule");
 	if (p->eng.prefill == PREFILL_MIXED)
@@ -192,10 +197,14 @@ static void trtllm_command(const struct plan *p, struct engine_command *c)
 	flag_num(c, "--kv_cache_free_gpu_memory_fraction", p->eng.mem_fraction);
 	flag_str(c, "--extra_llm_api_options", TRTLLM_OPTIONS_FILE);
 	snprintf(c->options_file, sizeof c->options_file, "%s", TRTLLM_OPTIONS_FILE);
-	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s%s",
+	char graphs[64] = "";
+	if (s->engine.graph_max_seqs > 0)
+		snprintf(graphs, sizeof graphs, "cuda_graph_config:\n  max_batch_size: %ld\n", s->engine.graph_max_seqs);
+	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s%s%s",
 		 p->l.attn_dp ? "true" : "false", s->model.kv_bytes == 1.0 ? "fp8" : "auto",
 		 p->eng.scheduler == SCHED_SYNC ? "disable_overlap_scheduler: true\n" : "",
-		 p->eng.admit == ADMIT_RULE_PAGED ? "scheduler_config:\n  capacity_scheduler_policy: MAX_UTILIZATION\n" : "");
+		 p->eng.admit == ADMIT_RULE_PAGED ? "scheduler_config:\n  capacity_scheduler_policy: MAX_UTILIZATION\n" : "",
+		 graphs);
 	if (p->eng.prefill == PREFILL_SEPARATE)
 		note(c, "engine.prefill separate: TensorRT-LLM's in-flight batching puts prompts in the decode steps, no option sets them apart");
 	const char *q = quantization(&s->model);

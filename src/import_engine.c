@@ -28,6 +28,7 @@ enum flag_kind {
 	F_NO_OVERLAP,   /* on: it is not */
 	F_CAPACITY,     /* TensorRT-LLM's capacity scheduler policy */
 	F_MIXED_CHUNK,  /* on: SGLang's prefill chunks ride in the decode batch */
+	F_GRAPH,        /* the largest decode step replayed as a CUDA graph */
 };
 
 struct flag {
@@ -69,6 +70,8 @@ static const struct flag flags[] = {
 	{ EV, "--max-num-batched-tokens", F_TOKENS },
 	{ ES, "--chunked-prefill-size", F_TOKENS },
 	{ ET, "--max-num-tokens", F_TOKENS },
+	{ EV, "--max-cudagraph-capture-size", F_GRAPH },
+	{ ES, "--cuda-graph-max-bs", F_GRAPH },
 	{ EV | ES, "--kv-cache-dtype", F_KV },
 	{ EV | ES, "--quantization", F_QUANT },
 	{ EV, "-q", F_QUANT },
@@ -318,6 +321,7 @@ static int set_flag(struct engine_import *imp, const struct flag *f, const char 
 			return 0;
 		}
 		return parse_count(name, v, 1, &imp->max_batched_tokens, err, errlen);
+	case F_GRAPH: return parse_count(name, v, 1, &imp->graph_max, err, errlen);
 	case F_KV: return parse_kv(name, v, &imp->kv_bytes, err, errlen);
 	case F_QUANT: return parse_quant(name, v, imp, err, errlen);
 	case F_OPTIONS:
@@ -474,6 +478,7 @@ static int option_value(struct options_reader *r, const char *key, const yaml_no
 		{ "enable_attention_dp", F_ATTN_DP }, { "kv_cache_config.free_gpu_memory_fraction", F_MEM },
 		{ "kv_cache_config.dtype", F_KV }, { "disable_overlap_scheduler", F_NO_OVERLAP },
 		{ "scheduler_config.capacity_scheduler_policy", F_CAPACITY },
+		{ "cuda_graph_config.max_batch_size", F_GRAPH },
 	};
 	char ferr[400];
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -506,7 +511,8 @@ static int option_map(struct options_reader *r, const yaml_node_t *map, const ch
 		snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
 		/* the sections that hold options moescope reads; other
 		 * sections are listed whole as not read */
-		bool section = !*prefix && (!strcmp(k, "kv_cache_config") || !strcmp(k, "scheduler_config"));
+		bool section = !*prefix && (!strcmp(k, "kv_cache_config") || !strcmp(k, "scheduler_config") ||
+					    !strcmp(k, "cuda_graph_config"));
 		int rc = section && vn && vn->type == YAML_MAPPING_NODE ? option_map(r, vn, k) : option_value(r, key, vn);
 		if (rc != 0)
 			return -1;
@@ -569,6 +575,10 @@ int engine_import_apply(const struct engine_import *imp, struct scenario *s, cha
 	next.engine.mem_fraction = imp->mem_fraction;
 	next.engine.max_seqs = imp->max_seqs > 0 ? (imp->max_seqs + per - 1) / per : 0;
 	next.engine.max_batched_tokens = imp->max_batched_tokens > 0 ? (imp->max_batched_tokens + per - 1) / per : 0;
+	/* vLLM's capture size counts tokens: 1 + the draft tokens a sequence */
+	next.engine.graph_max_seqs = imp->graph_max <= 0 ? 0
+				     : imp->engine == ENGINE_VLLM ? imp->graph_max / (1 + next.work.spec_tokens)
+								  : imp->graph_max;
 	next.engine.scheduler = imp->scheduler;
 	next.engine.admit = imp->admit;
 	next.engine.prefill = imp->prefill;

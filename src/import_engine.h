@@ -25,6 +25,7 @@ struct engine_import {
 	double mem_fraction;       /* 0: not given (the engine's default) */
 	long max_seqs;             /* 0: not given; as the flag says (SGLang DP attention: the instance) */
 	long max_batched_tokens;   /* 0: not given; likewise */
+	long graph_max;            /* 0: not given; the CUDA graphs' largest decode step (vLLM: tokens) */
 	int scheduler;             /* enum sched_kind; SCHED_AUTO: not given */
 	int admit;                 /* enum admit_kind; ADMIT_RULE_AUTO: not given */
 	int prefill;               /* enum prefill_kind; PREFILL_AUTO: not given */

@@ -186,6 +186,8 @@ const struct key key_table[] = {
 	    "most sequences running at once per replica; auto: the engine's default"),
 	INT("engine.max_batched_tokens", NULL, SEC_ENGINE, KF_AUTO, "tokens", 0, 100000000, 0, STEP_NONE,
 	    engine.max_batched_tokens, "tokens one step carries (chunked-prefill budget); auto: the engine's default"),
+	INT("engine.graph_max_seqs", NULL, SEC_ENGINE, KF_AUTO, "", 0, 10000000, 0, STEP_NONE, engine.graph_max_seqs,
+	    "decode steps of up to this many sequences per replica replay a captured CUDA graph (the figures assume they all do); auto: the engine's default"),
 	ENUM("engine.prefill", SEC_ENGINE, prefill_choices, PREFILL_AUTO, engine.prefill,
 	     "mixed: prefill chunks ride in the decode steps; separate: prefill batches of every waiting request while decode waits; auto: the engine's"),
 	ENUM("engine.admit", SEC_ENGINE, admit_choices, ADMIT_RULE_AUTO, engine.admit,

@@ -86,6 +86,7 @@ struct engine_cfg {
 	double mem_fraction;      /* in the engine's own meaning (serve.h) */
 	long max_seqs;            /* running sequences per replica */
 	long max_batched_tokens;  /* tokens per step (chunked-prefill budget) */
+	long graph_max_seqs;      /* decode steps of up to this many sequences replay a CUDA graph */
 	double step_us;           /* host-side cost of every step */
 	double seq_us;            /* host-side cost of each running sequence in a step */
 	double frontend_ms;       /* request path outside the GPU, added to TTFT */

@@ -55,6 +55,14 @@ int serve_mem_rule(int engine)
  * - TensorRT-LLM: KvCacheConfig.free_gpu_memory_fraction = 0.9 of the memory
  *   free after weights and runtime buffers; BuildConfig max_batch_size 2048
  *   and max_num_tokens 8192, which trtllm-serve passes on.
+ * - CUDA graphs, the largest decode batch replayed as one (graph_max_seqs):
+ *   vLLM captures decode steps of up to max_cudagraph_capture_size tokens,
+ *   min(2 x max_num_seqs x (1 + draft tokens), 512) (VllmConfig; since
+ *   vllm-project/vllm#20628); SGLang up to cuda_graph_max_bs sequences, by
+ *   the GPU's memory and tp (sglang_graph_bs);
+ *   TensorRT-LLM's PyTorch back end up to CudaGraphConfig.max_batch_size,
+ *   128 when not given (tensorrt_llm/llmapi/llm_args.py), and only for
+ *   steps of decode requests alone.
  * - The next step is scheduled while this one runs in all three (overlap):
  *   vLLM SchedulerConfig.async_scheduling, on by default since the
  *   releases of late 2025 (vllm-project/vllm#27614); SGLang ServerArgs
@@ -101,13 +109,14 @@ static double sglang_graph_bs(double mib, long tp)
  * prefill activations (1.5 per token of a chunk), CUDA graphs (2 per
  * captured sequence), 1024 per 8 GPUs of the instance and, with DP
  * attention, its padding (3, and 1.5 more past 300, per graph sequence and
- * DP rank); at least 10 GiB on GPUs above 60 GiB.  Rounded as SGLang does. */
-static double sglang_fraction(const struct hardware *hw, long tp, long pp, long attn_dp)
+ * DP rank); at least 10 GiB on GPUs above 60 GiB.  Rounded as SGLang does.
+ * graph_bs: cuda_graph_max_bs when given (0: SGLang's own). */
+static double sglang_fraction(const struct hardware *hw, long tp, long pp, long attn_dp, long graph_bs)
 {
 	double mib = hw->mem_gib * 1024.0;
 	if (!(mib > 0))
 		return 0.88;   /* SGLang's value when it cannot read the memory */
-	double bs = sglang_graph_bs(mib, tp);
+	double bs = graph_bs > 0 ? (double)graph_bs : sglang_graph_bs(mib, tp);
 	double reserved = 512 + fmax(sglang_chunk(mib), 2048) * 1.5 + bs * 2 + (double)(tp * pp) / 8.0 * 1024;
 	if (attn_dp > 1) {
 		reserved += bs * (double)attn_dp * 3;
@@ -128,7 +137,7 @@ static bool is_a100(const char *name)
 	return false;
 }
 
-static void engine_defaults(int engine, const struct hardware *hw, long tp, struct engine_cfg *d)
+static void engine_defaults(int engine, const struct hardware *hw, long tp, long graph_bs, struct engine_cfg *d)
 {
 	bool big = engine == ENGINE_VLLM && hw->mem_gib >= 70 && !is_a100(hw->name);
 	*d = (struct engine_cfg){ 0 };
@@ -147,9 +156,10 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, stru
 		d->prefill = PREFILL_SEPARATE;
 		/* paged KV: a request holds what it has; decode retracts when full */
 		d->admit = ADMIT_RULE_PAGED;
-		d->mem_fraction = sglang_fraction(hw, tp, 1, 1);
+		d->mem_fraction = sglang_fraction(hw, tp, 1, 1, graph_bs);
 		d->max_seqs = 4096;
 		d->max_batched_tokens = sglang_chunk(hw->mem_gib * 1024.0);
+		d->graph_max_seqs = (long)sglang_graph_bs(hw->mem_gib * 1024.0, tp);
 		break;
 	case ENGINE_TRTLLM:
 		/* in-flight batching: context requests join the generation step */
@@ -159,6 +169,7 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, stru
 		d->mem_fraction = 0.9;
 		d->max_seqs = 2048;
 		d->max_batched_tokens = 8192;
+		d->graph_max_seqs = 128;
 		break;
 	default:
 		return;
@@ -186,9 +197,29 @@ double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, const 
 		return in->mem_fraction;
 	if (engine == ENGINE_SGLANG) {
 		long inst = serve_instance_tp(engine, m, st);
-		return sglang_fraction(hw, inst, st->pp, inst != st->tp ? st->dp : 1);
+		return sglang_fraction(hw, inst, st->pp, inst != st->tp ? st->dp : 1, in->graph_max_seqs);
 	}
 	return engine == ENGINE_VLLM || engine == ENGINE_TRTLLM ? 0.9 : 0;
+}
+
+long serve_engine_graph_max_seqs(int engine, const struct engine_cfg *in, const struct hardware *hw,
+				 const struct model *m, const struct strategy *st, long spec_tokens)
+{
+	struct engine_cfg d, e;
+	long inst = serve_instance_tp(engine, m, st);
+	if (in->graph_max_seqs > 0)
+		return in->graph_max_seqs;
+	if (engine <= ENGINE_NONE || engine >= ENGINE_COUNT)
+		return 0;
+	if (engine != ENGINE_VLLM) {
+		engine_defaults(engine, hw, inst, 0, &d);
+		return d.graph_max_seqs;
+	}
+	/* vLLM counts a decode step's tokens, 1 + the draft tokens a sequence */
+	serve_engine_resolve(engine, in, hw, inst, &e);
+	long q = 1 + (spec_tokens > 0 ? spec_tokens : 0);
+	long tokens = 2 * e.max_seqs * q < 512 ? 2 * e.max_seqs * q : 512;
+	return tokens / q;
 }
 
 void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct hardware *hw, long tp,
@@ -201,7 +232,7 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 		*out = (struct engine_cfg){ 0 };
 		return;
 	}
-	engine_defaults(engine, hw, tp, &d);
+	engine_defaults(engine, hw, tp, in->graph_max_seqs, &d);
 	*out = *in;
 	if (out->mem_fraction <= 0)
 		out->mem_fraction = d.mem_fraction;

@@ -43,6 +43,12 @@ long serve_instance_tp(int engine, const struct model *m, const struct strategy 
 double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, const struct hardware *hw,
 				 const struct model *m, const struct strategy *st);
 
+/* engine.graph_max_seqs when set, else the most sequences (per replica) a
+ * decode step may hold and still replay the engine's CUDA graph, for this
+ * instance and this many speculative tokens; 0 without an engine. */
+long serve_engine_graph_max_seqs(int engine, const struct engine_cfg *in, const struct hardware *hw,
+				 const struct model *m, const struct strategy *st, long spec_tokens);
+
 /* Bytes of one GPU's KV pool under the engine's rule, from its capacity,
  * weights, peak activations and runtime reserve (all bytes); may be <= 0.
  * Inline: every evaluation of every device pays it. */

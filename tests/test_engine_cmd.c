@@ -232,7 +232,49 @@ Test(engine_cmd, commands_as_users_write_them)
 	cr_assert_eq(engine_import_apply(&imp, &s, err, sizeof err), 0, "%s", err);
 	cr_assert(s.strat.dp == 8 && s.strat.tp == 1 && s.strat.ep == 8 && s.strat.etp == 1);
 	cr_assert_eq(s.engine.mem_fraction, 0.85);
-	cr_assert_str_eq(imp.ignored, "kv_cache_config.enable_block_reuse, cuda_graph_config");
+	cr_assert_eq(s.engine.graph_max_seqs, 64);
+	cr_assert_str_eq(imp.ignored, "kv_cache_config.enable_block_reuse");
+}
+
+/* The largest decode step a CUDA graph holds, in each engine's words and
+ * back: vLLM counts its tokens (1 + the draft tokens a sequence), SGLang
+ * and TensorRT-LLM its sequences. */
+Test(engine_cmd, cuda_graph_sizes_in_each_engines_words)
+{
+	static struct engine_import imp;
+	static struct scenario s, back;
+	static struct engine_command c;
+	static char text[ENGINE_ARGS_MAX * (ENGINE_ARG_LEN + 8)];
+	static const char *const want[ENGINE_COUNT] = {
+		[ENGINE_VLLM] = "--max-cudagraph-capture-size 1200",
+		[ENGINE_SGLANG] = "--cuda-graph-max-bs 300",
+		[ENGINE_TRTLLM] = "cuda_graph_config:\n  max_batch_size: 300\n",
+	};
+	char err[600];
+	load(&s, "llama-3.1-70b");
+	s.strat = (struct strategy){ .dp = 1, .tp = 4, .pp = 1, .ep = 1, .etp = 0 };
+	s.engine.graph_max_seqs = 300;
+	s.work.spec_tokens = 3;
+	for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++) {
+		cr_assert_eq(engine_export(e, &s, &c, err, sizeof err), 0, "%s", err);
+		engine_command_text(&c, 0, text, sizeof text);
+		const char *where = e == ENGINE_TRTLLM ? c.options : text;
+		cr_assert(strstr(where, want[e]), "%s: %s", serve_engine_name(e), where);
+		cr_assert_eq(engine_import_parse(text, &imp, err, sizeof err), 0, "%s", err);
+		if (c.options_file[0])
+			cr_assert_eq(engine_import_options(&imp, c.options_file, c.options, strlen(c.options), err,
+							   sizeof err),
+				     0, "%s", err);
+		back = s;
+		back.engine.graph_max_seqs = 0;
+		cr_assert_eq(engine_import_apply(&imp, &back, err, sizeof err), 0, "%s", err);
+		cr_expect_eq(back.engine.graph_max_seqs, 300, "%s", serve_engine_name(e));
+	}
+	/* auto writes no flag: the engine's own default stands */
+	s.engine.graph_max_seqs = 0;
+	cr_assert_eq(engine_export(ENGINE_SGLANG, &s, &c, err, sizeof err), 0, "%s", err);
+	engine_command_text(&c, 0, text, sizeof text);
+	cr_expect_null(strstr(text, "--cuda-graph-max-bs"), "%s", text);
 }
 
 /* Whether the next step is scheduled while one runs, in each engine's

@@ -521,3 +521,79 @@ Test(serve, dense_as_one_expert_is_dense)
 		}
 	}
 }
+
+/* The largest decode step each engine replays as a CUDA graph, by hand:
+ * vLLM min(2 x max_num_seqs x (1 + draft tokens), 512) tokens, SGLang's
+ * cuda_graph_max_bs by memory and tp, TensorRT-LLM 128. */
+Test(serve, cuda_graph_sizes_of_each_engine_by_hand)
+{
+	struct scenario s;
+	scenario_default(&s);
+	s.hw.mem_gib = 80;
+	s.strat = (struct strategy){ .dp = 1, .tp = 2, .pp = 1, .ep = 1, .etp = 1 };
+	/* vLLM on 80 GiB: 1024 sequences, 2 x 1024 is past 512 */
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_VLLM, &s.engine, &s.hw, &s.model, &s.strat, 0), 512);
+	/* with 3 draft tokens a sequence: 512 tokens hold 128 sequences */
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_VLLM, &s.engine, &s.hw, &s.model, &s.strat, 3), 128);
+	/* 100 sequences at most: 200 tokens */
+	s.engine.max_seqs = 100;
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_VLLM, &s.engine, &s.hw, &s.model, &s.strat, 0), 200);
+	s.engine.max_seqs = 0;
+	/* SGLang on 80 GiB: 256 below tp 4, 512 from it; 24 GiB at tp 2: 24 */
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_SGLANG, &s.engine, &s.hw, &s.model, &s.strat, 0), 256);
+	s.strat.tp = 4;
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_SGLANG, &s.engine, &s.hw, &s.model, &s.strat, 0), 512);
+	s.hw.mem_gib = 24;
+	s.strat.tp = 2;
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_SGLANG, &s.engine, &s.hw, &s.model, &s.strat, 0), 24);
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_TRTLLM, &s.engine, &s.hw, &s.model, &s.strat, 0), 128);
+	cr_expect_eq(serve_engine_graph_max_seqs(ENGINE_NONE, &s.engine, &s.hw, &s.model, &s.strat, 0), 0);
+	/* a value the user set stays, for every engine */
+	s.engine.graph_max_seqs = 300;
+	for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++)
+		cr_expect_eq(serve_engine_graph_max_seqs(e, &s.engine, &s.hw, &s.model, &s.strat, 3), 300);
+	/* SGLang reserves 2 MiB a graph sequence: 300 instead of 24 on 24 GiB
+	 * at tp 2 is 512 + 3072 + 600 + 256 = 4440 MiB; 20136 / 24576 */
+	struct engine_cfg e;
+	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 2, &e);
+	expect_rel(e.mem_fraction, 0.819, 0);
+}
+
+/* Decode steps larger than the engine's CUDA graphs are flagged, with the
+ * setting that covers them; at the graphs' size and below they are not. */
+Test(serve, decode_past_the_cuda_graphs_is_flagged)
+{
+	struct scenario s;
+	struct result r;
+	struct diag_list d;
+	mixtral_served(&s, ENGINE_TRTLLM);
+	s.work.prompt_len = 512;
+	s.work.output_len = 512;
+	s.work.batch = 128;
+	cost_evaluate(&s, &r);
+	cr_assert_eq(r.running_per_replica, 128);
+	diag_collect(&s, &r, &d);
+	cr_expect_null(find_diag(&d, W_NO_GRAPH), "128 sequences fit TensorRT-LLM's graphs");
+	s.work.batch = 129;
+	cost_evaluate(&s, &r);
+	cr_assert_eq(r.running_per_replica, 129);
+	diag_collect(&s, &r, &d);
+	const struct diag *g = find_diag(&d, W_NO_GRAPH);
+	cr_assert_not_null(g);
+	cr_expect_eq(g->severity, SEV_WARNING);
+	cr_expect_str_eq(g->fix, "set engine.graph_max_seqs 129");
+	cr_expect(strstr(g->message, "129 sequences") && strstr(g->message, "past the 128"), "%s", g->message);
+	/* the fix applied: no warning, the figures as they were */
+	double tpot = r.tpot_ms;
+	s.engine.graph_max_seqs = 129;
+	cost_evaluate(&s, &r);
+	diag_collect(&s, &r, &d);
+	cr_expect_null(find_diag(&d, W_NO_GRAPH));
+	expect_rel(r.tpot_ms, tpot, 0);
+	/* no engine, no graphs to speak of */
+	s.work.engine = ENGINE_NONE;
+	s.work.batch = 4096;
+	cost_evaluate(&s, &r);
+	diag_collect(&s, &r, &d);
+	cr_expect_null(find_diag(&d, W_NO_GRAPH));
+}
