@@ -57,6 +57,13 @@ void session_init(struct session *ss, const struct sink *k);
  * (a .json file or a directory holding one) into the session's scenario;
  * all or nothing. */
 int session_load(struct session *ss, const char *what, char *err, size_t errlen);
+/* Load several, in order (a command line's files, `load A B`): a model
+ * alone is fitted to the scenario once all of them are in, so that a GPU
+ * named after the model counts.  Begin, each, end (also after a failure:
+ * the files before it stay loaded). */
+void session_load_begin(struct session *ss);
+int session_load_next(struct session *ss, const char *what, char *err, size_t errlen);
+void session_load_end(struct session *ss);
 /* Save the scenario to path atomically; an existing file only with force
  * when ss->no_clobber (else confirm_save names it).  written: the absolute
  * path. */

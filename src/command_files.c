@@ -80,17 +80,40 @@ static void fit_new_model(struct session *ss, const struct scenario *before)
 	}
 }
 
-int session_load(struct session *ss, const char *what, char *err, size_t errlen)
+/* The scenario before the first model alone of a list of files, while
+ * its fitting waits for the rest of the list. */
+static struct scenario fit_before;
+static bool fit_pending;
+
+void session_load_begin(struct session *ss)
 {
-	static struct scenario before;
+	(void)ss;
+	fit_pending = false;
+}
+
+void session_load_end(struct session *ss)
+{
+	if (fit_pending)
+		fit_new_model(ss, &fit_before);
+	fit_pending = false;
+}
+
+int session_load_next(struct session *ss, const char *what, char *err, size_t errlen)
+{
+	static struct scenario prev;
 	/* a model alone (a model preset, a config.json) comes under the
 	 * scenario; a scenario file says all it means, invalid or not */
 	bool model_only = import_hf_wants(what) || preset_kind_of(what) == PK_MODELS;
-	before = ss->scn;
+	prev = ss->scn;
 	if (load_file(ss, what, err, errlen) != 0)
 		return -1;
-	if (model_only)
-		fit_new_model(ss, &before);
+	if (model_only && !fit_pending) {
+		fit_before = prev;
+		fit_pending = true;
+	} else if (!model_only && fit_pending && memcmp(&prev.model, &ss->scn.model, sizeof prev.model)) {
+		/* a scenario file brought its own model: it says all it means */
+		fit_pending = false;
+	}
 	/* remembered for reload (the oldest are forgotten past eight) */
 	if (ss->n_loaded == (int)(sizeof ss->loaded / sizeof ss->loaded[0])) {
 		memmove(ss->loaded[0], ss->loaded[1], sizeof ss->loaded - sizeof ss->loaded[0]);
@@ -100,12 +123,24 @@ int session_load(struct session *ss, const char *what, char *err, size_t errlen)
 	return 0;
 }
 
+int session_load(struct session *ss, const char *what, char *err, size_t errlen)
+{
+	session_load_begin(ss);
+	int rc = session_load_next(ss, what, err, errlen);
+	session_load_end(ss);
+	return rc;
+}
+
 int cmd_load(struct invocation *inv)
 {
 	char err[1024];
+	session_load_begin(inv->ss);
 	for (int i = 1; i < inv->argc; i++)
-		if (session_load(inv->ss, inv->w[i].text, err, sizeof err) != 0)
+		if (session_load_next(inv->ss, inv->w[i].text, err, sizeof err) != 0) {
+			session_load_end(inv->ss);
 			return cmd_fail(inv, i, "%s", err);
+		}
+	session_load_end(inv->ss);
 	return 0;
 }
 
@@ -151,9 +186,13 @@ int cmd_reload(struct invocation *inv)
 	copy = *ss;
 	scenario_default(&copy.scn);
 	copy.n_loaded = 0;
+	session_load_begin(&copy);
 	for (int i = 0; i < ss->n_loaded; i++)
-		if (session_load(&copy, ss->loaded[i], err, sizeof err) != 0)
+		if (session_load_next(&copy, ss->loaded[i], err, sizeof err) != 0) {
+			session_load_end(&copy);
 			return cmd_fail(inv, 0, "%s", err);
+		}
+	session_load_end(&copy);
 	ss->scn = copy.scn;
 	ss->n_loaded = copy.n_loaded;
 	memcpy(ss->loaded, copy.loaded, sizeof ss->loaded);

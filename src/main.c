@@ -270,14 +270,16 @@ int main(int argc, char **argv)
 		status = session_run_line(&ss, "presets", 1) ? EXIT_FAILED : 0;
 		goto out;
 	}
+	session_load_begin(&ss);
 	for (int i = optind; i < argc; i++) {
 		char err[1024];
-		if (session_load(&ss, argv[i], err, sizeof err) != 0) {
+		if (session_load_next(&ss, argv[i], err, sizeof err) != 0) {
 			say_error("%s\n", err);
 			status = EXIT_USAGE;
 			goto out;
 		}
 	}
+	session_load_end(&ss);
 	for (int i = 0; i < n_sets; i++) {
 		if (apply_set(&ss, sets[i]) != 0) {
 			status = EXIT_USAGE;

@@ -144,6 +144,38 @@ Test(command, get_follows_the_output_format)
 	fixture_close(&f);
 }
 
+/* Files loaded together fit a model to the scenario once all are in: a
+ * GPU named after the model is the one its strategy and target are
+ * checked on, so either order gives the same scenario and the same notes. */
+Test(command, a_model_before_its_gpu_is_fitted_on_that_gpu)
+{
+	static struct session_fixture a, b;
+	fixture_open(&a, FMT_TEXT);
+	fixture_open(&b, FMT_TEXT);
+	cr_assert_eq(session_run_line(&a.ss, "load mixtral-8x7b h100-sxm", 1), 0, "%s", a.buf.err);
+	cr_assert_eq(session_run_line(&b.ss, "load h100-sxm mixtral-8x7b", 1), 0, "%s", b.buf.err);
+	cr_expect_str_eq(a.buf.out, b.buf.out);
+	cr_expect(strstr(a.buf.out, "cannot run DP16_TP4_PP1_EP16 on h100-sxm") &&
+		  strstr(a.buf.out, "compute ceiling of") && strstr(a.buf.out, "on h100-sxm\n"),
+		  "%s", a.buf.out);
+	cr_expect_not(strstr(a.buf.out, "seed-gpu"), "%s", a.buf.out);
+	cr_expect(!memcmp(&a.ss.scn.strat, &b.ss.scn.strat, sizeof a.ss.scn.strat));
+	cr_expect(isnan(a.ss.scn.req.tokens_per_ms_per_gpu) && isnan(b.ss.scn.req.tokens_per_ms_per_gpu));
+	fixture_close(&a);
+	fixture_close(&b);
+	/* a scenario file after the model brings its own model: it stands as
+	 * the file says, with nothing fitted */
+	fixture_open(&a, FMT_TEXT);
+	fixture_open(&b, FMT_TEXT);
+	cr_assert_eq(session_run_line(&a.ss, "load mixtral-8x7b seed-report-001", 1), 0, "%s", a.buf.err);
+	cr_assert_eq(session_run_line(&b.ss, "load seed-report-001", 1), 0, "%s", b.buf.err);
+	cr_expect_str_eq(a.buf.out, "");
+	cr_expect(!memcmp(&a.ss.scn.model, &b.ss.scn.model, sizeof a.ss.scn.model));
+	cr_expect(!memcmp(&a.ss.scn.strat, &b.ss.scn.strat, sizeof a.ss.scn.strat));
+	fixture_close(&a);
+	fixture_close(&b);
+}
+
 /* A model preset loaded onto a scenario: the strategy stays when the new
  * model can run it, else the nearest valid one; the scenario takes the
  * model's name and loses a target the model cannot reach; each is said. */
