@@ -17,7 +17,8 @@ static const char *const code_names[DIAG_CODE_COUNT] = {
 	"E_TP_HEADS", "E_EP_EXPERTS", "E_FOLD", "E_PP_LAYERS", "E_OOM", "E_TARGET_IMPOSSIBLE",
 	"E_OVERLOAD", "E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
 	"W_EP_CROSS_NODE", "W_BATCH_DP", "W_BUBBLE", "W_TTFT", "W_TPOT", "W_THROUGHPUT",
-	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_NO_GRAPH", "W_PARAMS", "W_SPEC", "I_BOUND", "I_SERVING_MB", "I_SPEC",
+	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_NO_GRAPH", "W_PARAMS", "W_SPEC", "I_BOUND",
+	"I_SERVING_MB", "I_SPEC",
 };
 
 const char *diag_code_name(int code)
@@ -371,7 +372,8 @@ static void admission(const struct scenario *s, const struct result *r, struct d
 }
 
 /* Decode past the engine's CUDA graphs: every kernel of the step is
- * launched from the host, a cost the figures (graphs throughout) omit. */
+ * launched from the host, a cost the figures (graphs throughout) omit.
+ * s resolved: SGLang's graphs follow its instance, which needs etp. */
 static void graphs(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	const struct workload *w = &s->work;
@@ -760,7 +762,7 @@ static void collect(const struct scenario *s, const struct result *r, struct dia
 	if (r->ok) {
 		memory(s, r, l, fixes);
 		admission(s, r, l, fixes);
-		graphs(s, r, l, fixes);
+		graphs(&rs, r, l, fixes);
 		latency(s, r, l, fixes);
 		comm_bound(s, r, l, fixes);
 		diag_bound_sentence(s, r, false, buf, sizeof buf);

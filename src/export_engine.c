@@ -159,9 +159,10 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 	if (p->eng.mem_fraction > 0)
 		flag_num(c, "--mem-fraction-static", p->eng.mem_fraction);
 	else
-		note(c, "SGLang's default --mem-fraction-static for this instance is %s: what it reserves for the "
-			"CUDA graphs of %ld DP-attention ranks is more than the GPU; set engine.mem_fraction",
-		     NUM(p->eng.mem_fraction), p->l.dp);
+		note(c, "SGLang's default --mem-fraction-static for this instance is %s: what it reserves (prefill "
+			"activations, CUDA graphs, the instance's GPUs and DP ranks) is more than the GPU; set "
+			"engine.mem_fraction",
+		     NUM(p->eng.mem_fraction));
 	flag_long(c, "--max-running-requests", p->eng.max_seqs * per);
 	flag_long(c, "--chunked-prefill-size", p->eng.max_batched_tokens * per);
 	flag_long(c, "--context-length", s->work.prompt_len + s->work.output_len);
