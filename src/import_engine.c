@@ -576,9 +576,8 @@ int engine_import_apply(const struct engine_import *imp, struct scenario *s, cha
 	next.engine.max_seqs = imp->max_seqs > 0 ? (imp->max_seqs + per - 1) / per : 0;
 	next.engine.max_batched_tokens = imp->max_batched_tokens > 0 ? (imp->max_batched_tokens + per - 1) / per : 0;
 	/* vLLM's capture size counts tokens: 1 + the draft tokens a sequence */
-	next.engine.graph_max_seqs = imp->graph_max <= 0 ? 0
-				     : imp->engine == ENGINE_VLLM ? imp->graph_max / (1 + next.work.spec_tokens)
-								  : imp->graph_max;
+	long graph = imp->engine == ENGINE_VLLM ? imp->graph_max / (1 + next.work.spec_tokens) : imp->graph_max;
+	next.engine.graph_max_seqs = imp->graph_max <= 0 ? 0 : graph > 1 ? graph : 1;
 	next.engine.scheduler = imp->scheduler;
 	next.engine.admit = imp->admit;
 	next.engine.prefill = imp->prefill;
