@@ -15,7 +15,7 @@ static const char *const op_names[OP_COUNT] = {
 };
 static const char *const comm_names[COMM_COUNT] = { "tp", "ep", "etp", "pp" };
 static const char *const bound_names[BOUND_COUNT] = {
-	"compute", "memory", "comm_tp", "comm_ep", "comm_etp", "comm_pp", "bubble",
+	"compute", "memory", "comm_tp", "comm_ep", "comm_etp", "comm_pp", "bubble", "host",
 };
 
 const char *cost_op_name(int op) { return op >= 0 && op < OP_COUNT ? op_names[op] : "?"; }

@@ -40,10 +40,13 @@ enum cost_op {
 
 enum comm_kind { COMM_TP, COMM_EP, COMM_ETP, COMM_PP, COMM_COUNT };
 
-/* What a phase's time is made of; the largest part is its bottleneck. */
+/* What a phase's time is made of; the largest part is its bottleneck.
+ * BOUND_BUBBLE: a device waiting for the other pipeline stages;
+ * BOUND_HOST: the engine's host side (scheduling, sampling, streaming)
+ * and a decode's wait for the prefill of its wave (serving, engine). */
 enum bound {
 	BOUND_COMPUTE, BOUND_MEMORY, BOUND_COMM_TP, BOUND_COMM_EP, BOUND_COMM_ETP,
-	BOUND_COMM_PP, BOUND_BUBBLE, BOUND_COUNT
+	BOUND_COMM_PP, BOUND_BUBBLE, BOUND_HOST, BOUND_COUNT
 };
 
 struct device_mem {
@@ -64,7 +67,7 @@ struct phase {
 	double stage_sum_s, stage_max_s;
 	/* The split of time_s per device (adds up to time_s). */
 	double part_s[BOUND_COUNT];
-	double compute_s, memory_s, comm_total_s, bubble_s;
+	double compute_s, memory_s, comm_total_s, bubble_s, host_s;
 	int bottleneck;
 	double tokens;                 /* T of the pass */
 	double imbalance;              /* expert load imbalance of the pass */

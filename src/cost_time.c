@@ -275,8 +275,10 @@ static void pass_finish(const struct cost_ctx *c, const struct pass_part *pt, st
 }
 
 /* Split time_s per device: each device works `scale` times the pass's
- * category totals (m microbatches over pp stages) and idles the rest. */
-static void split(struct phase *ph, double scale)
+ * category totals (m microbatches over pp stages); of the rest, `host` is
+ * the engine's host side and waits, and what remains the pipeline's
+ * bubble. */
+static void split(struct phase *ph, double scale, double host)
 {
 	double busy = 0;
 
@@ -288,13 +290,16 @@ static void split(struct phase *ph, double scale)
 	ph->part_s[BOUND_COMM_PP] = scale * ph->comm_s[COMM_PP];
 	for (int b = 0; b < BOUND_BUBBLE; b++)
 		busy += ph->part_s[b];
-	ph->part_s[BOUND_BUBBLE] = maxd(0.0, ph->time_s - busy);
+	double idle = maxd(0.0, ph->time_s - busy);
+	ph->part_s[BOUND_HOST] = mind(maxd(host, 0.0), idle);
+	ph->part_s[BOUND_BUBBLE] = idle - ph->part_s[BOUND_HOST];
 
 	ph->compute_s = ph->part_s[BOUND_COMPUTE];
 	ph->memory_s = ph->part_s[BOUND_MEMORY];
 	ph->comm_total_s = ph->part_s[BOUND_COMM_TP] + ph->part_s[BOUND_COMM_EP] +
 			   ph->part_s[BOUND_COMM_ETP] + ph->part_s[BOUND_COMM_PP];
 	ph->bubble_s = ph->part_s[BOUND_BUBBLE];
+	ph->host_s = ph->part_s[BOUND_HOST];
 	ph->bottleneck = 0;
 	for (int b = 1; b < BOUND_COUNT; b++)
 		if (ph->part_s[b] > ph->part_s[ph->bottleneck])
@@ -305,7 +310,7 @@ static void split(struct phase *ph, double scale)
 static void no_split(struct phase *ph)
 {
 	memset(ph->part_s, 0, sizeof ph->part_s);
-	ph->compute_s = ph->memory_s = ph->comm_total_s = ph->bubble_s = 0;
+	ph->compute_s = ph->memory_s = ph->comm_total_s = ph->bubble_s = ph->host_s = 0;
 	ph->bottleneck = 0;
 }
 
@@ -406,11 +411,11 @@ static void static_phases(const struct cost_ctx *c, const struct pass_part pt[2]
 	if (c->ranking)
 		no_split(&r->prefill);
 	else
-		split(&r->prefill, c->m / c->pp);
+		split(&r->prefill, c->m / c->pp, 0);
 
 	pass_finish(c, &pt[1], &r->decode, &r->comm_decode, &stage_t);
 	r->decode.time_s = per_token(c, maxd(r->decode.stage_sum_s, c->m * r->decode.stage_max_s));
-	split(&r->decode, c->m / c->pp);
+	split(&r->decode, c->m / c->pp, 0);
 
 	if (c->ranking)
 		return;
@@ -640,16 +645,18 @@ static void serving_phases(const struct cost_ctx *c, const struct pass_part pt[2
 	 * slot, the steps running when it came, the prompts ahead of it */
 	r->ttft_wait_s = isfinite(ttft) ? maxd(0.0, ttft - n * t_mix - c->frontend_s - overhead) : INFINITY;
 
+	/* off the GPU in a step: the engine's host side (per token, as the
+	 * step is), and in a wave the wait for the rest of its prefill */
 	blend(&r->decode, &r->prefill, w_mix);
 	r->decode.time_s = tpot;
-	split(&r->decode, 1.0 / c->pp);
+	split(&r->decode, 1.0 / c->pp, per_token(c, host_s(c, b)) + stall);
 
 	/* The split describes the prompt's own pass; queueing is not in it. */
 	r->prefill.time_s = t_mix;
 	if (c->ranking)
 		no_split(&r->prefill);
 	else
-		split(&r->prefill, 1.0 / c->pp);
+		split(&r->prefill, 1.0 / c->pp, per_token(c, host_s(c, c->b_run)));
 	r->prefill.time_s = ttft;
 
 	if (c->ranking)

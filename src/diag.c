@@ -604,19 +604,19 @@ static void comm_bound(const struct scenario *s, const struct result *r, struct 
 	}
 }
 
-enum category { CAT_COMPUTE, CAT_MEMORY, CAT_COMM, CAT_BUBBLE };
+enum category { CAT_COMPUTE, CAT_MEMORY, CAT_COMM, CAT_BUBBLE, CAT_HOST, CAT_COUNT };
 
-/* The largest of compute, memory, communication (every kind together) and
- * the bubble; its share of the span in *pct. */
+/* The largest of compute, memory, communication (every kind together), the
+ * bubble and the host side; its share of the span in *pct. */
 static int largest_category(const struct phase *ph, double *pct)
 {
 	double span = cost_phase_span(ph);
-	double part[4] = { ph->part_s[BOUND_COMPUTE], ph->part_s[BOUND_MEMORY],
-			   ph->part_s[BOUND_COMM_TP] + ph->part_s[BOUND_COMM_EP] + ph->part_s[BOUND_COMM_ETP] +
-				   ph->part_s[BOUND_COMM_PP],
-			   ph->part_s[BOUND_BUBBLE] };
+	double part[CAT_COUNT] = { ph->part_s[BOUND_COMPUTE], ph->part_s[BOUND_MEMORY],
+				   ph->part_s[BOUND_COMM_TP] + ph->part_s[BOUND_COMM_EP] + ph->part_s[BOUND_COMM_ETP] +
+					   ph->part_s[BOUND_COMM_PP],
+				   ph->part_s[BOUND_BUBBLE], ph->part_s[BOUND_HOST] };
 	int c = 0;
-	for (int i = 1; i < 4; i++)
+	for (int i = 1; i < CAT_COUNT; i++)
 		if (part[i] > part[c])
 			c = i;
 	*pct = span > 0 ? 100.0 * part[c] / span : 0;
@@ -656,7 +656,8 @@ void diag_bottleneck_words(const struct phase *ph, bool compact, char *buf, size
 	char kinds[64];
 	int c = largest_category(ph, &pct);
 	if (c != CAT_COMM) {
-		static const char *const words[] = { "compute-bound", "HBM-bound", "", "pipeline bubble" };
+		static const char *const words[CAT_COUNT] = { "compute-bound", "HBM-bound", "", "pipeline bubble",
+							      "host-bound" };
 		snprintf(buf, len, "%s %.0f%%", words[c], pct);
 		return;
 	}
@@ -684,6 +685,13 @@ void diag_bound_sentence(const struct scenario *s, const struct result *r, bool 
 		break;
 	case BOUND_BUBBLE:
 		snprintf(buf, len, "%s is pipeline-bound: %.0f%% of the %s is bubble", name, pct, unit);
+		break;
+	case BOUND_HOST:
+		/* SGLang's decode in a closed loop also waits for its wave's prefill */
+		snprintf(buf, len, "%s is host-bound: %.0f%% of the %s is off the GPU: the engine's host side "
+			 "(scheduling, sampling, streaming)%s", name, pct, unit,
+			 s->work.engine == ENGINE_SGLANG && s->work.arrival == ARRIVAL_CLOSED && decode
+				 ? " and the wait for the wave's prefill" : "");
 		break;
 	default: {
 		static const char *const what[] = { "TP all-reduce", "EP all-to-all",

@@ -167,6 +167,7 @@ static void phase_split(const struct sink *k, const struct result *r, const stru
 	field_num(k, "memory_s", r->ok ? ph->memory_s : nan, true);
 	field_num(k, "comm_s", r->ok ? ph->comm_total_s : nan, true);
 	field_num(k, "bubble_s", r->ok ? ph->bubble_s : nan, true);
+	field_num(k, "host_s", r->ok ? ph->host_s : nan, true);
 	field_str(k, "bottleneck", r->ok ? cost_bound_name(ph->bottleneck) : NULL, true);
 }
 

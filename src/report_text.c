@@ -175,9 +175,9 @@ static void phase_table(const struct sink *k, const char *title, const struct ph
 	for (int i = 0; i < COMM_COUNT; i++)
 		if (ph->comm_s[i] > 0)
 			sink_printf(k, "  comm %-9s %14s\n", cost_comm_name(i), NUM(ph->comm_s[i] * scale_ms));
-	sink_printf(k, "  per device: compute %.0f%%  memory %.0f%%  comm %.0f%%  bubble %.0f%%\n",
+	sink_printf(k, "  per device: compute %.0f%%  memory %.0f%%  comm %.0f%%  bubble %.0f%%  host %.0f%%\n",
 		    100 * ph->compute_s / time_s, 100 * ph->memory_s / time_s,
-		    100 * ph->comm_total_s / time_s, 100 * ph->bubble_s / time_s);
+		    100 * ph->comm_total_s / time_s, 100 * ph->bubble_s / time_s, 100 * ph->host_s / time_s);
 }
 
 static void timing(const struct sink *k, const struct scenario *s, const struct result *r,

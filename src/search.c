@@ -421,6 +421,7 @@ static const char *bound_words(int b)
 	static const char *const words[BOUND_COUNT] = {
 		"compute-bound", "HBM-bound", "bound by TP all-reduce", "bound by EP all-to-all",
 		"bound by expert-TP all-reduce", "bound by pipeline sends", "bound by the pipeline bubble",
+		"bound by the engine's host side",
 	};
 	return b >= 0 && b < BOUND_COUNT ? words[b] : "?";
 }

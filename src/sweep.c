@@ -159,6 +159,7 @@ static const char *bound_text(int b)
 {
 	static const char *const words[BOUND_COUNT] = {
 		"compute", "HBM", "TP all-reduce", "EP all-to-all", "expert-TP AR", "pipeline sends", "bubble",
+		"host",
 	};
 	return b >= 0 && b < BOUND_COUNT ? words[b] : "-";
 }

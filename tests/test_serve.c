@@ -597,3 +597,40 @@ Test(serve, decode_past_the_cuda_graphs_is_flagged)
 	diag_collect(&s, &r, &d);
 	cr_expect_null(find_diag(&d, W_NO_GRAPH));
 }
+
+/* What a step spends off the GPU is the engine's host side, not the
+ * pipeline's bubble: at pp 1 all of it is host (vLLM: 33 us a running
+ * sequence), at pp 2 the bubble comes on top, and without an engine there
+ * is no host side. */
+Test(serve, host_side_is_its_own_part_of_the_step)
+{
+	struct scenario s;
+	struct result r;
+	mixtral_served(&s, ENGINE_VLLM);
+	s.work.prompt_len = 512;
+	s.work.output_len = 512;
+	s.work.batch = 64;
+	s.strat = (struct strategy){ .dp = 1, .tp = 2, .pp = 1, .ep = 1, .etp = 0 };
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	cr_assert_eq(r.running_per_replica, 64);
+	expect_rel(r.decode.host_s, 64 * 33e-6, 1e-12);
+	expect_rel(r.prefill.host_s, 64 * 33e-6, 1e-12);
+	cr_expect_lt(r.decode.bubble_s, 1e-12 * r.decode.time_s);
+	expect_rel(r.decode.compute_s + r.decode.memory_s + r.decode.comm_total_s + r.decode.host_s,
+		   r.decode.time_s, 1e-12);
+	/* 2000 us a sequence: the host side is what the step waits on */
+	s.engine.seq_us = 2000;
+	cost_evaluate(&s, &r);
+	cr_expect_eq(r.decode.bottleneck, BOUND_HOST);
+	s.engine.seq_us = NAN;
+	s.strat.pp = 2;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	expect_rel(r.decode.host_s, 64 * 33e-6, 1e-12);
+	cr_expect_gt(r.decode.bubble_s, 0);
+	s.work.engine = ENGINE_NONE;
+	cost_evaluate(&s, &r);
+	cr_expect_eq(r.decode.host_s, 0);
+	cr_expect_gt(r.decode.bubble_s, 0);
+}

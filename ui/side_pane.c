@@ -33,7 +33,7 @@ void side_pane(WINDOW *w, const struct app *a, const struct style *st, const str
 	} parts[] = {
 		{ "compute", BOUND_COMPUTE }, { "HBM", BOUND_MEMORY }, { "TP all-reduce", BOUND_COMM_TP },
 		{ "EP all-to-all", BOUND_COMM_EP }, { "ETP all-reduce", BOUND_COMM_ETP },
-		{ "PP sends", BOUND_COMM_PP }, { "bubble", BOUND_BUBBLE },
+		{ "PP sends", BOUND_COMM_PP }, { "bubble", BOUND_BUBBLE }, { "host, waits", BOUND_HOST },
 	};
 	const struct result *r = &a->r;
 	int x = L->side_x + 1, wd = L->side_w - 2, y = y0;
@@ -43,7 +43,11 @@ void side_pane(WINDOW *w, const struct app *a, const struct style *st, const str
 		return;
 	render_title(w, y0 - 1, L->side_x + 1, wd, st, "where the time goes");
 	put_fmt(w, y++, x, wd, A_BOLD, "%-16s %8s %8s", "", "prefill", "decode");
+	/* the host side and waits are an engine's: no row without one */
+	bool engine = a->ss.scn.work.mode == MODE_SERVING && a->ss.scn.work.engine != ENGINE_NONE;
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && y < y0 + rows; i++) {
+		if (parts[i].part == BOUND_HOST && !engine)
+			continue;
 		share(p, sizeof p, &r->prefill, parts[i].part, r->ok);
 		share(d, sizeof d, &r->decode, parts[i].part, r->ok);
 		put_fmt(w, y++, x, wd, A_NORMAL, "%-16s %8s %8s", parts[i].name, p, d);
