@@ -305,6 +305,21 @@ static void clear_figures(struct result *r)
 	memset(&r->dis, 0, sizeof r->dis);
 }
 
+/* The model resolved under a strategy of one expert group: etp = tp
+ * (dense) or not. */
+static void resolve_form(const struct scenario *s, bool dense, struct model *m, struct param_counts *params, int *bad)
+{
+	static struct scenario in, out;   /* large: off the stack */
+	in = *s;
+	in.strat.ep = 1;
+	in.strat.etp = dense ? 0 : in.strat.tp + 1;
+	scenario_resolve(&in, &out);
+	*m = out.model;
+	*bad = check_model(m);
+	if (*bad == BM_NONE)
+		params_count(m, params);
+}
+
 void cost_prepare(const struct scenario *s, struct cost_prep *p)
 {
 	scenario_resolve(s, &p->rs);
@@ -312,6 +327,12 @@ void cost_prepare(const struct scenario *s, struct cost_prep *p)
 	if (p->bad_model == BM_NONE)
 		params_count(&p->rs.model, &p->params);
 	p->have_fixed = false;
+	/* each candidate takes the form its ep and etp give (a search varies
+	 * them under one preparation) */
+	resolve_form(s, false, &p->forms[0], &p->form_params[0], &p->form_bad[0]);
+	resolve_form(s, true, &p->forms[1], &p->form_params[1], &p->form_bad[1]);
+	p->one_expert = memcmp(&p->forms[0], &p->forms[1], sizeof p->forms[0]) != 0;
+	p->form = -1;
 }
 
 /* Everything that does not depend on ep and etp.  rs is fully resolved. */
@@ -389,6 +410,16 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 	rs->strat = *st;
 	scenario_resolve_etp(&rs->strat);
 	rs->work.microbatches = microbatches;
+	if (p->one_expert) {
+		int form = rs->strat.ep == 1 && rs->strat.etp == rs->strat.tp;
+		if (form != p->form) {
+			rs->model = p->forms[form];
+			p->params = p->form_params[form];
+			p->bad_model = p->form_bad[form];
+			p->form = form;
+			p->have_fixed = false;
+		}
+	}
 	if (rs->work.mode == MODE_DISAGG) {
 		/* two pools: nothing of one evaluation carries over */
 		disagg_evaluate(rs, r);

@@ -10,6 +10,14 @@ struct cost_prep {
 	struct scenario rs;         /* resolved; its strategy is replaced per call */
 	struct param_counts params;
 	int bad_model;
+	/* A dense FFN written as one expert is computed as dense layers only
+	 * under ep 1 and etp = tp (scenario_resolve): the model of each form,
+	 * [0] as written and [1] as dense layers, and which one rs holds. */
+	bool one_expert;
+	struct model forms[2];
+	struct param_counts form_params[2];
+	int form_bad[2];
+	int form;
 	/* The last dp, tp, pp, overlap and microbatches evaluated, and what
 	 * they alone determine. */
 	bool have_fixed;

@@ -145,7 +145,7 @@ static bool try_batch(struct run_ctx *x, long batch, double *cap)
 		.dp = st->dp, .tp = st->tp, .pp = st->pp, .ep = st->ep, .etp = r.etp, .batch = batch,
 		.gpus = r.gpus, .ttft_s = r.ttft_s, .tpot_ms = r.tpot_ms, .per_user = r.tokens_per_s_per_user,
 		.per_gpu = r.output_tokens_per_s_per_gpu, .usd_per_mtok = r.usd_per_mtok,
-		.joules_per_token = r.joules_per_token,
+		.joules_per_token = r.joules_per_token, .running = r.running_per_replica,
 	};
 	frontier_keep(x->fr, &p);
 	return true;
@@ -281,6 +281,14 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	fr->stopped = o->stop && o->stop->stopped;
 }
 
+bool frontier_point_past_graphs(const struct frontier_result *fr, const struct frontier_point *p, long *cap)
+{
+	const struct scenario *s = &fr->scn;
+	struct strategy st = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp };
+	*cap = serve_engine_graph_max_seqs(fr->engine, &s->engine, &s->hw, &s->model, &st, s->work.spec_tokens);
+	return *cap > 0 && ceil(p->running) > (double)*cap;
+}
+
 /* ---- reports ---- */
 
 /* Mode both: what disaggregation gains or loses, and why. */
@@ -324,17 +332,31 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 		compare_text(k, &fr->cmp);
 	sink_printf(k, "%-12s %-22s %6s %5s %9s %8s %10s %10s %8s %8s\n", "label", "strategy", "batch", "GPUs",
 		    "TTFT s", "TPOT ms", "tok/s/user", "tok/s/GPU", "$/Mtok", "J/tok");
-	/* the most interactive first */
+	/* the most interactive first; ~ marks a decode past the CUDA graphs */
+	long cap = 0;
+	int past = 0;
 	for (int i = fr->n - 1; i >= 0; i--) {
 		const struct frontier_point *p = &fr->pts[i];
 		struct strategy st = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp };
 		frontier_label(p, label, sizeof label);
+		if (frontier_point_past_graphs(fr, p, &cap)) {
+			past++;
+			size_t n = strlen(label);
+			if (n + 1 < sizeof label) {
+				label[n] = '~';
+				label[n + 1] = '\0';
+			}
+		}
 		strategy_format(&st, strat, sizeof strat);
 		sink_printf(k, "%-12s %-22s %6ld %5s %9s %8s %10s %10s %8s %8s\n", label, strat, p->batch, NUM(p->gpus),
 			    NUM(p->ttft_s), NUM(p->tpot_ms), NUM(p->per_user), NUM(p->per_gpu),
 			    isnan(p->usd_per_mtok) ? "-" : NUM(p->usd_per_mtok),
 			    isnan(p->joules_per_token) ? "-" : NUM(p->joules_per_token));
 	}
+	if (past)
+		sink_printf(k, "  ~ %d point%s decode%s more sequences a replica than %s's CUDA graphs hold: their figures "
+			       "assume graphs (W_NO_GRAPH; engine.graph_max_seqs)\n",
+			    past, past == 1 ? "" : "s", past == 1 ? "s" : "", serve_engine_display_name(fr->engine));
 }
 
 void frontier_report_json(const struct sink *k, const struct frontier_result *fr)
@@ -362,7 +384,8 @@ void frontier_report_json(const struct sink *k, const struct frontier_result *fr
 			sink_printf(k, ", \"%s\": ", names[j]);
 			json_number(k, v[j]);
 		}
-		sink_puts(k, "}");
+		long cap;
+		sink_printf(k, ", \"past_graphs\": %s}", frontier_point_past_graphs(fr, p, &cap) ? "true" : "false");
 	}
 	sink_printf(k, "], \"evaluated\": %ld, \"feasible\": %ld, \"truncated\": %s, \"stopped\": %s", fr->evaluated,
 		    fr->feasible, fr->truncated ? "true" : "false", fr->stopped ? "true" : "false");

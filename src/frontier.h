@@ -31,6 +31,7 @@ struct frontier_point {
 	double per_user;               /* tokens/s per user: 1000 / TPOT */
 	double per_gpu;                /* output tokens/s per GPU of the closed loop */
 	double usd_per_mtok, joules_per_token;   /* NaN when not known */
+	double running;                /* sequences each (decode) replica runs */
 	/* disaggregated: the strategy above is the decode pool's (one instance),
 	 * the prefill pool's is this, p_workers instances of it */
 	bool disagg;
@@ -78,6 +79,10 @@ int frontier_prefill_pools(const struct scenario *served, long max_gpus, struct 
 			   struct strategy pools[FRONTIER_PREFILL_POOLS]);
 
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr);
+/* Whether a point's decode runs more sequences a replica than its engine's
+ * CUDA graphs hold (its figures assume graphs: W_NO_GRAPH); *cap the
+ * graphs' size, 0 without an engine. */
+bool frontier_point_past_graphs(const struct frontier_result *fr, const struct frontier_point *p, long *cap);
 /* Add a feasible point to the front: kept when nothing on it does at
  * least as well on both rates, and then what it beats goes. */
 void frontier_keep(struct frontier_result *fr, const struct frontier_point *p);

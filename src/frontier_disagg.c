@@ -143,7 +143,7 @@ static void offer(struct decode_ctx *x, const struct result *r, long batch)
 		.dp = d->dp, .tp = d->tp, .pp = d->pp, .ep = d->ep, .etp = r->etp, .batch = batch, .gpus = r->gpus,
 		.ttft_s = r->ttft_s, .tpot_ms = r->tpot_ms, .per_user = r->tokens_per_s_per_user,
 		.per_gpu = r->output_tokens_per_s_per_gpu, .usd_per_mtok = r->usd_per_mtok,
-		.joules_per_token = r->joules_per_token, .disagg = true, .p_dp = g->dp, .p_tp = g->tp, .p_pp = g->pp,
+		.joules_per_token = r->joules_per_token, .running = r->running_per_replica, .disagg = true, .p_dp = g->dp, .p_tp = g->tp, .p_pp = g->pp,
 		.p_ep = g->ep, .p_etp = g->etp, .p_workers = g->prefill_workers,
 	};
 	frontier_keep(x->fr, &p);

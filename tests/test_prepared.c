@@ -6,6 +6,7 @@
 
 #include "cost_prep.h"
 #include "helpers.h"
+#include "preset.h"
 
 static bool same_number(double a, double b)
 {
@@ -98,6 +99,17 @@ Test(prepared, same_figures_as_a_plain_evaluation)
 	s.strat.imbalance = 1.3;
 	s.hw.gpus_per_node = 4;
 	cr_expect_gt(sweep(&s, 12), 50);
+
+	/* a dense FFN written as one expert: dense layers at etp = tp, an
+	 * expert split over etp GPUs otherwise, whichever came first */
+	char err[300];
+	scenario_default(&s);
+	cr_assert_eq(preset_load(&s, "llama-3.1-8b", err, sizeof err), 0, "%s", err);
+	s.work.mode = MODE_SERVING;
+	s.hw.mem_gib = 80;
+	cr_expect_gt(sweep(&s, 8), 50);
+	s.strat = (struct strategy){ .dp = 2, .tp = 1, .pp = 1, .ep = 1, .etp = 2 };
+	cr_expect_gt(sweep(&s, 8), 50);
 }
 
 /* After an invalid strategy the next valid one is whole again. */
