@@ -658,3 +658,50 @@ Test(search, stopped_early_says_it_is_partial)
 	cr_expect(strstr(b.out, "\"stopped\": true") != NULL);
 	sink_buffer_free(&b);
 }
+
+/* A point whose decode runs more sequences a replica than the engine's
+ * CUDA graphs hold is marked: its figures assume graphs.  TensorRT-LLM
+ * captures 128. */
+Test(frontier, points_past_the_cuda_graphs_are_marked)
+{
+	static struct frontier_result fr;
+	static struct result r;
+	char err[300];
+	struct scenario s;
+	scenario_default(&s);
+	cr_assert_eq(preset_load(&s, "h200", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(preset_load(&s, "llama-3.1-8b", err, sizeof err), 0, "%s", err);
+	s.work.engine = ENGINE_TRTLLM;
+	s.work.prompt_len = 1024;
+	s.work.output_len = 1024;
+	s.req.ttft_s = s.req.tokens_per_ms_per_gpu = NAN;
+	struct frontier_opts o = { .max_gpus = 2, .batch_from = 1, .batch_to = 1024, .mode = FR_AGG };
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 2);
+	int past = 0, within = 0;
+	for (int i = 0; i < fr.n; i++) {
+		const struct frontier_point *p = &fr.pts[i];
+		struct scenario t = s;
+		frontier_point_apply(p, &t);
+		cost_evaluate(&t, &r);
+		cr_assert(r.ok);
+		expect_rel(p->running, r.running_per_replica, 0);
+		long cap;
+		bool is_past = frontier_point_past_graphs(&fr, p, &cap);
+		cr_expect_eq(cap, 128);
+		cr_expect_eq(is_past, r.running_per_replica > 128, "batch %ld running %g", p->batch, p->running);
+		past += is_past;
+		within += !is_past;
+	}
+	cr_expect_gt(past, 0);
+	cr_expect_gt(within, 0);
+	/* the table marks them and says why */
+	static struct sink_buffer b;
+	struct sink k;
+	sink_buffer_init(&b, &k);
+	frontier_report_text(&k, &s, &fr);
+	char line[64];
+	snprintf(line, sizeof line, "  ~ %d point%s decode", past, past == 1 ? "" : "s");
+	cr_expect(strstr(b.out, line) && strstr(b.out, "TensorRT-LLM's CUDA graphs hold"), "%s", b.out);
+	sink_buffer_free(&b);
+}
