@@ -2,6 +2,7 @@
 /* Rendering into a virtual terminal (newterm on /dev/null at a fixed size),
  * read back and compared with golden screens in tests/golden/. */
 #include "helpers.h"
+#include "frontier.h"
 
 #include <curses.h>
 #include <locale.h>
@@ -259,6 +260,30 @@ Test(render, frontier_chart_80x24_and_60x16)
 	/* the smallest full layout still draws it, and never past its edges */
 	text = draw(&a, 60, 16);
 	cr_expect(strstr(text, "frontier: output tok/s per GPU") != NULL, "%s", text);
+	free(text);
+	app_free(&a);
+}
+
+/* A point past the engine's CUDA graphs is marked in the chart and said
+ * when it is picked: Llama-3.1-8B on one H200 under TensorRT-LLM (128). */
+Test(render, frontier_marks_points_past_the_cuda_graphs)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "load h200 llama-3.1-8b; set workload.engine trtllm; set seq 1024; set out 1024; "
+			    "set requirements.tokens_per_ms_per_gpu none; set requirements.ttft_s 5; "
+			    "frontier max-gpus 2 batch 1..1024");
+	cr_assert_eq(a.mode, MODE_FRONTIER);
+	a.front_pick = 0;   /* the least interactive: TP1 at 440 */
+	char *text = draw(&a, 200, 40);
+	cr_expect(strstr(text, "TP1~@440") != NULL, "%s", text);
+	cr_expect(strstr(text, "TP1~ DP1_TP1_PP1_EP1_ETP1  batch 440") != NULL, "%s", text);
+	cr_expect(strstr(text, "~ decode past the CUDA graphs (128)") != NULL, "%s", text);
+	free(text);
+	/* the most interactive is not */
+	a.front_pick = a.ss.last_frontier->n - 1;
+	text = draw(&a, 200, 40);
+	cr_expect(strstr(text, "~ decode past") == NULL, "%s", text);
 	free(text);
 	app_free(&a);
 }

@@ -134,8 +134,11 @@ void frontier_chart(WINDOW *w, const struct app *a, const struct style *st, int 
 			int x = axis_cell(&ax, fr->pts[i].per_user), y = ph - 1 - axis_cell(&ay, fr->pts[i].per_gpu);
 			/* the strategy at its concurrency */
 			char name[48];
+			long cap;
 			frontier_label(&fr->pts[i], label, sizeof label);
-			snprintf(name, sizeof name, "%s@%ld", label, fr->pts[i].batch);
+			/* ~: its decode runs past the engine's CUDA graphs */
+			snprintf(name, sizeof name, "%s%s@%ld", label, frontier_point_past_graphs(fr, &fr->pts[i], &cap) ? "~" : "",
+				 fr->pts[i].batch);
 			/* left of the point first: the step from it runs right */
 			int n = text_cols(name), lx_left = px + x - n - 1, lx_right = px + x + 2;
 			bool fits_left = lx_left >= px && blank(w, py + y, lx_left - 1, n + 1);
@@ -160,9 +163,14 @@ void frontier_chart(WINDOW *w, const struct app *a, const struct style *st, int 
 	frontier_label(p, label, sizeof label);
 	strategy_format(&s, strat, sizeof strat);
 	int dy = py + ph + 2;
+	long cap;
+	bool past = frontier_point_past_graphs(fr, p, &cap);
+	char graphs[64] = "";
+	if (past)
+		snprintf(graphs, sizeof graphs, "  ~ decode past the CUDA graphs (%ld)", cap);
 	put_fmt(w, dy, x0 + 2, wd - 4, style_attr(st, ROLE_SELECTED),
-		"%s %s  batch %ld  %s GPUs  TTFT %s s  TPOT %s ms  %s tok/s/user  %s tok/s/GPU", label, strat, p->batch,
-		NUM(p->gpus), NUM(p->ttft_s), NUM(p->tpot_ms), NUM(p->per_user), NUM(p->per_gpu));
+		"%s%s %s  batch %ld  %s GPUs  TTFT %s s  TPOT %s ms  %s tok/s/user  %s tok/s/GPU%s", label, past ? "~" : "",
+		strat, p->batch, NUM(p->gpus), NUM(p->ttft_s), NUM(p->tpot_ms), NUM(p->per_user), NUM(p->per_gpu), graphs);
 	if (a->r.ok)
 		put_fmt(w, dy + 1, x0 + 2, wd - 4, style_attr(st, ROLE_DIM),
 			"%s now: %s tok/s/user, %s tok/s/GPU   point %d of %d, %ld pairs evaluated%s%s", st->g->times,
