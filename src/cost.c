@@ -411,7 +411,7 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 	scenario_resolve_etp(&rs->strat);
 	rs->work.microbatches = microbatches;
 	if (p->one_expert) {
-		int form = rs->strat.ep == 1 && rs->strat.etp == rs->strat.tp;
+		int form = scenario_dense_form(&rs->strat);
 		if (form != p->form) {
 			rs->model = p->forms[form];
 			p->params = p->form_params[form];

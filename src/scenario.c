@@ -98,13 +98,17 @@ void scenario_resolve(const struct scenario *in, struct scenario *out)
 	 * is, so that both ways of writing a model give the same figures
 	 * (no router, no expert all-reduce, no per-expert set-up). */
 	if (m->experts == 1 && m->top_k == 1 && m->shared_experts == 0 &&
-	    m->expert_weight_bytes == m->weight_bytes && m->expert_ffn > 0 &&
-	    out->strat.ep == 1 && (out->strat.etp == 0 || out->strat.etp == out->strat.tp)) {
+	    m->expert_weight_bytes == m->weight_bytes && m->expert_ffn > 0 && scenario_dense_form(&out->strat)) {
 		m->dense_layers = m->layers;
 		m->dense_ffn = m->expert_ffn;
 	}
 
 	scenario_resolve_etp(&out->strat);
+}
+
+bool scenario_dense_form(const struct strategy *st)
+{
+	return st->ep == 1 && (st->etp == 0 || st->etp == st->tp);
 }
 
 void scenario_resolve_etp(struct strategy *st)

@@ -155,6 +155,10 @@ void scenario_resolve(const struct scenario *in, struct scenario *out);
 /* etp auto: tp when ep*tp divides dp*tp, else dp*tp/ep; stays 0 when
  * neither folds. */
 void scenario_resolve_etp(struct strategy *st);
+/* Whether a dense FFN written as one expert is computed as dense layers
+ * under this strategy: one expert group split like the attention (etp
+ * auto or tp). */
+bool scenario_dense_form(const struct strategy *st);
 
 /* f_e solved from params_b, or 0 when that is impossible. */
 long scenario_solve_expert_ffn(const struct model *m);
