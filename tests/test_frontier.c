@@ -376,19 +376,26 @@ Test(frontier, ties_keep_the_front_strict)
 /* Disaggregated points: each is a deployment show gives the same figures
  * for; mode both is the front of the union, with the comparison at four
  * levels of interactivity. */
+/* A GPU and a model preset served by an engine, prompt S and output O
+ * tokens, with no latency or throughput requirement. */
+static void served_preset(struct scenario *s, const char *gpu, const char *model, int engine, long S, long O)
+{
+	char err[300];
+	scenario_default(s);
+	cr_assert_eq(preset_load(s, gpu, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(preset_load(s, model, err, sizeof err), 0, "%s", err);
+	s->work.engine = engine;
+	s->work.prompt_len = S;
+	s->work.output_len = O;
+	s->req.ttft_s = s->req.tokens_per_ms_per_gpu = NAN;
+}
+
 Test(frontier, disaggregated_points_and_mode_both)
 {
 	static struct frontier_result dis, agg, both;
 	struct scenario s;
 	struct result r;
-	char err[300];
-	scenario_default(&s);
-	cr_assert_eq(preset_load(&s, "gb200-nvl72", err, sizeof err), 0);
-	cr_assert_eq(preset_load(&s, "deepseek-r1", err, sizeof err), 0);
-	s.work.engine = ENGINE_VLLM;
-	s.work.prompt_len = 8192;
-	s.work.output_len = 512;
-	s.req.ttft_s = s.req.tokens_per_ms_per_gpu = NAN;
+	served_preset(&s, "gb200-nvl72", "deepseek-r1", ENGINE_VLLM, 8192, 512);
 	struct frontier_opts o = { .max_gpus = 32, .batch_from = 1, .batch_to = 1024, .mode = FR_DISAGG };
 	frontier_run(&s, &o, &dis);
 	cr_assert_gt(dis.n, 0);
@@ -471,16 +478,9 @@ Test(frontier, prefill_pools_of_every_size)
 {
 	static struct pools_seen seen;
 	struct strategy pools[FRONTIER_PREFILL_POOLS];
-	char err[300];
 	struct scenario s;
-	scenario_default(&s);
-	cr_assert_eq(preset_load(&s, "gb200-nvl72", err, sizeof err), 0);
-	cr_assert_eq(preset_load(&s, "deepseek-r1", err, sizeof err), 0);
-	s.work.engine = ENGINE_VLLM;
+	served_preset(&s, "gb200-nvl72", "deepseek-r1", ENGINE_VLLM, 8192, 512);
 	s.work.mode = MODE_SERVING;
-	s.work.prompt_len = 8192;
-	s.work.output_len = 512;
-	s.req.ttft_s = s.req.tokens_per_ms_per_gpu = NAN;
 	int n = frontier_prefill_pools(&s, 72, NULL, pools);
 
 	seen.s = s;
@@ -666,15 +666,8 @@ Test(frontier, points_past_the_cuda_graphs_are_marked)
 {
 	static struct frontier_result fr;
 	static struct result r;
-	char err[300];
 	struct scenario s;
-	scenario_default(&s);
-	cr_assert_eq(preset_load(&s, "h200", err, sizeof err), 0, "%s", err);
-	cr_assert_eq(preset_load(&s, "llama-3.1-8b", err, sizeof err), 0, "%s", err);
-	s.work.engine = ENGINE_TRTLLM;
-	s.work.prompt_len = 1024;
-	s.work.output_len = 1024;
-	s.req.ttft_s = s.req.tokens_per_ms_per_gpu = NAN;
+	served_preset(&s, "h200", "llama-3.1-8b", ENGINE_TRTLLM, 1024, 1024);
 	struct frontier_opts o = { .max_gpus = 2, .batch_from = 1, .batch_to = 1024, .mode = FR_AGG };
 	frontier_run(&s, &o, &fr);
 	cr_assert_gt(fr.n, 2);

@@ -57,32 +57,33 @@ Test(serve, engine_defaults_follow_the_gpu_and_tp)
 	serve_engine_resolve(ENGINE_VLLM, &s.engine, &s.hw, 1, &e);
 	cr_expect_eq(e.max_seqs, 256);
 	cr_expect_eq(e.max_batched_tokens, 2048);
-	/* SGLang on 81920 MiB at tp 8: 512 + 1.5 x 8192 + 2 x 512 graph
-	 * sequences + 1024 = 14848 MiB reserved; 67072 / 81920 = 0.81875 */
-	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 8, &e);
-	expect_rel(e.mem_fraction, 0.819, 0);
-	cr_expect_eq(e.max_batched_tokens, 8192);
-	cr_expect_eq(e.prefill, PREFILL_SEPARATE);
-	/* at tp 2: 256 graph sequences, 256 for the GPUs: 13568; 0.834375 */
-	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 2, &e);
-	expect_rel(e.mem_fraction, 0.834, 0);
-	/* 40 GiB: 4096-token chunks, 32 graph sequences at tp 1: 512 + 6144
-	 * + 64 + 128 = 6848 MiB, no 10 GiB floor below 60 GiB; 0.83281 */
-	s.hw.mem_gib = 40;
-	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 1, &e);
-	cr_expect_eq(e.max_batched_tokens, 4096);
-	expect_rel(e.mem_fraction, 0.833, 0);
-	/* 24 GiB: 2048-token chunks, 24 graph sequences: 3760 MiB; 0.84700 */
-	s.hw.mem_gib = 24;
-	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 1, &e);
-	cr_expect_eq(e.max_batched_tokens, 2048);
-	expect_rel(e.mem_fraction, 0.847, 0);
-	/* 192 GiB: 16384-token chunks, 512 graph sequences at any tp; tp 1:
-	 * 512 + 24576 + 1024 + 128 = 26240 of 196608 MiB; 0.86654 */
-	s.hw.mem_gib = 192;
-	serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, 1, &e);
-	cr_expect_eq(e.max_batched_tokens, 16384);
-	expect_rel(e.mem_fraction, 0.867, 0);
+	/* SGLang: reserved MiB = 512 + 1.5 x chunk + 2 x graph sequences +
+	 * 1024 x tp / 8, at least 10 GiB above 60 GiB; (memory - it) / memory */
+	static const struct {
+		double gib;
+		long tp, chunk;
+		double fraction;
+	} sglang[] = {
+		/* 81920 MiB, tp 8: 512 + 12288 + 1024 + 1024 = 14848; 0.81875 */
+		{ 80, 8, 8192, 0.819 },
+		/* tp 2: 256 graph sequences, 256 for the GPUs: 13568; 0.834375 */
+		{ 80, 2, 8192, 0.834 },
+		/* 40 GiB: 4096-token chunks, 32 graph sequences at tp 1: 512 + 6144
+		 * + 64 + 128 = 6848, no 10 GiB floor below 60 GiB; 0.83281 */
+		{ 40, 1, 4096, 0.833 },
+		/* 24 GiB: 2048-token chunks, 24 graph sequences: 3760; 0.84700 */
+		{ 24, 1, 2048, 0.847 },
+		/* 192 GiB: 16384-token chunks, 512 graph sequences at any tp; tp 1:
+		 * 512 + 24576 + 1024 + 128 = 26240 of 196608; 0.86654 */
+		{ 192, 1, 16384, 0.867 },
+	};
+	for (size_t i = 0; i < sizeof sglang / sizeof sglang[0]; i++) {
+		s.hw.mem_gib = sglang[i].gib;
+		serve_engine_resolve(ENGINE_SGLANG, &s.engine, &s.hw, sglang[i].tp, &e);
+		cr_expect_eq(e.max_batched_tokens, sglang[i].chunk, "%g GiB tp %ld", sglang[i].gib, sglang[i].tp);
+		expect_rel(e.mem_fraction, sglang[i].fraction, 0);
+		cr_expect_eq(e.prefill, PREFILL_SEPARATE);
+	}
 	s.hw.mem_gib = 80;
 	/* a value the user set stays */
 	s.engine.max_seqs = 64;
