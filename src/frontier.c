@@ -23,15 +23,20 @@ void frontier_label(const struct frontier_point *p, char *buf, size_t len)
 		pool_label(p, buf, len);
 		return;
 	}
-	char pre[32], dec[32];
-	struct frontier_point q = { .dp = p->p_dp, .tp = p->p_tp, .pp = p->p_pp, .ep = p->p_ep };
+	char pre[24], dec[24];
+	struct frontier_point q = { .dp = p->p_dp, .tp = p->p_tp, .pp = p->p_pp, .ep = p->p_ep, .etp = p->p_etp };
 	pool_label(&q, pre, sizeof pre);
 	pool_label(p, dec, sizeof dec);
-	snprintf(buf, len, "%ldx%.12s/%.12s", p->p_workers, pre, dec);
+	snprintf(buf, len, "%ldx%s/%s", p->p_workers, pre, dec);
 }
 
+/* The field's name of a pool, and its expert TP when it is not the one
+ * strategy.etp auto gives those degrees: DP2 with the FFN split over both
+ * GPUs (etp 2) is not DP2 (etp 1). */
 static void pool_label(const struct frontier_point *p, char *buf, size_t len)
 {
+	struct strategy fold = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep };
+	scenario_resolve_etp(&fold);
 	int n;
 	if (p->ep > 1 && p->dp == 1 && p->ep == p->tp)
 		n = snprintf(buf, len, "TEP%ld", p->tp);
@@ -45,6 +50,8 @@ static void pool_label(const struct frontier_point *p, char *buf, size_t len)
 		n = snprintf(buf, len, "DP%ld", p->dp);
 	else
 		n = snprintf(buf, len, "DP%ldTP%ld", p->dp, p->tp);
+	if (p->etp > 0 && p->etp != fold.etp && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "ETP%ld", p->etp);
 	if (p->pp > 1 && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, "PP%ld", p->pp);
 }
@@ -312,7 +319,7 @@ static void compare_text(const struct sink *k, const struct frontier_compare *c)
 
 void frontier_report_text(const struct sink *k, const struct scenario *s, const struct frontier_result *fr)
 {
-	char label[32], strat[64];
+	char label[FRONTIER_LABEL_MAX], strat[64];
 	const struct frontier_opts *o = &fr->opts;
 
 	sink_printf(k, "frontier: %s on %s, %s, served as a closed loop at concurrency %ld..%ld, %s %ld GPUs\n",
@@ -361,7 +368,7 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 
 void frontier_report_json(const struct sink *k, const struct frontier_result *fr)
 {
-	char label[32], strat[64];
+	char label[FRONTIER_LABEL_MAX], strat[64];
 	sink_puts(k, "{\"schema\": \"moescope/1\", \"frontier\": {\"points\": [");
 	for (int i = 0; i < fr->n; i++) {
 		const struct frontier_point *p = &fr->pts[i];
@@ -407,7 +414,7 @@ void frontier_report_json(const struct sink *k, const struct frontier_result *fr
 
 void frontier_report_csv(const struct sink *k, const struct frontier_result *fr)
 {
-	char label[32], strat[64], buf[40];
+	char label[FRONTIER_LABEL_MAX], strat[64], buf[40];
 	sink_puts(k, "label,strategy,dp,tp,pp,ep,etp,batch,gpus,ttft_s,tpot_ms,tokens_per_s_per_user,tokens_per_s_per_gpu,usd_per_mtok,joules_per_token\n");
 	for (int i = 0; i < fr->n; i++) {
 		const struct frontier_point *p = &fr->pts[i];

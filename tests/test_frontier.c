@@ -154,7 +154,7 @@ Test(frontier, requirements_filter)
 
 Test(frontier, labels_of_the_field)
 {
-	char buf[32];
+	char buf[FRONTIER_LABEL_MAX];
 	const struct { struct frontier_point p; const char *want; } cases[] = {
 		{ { .dp = 1, .tp = 8, .pp = 1, .ep = 1 }, "TP8" },
 		{ { .dp = 1, .tp = 8, .pp = 1, .ep = 8 }, "TEP8" },
@@ -163,6 +163,20 @@ Test(frontier, labels_of_the_field)
 		{ { .dp = 2, .tp = 4, .pp = 1, .ep = 1 }, "DP2TP4" },
 		{ { .dp = 2, .tp = 4, .pp = 1, .ep = 8 }, "DP2TP4EP8" },
 		{ { .dp = 1, .tp = 4, .pp = 2, .ep = 1 }, "TP4PP2" },
+		/* expert TP as strategy.etp auto folds it: no mark */
+		{ { .dp = 2, .tp = 1, .pp = 1, .ep = 1, .etp = 1 }, "DP2" },
+		{ { .dp = 8, .tp = 1, .pp = 1, .ep = 8, .etp = 1 }, "DEP8" },
+		{ { .dp = 2, .tp = 4, .pp = 1, .ep = 2, .etp = 4 }, "DP2TP4EP2" },
+		/* otherwise it is named: the FFN over both GPUs of DP2 */
+		{ { .dp = 2, .tp = 1, .pp = 1, .ep = 1, .etp = 2 }, "DP2ETP2" },
+		{ { .dp = 1, .tp = 8, .pp = 2, .ep = 4, .etp = 2 }, "DP1TP8EP4PP2" },
+		{ { .dp = 1, .tp = 8, .pp = 2, .ep = 4, .etp = 1 }, "DP1TP8EP4ETP1PP2" },
+		{ { .dp = 2, .tp = 4, .pp = 1, .ep = 2, .etp = 2 }, "DP2TP4EP2ETP2" },
+		{ { .dp = 1, .tp = 8, .pp = 1, .ep = 1, .etp = 8, .disagg = true, .p_dp = 8, .p_tp = 1, .p_pp = 1,
+		    .p_ep = 8, .p_etp = 1, .p_workers = 3 }, "3xDEP8/TP8" },
+		/* the longest: neither part is cut */
+		{ { .dp = 16, .tp = 4, .pp = 1, .ep = 32, .etp = 1, .disagg = true, .p_dp = 16, .p_tp = 4, .p_pp = 4,
+		    .p_ep = 32, .p_etp = 1, .p_workers = 12 }, "12xDP16TP4EP32ETP1PP4/DP16TP4EP32ETP1" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		frontier_label(&cases[i].p, buf, sizeof buf);
@@ -411,7 +425,7 @@ Test(frontier, disaggregated_points_and_mode_both)
 		expect_rel(r.gpus, p->gpus, 1e-12);
 		cr_expect_leq(p->gpus, 32);
 	}
-	char label[32];
+	char label[FRONTIER_LABEL_MAX];
 	frontier_label(&dis.pts[0], label, sizeof label);
 	cr_expect(strchr(label, 'x') && strchr(label, '/'), "%s", label);
 	o.mode = FR_AGG;

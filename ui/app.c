@@ -190,7 +190,7 @@ void app_overlay_key(struct app *a, int action)
 	const struct frontier_result *fr = a->ss.last_frontier;
 
 	if (a->mode == MODE_FRONTIER) {
-		char label[32];
+		char label[FRONTIER_LABEL_MAX];
 		if (!fr || fr->n == 0) {
 			a->mode = MODE_SLIDERS;
 			return;

@@ -72,7 +72,7 @@ void frontier_chart(WINDOW *w, const struct app *a, const struct style *st, int 
 		    const char *title)
 {
 	const struct frontier_result *fr = a->ss.last_frontier;
-	char t[256], label[32], strat[64];
+	char t[256], label[FRONTIER_LABEL_MAX], strat[64];
 
 	if (!fr || fr->n == 0)
 		return;
@@ -133,7 +133,7 @@ void frontier_chart(WINDOW *w, const struct app *a, const struct style *st, int 
 				continue;
 			int x = axis_cell(&ax, fr->pts[i].per_user), y = ph - 1 - axis_cell(&ay, fr->pts[i].per_gpu);
 			/* the strategy at its concurrency */
-			char name[48];
+			char name[FRONTIER_LABEL_MAX + 24];
 			long cap;
 			frontier_label(&fr->pts[i], label, sizeof label);
 			/* ~: its decode runs past the engine's CUDA graphs */
