@@ -41,6 +41,10 @@ struct session {
 	char import_model[NAME_MAX_LEN];
 	char import_source[4096];
 	char import_ignored[600];
+	/* a model alone among files named together is fitted after the last
+	 * of them (session_load_end), to the scenario before it */
+	bool fit_pending;
+	struct scenario fit_before;
 	/* asked now and then while a search, frontier or recommend runs:
 	 * the explorer stops one on Esc or Ctrl-C */
 	struct search_stop stop;

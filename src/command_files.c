@@ -80,22 +80,16 @@ static void fit_new_model(struct session *ss, const struct scenario *before)
 	}
 }
 
-/* The scenario before the first model alone of a list of files, while
- * its fitting waits for the rest of the list. */
-static struct scenario fit_before;
-static bool fit_pending;
-
 void session_load_begin(struct session *ss)
 {
-	(void)ss;
-	fit_pending = false;
+	ss->fit_pending = false;
 }
 
 void session_load_end(struct session *ss)
 {
-	if (fit_pending)
-		fit_new_model(ss, &fit_before);
-	fit_pending = false;
+	if (ss->fit_pending)
+		fit_new_model(ss, &ss->fit_before);
+	ss->fit_pending = false;
 }
 
 int session_load_next(struct session *ss, const char *what, char *err, size_t errlen)
@@ -107,12 +101,12 @@ int session_load_next(struct session *ss, const char *what, char *err, size_t er
 	prev = ss->scn;
 	if (load_file(ss, what, err, errlen) != 0)
 		return -1;
-	if (model_only && !fit_pending) {
-		fit_before = prev;
-		fit_pending = true;
-	} else if (!model_only && fit_pending && memcmp(&prev.model, &ss->scn.model, sizeof prev.model)) {
+	if (model_only && !ss->fit_pending) {
+		ss->fit_before = prev;
+		ss->fit_pending = true;
+	} else if (!model_only && ss->fit_pending && memcmp(&prev.model, &ss->scn.model, sizeof prev.model)) {
 		/* a scenario file brought its own model: it says all it means */
-		fit_pending = false;
+		ss->fit_pending = false;
 	}
 	/* remembered for reload (the oldest are forgotten past eight) */
 	if (ss->n_loaded == (int)(sizeof ss->loaded / sizeof ss->loaded[0])) {

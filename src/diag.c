@@ -381,9 +381,9 @@ static void graphs(const struct scenario *s, const struct result *r, struct diag
 	if (w->mode != MODE_SERVING || w->engine == ENGINE_NONE || !(r->running_per_replica > 0))
 		return;
 	long cap = serve_engine_graph_max_seqs(w->engine, &s->engine, &s->hw, &s->model, &s->strat, w->spec_tokens);
-	double running = ceil(r->running_per_replica);
-	if (cap <= 0 || running <= (double)cap)
+	if (!serve_past_graphs(cap, r->running_per_replica))
 		return;
+	double running = ceil(r->running_per_replica);
 	if (fixes)
 		snprintf(fix, sizeof fix, "set engine.graph_max_seqs %s", NUM(running));
 	add(l, W_NO_GRAPH, fix,

@@ -293,7 +293,7 @@ bool frontier_point_past_graphs(const struct frontier_result *fr, const struct f
 	const struct scenario *s = &fr->scn;
 	struct strategy st = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp };
 	*cap = serve_engine_graph_max_seqs(fr->engine, &s->engine, &s->hw, &s->model, &st, s->work.spec_tokens);
-	return *cap > 0 && ceil(p->running) > (double)*cap;
+	return serve_past_graphs(*cap, p->running);
 }
 
 /* ---- reports ---- */

@@ -222,6 +222,11 @@ long serve_engine_graph_max_seqs(int engine, const struct engine_cfg *in, const 
 	return tokens / q;
 }
 
+bool serve_past_graphs(long cap, double running)
+{
+	return cap > 0 && ceil(running) > (double)cap;
+}
+
 void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct hardware *hw, long tp,
 			  struct engine_cfg *out)
 {

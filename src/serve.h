@@ -49,6 +49,11 @@ double serve_engine_mem_fraction(int engine, const struct engine_cfg *in, const 
 long serve_engine_graph_max_seqs(int engine, const struct engine_cfg *in, const struct hardware *hw,
 				 const struct model *m, const struct strategy *st, long spec_tokens);
 
+/* Whether a decode step of `running` sequences per replica (a mean, so
+ * its steps reach the next whole number) is past a graph limit `cap`
+ * (serve_engine_graph_max_seqs; 0: none known). */
+bool serve_past_graphs(long cap, double running);
+
 /* Bytes of one GPU's KV pool under the engine's rule, from its capacity,
  * weights, peak activations and runtime reserve (all bytes); may be <= 0.
  * Inline: every evaluation of every device pays it. */

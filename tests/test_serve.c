@@ -599,6 +599,17 @@ Test(serve, decode_past_the_cuda_graphs_is_flagged)
 	cr_expect_null(find_diag(&d, W_NO_GRAPH));
 }
 
+/* A mean of 128.2 running sequences has steps of 129: past 128 */
+Test(serve, past_graphs_counts_whole_sequences)
+{
+	cr_expect_not(serve_past_graphs(128, 128.0));
+	cr_expect(serve_past_graphs(128, 128.2));
+	cr_expect(serve_past_graphs(128, 129.0));
+	cr_expect_not(serve_past_graphs(128, 3.5));
+	/* no limit known */
+	cr_expect_not(serve_past_graphs(0, 4096.0));
+}
+
 /* What a step spends off the GPU is the engine's host side, not the
  * pipeline's bubble: at pp 1 all of it is host (vLLM: 33 us a running
  * sequence), at pp 2 the bubble comes on top, and without an engine there
