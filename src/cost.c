@@ -177,6 +177,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->P_d = r->params.dense;
 	c->b_w = m->weight_bytes;
 	c->b_we = m->expert_weight_bytes;
+	c->b_head = m->head_bytes;
 	c->b_kv = m->kv_bytes;
 	c->b_a = m->act_bytes;
 

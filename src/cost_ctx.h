@@ -46,7 +46,7 @@ struct cost_ctx {
 	bool mla, tied;
 	double rq, rkv, dr, dn, dv;
 	double P_e, P_s, P_r, P_d;
-	double b_w, b_we, b_kv, b_a;
+	double b_w, b_we, b_kv, b_a, b_head;   /* b_head: embedding and LM head */
 	/* workload */
 	double B, S, O, m, b_rep;   /* b_rep = ceil(B/dp) */
 	/* speculative decoding: k drafts verified a step, a of them accepted

@@ -32,7 +32,7 @@ void cost_memory_fixed(struct cost_ctx *c)
 	double w_att = c->b_w * c->attn_gpu;
 	double w_dense = c->b_w * c->dense_gpu;
 	double w_moe = c->b_w * (c->shared_gpu + c->P_r);
-	double w_vocab = c->b_w * c->lm_gpu;
+	double w_vocab = c->b_head * c->lm_gpu;
 	double kv_layer_seq = (c->S + c->O) * c->kv_tok * c->b_kv;
 	double a_attn = T * (2.0 * c->d + 2.0 * c->heads_gpu * hq + c->kv_tok);
 	double a_dense = T * (2.0 * c->d + 2.0 * (double)m->dense_ffn / c->tp);

@@ -210,7 +210,7 @@ static void pass_part(const struct cost_ctx *c, const struct pass *p, struct pas
 		layer_from(&pt->moe, &att);
 		moe_rest(c, p, &x, &pt->moe);
 	}
-	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->lm_gpu, c->lm_gpu * c->b_w);
+	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->lm_gpu, c->lm_gpu * c->b_head);
 
 	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
 	double p2p_intra = comm_time(c->p2p_intra, x.bytes), p2p_inter = comm_time(c->p2p_inter, x.bytes);

@@ -142,6 +142,8 @@ const struct key key_table[] = {
 	    "bytes per weight (fp4 with block scales: 0.5625)"),
 	DBL("model.expert_weight_bytes", NULL, SEC_MODEL, KF_BYTES | KF_DEFAULT, "B", 0, 8, 0, 0,
 	    model.expert_weight_bytes, "bytes per routed-expert weight (default: weight_bytes)"),
+	DBL("model.head_bytes", NULL, SEC_MODEL, KF_BYTES | KF_DEFAULT, "B", 0, 8, 0, 0, model.head_bytes,
+	    "bytes per embedding and LM-head weight (default: weight_bytes, at least 2: quantized checkpoints keep both bf16)"),
 	DBL("model.kv_bytes", NULL, SEC_MODEL, KF_BYTES | KF_MIN_OPEN, "B", 0, 8, 2, 0, model.kv_bytes,
 	    "bytes per KV-cache value"),
 	DBL("model.act_bytes", NULL, SEC_MODEL, KF_BYTES | KF_MIN_OPEN, "B", 0, 8, 2, 0, model.act_bytes,
@@ -556,7 +558,7 @@ static int set_dtype(struct scenario *s, const struct key *k, const char *text, 
 	if (b < 0)
 		return range_error(k, text, err, errlen);
 	s->model.weight_bytes = s->model.kv_bytes = s->model.act_bytes = b;
-	s->model.expert_weight_bytes = 0;
+	s->model.expert_weight_bytes = s->model.head_bytes = 0;
 	return 0;
 }
 

@@ -92,6 +92,8 @@ void scenario_resolve(const struct scenario *in, struct scenario *out)
 		m->shared_ffn = m->expert_ffn;
 	if (m->expert_weight_bytes <= 0)
 		m->expert_weight_bytes = m->weight_bytes;
+	if (m->head_bytes <= 0)
+		m->head_bytes = scenario_head_bytes(m->weight_bytes);
 	m->compute_dtype = scenario_compute_dtype(m);
 	/* One expert that every token takes, nothing shared, the same bytes:
 	 * a dense FFN written as MoE.  It is computed as the dense layers it
@@ -104,6 +106,15 @@ void scenario_resolve(const struct scenario *in, struct scenario *out)
 	}
 
 	scenario_resolve_etp(&out->strat);
+}
+
+/* Quantizers leave the vocabulary matrices out: ModelOpt's fp8 and nvfp4
+ * exports list lm_head in exclude_modules, gpt-oss-120b's config.json has
+ * model.embed_tokens and lm_head in modules_to_not_convert, and DeepSeek-V3's
+ * fp8 checkpoint scales its linear layers only. */
+double scenario_head_bytes(double weight_bytes)
+{
+	return weight_bytes < 2 ? 2 : weight_bytes;
 }
 
 bool scenario_dense_form(const struct strategy *st)

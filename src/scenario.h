@@ -61,6 +61,7 @@ struct model {
 	long vocab;
 	bool tied_embeddings;
 	double weight_bytes, expert_weight_bytes, kv_bytes, act_bytes;
+	double head_bytes;         /* embedding and LM head; 0: auto (scenario_head_bytes) */
 	int compute_dtype;
 	double params_b;
 	long mtp_layers;           /* multi-token prediction layers the checkpoint has */
@@ -159,6 +160,11 @@ void scenario_resolve_etp(struct strategy *st);
  * under this strategy: one expert group split like the attention (etp
  * auto or tp). */
 bool scenario_dense_form(const struct strategy *st);
+
+/* model.head_bytes auto: the embedding and LM head stay bf16 in an fp8 or
+ * fp4 checkpoint (only the layers' linear weights are quantized), and are
+ * the weights' own width otherwise. */
+double scenario_head_bytes(double weight_bytes);
 
 /* f_e solved from params_b, or 0 when that is impossible. */
 long scenario_solve_expert_ffn(const struct model *m);

@@ -135,3 +135,31 @@ Test(memory, kv_capacity_counts_sequences_over_all_replicas)
 	cr_expect_leq(fabs(r.kv_capacity_seqs - floor(free_gib / per_seq) * 16), 16);
 	cr_expect_gt(r.kv_capacity_seqs, 50000);
 }
+
+/* An fp8 checkpoint keeps its embedding and LM head in bf16: DeepSeek-V3
+ * (V 129280, d 7168, untied) at dp 8 holds both whole on each GPU, 2 x V x d
+ * bytes more than at 1 byte, and its decode reads the LM head's V x d more
+ * at the HBM rate. */
+Test(memory, quantized_checkpoints_keep_the_vocabulary_in_bf16)
+{
+	struct scenario s;
+	static struct result a, b;
+	deepseek_v3(&s);
+	cost_evaluate_detail(&s, &a);
+	s.model.head_bytes = 1;
+	cost_evaluate_detail(&s, &b);
+	cr_assert(a.ok && b.ok);
+	double vd = 129280.0 * 7168.0;
+	expect_rel(a.dev[0].weights_gib - b.dev[0].weights_gib, 2.0 * vd / (1024.0 * 1024.0 * 1024.0), 1e-9);
+	expect_rel(a.decode.op_memory_s[OP_LM_HEAD] - b.decode.op_memory_s[OP_LM_HEAD],
+		   vd / (s.hw.hbm_tbps * 1e12 * s.hw.hbm_util), 1e-9);
+	/* bf16 weights: the vocabulary is as wide as they are, auto or not */
+	struct scenario t;
+	scenario_default(&t);
+	cost_evaluate(&t, &a);
+	t.model.head_bytes = 2;
+	cost_evaluate(&t, &b);
+	expect_rel(a.dev[0].weights_gib, b.dev[0].weights_gib, 0);
+	cr_expect_eq(scenario_head_bytes(4), 4);
+	cr_expect_eq(scenario_head_bytes(0.5625), 2);
+}
