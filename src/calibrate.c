@@ -134,7 +134,7 @@ static double search_knob(struct run_set *rs, const bool *train, const struct kn
 void fit_runs(struct run_set *rs, const bool *train, struct fit *f)
 {
 	double *scratch = malloc((size_t)(rs->n > 0 ? rs->n : 1) * sizeof *scratch);
-	const struct scenario *first = NULL;
+	int n_in = 0;
 
 	memset(f, 0, sizeof *f);
 	if (!scratch)
@@ -142,17 +142,19 @@ void fit_runs(struct run_set *rs, const bool *train, struct fit *f)
 	for (int i = 0; i < rs->n; i++) {
 		if (!in(rs, train, i, -1))
 			continue;
-		if (!first)
-			first = &rs->runs[i].s;
+		n_in++;
 		f->engine_seen[rs->runs[i].s.work.engine] = true;
 	}
-	if (!first) {
+	if (n_in == 0) {
 		free(scratch);
 		return;
 	}
 	f->ok = true;
+	/* from the middle of each range, not from the values the runs carry:
+	 * the fit then does not depend on the constants a preset ships, which
+	 * are its own output */
 	for (int q = 0; q < FIT_SILICON; q++)
-		f->silicon[q] = *field((struct scenario *)first, silicon_knobs[q].key);
+		f->silicon[q] = (silicon_knobs[q].lo + silicon_knobs[q].hi) / 2;
 	/* the host-side costs start from nothing: they are what is left */
 	for (int e = 1; e < ENGINE_COUNT; e++) {
 		for (int w = EK_STEP; w <= EK_FRONTEND; w++) {

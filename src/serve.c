@@ -76,9 +76,9 @@ struct profile {
 };
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
-	[ENGINE_VLLM] = { 0, 33, 34.3 },
-	[ENGINE_SGLANG] = { 2, 28.7, 87.6 },
-	[ENGINE_TRTLLM] = { 0, 26.4, 135.5 },
+	[ENGINE_VLLM] = { 0, 33.8, 34.3 },
+	[ENGINE_SGLANG] = { 2, 28.8, 88.3 },
+	[ENGINE_TRTLLM] = { 0, 27.3, 135.5 },
 };
 
 /* SGLang's sizes by the GPU's memory in MiB (as nvidia-smi reports it):

@@ -125,6 +125,28 @@ Test(calibrate, lowers_the_error_deterministically)
 	runs_free(&rs2);
 }
 
+/* The fit starts from the middle of each range, not from the constants the
+ * runs carry (a preset's, which are a fit's output): runs that carry other
+ * efficiencies give the same fit. */
+Test(calibrate, the_fit_does_not_depend_on_the_constants_carried)
+{
+	static struct run_set rs;
+	struct fit a, b;
+	char err[600];
+	cr_assert_eq(runs_read(fixture("runs-small.csv"), &rs, err, sizeof err), 0);
+	fit_runs(&rs, NULL, &a);
+	for (int i = 0; i < rs.n; i++) {
+		rs.runs[i].s.hw.mfu = 0.3;
+		rs.runs[i].s.hw.kernel_us = 40;
+		rs.runs[i].s.hw.expert_us = 9;
+	}
+	fit_runs(&rs, NULL, &b);
+	cr_assert(a.ok && b.ok);
+	for (int q = 0; q < FIT_SILICON; q++)
+		cr_expect_eq(a.silicon[q], b.silicon[q], "knob %d: %g against %g", q, a.silicon[q], b.silicon[q]);
+	runs_free(&rs);
+}
+
 /* `validate` on the small runs file, its output in the given format. */
 static void run_validate(struct session_fixture *f, int format)
 {
