@@ -27,7 +27,7 @@ struct fit {
 };
 
 /* The dimension a held-out check leaves out, one value at a time. */
-enum holdout_dim { HOLD_GPU, HOLD_MODEL, HOLD_ENGINE, HOLD_COUNT };
+enum holdout_dim { HOLD_GPU, HOLD_MODEL, HOLD_ENGINE, HOLD_CAMPAIGN, HOLD_COUNT };
 int holdout_dim_find(const char *name);   /* -1 when unknown */
 
 /* Fit to the runs with train[i] set (NULL: all); the runs keep the

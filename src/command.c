@@ -88,7 +88,7 @@ static const struct command commands[] = {
 	  1, -1, cmd_import },
 	{ { "dag", "dag [FILE.dot]", "the deployment graph in Graphviz DOT: machines, stages, GPUs, collectives" },
 	  0, 1, cmd_dag },
-	{ { "validate", "validate FILE.csv|FILE.json [holdout gpu|model|engine]", "predicted against measured TTFT and TPOT, row by row, with the error per model/GPU/framework (a vLLM or SGLang result file: against the current plan); holdout: fit on all but one GPU, model or engine, predict it, each in turn" },
+	{ { "validate", "validate FILE.csv|FILE.json [holdout gpu|model|engine|campaign]", "predicted against measured TTFT and TPOT, row by row, with the error per model/GPU/framework (a vLLM or SGLang result file: against the current plan); holdout: fit on all but one GPU, model, engine or measurement campaign, predict it, each in turn" },
 	  1, 3, cmd_validate },
 	{ { "calibrate", "calibrate FILE.csv", "fit the silicon's efficiencies and each engine's host-side costs to measured runs; print in-sample and held-out error and the fitted YAML" },
 	  1, 1, cmd_validate },

@@ -302,13 +302,13 @@ int cmd_validate(struct invocation *inv)
 	if (strcmp(inv->w[0].text, "calibrate") == 0) {
 		calibrate_runs(rs, &ss->sink, inv->w[1].text);
 	} else if (inv->argc > 2) {
-		/* validate FILE holdout gpu|model|engine (or --holdout) */
+		/* validate FILE holdout gpu|model|engine|campaign (or --holdout) */
 		const char *word = inv->w[2].text;
 		int dim = inv->argc > 3 ? holdout_dim_find(inv->w[3].text) : -1;
 		if ((strcmp(word, "holdout") != 0 && strcmp(word, "--holdout") != 0) || inv->argc != 4 || dim < 0) {
 			runs_free(rs);
 			free(rs);
-			return cmd_fail(inv, 2, "validate: expected 'holdout gpu|model|engine' after the file");
+			return cmd_fail(inv, 2, "validate: expected 'holdout gpu|model|engine|campaign' after the file");
 		}
 		runs_evaluate(rs);
 		holdout_report(rs, dim, &ss->sink, ss->format == FMT_JSON ? 1 : 0);

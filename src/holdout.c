@@ -11,7 +11,7 @@
 #include "cost.h"
 #include "report.h"
 
-static const char *const dim_names[HOLD_COUNT] = { "gpu", "model", "engine" };
+static const char *const dim_names[HOLD_COUNT] = { "gpu", "model", "engine", "campaign" };
 
 int holdout_dim_find(const char *name)
 {
@@ -23,7 +23,15 @@ int holdout_dim_find(const char *name)
 
 static const char *run_key(const struct run *r, int dim)
 {
-	return dim == HOLD_GPU ? r->hardware : dim == HOLD_MODEL ? r->model : r->framework;
+	return dim == HOLD_GPU ? r->hardware : dim == HOLD_MODEL ? r->model : dim == HOLD_ENGINE ? r->framework : r->campaign;
+}
+
+/* A run takes part when it was evaluated and says which group it is of: a
+ * run without a campaign could be of the one held out, so it is neither
+ * fitted to nor predicted. */
+static bool takes_part(const struct run *r, int dim)
+{
+	return r->ok && run_key(r, dim)[0] != '\0';
 }
 
 
@@ -110,7 +118,7 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 		as_read[i] = rs->runs[i].s;
 	for (int i = 0; i < n; i++) {
 		in_p[i][0] = in_p[i][1] = out_p[i][0] = out_p[i][1] = NAN;
-		if (!rs->runs[i].ok)
+		if (!takes_part(&rs->runs[i], dim))
 			continue;
 		const char *v = run_key(&rs->runs[i], dim);
 		int j = 0;
@@ -119,15 +127,16 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 		if (j == n_values && n_values < GROUPS_MAX)
 			values[n_values++] = v;
 	}
+	/* in-sample: the constants fitted to every run, as calibrate ships them */
 	for (int i = 0; i < n; i++)
-		pick[i] = rs->runs[i].ok;
+		pick[i] = takes_part(&rs->runs[i], dim);
 	fit_runs(rs, NULL, &f);
 	fit_apply(rs, &f);
 	predict(rs, pick, in_p);
 	for (int j = 0; j < n_values; j++) {
 		for (int i = 0; i < n; i++) {
-			pick[i] = rs->runs[i].ok && strcmp(run_key(&rs->runs[i], dim), values[j]) == 0;
-			train[i] = rs->runs[i].ok && !pick[i];
+			pick[i] = takes_part(&rs->runs[i], dim) && strcmp(run_key(&rs->runs[i], dim), values[j]) == 0;
+			train[i] = takes_part(&rs->runs[i], dim) && !pick[i];
 			rs->runs[i].s = as_read[i];
 		}
 		fit_runs(rs, train, &f);
@@ -146,7 +155,8 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 			    "TPOT median (signed)", "TTFT median (signed)", "in-sample TPOT, TTFT");
 	for (int j = 0; j <= n_values; j++) {
 		for (int i = 0; i < n; i++)
-			pick[i] = rs->runs[i].ok && (j == n_values || strcmp(run_key(&rs->runs[i], dim), values[j]) == 0);
+			pick[i] = takes_part(&rs->runs[i], dim) &&
+				  (j == n_values || strcmp(run_key(&rs->runs[i], dim), values[j]) == 0);
 		struct errs o = errors(rs, (const double (*)[2])out_p, pick, scratch);
 		struct errs s = errors(rs, (const double (*)[2])in_p, pick, scratch);
 		const char *label = j == n_values ? "all" : values[j];
@@ -171,6 +181,7 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 		sink_puts(k, ", \"groups\": [");
 	else
 		sink_puts(k, "  held-out error of each model, GPU and engine\n");
+	bool first_group = true;
 	for (int g = 0; g < rs->n_groups; g++) {
 		const struct run_group *gr = &rs->groups[g];
 		for (int i = 0; i < n; i++) {
@@ -179,8 +190,12 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 				  !strcmp(r->framework, gr->framework);
 		}
 		struct errs o = errors(rs, (const double (*)[2])out_p, pick, scratch);
+		/* a group none of whose runs was held out (no campaign given) */
+		if (o.n == 0)
+			continue;
 		if (json) {
-			sink_puts(k, g ? ", {\"model\": " : "{\"model\": ");
+			sink_puts(k, first_group ? "{\"model\": " : ", {\"model\": ");
+			first_group = false;
 			json_string(k, gr->model);
 			sink_puts(k, ", \"hardware\": ");
 			json_string(k, gr->hardware);

@@ -22,7 +22,7 @@
 enum col {
 	C_NAME, C_FRAMEWORK, C_HARDWARE, C_MODEL, C_MODE, C_BATCH, C_PROMPT, C_OUTPUT, C_DP, C_TP, C_PP,
 	C_EP, C_ETP, C_WB, C_EWB, C_KVB, C_DTYPE, C_SPEC_K, C_SPEC_A, C_P_DP, C_P_TP, C_P_EP, C_P_W, C_D_DP, C_D_TP,
-	C_D_EP, C_D_W, C_REQUESTS, C_TTFT, C_TPOT, C_COUNT
+	C_D_EP, C_D_W, C_REQUESTS, C_TTFT, C_TPOT, C_CAMPAIGN, C_COUNT
 };
 
 static const char *const col_names[C_COUNT] = {
@@ -30,6 +30,7 @@ static const char *const col_names[C_COUNT] = {
 	"pp", "ep", "etp", "weight_bytes", "expert_weight_bytes", "kv_bytes", "compute_dtype",
 	"spec_tokens", "spec_accepted", "prefill_dp", "prefill_tp", "prefill_ep", "prefill_workers", "decode_dp",
 	"decode_tp", "decode_ep", "decode_workers", "requests", "measured_ttft_ms", "measured_tpot_ms",
+	"campaign",
 };
 
 /* The key each input column sets (NULL: not a key). */
@@ -321,6 +322,7 @@ int runs_read_buffer(const char *path, const char *buf, size_t len, struct run_s
 		const struct { int col; char *dst; size_t len; } texts[] = {
 			{ C_NAME, run->name, sizeof run->name }, { C_FRAMEWORK, run->framework, sizeof run->framework },
 			{ C_HARDWARE, run->hardware, sizeof run->hardware }, { C_MODEL, run->model, sizeof run->model },
+			{ C_CAMPAIGN, run->campaign, sizeof run->campaign },
 		};
 		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 			if (idx[texts[i].col] >= 0 && idx[texts[i].col] < nf)

@@ -16,6 +16,7 @@
 struct run {
 	long line;
 	char name[48], framework[24], hardware[NAME_MAX_LEN], model[NAME_MAX_LEN];
+	char campaign[48];                /* the measurement campaign, "" if not given */
 	struct scenario s;
 	double ttft_ms, tpot_ms;          /* measured */
 	double pred_ttft_ms, pred_tpot_ms;

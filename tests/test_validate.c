@@ -248,6 +248,54 @@ Test(holdout, twin_gpus_predict_each_other)
 	runs_free(&rs);
 }
 
+/* Held out by measurement campaign: a run that names none could be of the
+ * campaign held out, so it is neither fitted to nor predicted; changing
+ * its measurements changes no fold. */
+static void campaign_folds(double c2_ttft, struct run_set *rs, char *json, size_t len)
+{
+	char csv[1200], err[600];
+	int n = snprintf(csv, sizeof csv,
+			 "name,framework,hardware,model,mode,batch,prompt_len,output_len,dp,tp,pp,ep,etp,"
+			 "measured_ttft_ms,measured_tpot_ms,campaign\n"
+			 "a,trtllm,h100-sxm,llama-3.1-8b,serving,8,1024,128,1,1,1,1,1,60.5,6.2,one\n"
+			 "b,trtllm,h100-sxm,llama-3.1-8b,serving,32,1024,128,1,1,1,1,1,70.1,8.1,one\n"
+			 "c,vllm,h100-sxm,llama-3.1-8b,serving,16,2048,256,1,1,1,1,1,120.0,7.8,one\n"
+			 "a2,trtllm,h200,llama-3.1-8b,serving,8,1024,128,1,1,1,1,1,55,5.5,two\n"
+			 "b2,vllm,h200,llama-3.1-8b,serving,32,1024,128,1,1,1,1,1,66,7.0,two\n"
+			 "c2,trtllm,h200,llama-3.1-8b,serving,16,2048,256,1,1,1,1,1,%g,3.0,\n",
+			 c2_ttft);
+	cr_assert_eq(runs_read_buffer("campaigns.csv", csv, (size_t)n, rs, err, sizeof err), 0, "%s", err);
+	runs_evaluate(rs);
+	cr_assert_eq(rs->n_ok, 6);
+	struct sink_buffer b;
+	struct sink k;
+	sink_buffer_init(&b, &k);
+	holdout_report(rs, HOLD_CAMPAIGN, &k, 1);
+	snprintf(json, len, "%s", b.out);
+	sink_buffer_free(&b);
+}
+
+Test(holdout, by_campaign_leaves_out_runs_without_one)
+{
+	static struct run_set rs;
+	static char json[8192], again[8192];
+	campaign_folds(120.0, &rs, json, sizeof json);
+	const char *head = "{\"schema\": \"moescope/1\", \"holdout\": {\"by\": \"campaign\", \"folds\": "
+			   "[{\"held_out\": \"one\", \"runs\": 3,";
+	cr_expect(strncmp(json, head, strlen(head)) == 0, "%s", json);
+	cr_expect(strstr(json, "{\"held_out\": \"two\", \"runs\": 2,") != NULL, "%s", json);
+	cr_expect(strstr(json, "\"overall\": {\"held_out\": \"all\", \"runs\": 5,") != NULL, "%s", json);
+	cr_expect(isnan(rs.runs[5].pred_ttft_ms) && isnan(rs.runs[5].pred_tpot_ms));
+	double a_ttft = rs.runs[0].pred_ttft_ms, a_tpot = rs.runs[0].pred_tpot_ms;
+	cr_expect(isfinite(a_ttft) && isfinite(a_tpot));
+	runs_free(&rs);
+	campaign_folds(9000.0, &rs, again, sizeof again);
+	cr_expect_eq(rs.runs[0].pred_ttft_ms, a_ttft);
+	cr_expect_eq(rs.runs[0].pred_tpot_ms, a_tpot);
+	cr_expect_eq(holdout_dim_find("campaign"), HOLD_CAMPAIGN);
+	runs_free(&rs);
+}
+
 Test(holdout, command_refuses_a_bad_dimension)
 {
 	struct session_fixture f;
@@ -255,7 +303,7 @@ Test(holdout, command_refuses_a_bad_dimension)
 	fixture_open(&f, FMT_TEXT);
 	snprintf(line, sizeof line, "validate %s holdout gpus", fixture("runs-twin-gpus.csv"));
 	cr_expect_neq(session_run_line(&f.ss, line, 1), 0);
-	cr_expect(strstr(f.buf.err, "expected 'holdout gpu|model|engine' after the file") != NULL, "%s", f.buf.err);
+	cr_expect(strstr(f.buf.err, "expected 'holdout gpu|model|engine|campaign' after the file") != NULL, "%s", f.buf.err);
 	fixture_close(&f);
 }
 
