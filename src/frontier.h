@@ -87,10 +87,11 @@ bool frontier_point_past_graphs(const struct frontier_result *fr, const struct f
  * least as well on both rates, and then what it beats goes. */
 void frontier_keep(struct frontier_result *fr, const struct frontier_point *p);
 
-/* The field's short name of a strategy: TP8, TEP8, DEP8, DP2TP4, ... PP2. */
 /* The longest label: a count of prefill instances and two pool names of
  * up to 23 characters (frontier.c) */
 #define FRONTIER_LABEL_MAX 56
+/* The field's short name of a strategy: TP8, TEP8, DEP8, DP2TP4, ... PP2;
+ * ETPn when the expert TP is not strategy.etp auto's. */
 void frontier_label(const struct frontier_point *p, char *buf, size_t len);
 /* The scenario of a point: its strategy and concurrency, served. */
 void frontier_point_apply(const struct frontier_point *p, struct scenario *s);
