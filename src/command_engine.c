@@ -16,6 +16,7 @@
 #include "file_read.h"
 #include "import_engine.h"
 #include "import_hf.h"
+#include "name_text.h"
 #include "preset.h"
 #include "report.h"
 #include "serve.h"
@@ -58,14 +59,22 @@ static void export_json(const struct sink *k, const struct engine_command *c, co
 static void export_text(const struct sink *k, const struct scenario *s, const struct engine_command *c, char *text,
 			size_t len)
 {
-	char label[96];
+	char label[96], model[4 * NAME_MAX_LEN], hw[4 * NAME_MAX_LEN], line[4 * sizeof c->notes[0]];
 	strategy_format(&s->strat, label, sizeof label);
-	sink_printf(k, "# %s for %s on %ld x %s, %s\n", serve_engine_display_name(c->engine), s->model.name,
-		    s->strat.dp * s->strat.tp * s->strat.pp, s->hw.name, label);
-	for (int i = 0; i < c->n_notes; i++)
-		sink_printf(k, "# note: %s\n", c->notes[i]);
+	/* a comment ends at a line break: nothing in one may hold a control */
+	name_visible(s->model.name, model, sizeof model);
+	name_visible(s->hw.name, hw, sizeof hw);
+	sink_printf(k, "# %s for %s on %ld x %s, %s\n", serve_engine_display_name(c->engine), model,
+		    s->strat.dp * s->strat.tp * s->strat.pp, hw, label);
+	for (int i = 0; i < c->n_notes; i++) {
+		name_visible(c->notes[i], line, sizeof line);
+		sink_printf(k, "# note: %s\n", line);
+	}
+	/* the options are moescope's own YAML, which never holds the
+	 * delimiter line (engine_export checks) */
 	if (c->options_file[0])
-		sink_printf(k, "cat > %s <<'EOF'\n%sEOF\n", c->options_file, c->options);
+		sink_printf(k, "cat > %s <<'%s'\n%s%s\n", c->options_file, ENGINE_HEREDOC_END, c->options,
+			    ENGINE_HEREDOC_END);
 	engine_command_text(c, 1, text, len);
 	sink_printf(k, "%s\n", text);
 }

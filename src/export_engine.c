@@ -25,11 +25,13 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "engine_layout.h"
 #include "export_engine.h"
+#include "name_text.h"
 #include "numfmt.h"
 #include "serve.h"
 
@@ -216,6 +218,22 @@ static void trtllm_command(const struct plan *p, struct engine_command *c)
 		     p->nodes);
 }
 
+/* Whether a line of the options is the here document's delimiter. */
+static bool options_close_heredoc(const char *options)
+{
+	size_t n = strlen(ENGINE_HEREDOC_END);
+	for (const char *line = options; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		if (len == n && !strncmp(line, ENGINE_HEREDOC_END, n))
+			return true;
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	return false;
+}
+
 int engine_export(int engine, const struct scenario *in, struct engine_command *c, char *err, size_t errlen)
 {
 	static struct scenario s;   /* large: not on the stack */
@@ -236,12 +254,26 @@ int engine_export(int engine, const struct scenario *in, struct engine_command *
 	long per_node = s.hw.gpus_per_node > 0 ? s.hw.gpus_per_node : gpus;
 	p.nodes = (gpus + per_node - 1) / per_node;
 	p.model_id = s.model.hf_id[0] ? s.model.hf_id : s.model.name;
+	/* names are checked where they come in; a scenario built in code is
+	 * checked here, as the id is a word of a shell script */
+	if (name_check(s.model.hf_id[0] ? "model.hf_id" : "model.name", p.model_id, err, errlen) != 0)
+		return -1;
+	if (p.model_id[0] == '-') {
+		snprintf(err, errlen, "%s '%s' starts with '-': the engine would read it as an option",
+			 s.model.hf_id[0] ? "model.hf_id" : "model.name", p.model_id);
+		return -1;
+	}
 	if (!s.model.hf_id[0])
 		note(c, "model.hf_id is not set: replace %s with the checkpoint's Hugging Face id or path", s.model.name);
 	switch (engine) {
 	case ENGINE_VLLM: vllm_command(&p, c); break;
 	case ENGINE_SGLANG: sglang_command(&p, c); break;
 	default: trtllm_command(&p, c); break;
+	}
+	if (options_close_heredoc(c->options)) {
+		snprintf(err, errlen, "the options file holds the line %s that would end its here document",
+			 ENGINE_HEREDOC_END);
+		return -1;
 	}
 	return 0;
 }

@@ -14,6 +14,8 @@
 #define ENGINE_ARGS_MAX 48
 #define ENGINE_ARG_LEN 160
 #define ENGINE_NOTES_MAX 6
+/* The line that ends the here document of an options file in a script. */
+#define ENGINE_HEREDOC_END "EOF"
 
 struct engine_command {
 	int engine;

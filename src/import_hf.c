@@ -14,6 +14,7 @@
 
 #include "file_read.h"
 #include "import_hf.h"
+#include "name_text.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
 #define USED_MAX 64
@@ -303,9 +304,15 @@ static void model_name(const char *id, const char *label, char *out, size_t len)
 	const char *slash = strrchr(base, '/');
 	if (slash && slash[1])
 		base = slash + 1;
+	while (*base == '-')
+		base++;   /* a name never starts an option */
 	size_t i = 0;
-	for (; base[i] && i + 1 < len && base[i] != '.'; i++)
-		out[i] = (char)(base[i] >= 'A' && base[i] <= 'Z' ? base[i] - 'A' + 'a' : base[i]);
+	for (; base[i] && i + 1 < len && base[i] != '.'; i++) {
+		char c = base[i];
+		/* lower case; what a name may not hold (line breaks, controls,
+		 * any byte past ASCII of a path) becomes '-' */
+		out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c > ' ' && c < 0x7F ? c : '-';
+	}
 	out[i] = '\0';
 	if (!strcmp(out, "config") || !out[0])
 		snprintf(out, len, "hf-model");
@@ -393,6 +400,15 @@ int import_hf_buffer(const char *label, const char *buf, size_t len, struct mode
 	if (f->map(&r, &m) || quantization(&r, &m))
 		goto done;
 	const char *id = get_string(&r, "_name_or_path");
+	char why[300];
+	if (id && name_check("'_name_or_path'", id, why, sizeof why) != 0) {
+		fail(&r, "%s", why);
+		goto done;
+	}
+	if (id && id[0] == '-') {
+		fail(&r, "'_name_or_path': an id may not start with '-' (an engine would read it as an option)");
+		goto done;
+	}
 	if (id && strlen(id) < sizeof m.hf_id)
 		snprintf(m.hf_id, sizeof m.hf_id, "%s", id);
 	model_name(id, label, m.name, sizeof m.name);

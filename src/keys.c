@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "keys.h"
+#include "name_text.h"
 #include "numfmt.h"
 
 static const char *const attention_choices[] = { "gqa", "mla", NULL };
@@ -568,8 +569,16 @@ int key_set(struct scenario *s, const struct key *k, const char *text, char *err
 
 	switch (k->type) {
 	case KT_STRING:
+		if (name_check(k->name, text, err, errlen) != 0)
+			return -1;
 		if (strlen(text) >= NAME_MAX_LEN)
 			return range_error(k, text, err, errlen);
+		/* an id is the positional argument of an engine command, where a
+		 * leading '-' would make it an option */
+		if (text[0] == '-') {
+			snprintf(err, errlen, "%s: a name may not start with '-', got '%s'", k->name, text);
+			return -1;
+		}
 		strcpy(field(s, k), text);
 		return 0;
 	case KT_BOOL:

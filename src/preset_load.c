@@ -13,6 +13,7 @@
 
 #include "file_read.h"
 #include "keys.h"
+#include "name_text.h"
 #include "preset.h"
 #include "strategy_parse.h"
 
@@ -204,7 +205,8 @@ static int apply_named(struct loader *ld, int section, const yaml_node_t *value)
 		return fail_at(ld, value, "in preset '%s': %s", name, inner_err);
 	/* a preset file need not repeat its own name */
 	char *dst = section == SEC_HARDWARE ? ld->s->hw.name : ld->s->model.name;
-	if (strcmp(dst, defaults.hw.name) == 0 || strcmp(dst, defaults.model.name) == 0 || !*dst)
+	if ((strcmp(dst, defaults.hw.name) == 0 || strcmp(dst, defaults.model.name) == 0 || !*dst) &&
+	    name_bad_byte(name) < 0 && name[0] != '-')
 		snprintf(dst, NAME_MAX_LEN, "%s", name);
 	return 0;
 }
