@@ -17,8 +17,9 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "render.h"
+#include "scenario_resolve.h"
 #include "search.h"
 #include "sliders.h"
 #include "style.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "calibrate.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "keys.h"
 #include "numfmt.h"
 #include "serve.h"

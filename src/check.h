@@ -3,7 +3,7 @@
 #ifndef MOESCOPE_CHECK_H
 #define MOESCOPE_CHECK_H
 
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "scenario.h"
 #include "sink.h"

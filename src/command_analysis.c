@@ -10,7 +10,7 @@
 #include "calibrate.h"
 #include "check.h"
 #include "command_impl.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "frontier.h"
 #include "import_bench.h"

@@ -10,7 +10,7 @@
 
 #include "atomic_file.h"
 #include "command_impl.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "export_engine.h"
 #include "file_read.h"
@@ -19,6 +19,7 @@
 #include "name_text.h"
 #include "preset.h"
 #include "report.h"
+#include "scenario_resolve.h"
 #include "serve.h"
 #include "strategy_parse.h"
 

@@ -9,7 +9,7 @@
 
 #include "atomic_file.h"
 #include "command_impl.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "dag.h"
 #include "import_hf.h"
 #include "nearest.h"
@@ -17,6 +17,7 @@
 #include "numfmt.h"
 #include "preset.h"
 #include "report.h"
+#include "scenario_resolve.h"
 #include "strategy_parse.h"
 
 static int load_file(struct session *ss, const char *what, char *err, size_t errlen)

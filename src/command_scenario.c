@@ -9,9 +9,10 @@
 
 #include "command_impl.h"
 #include "preset.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "report.h"
+#include "scenario_resolve.h"
 #include "strategy_parse.h"
 
 /* ---- per-key checks that only depend on the value and the model ---- */

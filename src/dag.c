@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "dag.h"
-#include "disagg.h"
+#include "deploy_disagg.h"
 #include "diag.h"
 #include "numfmt.h"
 #include "strategy_parse.h"

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "diag.h"
-#include "disagg.h"
+#include "deploy_disagg.h"
 #include "keys.h"
 #include "numfmt.h"
+#include "scenario_resolve.h"
 #include "serve.h"
 
 static const char *const code_names[DIAG_CODE_COUNT] = {

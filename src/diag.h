@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "scenario.h"
 
 enum diag_severity { SEV_ERROR, SEV_WARNING, SEV_INFO };

@@ -33,6 +33,7 @@
 #include "export_engine.h"
 #include "name_text.h"
 #include "numfmt.h"
+#include "scenario_resolve.h"
 #include "serve.h"
 
 #define TRTLLM_OPTIONS_FILE "extra-llm-api-config.yml"

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cost.h"
+#include "evaluate.h"
 
 enum figure {
 	FIG_GPUS, FIG_MEM, FIG_TTFT, FIG_TPOT, FIG_TOKENS, FIG_PREFILL, FIG_E2E, FIG_COUNT

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "frontier.h"
 #include "numfmt.h"
 #include "report.h"

@@ -15,8 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "cost.h"
-#include "disagg.h"
+#include "evaluate.h"
+#include "deploy_disagg.h"
 #include "frontier.h"
 #include "search.h"
 #include "serve.h"

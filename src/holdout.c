@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "calibrate.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "report.h"
 
 static const char *const dim_names[HOLD_COUNT] = { "gpu", "model", "engine", "campaign" };

@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 
+#include "runs.h"
 #include "scenario.h"
-#include "validate.h"
 
 /* A path validate reads as a benchmark result: .json or .jsonl. */
 bool import_bench_wants(const char *path);

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "import_engine.h"
+#include "scenario_resolve.h"
 #include "serve.h"
 
 #define EV (1 << ENGINE_VLLM)

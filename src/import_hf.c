@@ -15,6 +15,7 @@
 #include "file_read.h"
 #include "import_hf.h"
 #include "name_text.h"
+#include "scenario_resolve.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
 #define USED_MAX 64

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "cost_prep.h"
+#include "evaluate.h"
+#include "evaluate_prep.h"
 #include "nearest.h"
 #include "search.h"
 

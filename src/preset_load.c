@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "name_text.h"
 #include "preset.h"
+#include "scenario_resolve.h"
 #include "strategy_parse.h"
 
 /* Bound on presets naming presets, and on what a file may hold. */

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "numfmt.h"
 #include "recommend.h"
 #include "report.h"

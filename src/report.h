@@ -3,7 +3,7 @@
 #ifndef MOESCOPE_REPORT_H
 #define MOESCOPE_REPORT_H
 
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "scenario.h"
 #include "sink.h"

@@ -9,6 +9,7 @@
 
 #include "figures.h"
 #include "keys.h"
+#include "scenario_resolve.h"
 #include "strategy_parse.h"
 #include "numfmt.h"
 #include "report.h"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "disagg.h"
+#include "deploy_disagg.h"
 #include "figures.h"
 #include "keys.h"
 #include "numfmt.h"

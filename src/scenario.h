@@ -145,14 +145,6 @@ struct scenario {
 	struct claims claims;
 };
 
-/* The built-in scenario: the seed 10B MoE on the seed GPU. */
-void scenario_default(struct scenario *s);
-
-/* Fill every "auto"/"default" field with the value the model uses.
- * Fields that cannot be resolved (expert_ffn auto without params_b) stay 0;
- * the cost model reports why.  imbalance auto stays 0: it depends on the pass. */
-void scenario_resolve(const struct scenario *in, struct scenario *out);
-
 /* etp auto: tp when ep*tp divides dp*tp, else dp*tp/ep; stays 0 when
  * neither folds. */
 void scenario_resolve_etp(struct strategy *st);
@@ -165,9 +157,6 @@ bool scenario_dense_form(const struct strategy *st);
  * fp4 checkpoint (only the layers' linear weights are quantized), and are
  * the weights' own width otherwise. */
 double scenario_head_bytes(double weight_bytes);
-
-/* f_e solved from params_b, or 0 when that is impossible. */
-long scenario_solve_expert_ffn(const struct model *m);
 
 /* The compute dtype in force (never DTYPE_AUTO) and its peak TFLOP/s after
  * falling back to the next wider dtype the GPU supports. */

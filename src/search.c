@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cost.h"
-#include "cost_prep.h"
+#include "evaluate.h"
+#include "evaluate_prep.h"
 #include "diag.h"
 #include "numfmt.h"
 #include "report.h"

@@ -3,11 +3,14 @@
  * TensorRT-LLM do by default), the KV pool each engine sets aside, which
  * batch it admits, and how requests that arrive in a closed loop or as a
  * Poisson stream wait.  Pure functions of numbers: the step model
- * (cost_*) gives the time of one forward pass, this says which passes
- * run and what a user sees. */
+ * (step_ctx.h) gives the time of one forward pass, this says which passes
+ * run and what a user sees (serve_ctx.h composes them).  The engines'
+ * profiles are in serve_engine.c, the arithmetic of queues in
+ * serve_queue.c. */
 #ifndef MOESCOPE_SERVE_H
 #define MOESCOPE_SERVE_H
 
+#include "result.h"
 #include "scenario.h"
 
 /* What an engine's memory setting is a fraction of. */
@@ -71,9 +74,6 @@ static inline double serve_kv_pool_bytes(int rule, double fraction, double capac
 		return capacity - weights - act - reserved;
 	}
 }
-
-/* Why the running batch is smaller than the requests in flight. */
-enum admit_cap { ADMIT_ALL, ADMIT_KV, ADMIT_MAX_SEQS };
 
 /* Sequences running at once on one replica: the requests in flight on it,
  * at most max_seqs (0: no limit) and as many as the pool holds at

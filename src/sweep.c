@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "numfmt.h"
 #include "report.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "csv.h"
 #include "diag.h"
 #include "file_read.h"
@@ -15,6 +15,7 @@
 #include "numfmt.h"
 #include "preset.h"
 #include "report.h"
+#include "scenario_resolve.h"
 #include "serve.h"
 #include "strategy_parse.h"
 #include "validate.h"
@@ -341,13 +342,6 @@ int runs_read_buffer(const char *path, const char *buf, size_t len, struct run_s
 fail:
 	runs_free(rs);
 	return -1;
-}
-
-void runs_free(struct run_set *rs)
-{
-	free(rs->runs);
-	rs->runs = NULL;
-	rs->n = 0;
 }
 
 static int cmp_double(const void *a, const void *b)

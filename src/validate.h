@@ -7,36 +7,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "runs.h"
 #include "scenario.h"
 #include "sink.h"
-
-#define RUNS_MAX 20000
-#define GROUPS_MAX 64
-
-struct run {
-	long line;
-	char name[48], framework[24], hardware[NAME_MAX_LEN], model[NAME_MAX_LEN];
-	char campaign[48];                /* the measurement campaign, "" if not given */
-	struct scenario s;
-	double ttft_ms, tpot_ms;          /* measured */
-	double pred_ttft_ms, pred_tpot_ms;
-	bool ok;                          /* evaluated */
-	char reason[640];                 /* why not */
-};
-
-struct run_group {
-	char model[NAME_MAX_LEN], hardware[NAME_MAX_LEN], framework[24];
-	int n;
-	double ttft_median, ttft_mean, tpot_median, tpot_mean;   /* absolute % errors */
-};
-
-struct run_set {
-	int n, n_ok;
-	struct run *runs;                 /* n of them, allocated */
-	int n_groups;
-	struct run_group groups[GROUPS_MAX];
-	struct run_group overall;
-};
 
 /* Read the CSV; rows that cannot be evaluated are kept with their reason.
  * -1 with a message when the file itself is unusable. */
@@ -48,7 +21,6 @@ int runs_read_buffer(const char *label, const char *buf, size_t len, struct run_
 /* The largest file of measured runs, and the longest record in it. */
 #define RUNS_FILE_MAX (64 * 1024 * 1024)
 #define RUNS_RECORD_MAX (64 * 1024)
-void runs_free(struct run_set *rs);
 /* The hardware preset a benchmark file's GPU name means ("NVIDIA H200",
  * "GB200", "AMD Instinct MI355X"): the name when it is a preset. */
 void runs_gpu_preset(const char *in, char *out, size_t len);

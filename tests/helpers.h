@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "command.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "keys.h"
 #include "scenario.h"
+#include "scenario_resolve.h"
 
 #define expect_rel(actual, expected, rel)                                              \
 	do {                                                                           \

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Collectives on worked examples. */
-#include "cost_ctx.h"
+#include "step_ctx.h"
 #include "helpers.h"
 
 /* The time of each collective for `bytes`, the way a layer asks for it. */

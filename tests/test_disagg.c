@@ -3,7 +3,7 @@
  * by a KV transfer and a prefill queue. */
 #include "helpers.h"
 
-#include "disagg.h"
+#include "deploy_disagg.h"
 #include "preset.h"
 
 static void r1_on(struct scenario *s, const char *gpu)

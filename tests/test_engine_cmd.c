@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cost_prep.h"
+#include "evaluate_prep.h"
 #include "engine_layout.h"
 #include "file_read.h"
 #include "export_engine.h"

@@ -4,7 +4,7 @@
  * cost_evaluate, and those it leaves out must say so. */
 #include <stdio.h>
 
-#include "cost_prep.h"
+#include "evaluate_prep.h"
 #include "helpers.h"
 #include "preset.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pipeline stages: the split of layers and experts, the sends that cross
  * nodes, and the classes of identical stages the model works on. */
-#include "cost_ctx.h"
+#include "step_ctx.h"
 #include "helpers.h"
 
 Test(stages, layer_span_gives_the_first_stages_one_more)
@@ -49,9 +49,9 @@ Test(stages, inter_node_sends_by_hand)
 /* Every stage, walked one by one, against the class that holds it. */
 static void check_classes(long L, long Ld, long pp, long G, long gpn)
 {
-	struct cost_ctx c = { .L = (double)L, .Ld = (double)Ld, .pp = (double)pp, .G = (double)G,
+	struct step_ctx c = { .L = (double)L, .Ld = (double)Ld, .pp = (double)pp, .G = (double)G,
 			      .gpn = (double)gpn };
-	cost_stage_classes(&c);
+	step_stage_classes(&c);
 	cr_assert(c.n_cls >= 1 && c.n_cls <= COST_STAGE_CLASSES, "L %ld Ld %ld pp %ld: %d classes", L, Ld, pp, c.n_cls);
 	long s = 0;
 	double inter = 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The roofline, passes and phases. */
-#include "cost_ctx.h"
+#include "step_ctx.h"
 #include "helpers.h"
 
 /* Figures of the default scenario from a separate implementation of the
@@ -37,46 +37,46 @@ Test(time, ep8_variant_matches_the_reference)
 
 Test(time, touched_experts_deepseek_decode)
 {
-	struct cost_ctx c = { .E = 256, .k = 8, .dp = 1, .edp = 1, .experts_max = 256 };
-	cost_ctx_model_constants(&c);
-	cost_ctx_ep_constants(&c);
+	struct step_ctx c = { .E = 256, .k = 8, .dp = 1, .edp = 1, .experts_max = 256 };
+	step_ctx_model_constants(&c);
+	step_ctx_ep_constants(&c);
 	/* 256 x (1 - (1 - 8/256)^4) */
-	expect_rel(cost_touched(&c, 4), 30.531005859375, 1e-12);
+	expect_rel(step_touched(&c, 4), 30.531005859375, 1e-12);
 	/* a long prompt touches them all, one token about k */
-	expect_rel(cost_touched(&c, 4096), 256, 1e-9);
-	expect_rel(cost_touched(&c, 1), 8, 1e-12);
+	expect_rel(step_touched(&c, 4096), 256, 1e-9);
+	expect_rel(step_touched(&c, 1), 8, 1e-12);
 }
 
 Test(time, touched_experts_all_of_them_exactly)
 {
-	struct cost_ctx c = { .E = 256, .k = 8, .dp = 1, .edp = 1, .experts_max = 32 };
-	cost_ctx_model_constants(&c);
+	struct step_ctx c = { .E = 256, .k = 8, .dp = 1, .edp = 1, .experts_max = 32 };
+	step_ctx_model_constants(&c);
 	/* Past a miss of e^-40 the formula gives every expert to the last
 	 * bit, which is what the model returns there without calling exp. */
 	double T = 39.0 / -c.log_miss;   /* a miss of e^-39: the formula itself */
 	cr_expect_eq(32.0 * (1.0 - exp(T * c.log_miss)), 32.0);
-	cr_expect_eq(cost_touched(&c, T), 32.0);
-	cr_expect_eq(cost_touched(&c, 1e6), 32.0);
+	cr_expect_eq(step_touched(&c, T), 32.0);
+	cr_expect_eq(step_touched(&c, 1e6), 32.0);
 	/* and short of that it is the formula: 32 x (1 - (1 - 8/256)^100) */
-	expect_rel(cost_touched(&c, 100), 32.0 * (1.0 - pow(248.0 / 256.0, 100)), 1e-12);
-	cr_expect_lt(cost_touched(&c, 100), 32.0);
+	expect_rel(step_touched(&c, 100), 32.0 * (1.0 - pow(248.0 / 256.0, 100)), 1e-12);
+	cr_expect_lt(step_touched(&c, 100), 32.0);
 }
 
 Test(time, imbalance_auto)
 {
-	struct cost_ctx c = { .ep = 8, .dp = 1, .k = 2, .edp = 1 };
-	cost_ctx_model_constants(&c);
-	cost_ctx_ep_constants(&c);
+	struct step_ctx c = { .ep = 8, .dp = 1, .k = 2, .edp = 1 };
+	step_ctx_model_constants(&c);
+	step_ctx_ep_constants(&c);
 	/* 1 + sqrt(2 ln 8) * sqrt(7 / 128) */
-	expect_rel(cost_imbalance(&c, 64), 1.4769055657268344, 1e-12);
+	expect_rel(step_imbalance(&c, 64), 1.4769055657268344, 1e-12);
 	c.ep = 1;
-	cr_expect_eq(cost_imbalance(&c, 64), 1);
+	cr_expect_eq(step_imbalance(&c, 64), 1);
 	c.ep = 8;
-	cost_ctx_model_constants(&c);
-	cost_ctx_ep_constants(&c);
-	cr_expect_eq(cost_imbalance(&c, 0.001), 8);   /* capped at ep */
+	step_ctx_model_constants(&c);
+	step_ctx_ep_constants(&c);
+	cr_expect_eq(step_imbalance(&c, 0.001), 8);   /* capped at ep */
 	c.imb_user = 1.2;
-	cr_expect_eq(cost_imbalance(&c, 64), 1.2);
+	cr_expect_eq(step_imbalance(&c, 64), 1.2);
 }
 
 Test(time, decode_is_memory_bound_at_batch_one)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "command.h"
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "sink.h"
 

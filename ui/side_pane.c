@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "disagg.h"
+#include "deploy_disagg.h"
 #include "frontier.h"
 #include "numfmt.h"
 #include "render.h"

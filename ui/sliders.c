@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "numfmt.h"
 #include "sliders.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cost.h"
+#include "evaluate.h"
 #include "diag.h"
 #include "report.h"
 #include "sink.h"

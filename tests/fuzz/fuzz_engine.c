@@ -10,6 +10,7 @@
 #include "export_engine.h"
 #include "fuzz_common.h"
 #include "import_engine.h"
+#include "scenario_resolve.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,6 +10,7 @@
 #include "fuzz_common.h"
 #include "import_bench.h"
 #include "import_hf.h"
+#include "scenario_resolve.h"
 #include "validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

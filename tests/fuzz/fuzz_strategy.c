@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "fuzz_common.h"
+#include "scenario_resolve.h"
 #include "strategy_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,6 +7,7 @@
 
 #include "fuzz_common.h"
 #include "preset.h"
+#include "scenario_resolve.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

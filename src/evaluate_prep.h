@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The state of a prepared evaluation (cost_prepare), for the callers that
- * keep one: it is large, and its layout is the cost model's business. */
-#ifndef MOESCOPE_COST_PREP_H
-#define MOESCOPE_COST_PREP_H
+ * keep one: it is large, and its layout is the evaluation's business. */
+#ifndef MOESCOPE_EVALUATE_PREP_H
+#define MOESCOPE_EVALUATE_PREP_H
 
-#include "cost_ctx.h"
+#include "result.h"
+#include "serve_ctx.h"
 
 struct cost_prep {
 	struct scenario rs;         /* resolved; its strategy is replaced per call */
@@ -24,7 +25,7 @@ struct cost_prep {
 	struct strategy key;
 	long key_microbatches;
 	struct result head;         /* all but the phases and devices */
-	struct cost_ctx ctx;        /* all but the fields of ep and etp */
+	struct serve_ctx ctx;       /* all but the fields of ep and etp */
 	struct pass_part parts[2];
 };
 

@@ -1,29 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cost_evaluate: validity, layout and the orchestration of the model. */
+/* The step model's validity, layout and context (step_ctx.h): what a
+ * model and a strategy are, checked, laid out on GPUs and nodes, and
+ * turned into the quantities every op of a pass reads. */
 #include "config.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
 
-#include "cost_prep.h"
-#include "disagg.h"
 #include "numfmt.h"
-
-static const char *const op_names[OP_COUNT] = {
-	"attn_proj", "attn_core", "dense_ffn", "router", "shared", "experts", "lm_head",
-};
-static const char *const comm_names[COMM_COUNT] = { "tp", "ep", "etp", "pp" };
-static const char *const bound_names[BOUND_COUNT] = {
-	"compute", "memory", "comm_tp", "comm_ep", "comm_etp", "comm_pp", "bubble", "host",
-};
-
-const char *cost_op_name(int op) { return op >= 0 && op < OP_COUNT ? op_names[op] : "?"; }
-const char *cost_comm_name(int kind) { return kind >= 0 && kind < COMM_COUNT ? comm_names[kind] : "?"; }
-const char *cost_bound_name(int b) { return b >= 0 && b < BOUND_COUNT ? bound_names[b] : "?"; }
+#include "step_ctx.h"
 
 /* Checks on the model alone; the first problem found is reported. */
-static int check_model(const struct model *m)
+int step_check_model(const struct model *m)
 {
 	bool moe = m->layers > m->dense_layers;
 
@@ -135,14 +124,14 @@ static void layout_experts(const struct scenario *rs, struct result *r)
 
 /* An all-reduce over a TP or expert-TP group: switched inside a node, a
  * ring across nodes. */
-static struct comm_cost group_allreduce(const struct cost_ctx *c, double n, bool intra)
+static struct comm_cost group_allreduce(const struct step_ctx *c, double n, bool intra)
 {
 	if (intra)
 		return comm_allreduce_switched_cost(n, c->intra_bw, c->intra_lat);
 	return comm_allreduce_cost(n, c->inter_bw, c->inter_lat);
 }
 
-static void build_ctx(const struct scenario *rs, const struct result *r, struct cost_ctx *c)
+static void build_ctx(const struct scenario *rs, const struct result *r, struct step_ctx *c)
 {
 	const struct hardware *hw = &rs->hw;
 	const struct model *m = &rs->model;
@@ -184,27 +173,16 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->B = (double)w->batch;
 	c->S = (double)w->prompt_len;
 	c->O = (double)w->output_len;
-	c->decode_only = w->decode_only;
 	c->spec_k = (double)w->spec_tokens;
 	c->spec_a = w->spec_accepted < c->spec_k ? w->spec_accepted : c->spec_k;
 	c->n_draft = m->mtp_layers > 0 ? (double)m->mtp_layers : 1.0;
-	c->serving = w->mode == MODE_SERVING;
-	c->m = c->serving ? 1.0 : (double)w->microbatches;
+	/* the microbatches of a static batch; the serving layer runs one */
+	c->m = (double)w->microbatches;
 	c->dp = (double)st->dp;
 	c->tp = (double)st->tp;
 	c->pp = (double)st->pp;
 	c->G = (double)r->G;
 	c->b_rep = ceil(c->B / c->dp);
-	/* the serving layer: an engine applies to serving mode only */
-	c->engine = c->serving ? w->engine : ENGINE_NONE;
-	c->mem_rule = serve_mem_rule(c->engine);
-	c->arrival = c->engine != ENGINE_NONE ? w->arrival : ARRIVAL_CLOSED;
-	serve_engine_resolve(c->engine, &rs->engine, hw, st->tp, &c->eng);
-	c->b_run = c->b_rep;
-	c->step_s = c->eng.step_us * 1e-6;
-	c->seq_s = c->eng.seq_us * 1e-6;
-	c->frontend_s = c->eng.frontend_ms * 1e-3;
-	c->plan = (struct prefill_plan){ .chunks = 1, .group = 1 };
 
 	c->kvh = ceil(c->Hkv / c->tp);
 	if (c->mla) {
@@ -228,7 +206,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->core_pre = c->heads_gpu * (qk_p + v_p);
 	c->core_dec = 2.0 * c->heads_gpu * (qk_d + v_d);
 	c->overlap = st->overlap;
-	cost_ctx_model_constants(c);
+	step_ctx_model_constants(c);
 
 	c->s_per_flop = 1.0 / (r->peak_tflops * 1e12 * hw->mfu);
 	/* The attention core multiplies queries by the KV cache in the KV
@@ -247,12 +225,11 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->tp_ar = group_allreduce(c, c->tp, r->tp_intra);
 	c->p2p_intra = comm_p2p_cost(c->intra_bw, c->intra_lat);
 	c->p2p_inter = comm_p2p_cost(c->inter_bw, c->inter_lat);
-	cost_stage_classes(c);
-	cost_memory_fixed(c);
+	step_stage_classes(c);
 }
 
 /* The fields that depend on ep and etp: all a search over them changes. */
-static void build_ctx_experts(const struct scenario *rs, const struct result *r, struct cost_ctx *c)
+static void build_ctx_experts(const struct scenario *rs, const struct result *r, struct step_ctx *c)
 {
 	const struct strategy *st = &rs->strat;
 
@@ -261,13 +238,9 @@ static void build_ctx_experts(const struct scenario *rs, const struct result *r,
 	 * sets ep to 0, so a new context always works them out) */
 	if (c->ep != (double)st->ep) {
 		c->ep = (double)st->ep;
-		cost_ctx_ep_constants(c);
+		step_ctx_ep_constants(c);
 	}
 	c->etp = (double)st->etp;
-	/* SGLang's default memory fraction follows its instance, which DP
-	 * attention widens to dp x tp when the experts span the replicas */
-	if (c->engine == ENGINE_SGLANG)
-		c->eng.mem_fraction = serve_engine_mem_fraction(c->engine, &rs->engine, &rs->hw, &rs->model, st);
 	c->expert_gpu = c->P_e / c->etp;
 	c->edp = (double)r->edp;
 	c->experts_max = (double)r->experts_max;
@@ -286,62 +259,11 @@ static void ceilings(const struct scenario *rs, struct result *r)
 	r->ceiling_tokens_per_ms_per_gpu = per_gpu_per_s / 1000.0;
 }
 
-static void clear_figures(struct result *r)
-{
-	r->shards = r->replication = NAN;
-	r->max_total_gib = r->kv_capacity_seqs = NAN;
-	r->ttft_s = r->prefill_tokens_per_s = NAN;
-	r->tpot_ms = r->tpot_max_ms = r->decode_tokens_per_s = r->tokens_per_ms_per_gpu = NAN;
-	r->e2e_latency_s = r->output_tokens_per_s = NAN;
-	r->kv_bytes_per_token = NAN;
-	r->kv_capacity_tokens = r->running_per_replica = NAN;
-	r->queue_wait_s = r->ttft_wait_s = r->requests_per_s = r->max_rate = NAN;
-	for (int q = 0; q < 3; q++)
-		r->ttft_pct_s[q] = r->tpot_pct_ms[q] = NAN;
-	r->tokens_per_s_per_user = r->output_tokens_per_s_per_gpu = NAN;
-	r->usd_per_mtok = r->joules_per_token = NAN;
-	r->admit_cap = ADMIT_ALL;
-	r->admit_none = r->overloaded = false;
-	/* one pool: the disaggregated figures are none (disagg.c fills them) */
-	memset(&r->dis, 0, sizeof r->dis);
-}
-
-/* The model resolved under a strategy of one expert group: etp = tp
- * (dense) or not. */
-static void resolve_form(const struct scenario *s, bool dense, struct model *m, struct param_counts *params, int *bad)
-{
-	static struct scenario in, out;   /* large: off the stack */
-	in = *s;
-	in.strat.ep = 1;
-	in.strat.etp = dense ? 0 : in.strat.tp + 1;
-	scenario_resolve(&in, &out);
-	*m = out.model;
-	*bad = check_model(m);
-	if (*bad == BM_NONE)
-		params_count(m, params);
-}
-
-void cost_prepare(const struct scenario *s, struct cost_prep *p)
-{
-	scenario_resolve(s, &p->rs);
-	p->bad_model = check_model(&p->rs.model);
-	if (p->bad_model == BM_NONE)
-		params_count(&p->rs.model, &p->params);
-	p->have_fixed = false;
-	/* each candidate takes the form its ep and etp give (a search varies
-	 * them under one preparation) */
-	resolve_form(s, false, &p->forms[0], &p->form_params[0], &p->form_bad[0]);
-	resolve_form(s, true, &p->forms[1], &p->form_params[1], &p->form_bad[1]);
-	p->one_expert = memcmp(&p->forms[0], &p->forms[1], sizeof p->forms[0]) != 0;
-	p->form = -1;
-}
-
-/* Everything that does not depend on ep and etp.  rs is fully resolved. */
-static void run_fixed(const struct scenario *rs, const struct param_counts *params, int bad_model,
-		      struct result *r, struct cost_ctx *c)
+void step_fixed(const struct scenario *rs, const struct param_counts *params, int bad_model, struct result *r,
+		struct step_ctx *c)
 {
 	memset(r, 0, offsetof(struct result, prefill));
-	clear_figures(r);
+	result_clear_figures(r);
 	r->expert_ffn = rs->model.expert_ffn;
 	r->peak_tflops = scenario_peak_tflops(&rs->hw, rs->model.compute_dtype);
 	r->capacity_gib = rs->hw.mem_gib;
@@ -359,123 +281,15 @@ static void run_fixed(const struct scenario *rs, const struct param_counts *para
 		build_ctx(rs, r, c);
 }
 
-/* The rest, on what run_fixed left in r and c; parts are the passes'
- * parts when known, else NULL. */
-static void run_experts(const struct scenario *rs, struct result *r, struct cost_ctx *c,
-			const struct pass_part parts[2], bool detail, bool ranking)
+bool step_experts(const struct scenario *rs, struct result *r, struct step_ctx *c)
 {
-	struct pass_part own[2];
-	struct op_split ops[2][3];
-
 	check_experts(rs, r);
 	layout_experts(rs, r);
 	if (r->errors) {
 		/* no figure is computed: the phases stay empty */
 		memset(&r->prefill, 0, offsetof(struct result, ttft_s) - offsetof(struct result, prefill));
-		return;
+		return false;
 	}
 	build_ctx_experts(rs, r, c);
-	c->ranking = ranking;
-	cost_memory(c, r);
-	cost_admit(c, r);
-	/* prepared parts are those of the whole batch: a smaller admitted
-	 * batch needs its own */
-	if (parts && c->b_run != c->b_rep)
-		parts = NULL;
-	if (!parts) {
-		cost_pass_parts(c, own, detail ? ops : NULL);
-		parts = own;
-	}
-	cost_phases(c, parts, r);
-	r->ok = true;
-}
-
-/* The fields of a result run_fixed fills: all but the phases and devices. */
-static void copy_fixed(struct result *dst, const struct result *src)
-{
-	memcpy(dst, src, offsetof(struct result, prefill));
-	memcpy(&dst->ttft_s, &src->ttft_s, offsetof(struct result, dev) - offsetof(struct result, ttft_s));
-}
-
-static bool same_fixed(const struct cost_prep *p, const struct strategy *st, long microbatches)
-{
-	const struct strategy *k = &p->key;
-	return p->have_fixed && k->dp == st->dp && k->tp == st->tp && k->pp == st->pp &&
-	       k->overlap == st->overlap && p->key_microbatches == microbatches;
-}
-
-void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long microbatches,
-			    struct result *r)
-{
-	struct scenario *rs = &p->rs;
-	rs->strat = *st;
-	scenario_resolve_etp(&rs->strat);
-	rs->work.microbatches = microbatches;
-	if (p->one_expert) {
-		int form = scenario_dense_form(&rs->strat);
-		if (form != p->form) {
-			rs->model = p->forms[form];
-			p->params = p->form_params[form];
-			p->bad_model = p->form_bad[form];
-			p->form = form;
-			p->have_fixed = false;
-		}
-	}
-	if (rs->work.mode == MODE_DISAGG) {
-		/* two pools: nothing of one evaluation carries over */
-		disagg_evaluate(rs, r);
-		p->have_fixed = false;
-		return;
-	}
-	if (!same_fixed(p, &rs->strat, microbatches)) {
-		run_fixed(rs, &p->params, p->bad_model, &p->head, &p->ctx);
-		if (!p->head.errors)
-			cost_pass_parts(&p->ctx, p->parts, NULL);
-		p->key = rs->strat;
-		p->key_microbatches = microbatches;
-		p->have_fixed = true;
-	}
-	copy_fixed(r, &p->head);
-	run_experts(rs, r, &p->ctx, p->head.errors ? NULL : p->parts, false, true);
-}
-
-static void evaluate(const struct scenario *s, struct result *r, bool detail)
-{
-	struct scenario rs;
-	struct param_counts params;
-	struct cost_ctx c;
-
-	scenario_resolve(s, &rs);
-	int bad_model = check_model(&rs.model);
-	if (bad_model == BM_NONE)
-		params_count(&rs.model, &params);
-	run_fixed(&rs, &params, bad_model, r, &c);
-	run_experts(&rs, r, &c, NULL, detail, false);
-}
-
-double cost_phase_span(const struct phase *ph)
-{
-	double t = 0;
-	for (int b = 0; b < BOUND_COUNT; b++)
-		t += ph->part_s[b];
-	return t;
-}
-
-void cost_evaluate(const struct scenario *s, struct result *r)
-{
-	/* two pools: the serving layer evaluates each and combines them */
-	if (s->work.mode == MODE_DISAGG) {
-		disagg_evaluate(s, r);
-		return;
-	}
-	evaluate(s, r, false);
-}
-
-void cost_evaluate_detail(const struct scenario *s, struct result *r)
-{
-	if (s->work.mode == MODE_DISAGG) {
-		disagg_evaluate(s, r);
-		return;
-	}
-	evaluate(s, r, true);
+	return true;
 }

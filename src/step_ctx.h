@@ -1,22 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Derived quantities shared by the parts of the cost model.  Everything is
- * a double so that the formulas read like their written form. */
-#ifndef MOESCOPE_COST_CTX_H
-#define MOESCOPE_COST_CTX_H
+/* The step model: one forward pass of T tokens (prefill, decode or
+ * mixed) of a strategy on a device class, its time per op and its
+ * collectives, and the memory of each device class for a given KV cache.
+ * The derived quantities its parts share are one context; everything is a
+ * double so that the formulas read like their written form.  It knows no
+ * engine, no arrivals and no pools: the serving layer (serve_ctx.h) says
+ * which passes run and how they add up to what a user sees. */
+#ifndef MOESCOPE_STEP_CTX_H
+#define MOESCOPE_STEP_CTX_H
 
-#include "cost.h"
-#include "serve.h"
-
-/* The time of a collective over a given group and link: fixed + per_byte
- * times the bytes it moves (section 6). */
-struct comm_cost {
-	double per_byte, fixed;
-};
-
-static inline double comm_time(struct comm_cost k, double bytes)
-{
-	return k.fixed + k.per_byte * bytes;
-}
+#include "result.h"
+#include "step.h"
+#include "step_comm.h"
 
 /* Consecutive pipeline stages alike (see COST_STAGE_CLASSES). */
 struct stage_class {
@@ -38,7 +33,7 @@ struct class_mem {
 	struct device_mem dev;   /* its entry in result.dev, but for the experts' fields */
 };
 
-struct cost_ctx {
+struct step_ctx {
 	const struct scenario *s;
 	bool ranking;               /* only what a search ranks by (cost_evaluate_prepared) */
 	/* model */
@@ -52,15 +47,6 @@ struct cost_ctx {
 	/* speculative decoding: k drafts verified a step, a of them accepted
 	 * (at most k), by a draft of n_draft layers run k times */
 	double spec_k, spec_a, n_draft;
-	bool decode_only;           /* a decode pool: no step carries a prompt */
-	bool serving;
-	/* the serving layer (serve.h): the engine's limits, and what runs */
-	int engine, mem_rule, arrival;
-	struct engine_cfg eng;      /* resolved; all 0 without an engine */
-	double b_run;               /* sequences running at once per replica */
-	double kv_per_running;      /* of a sequence's whole KV, what a running one holds */
-	double step_s, seq_s, frontend_s;   /* the engine's host-side costs */
-	struct prefill_plan plan;   /* chunks per prompt, prompts per step */
 	/* strategy */
 	double dp, tp, pp, ep, etp, edp, G;
 	double kvh;                 /* KV heads held per GPU */
@@ -84,7 +70,7 @@ struct cost_ctx {
 	struct comm_cost tp_ar;                  /* all-reduce over the TP group */
 	struct comm_cost p2p_intra, p2p_inter;   /* a send inside a node, across nodes */
 	struct comm_cost etp_ar, a2a;            /* of the experts: by ep and etp */
-	/* filled by cost_stage_classes */
+	/* filled by step_stage_classes */
 	double sends_inter;         /* sends between stages that cross a node edge */
 	int n_cls;
 	struct stage_class cls[COST_STAGE_CLASSES];
@@ -93,11 +79,6 @@ struct cost_ctx {
 	double mem_a_moe;           /* activation elements of an MoE FFN but the routed experts' */
 	struct class_mem cmem[COST_STAGE_CLASSES];
 };
-
-/* max and min for finite doubles: fmax is a library call without
- * fast-math, and these run millions of times in a search. */
-static inline double maxd(double a, double b) { return a > b ? a : b; }
-static inline double mind(double a, double b) { return a < b ? a : b; }
 
 /* One pass through the layers. */
 struct pass {
@@ -109,19 +90,19 @@ struct pass {
 };
 
 /* Constants of the touched-expert formula (k, E) and of the imbalance (ep). */
-void cost_ctx_model_constants(struct cost_ctx *c);
-void cost_ctx_ep_constants(struct cost_ctx *c);
+void step_ctx_model_constants(struct step_ctx *c);
+void step_ctx_ep_constants(struct step_ctx *c);
 
-double cost_imbalance(const struct cost_ctx *c, double T);
-double cost_touched(const struct cost_ctx *c, double T);
+double step_imbalance(const struct step_ctx *c, double T);
+double step_touched(const struct step_ctx *c, double T);
 
 /* Fill c->cls from L, L_d, pp, G and gpus_per_node. */
-void cost_stage_classes(struct cost_ctx *c);
+void step_stage_classes(struct step_ctx *c);
 
 /* The sends of a pass between stages, one taking p2p_intra inside a node
  * and p2p_inter across: their total, and for each class the slowest send
  * after one of its stages (none after the last). */
-double cost_stage_sends(const struct cost_ctx *c, double p2p_intra, double p2p_inter,
+double step_stage_sends(const struct step_ctx *c, double p2p_intra, double p2p_inter,
 			double worst[COST_STAGE_CLASSES]);
 
 /* A pass's time on one stage of each class, with the slowest send after it:
@@ -130,13 +111,34 @@ struct stage_times {
 	double t[COST_STAGE_CLASSES];
 };
 
-/* Memory per device class: what dp, tp, pp and the microbatches fix (once
- * the stage classes are known), then the rest with ep and etp. */
-void cost_memory_fixed(struct cost_ctx *c);
-void cost_memory(const struct cost_ctx *c, struct result *r);
-/* With an engine: the batch its KV pool and limits admit (c->b_run and
- * c->plan), and the KV cache of that batch in each device's memory. */
-void cost_admit(struct cost_ctx *c, struct result *r);
+/* ---- validity and layout (step_layout.c) ---- */
+
+/* The first problem of the model alone (enum bad_model), or BM_NONE. */
+int step_check_model(const struct model *m);
+/* What does not depend on ep and etp, for a resolved scenario: r is
+ * cleared, its validity, layout, parameters and ceiling filled, and c
+ * built when the strategy is valid (all but the memory: step_memory_fixed
+ * once the caller knows the tokens of its largest pass). */
+void step_fixed(const struct scenario *rs, const struct param_counts *params, int bad_model, struct result *r,
+		struct step_ctx *c);
+/* The rest of the layout, with ep and etp, and the fields of c they
+ * change; false (the phases left empty) when the strategy is not valid. */
+bool step_experts(const struct scenario *rs, struct result *r, struct step_ctx *c);
+
+/* ---- memory (step_memory.c) ---- */
+
+/* Memory per device class: what dp, tp, pp and the microbatches fix, for
+ * a largest pass of T tokens, then the rest with ep and etp.  The KV cache
+ * is the batch's whole (b_rep sequences of S + O tokens); the serving
+ * layer puts an engine's pool and running batch in it. */
+void step_memory_fixed(struct step_ctx *c, double T);
+void step_memory(const struct step_ctx *c, struct result *r);
+/* The tokens of static mode's largest pass: a microbatch of whole prompts. */
+double step_static_peak_tokens(const struct step_ctx *c);
+/* The stage class of device entry d of r->dev. */
+int step_class_of(const struct step_ctx *c, const struct result *r, int d);
+
+/* ---- time (step_time.c) ---- */
 
 /* Time of one layer (or of the LM head) in a pass.  The per-op split is
  * kept only for a detailed evaluation: the hot path needs the totals. */
@@ -162,18 +164,31 @@ struct pass_part {
 	double stage_fixed[COST_STAGE_CLASSES];
 };
 
-/* The parts of the workload's two passes: prefill and decode (static), or
- * decode and the mixed step (serving).  ops: three op_split per pass to
- * fill for a detailed evaluation, or NULL. */
-void cost_pass_parts(const struct cost_ctx *c, struct pass_part pt[2], struct op_split (*ops)[3]);
-/* Both phases from the parts of the two passes. */
-void cost_phases(const struct cost_ctx *c, const struct pass_part pt[2], struct result *r);
+/* The attention core of one layer in a pass, with its kernel floor. */
+double step_core_time(const struct step_ctx *c, const struct pass *p);
+/* A pass but for its routed experts; ops: three op_split to fill for a
+ * detailed evaluation, or NULL. */
+void step_pass_part(const struct step_ctx *c, const struct pass *p, struct pass_part *pt, struct op_split *ops);
+/* The pass with its routed experts: the per-pass fields of ph (not the
+ * split), the collectives of its layers, and the stage times. */
+void step_pass_finish(const struct step_ctx *c, const struct pass_part *pt, struct phase *ph, struct layer_comm *lc,
+		      struct stage_times *st);
+/* Split ph->time_s per device: each device works `scale` times the pass's
+ * category totals; of the rest, `host` is the engine's host side and
+ * waits, and what remains the pipeline's bubble. */
+void step_split(struct phase *ph, double scale, double host);
+/* A phase whose split is not asked for (a search ranks by the decode's). */
+void step_no_split(struct phase *ph);
+/* a += w*(b - a), field by field, never below zero. */
+void step_blend(struct phase *a, const struct phase *b, double w);
+/* Speculative decoding: the time per token from a verify step's time;
+ * without speculation the step itself. */
+double step_per_token(const struct step_ctx *c, double t_verify);
 
-/* Collectives (section 6) over n members; g of the all-to-all's in one node. */
-struct comm_cost comm_allreduce_cost(double n, double bw, double lat);
-struct comm_cost comm_allreduce_switched_cost(double n, double bw, double lat);
-struct comm_cost comm_alltoall_cost(double n, double g, double bw_intra, double bw_inter, double lat_intra,
-				    double lat_inter);
-struct comm_cost comm_p2p_cost(double bw, double lat);
+/* Static mode: a batch of b_rep sequences per replica in m microbatches
+ * through the pipeline, prefilled then decoded.  Its two passes, and its
+ * two phases from their parts (TTFT and TPOT in time_s). */
+void step_static_passes(const struct step_ctx *c, struct pass p[2]);
+void step_static_phases(const struct step_ctx *c, const struct pass_part pt[2], struct result *r);
 
 #endif

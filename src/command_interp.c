@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The interpreter of the command language (command.h): a line split into
+ * words, the table of commands with their arity and help, the dispatch to
+ * the handlers (command_*.c), and the session they share. */
 #include "config.h"
 
 #include <math.h>
@@ -10,6 +13,7 @@
 #include "command_impl.h"
 #include "keys.h"
 #include "path.h"
+#include "scenario_resolve.h"
 
 typedef int (*handler_fn)(struct invocation *inv);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Disaggregated serving (disagg.h).
+/* Disaggregated serving (deploy_disagg.h).
  *
  * The decode pool is evaluated as a serving deployment whose steps carry
  * no prompt, at its share of the concurrency; the prefill pool as a static
@@ -23,8 +23,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "disagg.h"
-#include "serve.h"
+#include "deploy_disagg.h"
+#include "serve_ctx.h"
 
 struct strategy disagg_prefill_strategy(const struct scenario *s)
 {
@@ -79,7 +79,7 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 	d.work.mode = MODE_SERVING;
 	d.work.decode_only = true;
 	d.work.batch = (long)ceil(B / Wd);
-	cost_evaluate(&d, r);
+	serve_evaluate(&d, r, false);
 
 	/* the prefill pool: whole prompts up to the engine's token budget a step */
 	struct engine_cfg eng;
@@ -95,7 +95,7 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 	p.work.mode = MODE_STATIC;
 	p.work.microbatches = 1;
 	p.work.batch = (long)per_step * p.strat.dp;
-	cost_evaluate(&p, &pr);
+	serve_evaluate(&p, &pr, false);
 
 	struct disagg_figures *f = &r->dis;
 	memset(f, 0, sizeof *f);

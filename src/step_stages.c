@@ -3,7 +3,7 @@
  * cost of an evaluation does not grow with pp. */
 #include "config.h"
 
-#include "cost_ctx.h"
+#include "step_ctx.h"
 #include "numfmt.h"
 
 void cost_stage_span(long L, long pp, long s, long *first, long *count)
@@ -40,7 +40,7 @@ long cost_inter_node_sends(long G, long gpn, long from, long to)
 	return to <= from ? 0 : to / q - from / q;
 }
 
-void cost_stage_classes(struct cost_ctx *c)
+void step_stage_classes(struct step_ctx *c)
 {
 	long L = (long)c->L, pp = (long)c->pp, Ld = (long)c->Ld;
 	long base = L / pp, extra = L % pp, big = extra * (base + 1);
@@ -79,7 +79,7 @@ void cost_stage_classes(struct cost_ctx *c)
 	c->sends_inter = (double)ends_before;
 }
 
-double cost_stage_sends(const struct cost_ctx *c, double p2p_intra, double p2p_inter,
+double step_stage_sends(const struct step_ctx *c, double p2p_intra, double p2p_inter,
 			double worst[COST_STAGE_CLASSES])
 {
 	for (int k = 0; k < c->n_cls; k++) {

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The analytic cost model: scenario in, figures out.
- * cost_evaluate() is pure: no I/O, no allocation, and a time that depends
- * neither on the layers nor on the GPUs nor on the pipeline stages (they are
- * grouped into at most COST_STAGE_CLASSES classes). */
-#ifndef MOESCOPE_COST_H
-#define MOESCOPE_COST_H
+/* The figures of one evaluation, filled layer by layer: the step layer
+ * (step_*) writes the validity, the layout, the parameters, the memory per
+ * device class and the time of each pass; the serving layer (serve_*) the
+ * running batch, TTFT, TPOT, their percentiles and the rates; the
+ * deployment layer (deploy_*) the disaggregated pools.  Plain data, with
+ * the helpers that read it back (result.c). */
+#ifndef MOESCOPE_RESULT_H
+#define MOESCOPE_RESULT_H
 
 #include <stdbool.h>
 
@@ -48,6 +50,9 @@ enum bound {
 	BOUND_COMPUTE, BOUND_MEMORY, BOUND_COMM_TP, BOUND_COMM_EP, BOUND_COMM_ETP,
 	BOUND_COMM_PP, BOUND_BUBBLE, BOUND_HOST, BOUND_COUNT
 };
+
+/* Why the running batch is smaller than the requests in flight. */
+enum admit_cap { ADMIT_ALL, ADMIT_KV, ADMIT_MAX_SEQS };
 
 struct device_mem {
 	int stage;
@@ -170,33 +175,9 @@ void cost_device_row(const struct result *r, int i, struct device_mem *out);
 /* The row of the first stage of entry d of r->dev. */
 int cost_device_row_of(const struct result *r, int d);
 
-void cost_evaluate(const struct scenario *s, struct result *r);
-
-/* For many strategies of one scenario (a search): what depends only on
- * the model and the hardware is worked out once, and what depends only on
- * dp, tp, pp and the microbatches once for each of them (so a search
- * varies ep and etp fastest).  Defined in cost_prep.h. */
-struct cost_prep;
-void cost_prepare(const struct scenario *s, struct cost_prep *p);
-/* The figures a search ranks and filters by, as cost_evaluate gives them
- * for the scenario with this strategy and these microbatches: validity,
- * layout, memory per device class and max_total_gib, TTFT, TPOT and the
- * decode's split, throughput, end to end.  Left out: tpot_max_ms,
- * kv_capacity_seqs, tokens/s per user and per GPU, $ and J per token (NaN)
- * and the prefill's split (zero). */
-void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long microbatches,
-			    struct result *r);
-/* The same, with the time of each op filled in (for `show time`). */
-void cost_evaluate_detail(const struct scenario *s, struct result *r);
-
-/* Layers first .. first+count-1 of pipeline stage s: the first L % pp
- * stages hold one more. */
-void cost_stage_span(long L, long pp, long s, long *first, long *count);
-/* Routed experts of EP rank r: the first E % ep ranks hold one more. */
-void cost_expert_span(long E, long ep, long r, long *first, long *count);
-/* Sends after stages from .. to-1 that cross a node edge, with G GPUs per
- * stage, placed in order on nodes of gpn. */
-long cost_inter_node_sends(long G, long gpn, long from, long to);
+/* Every figure NaN, none computed: what a result holds before an
+ * evaluation fills it (but for the layout and the phases). */
+void result_clear_figures(struct result *r);
 
 /* The time the split of a phase adds up to: the phase itself, or in
  * serving mode for the prefill the step that carries the prompt (its

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Disaggregated serving: a prefill pool and a decode pool, each with its
  * own strategy and number of instances, and the KV cache of every request
- * moved from one to the other.  Part of the serving layer: it evaluates the
- * two pools with the step model and combines them.  Pure: no I/O, no
- * allocation. */
-#ifndef MOESCOPE_DISAGG_H
-#define MOESCOPE_DISAGG_H
+ * moved from one to the other.  The deployment layer: it evaluates each
+ * pool with the serving layer (serve_evaluate) and combines them.  Pure: no
+ * I/O, no allocation. */
+#ifndef MOESCOPE_DEPLOY_DISAGG_H
+#define MOESCOPE_DEPLOY_DISAGG_H
 
-#include "cost.h"
+#include "result.h"
 #include "scenario.h"
 
 /* The whole deployment in workload.mode disagg. */

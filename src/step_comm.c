@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Collective times (COSTMODEL section 6).  bytes in B, bw in B/s, lat in s.
+/* Collective times (step_comm.h).
  * Over a given group and link every collective is linear in the bytes it
  * moves, so the model works out each one's two coefficients once per
  * evaluation and a layer pays a multiply-add for it. */
@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "cost_ctx.h"
+#include "step_comm.h"
 
 static const struct comm_cost none = { 0, 0 };
 
