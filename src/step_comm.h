@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Collective times (COSTMODEL section 6): over a given group and link
+/* Collective times (cost model, section 6): over a given group and link
  * every collective is linear in the bytes it moves, so the model works out
  * each one's two coefficients once per evaluation and a layer pays a
  * multiply-add for it.  bytes in B, bw in B/s, lat in s. */
