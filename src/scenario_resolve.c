@@ -65,9 +65,12 @@ void scenario_resolve(const struct scenario *in, struct scenario *out)
 	/* One expert that every token takes, nothing shared, the same bytes:
 	 * a dense FFN written as MoE.  It is computed as the dense layers it
 	 * is, so that both ways of writing a model give the same figures
-	 * (no router, no expert all-reduce, no per-expert set-up). */
+	 * (no router, no expert all-reduce, no per-expert set-up).  The model
+	 * has one dense width: declared dense layers of another width keep
+	 * it, and their MoE layers stay one-expert layers (same parameters). */
 	if (m->experts == 1 && m->top_k == 1 && m->shared_experts == 0 &&
-	    m->expert_weight_bytes == m->weight_bytes && m->expert_ffn > 0 && scenario_dense_form(&out->strat)) {
+	    m->expert_weight_bytes == m->weight_bytes && m->expert_ffn > 0 && m->layers > m->dense_layers &&
+	    (m->dense_layers == 0 || m->dense_ffn == m->expert_ffn) && scenario_dense_form(&out->strat)) {
 		m->dense_layers = m->layers;
 		m->dense_ffn = m->expert_ffn;
 	}

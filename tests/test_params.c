@@ -2,6 +2,7 @@
 /* Parameter counts against published figures. */
 #include "helpers.h"
 #include "params.h"
+#include "preset.h"
 
 Test(params, mixtral_8x7b_total_and_active)
 {
@@ -136,4 +137,51 @@ Test(params, kv_bytes_per_token_gqa_and_mla)
 	cr_assert(r.ok);
 	/* (512 latent + 64 rope) x 61 layers x 2 bytes */
 	cr_expect_eq(r.kv_bytes_per_token, 70272.0);
+}
+
+/* A model whose every layer is declared dense, written with one expert:
+ * the total is that of its dense layers whatever the expert TP.  By hand:
+ * 16 x (3 x 512 x 8192 FFN + 512 x 32 x (2 x 16 + 2 x 16) attention)
+ * + 2 x 32000 x 512 embedding and head = 250,871,808. */
+Test(params, declared_dense_layers_keep_their_width_whatever_the_etp)
+{
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	cr_assert_eq(session_run_line(&f.ss, "set strategy.ep 1; set strategy.dp 1; set strategy.tp 4; "
+				  "set model.params_b 0; set model.top_k 1; set model.experts 1; "
+				  "set model.expert_ffn 1024; set model.dense_layers 16; set model.dense_ffn 8192", 1), 0);
+	const long etps[] = { 0, 1, 2, 4 };
+	for (size_t i = 0; i < sizeof etps / sizeof etps[0]; i++) {
+		struct result r;
+		f.ss.scn.strat.etp = etps[i];
+		cost_evaluate(&f.ss.scn, &r);
+		cr_assert(r.params_ok, "etp %ld", etps[i]);
+		cr_expect_eq(r.params.total, 250871808.0, "etp %ld: %.0f", etps[i], r.params.total);
+	}
+	fixture_close(&f);
+}
+
+/* Every dense preset (written as one expert) counts the same parameters
+ * under every expert TP its strategy allows. */
+Test(params, dense_presets_total_independent_of_etp)
+{
+	const char *const dense[] = { "llama-3.1-8b", "llama-3.1-70b", "qwen3-32b" };
+	for (size_t i = 0; i < sizeof dense / sizeof dense[0]; i++) {
+		struct scenario s;
+		struct result r;
+		char err[600];
+		scenario_default(&s);
+		cr_assert_eq(preset_load(&s, dense[i], err, sizeof err), 0, "%s", err);
+		s.strat = (struct strategy){ .dp = 2, .tp = 4, .pp = 1, .ep = 1, .overlap = s.strat.overlap };
+		cost_evaluate(&s, &r);
+		double want = r.params.total;
+		cr_assert(r.params_ok && want > 1e9, "%s", dense[i]);
+		const long etps[] = { 1, 2, 4, 8 };
+		for (size_t j = 0; j < sizeof etps / sizeof etps[0]; j++) {
+			s.strat.etp = etps[j];
+			cost_evaluate(&s, &r);
+			cr_expect_eq(r.params.total, want, "%s etp %ld: %.0f, %.0f at etp auto", dense[i], etps[j],
+				     r.params.total, want);
+		}
+	}
 }
