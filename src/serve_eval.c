@@ -22,6 +22,19 @@ static double peak_tokens(const struct serve_ctx *c)
 	return step_static_peak_tokens(&c->step);
 }
 
+/* The sequences whose logits the last stage holds at once.  An engine
+ * sizes that buffer when it starts, from its own limit on running
+ * sequences, never from the requests a client sends: vLLM's profile run
+ * samples max_num_seqs requests (gpu_model_runner.py, profile_run and
+ * _dummy_sampler_run), TensorRT-LLM's runtime buffers take max_batch_size
+ * and SGLang's max_running_requests.  Without an engine, the batch. */
+static double logit_rows(const struct serve_ctx *c)
+{
+	if (c->engine != ENGINE_NONE && c->eng.max_seqs > 0)
+		return (double)c->eng.max_seqs;
+	return c->step.b_rep;
+}
+
 void serve_pool_fixed(const struct scenario *rs, const struct param_counts *params, int bad_model,
 		      struct result *r, struct serve_ctx *c)
 {
@@ -44,7 +57,7 @@ void serve_pool_fixed(const struct scenario *rs, const struct param_counts *para
 	c->seq_s = c->eng.seq_us * 1e-6;
 	c->frontend_s = c->eng.frontend_ms * 1e-3;
 	c->plan = (struct prefill_plan){ .chunks = 1, .group = 1 };
-	step_memory_fixed(&c->step, peak_tokens(c));
+	step_memory_fixed(&c->step, peak_tokens(c), logit_rows(c));
 }
 
 void serve_pool_experts(const struct scenario *rs, struct result *r, struct serve_ctx *c,

@@ -128,10 +128,11 @@ bool step_experts(const struct scenario *rs, struct result *r, struct step_ctx *
 /* ---- memory (step_memory.c) ---- */
 
 /* Memory per device class: what dp, tp, pp and the microbatches fix, for
- * a largest pass of T tokens, then the rest with ep and etp.  The KV cache
- * is the batch's whole (b_rep sequences of S + O tokens); the serving
- * layer puts an engine's pool and running batch in it. */
-void step_memory_fixed(struct step_ctx *c, double T);
+ * a largest pass of T tokens whose last stage holds the FP32 logits of
+ * `rows` sequences, then the rest with ep and etp.  The KV cache is the
+ * batch's whole (b_rep sequences of S + O tokens); the serving layer puts
+ * an engine's pool and running batch in it. */
+void step_memory_fixed(struct step_ctx *c, double T, double rows);
 void step_memory(const struct step_ctx *c, struct result *r);
 /* The tokens of static mode's largest pass: a microbatch of whole prompts. */
 double step_static_peak_tokens(const struct step_ctx *c);

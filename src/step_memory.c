@@ -16,7 +16,7 @@ double step_static_peak_tokens(const struct step_ctx *c)
 	return ceil(c->b_rep / c->m) * c->S;
 }
 
-void step_memory_fixed(struct step_ctx *c, double T)
+void step_memory_fixed(struct step_ctx *c, double T, double rows)
 {
 	double hq = c->mla ? c->dn + c->dr : c->h;
 	const struct model *m = &c->s->model;
@@ -44,7 +44,7 @@ void step_memory_fixed(struct step_ctx *c, double T)
 		cm->kv_per_seq = sc->n_att * kv_layer_seq;
 		cm->tokens_per_byte = (c->S + c->O) / cm->kv_per_seq;
 		cm->act = maxd(a_attn, sc->n_d > 0 ? a_dense : 0);
-		cm->logits = sc->last ? 4.0 * c->b_rep * c->V / c->tp : 0;
+		cm->logits = sc->last ? 4.0 * rows * c->V / c->tp : 0;
 
 		struct device_mem *dv = &cm->dev;
 		dv->stage = (int)sc->first;

@@ -646,3 +646,56 @@ Test(serve, host_side_is_its_own_part_of_the_step)
 	cr_expect_eq(r.decode.host_s, 0);
 	cr_expect_gt(r.decode.bubble_s, 0);
 }
+
+/* gpt-oss-120b on one H100, 1024-token prompts and outputs: a served model. */
+static void gpt_oss_on_h100(struct scenario *s, int engine, long batch)
+{
+	char err[600];
+	scenario_default(s);
+	cr_assert_eq(preset_load(s, "h100-sxm", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(preset_load(s, "gpt-oss-120b", err, sizeof err), 0, "%s", err);
+	s->strat = (struct strategy){ .dp = 1, .tp = 1, .pp = 1, .ep = 1, .overlap = s->strat.overlap };
+	s->work.mode = MODE_SERVING;
+	s->work.engine = engine;
+	s->work.prompt_len = s->work.output_len = 1024;
+	s->work.batch = batch;
+	s->work.requests = 1000000000;   /* the first wave weighs nothing */
+	s->req.ttft_s = s->req.tpot_ms = s->req.tokens_per_ms_per_gpu = NAN;
+}
+
+/* An engine sizes its pool when it starts, from its own limits: the
+ * requests a client sends change neither the pool nor the running batch
+ * past the engine's cap.  The last stage holds the FP32 logits of the
+ * engine's max_seqs sequences: 4 x max_seqs x V / tp bytes. */
+Test(serve, the_pool_does_not_follow_the_requests_in_flight)
+{
+	static struct scenario s;
+	struct result r64, r_cap, r_big;
+	for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++) {
+		gpt_oss_on_h100(&s, e, 64);
+		cost_evaluate(&s, &r64);
+		cr_assert(r64.ok, "%s", serve_engine_name(e));
+		gpt_oss_on_h100(&s, e, 8192);
+		cost_evaluate(&s, &r_big);
+		cr_assert(r_big.ok, "%s", serve_engine_name(e));
+		cr_expect_eq(r_big.kv_capacity_tokens, r64.kv_capacity_tokens, "%s: %.0f at 8192, %.0f at 64",
+			     serve_engine_name(e), r_big.kv_capacity_tokens, r64.kv_capacity_tokens);
+		cr_expect_eq(r_big.dev[0].act_gib, r64.dev[0].act_gib, "%s", serve_engine_name(e));
+		/* past the cap the same batch runs: TPOT flat, TTFT grows */
+		double cap = r_big.running_per_replica;
+		cr_assert_lt(cap, 8192, "%s", serve_engine_name(e));
+		gpt_oss_on_h100(&s, e, (long)cap);
+		cost_evaluate(&s, &r_cap);
+		cr_expect_eq(r_cap.running_per_replica, cap, "%s", serve_engine_name(e));
+		expect_rel(r_big.tpot_ms, r_cap.tpot_ms, 1e-12);
+		cr_expect_gt(r_big.ttft_s, 10 * r_cap.ttft_s, "%s", serve_engine_name(e));
+	}
+	/* the logits follow the engine's max_seqs: 1024 more rows of a
+	 * 201,088-entry vocabulary in FP32 on one GPU */
+	gpt_oss_on_h100(&s, ENGINE_VLLM, 64);
+	s.engine.max_seqs = 1024;
+	cost_evaluate(&s, &r64);
+	s.engine.max_seqs = 2048;
+	cost_evaluate(&s, &r_big);
+	expect_rel((r_big.dev[0].act_gib - r64.dev[0].act_gib) * GIB, 4.0 * 1024 * 201088, 1e-9);
+}
