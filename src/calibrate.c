@@ -39,7 +39,8 @@ static double *field(struct scenario *s, const char *key)
 static bool in(const struct run_set *rs, const bool *train, int i, int engine)
 {
 	const struct run *run = &rs->runs[i];
-	return run->ok && (!train || train[i]) && (engine < 0 || run->s.work.engine == engine);
+	/* fitted to TTFT and TPOT: a throughput row is predicted, not fitted to */
+	return run->ok && !run->throughput && (!train || train[i]) && (engine < 0 || run->s.work.engine == engine);
 }
 
 /* Median absolute % error of TPOT (or TTFT) over the selected runs. */

@@ -271,14 +271,25 @@ int cmd_validate(struct invocation *inv)
 
 	if (!rs)
 		return cmd_fail(inv, 0, "out of memory");
-	/* a benchmark's result file: its load and measured means, on the
-	 * current scenario's model, GPU, engine and strategy */
-	int read = import_bench_wants(inv->w[1].text)
-			   ? import_bench_read(inv->w[1].text, &ss->scn, rs, err, sizeof err)
-			   : runs_read(inv->w[1].text, rs, err, sizeof err);
-	if (read != 0) {
+	/* the files, up to the word holdout: their runs in one set */
+	int files = 1;
+	while (files + 1 < inv->argc && strcmp(inv->w[files + 1].text, "holdout") != 0 &&
+	       strcmp(inv->w[files + 1].text, "--holdout") != 0)
+		files++;
+	for (int f = 1; f <= files; f++) {
+		struct run_set more;
+		/* a benchmark's result file: its load and measured means, on the
+		 * current scenario's model, GPU, engine and strategy */
+		int read = import_bench_wants(inv->w[f].text)
+				   ? import_bench_read(inv->w[f].text, &ss->scn, &more, err, sizeof err)
+				   : runs_read(inv->w[f].text, &more, err, sizeof err);
+		if (read == 0 && runs_append(rs, &more, err, sizeof err) != 0)
+			runs_free(&more);
+		else if (read == 0)
+			continue;
+		runs_free(rs);
 		free(rs);
-		return cmd_fail(inv, 1, "%s", err);
+		return cmd_fail(inv, f, "%s", err);
 	}
 	/* no run to measure against: say why instead of printing nan% */
 	runs_evaluate(rs);
@@ -301,11 +312,10 @@ int cmd_validate(struct invocation *inv)
 	}
 	if (strcmp(inv->w[0].text, "calibrate") == 0) {
 		calibrate_runs(rs, &ss->sink, inv->w[1].text);
-	} else if (inv->argc > 2) {
-		/* validate FILE holdout gpu|model|engine|campaign (or --holdout) */
-		const char *word = inv->w[2].text;
-		int dim = inv->argc > 3 ? holdout_dim_find(inv->w[3].text) : -1;
-		if ((strcmp(word, "holdout") != 0 && strcmp(word, "--holdout") != 0) || inv->argc != 4 || dim < 0) {
+	} else if (inv->argc > files + 1) {
+		/* validate FILE... holdout gpu|model|engine|campaign (or --holdout) */
+		int dim = inv->argc == files + 3 ? holdout_dim_find(inv->w[files + 2].text) : -1;
+		if (dim < 0) {
 			runs_free(rs);
 			free(rs);
 			return cmd_fail(inv, 2, "validate: expected 'holdout gpu|model|engine|campaign' after the file");

@@ -39,6 +39,8 @@ static bool takes_part(const struct run *r, int dim)
 struct errs {
 	int n;
 	double tpot_abs, tpot_signed, ttft_abs, ttft_signed;
+	int n_tput;                         /* throughput rows */
+	double tput_abs, tput_signed;
 };
 
 static struct errs errors(const struct run_set *rs, const double (*p)[2], const bool *pick, double *scratch)
@@ -50,7 +52,7 @@ static struct errs errors(const struct run_set *rs, const double (*p)[2], const 
 		n = 0;
 		for (int i = 0; i < rs->n; i++) {
 			const struct run *r = &rs->runs[i];
-			if (!pick[i] || isnan(p[i][0]))
+			if (!pick[i] || isnan(p[i][0]) || r->throughput)
 				continue;
 			double tp = 100.0 * (p[i][1] - r->tpot_ms) / r->tpot_ms;
 			double tf = 100.0 * (p[i][0] - r->ttft_ms) / r->ttft_ms;
@@ -69,6 +71,23 @@ static struct errs errors(const struct run_set *rs, const double (*p)[2], const 
 			e.ttft_signed = m;
 	}
 	e.n = n;
+	/* throughput rows: the best tokens/s per GPU */
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (int i = 0; i < rs->n; i++) {
+			const struct run *r = &rs->runs[i];
+			if (!pick[i] || isnan(p[i][0]) || !r->throughput)
+				continue;
+			double t = 100.0 * (p[i][0] - r->tok_s_gpu) / r->tok_s_gpu;
+			v[n++] = pass == 0 ? fabs(t) : t;
+		}
+		double m = runs_median(v, n);
+		if (pass == 0)
+			e.tput_abs = m;
+		else
+			e.tput_signed = m;
+	}
+	e.n_tput = n;
 	return e;
 }
 
@@ -78,9 +97,8 @@ static void predict(struct run_set *rs, const bool *which, double (*p)[2])
 	for (int i = 0; i < rs->n; i++) {
 		if (!which[i] || !rs->runs[i].ok)
 			continue;
-		cost_evaluate(&rs->runs[i].s, &r);
-		p[i][0] = r.ok ? r.ttft_s * 1000.0 : NAN;
-		p[i][1] = r.ok ? r.tpot_ms : NAN;
+		if (!runs_predict(&rs->runs[i], &r, p[i]))
+			p[i][0] = p[i][1] = NAN;
 	}
 }
 
@@ -94,6 +112,12 @@ static void errs_json(const struct sink *k, const struct errs *e)
 	json_number(k, e->ttft_abs);
 	sink_puts(k, ", \"ttft_signed_pct\": ");
 	json_number(k, e->ttft_signed);
+	if (e->n_tput) {
+		sink_printf(k, ", \"throughput_runs\": %d, \"tok_s_gpu_median_pct\": ", e->n_tput);
+		json_number(k, e->tput_abs);
+		sink_puts(k, ", \"tok_s_gpu_signed_pct\": ");
+		json_number(k, e->tput_signed);
+	}
 }
 
 void holdout_report(struct run_set *rs, int dim, const struct sink *k, int format)
@@ -147,12 +171,16 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 		predict(rs, pick, out_p);
 	}
 
+	bool tput = false;
+	for (int i = 0; i < n; i++)
+		tput = tput || (rs->runs[i].ok && rs->runs[i].throughput && takes_part(&rs->runs[i], dim));
 	if (json)
 		sink_printf(k, "{\"schema\": \"moescope/1\", \"holdout\": {\"by\": \"%s\", \"folds\": [", dim_names[dim]);
 	else
 		sink_printf(k, "held out by %s: fitted to the other %ss' runs, predicting these (in-sample: fitted to all)\n"
-			       "  %-16s %5s  %-23s %-23s  %s\n", dim_names[dim], dim_names[dim], dim_names[dim], "runs",
-			    "TPOT median (signed)", "TTFT median (signed)", "in-sample TPOT, TTFT");
+			       "  %-16s %5s  %-23s %-23s  %s%s\n", dim_names[dim], dim_names[dim], dim_names[dim], "runs",
+			    "TPOT median (signed)", "TTFT median (signed)", "in-sample TPOT, TTFT",
+			    tput ? "  tok/s/GPU rows median (signed), in-sample" : "");
 	for (int j = 0; j <= n_values; j++) {
 		for (int i = 0; i < n; i++)
 			pick[i] = takes_part(&rs->runs[i], dim) &&
@@ -173,8 +201,15 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 			sink_puts(k, "}");
 			continue;
 		}
-		sink_printf(k, "  %-16.16s %5d  %6.1f%% (%+6.1f%%)       %6.1f%% (%+7.1f%%)      %5.1f%%, %5.1f%%\n", label, o.n,
-			    o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed, s.tpot_abs, s.ttft_abs);
+		if (o.n)
+			sink_printf(k, "  %-16.16s %5d  %6.1f%% (%+6.1f%%)       %6.1f%% (%+7.1f%%)      %5.1f%%, %5.1f%%",
+				    label, o.n, o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed, s.tpot_abs,
+				    s.ttft_abs);
+		else   /* a fold of throughput rows alone */
+			sink_printf(k, "  %-16.16s %5d  %-23s %-23s  %-20s", label, 0, "     -", "     -", "     -");
+		if (tput && o.n_tput)
+			sink_printf(k, "  %4d %6.1f%% (%+6.1f%%), %5.1f%%", o.n_tput, o.tput_abs, o.tput_signed, s.tput_abs);
+		sink_puts(k, "\n");
 	}
 	/* each (model, GPU, engine) group of the held-out predictions */
 	if (json)
@@ -191,7 +226,7 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 		}
 		struct errs o = errors(rs, (const double (*)[2])out_p, pick, scratch);
 		/* a group none of whose runs was held out (no campaign given) */
-		if (o.n == 0)
+		if (o.n == 0 && o.n_tput == 0)
 			continue;
 		if (json) {
 			sink_puts(k, first_group ? "{\"model\": " : ", {\"model\": ");
@@ -206,15 +241,25 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 			sink_puts(k, "}");
 			continue;
 		}
-		sink_printf(k, "    %-18s %-9s %-8s %5d  TPOT %5.1f%% (%+6.1f%%)  TTFT %6.1f%% (%+7.1f%%)\n", gr->model,
-			    gr->hardware, gr->framework, o.n, o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed);
+		if (o.n)
+			sink_printf(k, "    %-18s %-9s %-8s %5d  TPOT %5.1f%% (%+6.1f%%)  TTFT %6.1f%% (%+7.1f%%)\n", gr->model,
+				    gr->hardware, gr->framework, o.n, o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed);
+		if (o.n_tput)
+			sink_printf(k, "    %-18s %-9s %-8s %5d  tok/s/GPU %5.1f%% (%+6.1f%%)\n", gr->model, gr->hardware,
+				    gr->framework, o.n_tput, o.tput_abs, o.tput_signed);
 	}
 	if (json)
 		sink_puts(k, "]}}\n");
 	/* the runs keep their held-out predictions */
 	for (int i = 0; i < n; i++) {
-		rs->runs[i].pred_ttft_ms = out_p[i][0];
-		rs->runs[i].pred_tpot_ms = out_p[i][1];
+		struct run *r = &rs->runs[i];
+		if (r->throughput) {
+			r->pred_tok_s_gpu = out_p[i][0];
+			r->pred_batch = isnan(out_p[i][1]) ? 0 : (long)out_p[i][1];
+			continue;
+		}
+		r->pred_ttft_ms = out_p[i][0];
+		r->pred_tpot_ms = out_p[i][1];
 	}
 done:
 	if (as_read)

@@ -7,6 +7,7 @@
 #define MOESCOPE_RUNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "scenario.h"
 
@@ -20,6 +21,11 @@ struct run {
 	struct scenario s;
 	double ttft_ms, tpot_ms;          /* measured */
 	double pred_ttft_ms, pred_tpot_ms;
+	/* A throughput row: the best output tokens/s per GPU an engine
+	 * reached with every request queued, at a concurrency of its own */
+	bool throughput;
+	double tok_s_gpu, pred_tok_s_gpu;
+	long pred_batch;                  /* the concurrency of the prediction */
 	bool ok;                          /* evaluated */
 	char reason[640];                 /* why not */
 };
@@ -28,6 +34,8 @@ struct run_group {
 	char model[NAME_MAX_LEN], hardware[NAME_MAX_LEN], framework[24];
 	int n;
 	double ttft_median, ttft_mean, tpot_median, tpot_mean;   /* absolute % errors */
+	int n_tput;                       /* throughput rows */
+	double tput_median, tput_signed;  /* their absolute and signed median % error */
 };
 
 struct run_set {
@@ -40,5 +48,8 @@ struct run_set {
 
 /* Free the runs of a set (and forget them). */
 void runs_free(struct run_set *rs);
+/* Move the runs of src to the end of dst (src is left empty); -1 with a
+ * message past RUNS_MAX or out of memory, both sets as they were. */
+int runs_append(struct run_set *dst, struct run_set *src, char *err, size_t errlen);
 
 #endif

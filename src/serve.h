@@ -57,6 +57,19 @@ long serve_engine_graph_max_seqs(int engine, const struct engine_cfg *in, const 
  * (serve_engine_graph_max_seqs; 0: none known). */
 bool serve_past_graphs(long cap, double running);
 
+/* What trtllm-bench's engine settings for an offline throughput run
+ * depend on: the checkpoint (total parameters, bytes per weight), the
+ * KV cache's shape, the GPUs and the lengths of the benchmark. */
+struct trtllm_bench_in {
+	double params, weight_bytes, mem_gib;
+	long tp, pp, layers, kv_heads, head_dim;
+	double kv_bytes;
+	long prompt_len, output_len;
+};
+/* Its max_batch_size and max_num_tokens; both 0 when the weights leave no
+ * room for one request. */
+void serve_trtllm_bench_limits(const struct trtllm_bench_in *in, long *max_bs, long *max_tokens);
+
 /* Bytes of one GPU's KV pool under the engine's rule, from its capacity,
  * weights, peak activations and runtime reserve (all bytes); may be <= 0.
  * Inline: every evaluation of every device pays it. */

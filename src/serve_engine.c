@@ -259,3 +259,37 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 	if (out->scheduler == SCHED_AUTO)
 		out->scheduler = d.scheduler;
 }
+
+/* trtllm-bench sizes its engine from an estimate of the KV cache
+ * (TensorRT-LLM, tensorrt_llm/bench/build/tuning.py: calc_engine_setting and
+ * finetune_setting): what the GPUs hold beyond the weights, 0.95 of it, in
+ * requests of prompt + output tokens, at most 4096 and split over the
+ * pipeline; then a batch rounded up to 32, 128 or 256 and a token budget
+ * of that batch times 1 + prompt/output, at most 32768, rounded up. */
+void serve_trtllm_bench_limits(const struct trtllm_bench_in *in, long *max_bs, long *max_tokens)
+{
+	const double gib = 1073741824.0;
+	double kv_heads = in->kv_heads > in->tp ? in->kv_heads : in->tp;
+	double per_token = 2.0 * in->layers * kv_heads * in->head_dim * in->kv_bytes / gib;
+	double gpus = (double)(in->tp * in->pp);
+	double free_gib = in->mem_gib * gpus - in->params * in->weight_bytes / gib;
+	double requests = free_gib * 0.95 / (per_token * (double)(in->prompt_len + in->output_len));
+	double bs = fmin(requests, 4096.0) / (double)in->pp;
+	double tokens = fmin(bs * (1.0 + (double)in->prompt_len / (double)in->output_len), 32768.0);
+	if (bs < 256)
+		*max_bs = (long)fmax(64.0, 32.0 * ceil(bs / 32.0));
+	else if (bs < 1024)
+		*max_bs = (long)(128.0 * ceil(bs / 128.0));
+	else
+		*max_bs = (long)(256.0 * ceil(bs / 256.0));
+	if (tokens < 4096)
+		*max_tokens = (long)fmax(2048.0, 256.0 * ceil(tokens / 256.0));
+	else if (tokens < 8192)
+		*max_tokens = (long)(512.0 * ceil(tokens / 512.0));
+	else
+		*max_tokens = (long)(1024.0 * ceil(tokens / 1024.0));
+	if (!(requests >= 1)) {
+		*max_bs = 0;   /* the weights leave no room: trtllm-bench refuses */
+		*max_tokens = 0;
+	}
+}

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "evaluate.h"
 #include "csv.h"
 #include "diag.h"
 #include "file_read.h"
 #include "keys.h"
+#include "model_id.h"
 #include "numfmt.h"
 #include "preset.h"
 #include "report.h"
@@ -23,7 +25,7 @@
 enum col {
 	C_NAME, C_FRAMEWORK, C_HARDWARE, C_MODEL, C_MODE, C_BATCH, C_PROMPT, C_OUTPUT, C_DP, C_TP, C_PP,
 	C_EP, C_ETP, C_WB, C_EWB, C_KVB, C_DTYPE, C_SPEC_K, C_SPEC_A, C_P_DP, C_P_TP, C_P_EP, C_P_W, C_D_DP, C_D_TP,
-	C_D_EP, C_D_W, C_REQUESTS, C_TTFT, C_TPOT, C_CAMPAIGN, C_COUNT
+	C_D_EP, C_D_W, C_REQUESTS, C_TTFT, C_TPOT, C_CAMPAIGN, C_TOKS, C_GPUS, C_ATTN_DP, C_WDTYPE, C_FWVER, C_COUNT
 };
 
 static const char *const col_names[C_COUNT] = {
@@ -31,7 +33,7 @@ static const char *const col_names[C_COUNT] = {
 	"pp", "ep", "etp", "weight_bytes", "expert_weight_bytes", "kv_bytes", "compute_dtype",
 	"spec_tokens", "spec_accepted", "prefill_dp", "prefill_tp", "prefill_ep", "prefill_workers", "decode_dp",
 	"decode_tp", "decode_ep", "decode_workers", "requests", "measured_ttft_ms", "measured_tpot_ms",
-	"campaign",
+	"campaign", "measured_output_tok_s_per_gpu", "gpus", "attention_dp", "weight_dtype", "framework_version",
 };
 
 /* The key each input column sets (NULL: not a key). */
@@ -154,6 +156,97 @@ static const struct preset_cache *load_presets(const char *hardware_as_written, 
 	return pc;
 }
 
+/* A cell of the row, or "" when the file has no such column. */
+static const char *cell(char **f, const int *idx, int c)
+{
+	return idx[c] >= 0 ? f[idx[c]] : "";
+}
+
+/* Bytes per weight of a published checkpoint's dtype, or -1. */
+static double dtype_cell_bytes(const char *t)
+{
+	if (!strcasecmp(t, "fp8"))
+		return 1.0;
+	if (!strcasecmp(t, "fp4") || !strcasecmp(t, "nvfp4"))
+		return 0.5625;
+	if (!strcasecmp(t, "bf16") || !strcasecmp(t, "fp16"))
+		return 2.0;
+	return -1;
+}
+
+/* A throughput row's deployment, as trtllm-bench ran it: the mapping of
+ * its GPUs (attention_dp true: TP size N with enable_attention_dp, EP N by
+ * default; otherwise TP x PP, EP as given or 1), the checkpoint's weights
+ * and KV cache (NVIDIA's quantized checkpoints keep an FP8 KV cache:
+ * kv_cache_quant_algo FP8 in their hf_quant_config.json), every request
+ * queued, and the engine limits trtllm-bench sets (serve_trtllm_bench_limits).
+ * 0, or -1 with the reason in run->reason. */
+static int throughput_row(struct run *run, struct scenario *s, char **f, const int *idx)
+{
+	const char *adp = cell(f, idx, C_ATTN_DP), *ep = cell(f, idx, C_EP);
+	long n = s->strat.tp;
+	s->strat.dp = 1;
+	s->strat.etp = 0;
+	if (!strcasecmp(adp, "true")) {
+		s->strat.dp = n;
+		s->strat.tp = 1;
+		s->strat.ep = *ep ? s->strat.ep : n;
+	} else if (!*ep) {
+		s->strat.ep = 1;
+	}
+	long gpus;
+	const char *g = cell(f, idx, C_GPUS);
+	if (*g && (sscanf(g, "%ld", &gpus) != 1 || gpus != s->strat.dp * s->strat.tp * s->strat.pp)) {
+		snprintf(run->reason, sizeof run->reason, "gpus %s is not the mapping's %ld", g,
+			 s->strat.dp * s->strat.tp * s->strat.pp);
+		return -1;
+	}
+	/* a model released quantized (DeepSeek-R1 in FP8, gpt-oss with MXFP4
+	 * experts) is served from that checkpoint, whatever section of the
+	 * page lists it; a BF16 release from NVIDIA's quantized one */
+	const char *wd = cell(f, idx, C_WDTYPE);
+	bool released_quantized = s->model.weight_bytes < 2 ||
+				  (s->model.expert_weight_bytes > 0 && s->model.expert_weight_bytes < 2);
+	if (*wd && !released_quantized) {
+		double b = dtype_cell_bytes(wd);
+		if (b < 0) {
+			snprintf(run->reason, sizeof run->reason, "weight_dtype '%.32s': expected fp8, fp4, nvfp4, bf16 or fp16", wd);
+			return -1;
+		}
+		s->model.weight_bytes = s->model.expert_weight_bytes = b;
+		s->model.kv_bytes = b < 2 ? 1.0 : 2.0;
+		s->model.head_bytes = 0;
+		s->model.compute_dtype = DTYPE_AUTO;
+	} else if (*wd && dtype_cell_bytes(wd) < 0) {
+		snprintf(run->reason, sizeof run->reason, "weight_dtype '%.32s': expected fp8, fp4, nvfp4, bf16 or fp16", wd);
+		return -1;
+	}
+	s->work.engine = ENGINE_TRTLLM;
+	s->work.requests = 1000000000;   /* all queued: no first wave to weigh */
+	struct scenario rs;
+	struct param_counts pc;
+	scenario_resolve(s, &rs);
+	params_count(&rs.model, &pc);
+	struct trtllm_bench_in in = {
+		.params = pc.total, .weight_bytes = rs.model.weight_bytes, .mem_gib = rs.hw.mem_gib,
+		.tp = rs.strat.dp * rs.strat.tp, .pp = rs.strat.pp, .layers = rs.model.layers,
+		.kv_heads = rs.model.kv_heads, .head_dim = rs.model.head_dim, .kv_bytes = rs.model.kv_bytes,
+		.prompt_len = rs.work.prompt_len, .output_len = rs.work.output_len,
+	};
+	long bs = 2048, tokens = 8192;
+	/* trtllm-bench tunes FP8, FP8 block-scaled, NVFP4 and unquantized
+	 * checkpoints; others (MXFP4) take TensorRT-LLM's defaults */
+	if (rs.model.expert_weight_bytes != 0.53125)
+		serve_trtllm_bench_limits(&in, &bs, &tokens);
+	if (bs <= 0) {
+		snprintf(run->reason, sizeof run->reason, "the weights leave trtllm-bench no room for one request");
+		return -1;
+	}
+	s->engine.max_seqs = bs;
+	s->engine.max_batched_tokens = tokens;
+	return 0;
+}
+
 /* The row's scenario: presets by name, then each cell through the key
  * table, so a cell is checked exactly as `set` would check it. */
 static void build_row(struct run *run, char **f, const int *idx, const struct key *const *keys)
@@ -161,6 +254,11 @@ static void build_row(struct run *run, char **f, const int *idx, const struct ke
 	char err[600];
 	struct scenario s;
 
+	/* a model named as benchmark files name it: the preset of its shapes */
+	char path[4096], preset[NAME_MAX_LEN];
+	if (preset_find(PK_MODELS, run->model, path, sizeof path) != 0 &&
+	    model_id_preset(run->model, preset, sizeof preset) == 0)
+		snprintf(run->model, sizeof run->model, "%s", preset);
 	const struct preset_cache *pc = load_presets(run->hardware, run->model);
 	if (!pc->ok) {
 		const char *msg = strstr(pc->err, ": no ");
@@ -183,7 +281,15 @@ static void build_row(struct run *run, char **f, const int *idx, const struct ke
 			return;
 		}
 	}
-	if (parse_ms(f[idx[C_TTFT]], &run->ttft_ms) != 0 || parse_ms(f[idx[C_TPOT]], &run->tpot_ms) != 0) {
+	if (run->throughput) {
+		if (parse_ms(cell(f, idx, C_TOKS), &run->tok_s_gpu) != 0) {
+			snprintf(run->reason, sizeof run->reason, "measured_output_tok_s_per_gpu must be a number above 0");
+			return;
+		}
+		if (throughput_row(run, &s, f, idx) != 0)
+			return;
+	} else if (idx[C_TTFT] < 0 || idx[C_TPOT] < 0 || parse_ms(f[idx[C_TTFT]], &run->ttft_ms) != 0 ||
+		   parse_ms(f[idx[C_TPOT]], &run->tpot_ms) != 0) {
 		snprintf(run->reason, sizeof run->reason, "measured_ttft_ms and measured_tpot_ms must be numbers above 0");
 		return;
 	}
@@ -282,10 +388,13 @@ int runs_read_buffer(const char *path, const char *buf, size_t len, struct run_s
 	const struct key *keys[C_COUNT];
 	for (int c = 0; c < C_COUNT; c++)
 		keys[c] = col_keys[c] ? key_find(col_keys[c]) : NULL;
-	static const int required[] = { C_HARDWARE, C_MODEL, C_BATCH, C_PROMPT, C_OUTPUT, C_TTFT, C_TPOT };
-	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+	/* serving runs need their load and TTFT and TPOT; a file of
+	 * throughput rows their tokens/s per GPU instead */
+	static const int required[] = { C_HARDWARE, C_MODEL, C_PROMPT, C_OUTPUT, C_BATCH, C_TTFT, C_TPOT };
+	size_t n_required = idx[C_TOKS] >= 0 ? 4 : sizeof required / sizeof required[0];
+	for (size_t i = 0; i < n_required; i++) {
 		if (idx[required[i]] < 0) {
-			snprintf(err, errlen, "%s:1: the header lacks the column '%s' (needed: hardware model batch prompt_len output_len measured_ttft_ms measured_tpot_ms)",
+			snprintf(err, errlen, "%s:1: the header lacks the column '%s' (needed: hardware model prompt_len output_len, and batch measured_ttft_ms measured_tpot_ms or measured_output_tok_s_per_gpu)",
 				 path, col_names[required[i]]);
 			goto fail;
 		}
@@ -336,6 +445,11 @@ int runs_read_buffer(const char *path, const char *buf, size_t len, struct run_s
 			snprintf(run->reason, sizeof run->reason, "%d fields, the header has %d", nf, need);
 			continue;
 		}
+		/* a row with tokens/s and no concurrency is a throughput row */
+		run->throughput = idx[C_TOKS] >= 0 && *fields[idx[C_TOKS]] && (idx[C_BATCH] < 0 || !*fields[idx[C_BATCH]]);
+		/* a page of published figures is a campaign of its own */
+		if (!run->campaign[0] && idx[C_FWVER] >= 0)
+			snprintf(run->campaign, sizeof run->campaign, "%s", fields[idx[C_FWVER]]);
 		build_row(run, fields, idx, keys);
 	}
 	return 0;
@@ -376,13 +490,19 @@ static double pct_error(double pred, double meas)
 static void summarise(const struct run_set *rs, struct run_group *g)
 {
 	double *a = malloc((size_t)rs->n * sizeof *a), *b = malloc((size_t)rs->n * sizeof *b);
-	int n = 0;
-	for (int i = 0; a && b && i < rs->n; i++) {
+	double *t = malloc((size_t)rs->n * sizeof *t), *u = malloc((size_t)rs->n * sizeof *u), unused;
+	int n = 0, nt = 0;
+	for (int i = 0; a && b && t && u && i < rs->n; i++) {
 		const struct run *r = &rs->runs[i];
 		if (!r->ok || (g->model[0] && strcmp(g->model, r->model)) ||
 		    (g->hardware[0] && strcmp(g->hardware, r->hardware)) ||
 		    (g->framework[0] && strcmp(g->framework, r->framework)))
 			continue;
+		if (r->throughput) {
+			t[nt] = pct_error(r->pred_tok_s_gpu, r->tok_s_gpu);
+			u[nt++] = 100.0 * (r->pred_tok_s_gpu - r->tok_s_gpu) / r->tok_s_gpu;
+			continue;
+		}
 		a[n] = pct_error(r->pred_ttft_ms, r->ttft_ms);
 		b[n] = pct_error(r->pred_tpot_ms, r->tpot_ms);
 		n++;
@@ -390,8 +510,58 @@ static void summarise(const struct run_set *rs, struct run_group *g)
 	g->n = n;
 	stats(a, n, &g->ttft_median, &g->ttft_mean);
 	stats(b, n, &g->tpot_median, &g->tpot_mean);
+	g->n_tput = nt;
+	stats(t, nt, &g->tput_median, &unused);
+	stats(u, nt, &g->tput_signed, &unused);
 	free(a);
 	free(b);
+	free(t);
+	free(u);
+}
+
+/* The best output tokens/s per GPU of a throughput row over the
+ * concurrencies that can matter: powers of two up to twice what the
+ * engine's limit lets every replica run, and that limit itself (past it
+ * requests only wait).  Its concurrency in *batch; the result at it in r. */
+static double best_throughput(const struct run *run, struct result *r, long *batch)
+{
+	static struct scenario s;
+	static struct result at;
+	s = run->s;
+	long cap = s.engine.max_seqs * s.strat.dp;
+	double best = NAN;
+	*batch = 0;
+	for (long b = 1;; b = b < cap && 2 * b > cap ? cap : 2 * b) {
+		s.work.batch = b;
+		cost_evaluate(&s, &at);
+		if (at.ok && isfinite(at.output_tokens_per_s_per_gpu) &&
+		    (isnan(best) || at.output_tokens_per_s_per_gpu > best)) {
+			best = at.output_tokens_per_s_per_gpu;
+			*batch = b;
+			*r = at;
+		}
+		if (!at.ok && b == 1) {
+			*r = at;
+			return NAN;
+		}
+		if (b >= 2 * cap)
+			break;
+	}
+	return best;
+}
+
+bool runs_predict(const struct run *run, struct result *r, double pred[2])
+{
+	if (run->throughput) {
+		long batch;
+		pred[0] = best_throughput(run, r, &batch);
+		pred[1] = (double)batch;
+		return r->ok && isfinite(pred[0]);
+	}
+	cost_evaluate(&run->s, r);
+	pred[0] = r->ttft_s * 1000.0;
+	pred[1] = r->tpot_ms;
+	return r->ok;
 }
 
 void runs_evaluate(struct run_set *rs)
@@ -403,18 +573,23 @@ void runs_evaluate(struct run_set *rs)
 	rs->n_groups = 0;
 	for (int i = 0; i < rs->n; i++) {
 		struct run *run = &rs->runs[i];
+		double pred[2];
 		if (!run->ok && run->reason[0])
 			continue;
-		cost_evaluate(&run->s, &r);
-		if (!r.ok) {
+		if (!runs_predict(run, &r, pred)) {
 			diag_collect_quick(&run->s, &r, &d);
 			snprintf(run->reason, sizeof run->reason, "%s", d.n ? d.items[0].message : "invalid");
 			run->ok = false;
 			continue;
 		}
 		run->ok = true;
-		run->pred_ttft_ms = r.ttft_s * 1000.0;
-		run->pred_tpot_ms = r.tpot_ms;
+		if (run->throughput) {
+			run->pred_tok_s_gpu = pred[0];
+			run->pred_batch = (long)pred[1];
+		} else {
+			run->pred_ttft_ms = pred[0];
+			run->pred_tpot_ms = pred[1];
+		}
 		rs->n_ok++;
 		/* groups in order of first appearance */
 		int g;
@@ -449,9 +624,10 @@ void validate_report_text(const struct sink *k, const struct run_set *rs)
 	sink_printf(k, "%6s %-10s %-16s %-9s %6s %6s %6s %-22s %9s %9s %6s %8s %8s %6s\n", "line", "name", "model",
 		    "hardware", "batch", "prompt", "output", "strategy", "TTFT ms", "pred", "err%", "TPOT ms", "pred",
 		    "err%");
+	bool serving = rs->overall.n > 0, tput = rs->overall.n_tput > 0;
 	for (int i = 0; i < rs->n; i++) {
 		const struct run *r = &rs->runs[i];
-		if (!r->ok)
+		if (!r->ok || r->throughput)
 			continue;
 		strategy_text(&r->s, strat, sizeof strat);
 		sink_printf(k, "%6ld %-10.10s %-16.16s %-9.9s %6ld %6ld %6ld %-22s %9s %9s %6.1f %8s %8s %6.1f\n", r->line,
@@ -459,16 +635,39 @@ void validate_report_text(const struct sink *k, const struct run_set *rs)
 			    strat, NUM(r->ttft_ms), NUM(r->pred_ttft_ms), pct_error(r->pred_ttft_ms, r->ttft_ms),
 			    NUM(r->tpot_ms), NUM(r->pred_tpot_ms), pct_error(r->pred_tpot_ms, r->tpot_ms));
 	}
-	sink_puts(k, "\nabsolute % error by model, hardware and framework\n");
-	sink_printf(k, "  %-18s %-9s %-8s %5s  %12s %10s  %12s %10s\n", "model", "hardware", "framework", "runs",
-		    "TPOT median", "TPOT mean", "TTFT median", "TTFT mean");
-	for (int g = 0; g < rs->n_groups; g++) {
-		const struct run_group *gr = &rs->groups[g];
-		sink_printf(k, "  %-18s %-9s %-8s %5d  %11.1f%% %9.1f%%  %11.1f%% %9.1f%%\n", gr->model, gr->hardware,
-			    gr->framework, gr->n, gr->tpot_median, gr->tpot_mean, gr->ttft_median, gr->ttft_mean);
+	if (tput) {
+		sink_printf(k, "%s%6s %-10s %-16s %-9s %6s %6s %-22s %10s %10s %7s %6s\n", serving ? "\n" : "", "line",
+			    "name", "model", "hardware", "prompt", "output", "strategy", "tok/s/GPU", "pred", "err%",
+			    "batch");
+		for (int i = 0; i < rs->n; i++) {
+			const struct run *r = &rs->runs[i];
+			if (!r->ok || !r->throughput)
+				continue;
+			strategy_text(&r->s, strat, sizeof strat);
+			sink_printf(k, "%6ld %-10.10s %-16.16s %-9.9s %6ld %6ld %-22s %10s %10s %+7.1f %6ld\n", r->line,
+				    r->name, r->model, r->hardware, r->s.work.prompt_len, r->s.work.output_len, strat,
+				    NUM(r->tok_s_gpu), NUM(r->pred_tok_s_gpu),
+				    100.0 * (r->pred_tok_s_gpu - r->tok_s_gpu) / r->tok_s_gpu, r->pred_batch);
+		}
 	}
-	sink_printf(k, "  %-37s %5d  %11.1f%% %9.1f%%  %11.1f%% %9.1f%%\n", "overall", rs->overall.n,
-		    rs->overall.tpot_median, rs->overall.tpot_mean, rs->overall.ttft_median, rs->overall.ttft_mean);
+	sink_puts(k, "\nabsolute % error by model, hardware and framework\n");
+	sink_printf(k, "  %-18s %-9s %-8s %5s  %12s %10s  %12s %10s", "model", "hardware", "framework", "runs",
+		    "TPOT median", "TPOT mean", "TTFT median", "TTFT mean");
+	sink_puts(k, tput ? "  tok/s/GPU rows median (signed)\n" : "\n");
+	for (int g = 0; g <= rs->n_groups; g++) {
+		const struct run_group *gr = g < rs->n_groups ? &rs->groups[g] : &rs->overall;
+		char who[64];
+		snprintf(who, sizeof who, "%-18s %-9s %-8s", g < rs->n_groups ? gr->model : "overall",
+			 g < rs->n_groups ? gr->hardware : "", g < rs->n_groups ? gr->framework : "");
+		if (gr->n)
+			sink_printf(k, "  %-37s %5d  %11.1f%% %9.1f%%  %11.1f%% %9.1f%%", who, gr->n, gr->tpot_median,
+				    gr->tpot_mean, gr->ttft_median, gr->ttft_mean);
+		else   /* throughput rows alone */
+			sink_printf(k, "  %-37s %5d  %12s %10s  %12s %10s", who, 0, "-", "-", "-", "-");
+		if (tput && gr->n_tput)
+			sink_printf(k, "  %4d %9.1f%% (%+6.1f%%)", gr->n_tput, gr->tput_median, gr->tput_signed);
+		sink_puts(k, "\n");
+	}
 	int skipped = rs->n - rs->n_ok;
 	sink_printf(k, "%d of %d runs evaluated", rs->n_ok, rs->n);
 	if (skipped)
@@ -495,6 +694,12 @@ static void group_json(const struct sink *k, const struct run_group *g)
 	json_number(k, g->ttft_median);
 	sink_puts(k, ", \"ttft_mean_pct\": ");
 	json_number(k, g->ttft_mean);
+	if (g->n_tput) {
+		sink_printf(k, ", \"throughput_runs\": %d, \"tok_s_gpu_median_pct\": ", g->n_tput);
+		json_number(k, g->tput_median);
+		sink_puts(k, ", \"tok_s_gpu_signed_pct\": ");
+		json_number(k, g->tput_signed);
+	}
 	sink_puts(k, "}");
 }
 
@@ -511,6 +716,14 @@ void validate_report_json(const struct sink *k, const struct run_set *rs)
 			sink_puts(k, ", \"error\": ");
 			json_string(k, r->reason);
 			sink_puts(k, "}");
+			continue;
+		}
+		if (r->throughput) {
+			sink_puts(k, ", \"measured_output_tok_s_per_gpu\": ");
+			json_number(k, r->tok_s_gpu);
+			sink_puts(k, ", \"predicted_output_tok_s_per_gpu\": ");
+			json_number(k, r->pred_tok_s_gpu);
+			sink_printf(k, ", \"predicted_batch\": %ld}", r->pred_batch);
 			continue;
 		}
 		sink_puts(k, ", \"measured_ttft_ms\": ");
@@ -537,11 +750,17 @@ void validate_report_json(const struct sink *k, const struct run_set *rs)
 void validate_report_csv(const struct sink *k, const struct run_set *rs)
 {
 	char a[40], b[40], c[40], d[40];
-	sink_puts(k, "line,name,model,hardware,framework,measured_ttft_ms,predicted_ttft_ms,measured_tpot_ms,predicted_tpot_ms,error\n");
+	char e[40], f[40];
+	sink_puts(k, "line,name,model,hardware,framework,measured_ttft_ms,predicted_ttft_ms,measured_tpot_ms,predicted_tpot_ms,error");
+	bool tput = rs->overall.n_tput > 0;
+	sink_puts(k, tput ? ",measured_output_tok_s_per_gpu,predicted_output_tok_s_per_gpu\n" : "\n");
 	for (int i = 0; i < rs->n; i++) {
 		const struct run *r = &rs->runs[i];
-		a[0] = b[0] = c[0] = d[0] = '\0';
-		if (r->ok) {
+		a[0] = b[0] = c[0] = d[0] = e[0] = f[0] = '\0';
+		if (r->ok && r->throughput) {
+			fmt_exact(r->tok_s_gpu, e, sizeof e);
+			fmt_exact(r->pred_tok_s_gpu, f, sizeof f);
+		} else if (r->ok) {
 			fmt_exact(r->ttft_ms, a, sizeof a);
 			fmt_exact(r->pred_ttft_ms, b, sizeof b);
 			fmt_exact(r->tpot_ms, c, sizeof c);
@@ -555,6 +774,8 @@ void validate_report_csv(const struct sink *k, const struct run_set *rs)
 		}
 		sink_printf(k, ",%s,%s,%s,%s,", a, b, c, d);
 		csv_field(k, r->ok ? "" : r->reason);
+		if (tput)
+			sink_printf(k, ",%s,%s", e, f);
 		sink_puts(k, "\n");
 	}
 }

@@ -30,6 +30,11 @@ void runs_gpu_preset(const char *in, char *out, size_t len);
 void runs_keep_presets(bool keep);
 /* The median of v[0..n-1], which it sorts; NaN when n is 0. */
 double runs_median(double *v, int n);
+/* The prediction of one row: TTFT and TPOT in ms, or for a throughput
+ * row the best output tokens/s per GPU and its concurrency; false when
+ * the model cannot evaluate it (r says why). */
+struct result;
+bool runs_predict(const struct run *run, struct result *r, double pred[2]);
 /* Evaluate every row and summarise. */
 void runs_evaluate(struct run_set *rs);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "calibrate.h"
+#include "serve.h"
 #include "command.h"
 #include "validate.h"
 
@@ -388,5 +389,100 @@ Test(validate, requests_weigh_the_first_wave)
 	cr_expect_eq(ten->pred_tpot_ms, none->pred_tpot_ms);
 	cr_expect(strstr(by_name(&rs, "bad")->reason, "column requests: workload.requests"), "%s",
 		  by_name(&rs, "bad")->reason);
+	runs_free(&rs);
+}
+
+/* trtllm-bench's engine settings by hand.  Llama-3.1-70B in FP8 on one
+ * 141 GiB H200, 1024 + 1024 tokens: 70.55B parameters of one byte; a token
+ * of KV 2 x 80 layers x 8 heads x 128 x 1 byte = 163,840 bytes; 0.95 of what
+ * the weights leave, in requests of 2048 tokens: 228 requests, a batch of
+ * 32 x ceil(228/32) = 256 and 2 x 228 = 457 tokens, at least 2048. */
+Test(validate, trtllm_bench_settings_by_hand)
+{
+	const double gib = 1073741824.0;
+	struct trtllm_bench_in in = { .params = 70553706496.0, .weight_bytes = 1, .mem_gib = 141, .tp = 1, .pp = 1,
+				      .layers = 80, .kv_heads = 8, .head_dim = 128, .kv_bytes = 1,
+				      .prompt_len = 1024, .output_len = 1024 };
+	double requests = (141.0 - 70553706496.0 / gib) * 0.95 / (163840.0 / gib * 2048.0);
+	cr_assert(requests > 224 && requests < 256, "%g", requests);
+	long bs, tokens;
+	serve_trtllm_bench_limits(&in, &bs, &tokens);
+	cr_expect_eq(bs, 256);
+	cr_expect_eq(tokens, 2048);
+	/* on 8 GPUs: 8 x 141 GiB less 65.71 GiB of weights, 0.95 of it, in
+	 * requests of 163,840 x 2048 bytes (0.3125 GiB): 3229 requests, a batch
+	 * of 256 x ceil(3229/256) = 3328 and 2 x 3229 = 6459 tokens, rounded up
+	 * to 512: 6656 */
+	in.tp = 8;
+	serve_trtllm_bench_limits(&in, &bs, &tokens);
+	cr_expect_eq(bs, 3328);
+	cr_expect_eq(tokens, 6656);
+	/* 1024 + 8192: requests of 1.40625 GiB, 717 of them: a batch of
+	 * 128 x 6 = 768 and 717 x 1.125 = 807 tokens, at least 2048 */
+	in.output_len = 8192;
+	serve_trtllm_bench_limits(&in, &bs, &tokens);
+	cr_expect_eq(bs, 768);
+	cr_expect_eq(tokens, 2048);
+	/* weights past the GPUs: no room */
+	in.tp = 1;
+	in.mem_gib = 40;
+	serve_trtllm_bench_limits(&in, &bs, &tokens);
+	cr_expect_eq(bs, 0);
+}
+
+/* Throughput rows: the mapping as trtllm-bench ran it, the checkpoint's
+ * weights, the engine's settings, and the best over concurrency. */
+Test(validate, throughput_rows)
+{
+	static struct run_set rs;
+	char err[600];
+	cr_assert_eq(runs_read(fixture("throughput-small.csv"), &rs, err, sizeof err), 0, "%s", err);
+	runs_evaluate(&rs);
+	cr_expect_eq(rs.n, 7);
+	cr_expect_eq(rs.n_ok, 4);
+	const struct run *d = by_name(&rs, "dense");
+	cr_expect(d->throughput);
+	cr_expect_str_eq(d->model, "llama-3.1-70b");
+	cr_expect_str_eq(d->campaign, "v1.0");   /* the page's version */
+	cr_expect_eq(d->s.model.weight_bytes, 1.0);
+	cr_expect_eq(d->s.model.kv_bytes, 1.0);
+	cr_expect_eq(d->s.work.engine, ENGINE_TRTLLM);
+	cr_expect_eq(d->s.engine.max_seqs, 256);
+	cr_expect_eq(d->s.engine.max_batched_tokens, 2048);
+	/* Llama 3.3 70B has 3.1's shapes */
+	cr_expect_str_eq(by_name(&rs, "llama33")->model, "llama-3.1-70b");
+	cr_expect_eq(by_name(&rs, "llama33")->s.strat.tp, 2);
+	/* DEP8: attention data parallel over the 8 GPUs, the experts over them */
+	const struct run *dep = by_name(&rs, "dep");
+	cr_expect_eq(dep->s.strat.dp, 8);
+	cr_expect_eq(dep->s.strat.tp, 1);
+	cr_expect_eq(dep->s.strat.ep, 8);
+	/* gpt-oss is served from its MXFP4 release, with TensorRT-LLM's
+	 * default limits (trtllm-bench does not tune MXFP4) */
+	const struct run *mx = by_name(&rs, "mxfp4");
+	cr_expect_eq(mx->s.model.expert_weight_bytes, 0.53125);
+	cr_expect_eq(mx->s.engine.max_seqs, 2048);
+	cr_expect_eq(mx->s.engine.max_batched_tokens, 8192);
+	cr_expect(strstr(by_name(&rs, "bad-gpus")->reason, "gpus 4 is not the mapping's 2") != NULL, "%s",
+		  by_name(&rs, "bad-gpus")->reason);
+	cr_expect(strstr(by_name(&rs, "bad-dtype")->reason, "weight_dtype 'int3'") != NULL, "%s",
+		  by_name(&rs, "bad-dtype")->reason);
+	cr_expect(strstr(by_name(&rs, "no-preset")->reason, "no model preset") != NULL, "%s",
+		  by_name(&rs, "no-preset")->reason);
+	/* the prediction is the best over concurrency: no concurrency does
+	 * better, and it is what one evaluation at its concurrency gives */
+	static struct scenario s;
+	static struct result r;
+	s = d->s;
+	s.work.batch = d->pred_batch;
+	cost_evaluate(&s, &r);
+	cr_expect_eq(r.output_tokens_per_s_per_gpu, d->pred_tok_s_gpu);
+	for (long b = 1; b <= 1024; b *= 2) {
+		s.work.batch = b;
+		cost_evaluate(&s, &r);
+		cr_expect_leq(r.output_tokens_per_s_per_gpu, d->pred_tok_s_gpu, "batch %ld", b);
+	}
+	cr_expect_eq(rs.overall.n, 0);
+	cr_expect_eq(rs.overall.n_tput, 4);
 	runs_free(&rs);
 }
