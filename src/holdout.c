@@ -206,7 +206,8 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 				    label, o.n, o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed, s.tpot_abs,
 				    s.ttft_abs);
 		else   /* a fold of throughput rows alone */
-			sink_printf(k, "  %-16.16s %5d  %-23s %-23s  %-20s", label, 0, "     -", "     -", "     -");
+			sink_printf(k, "  %-16.16s %5d  %7s %9s       %7s %10s      %6s, %6s", label, 0, "-", "", "-", "", "-",
+				    "-");
 		if (tput && o.n_tput)
 			sink_printf(k, "  %4d %6.1f%% (%+6.1f%%), %5.1f%%", o.n_tput, o.tput_abs, o.tput_signed, s.tput_abs);
 		sink_puts(k, "\n");

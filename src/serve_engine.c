@@ -77,9 +77,9 @@ struct profile {
 };
 static const struct profile profiles[ENGINE_COUNT] = {
 	[ENGINE_NONE] = { 0, 0, 0 },
-	[ENGINE_VLLM] = { 0, 33.8, 34.3 },
-	[ENGINE_SGLANG] = { 2, 28.8, 88.3 },
-	[ENGINE_TRTLLM] = { 0, 27.3, 135.5 },
+	[ENGINE_VLLM] = { 0, 32.6, 34.3 },
+	[ENGINE_SGLANG] = { 2, 28.5, 81.3 },
+	[ENGINE_TRTLLM] = { 0, 25.4, 135 },
 };
 
 /* SGLang's sizes by the GPU's memory in MiB (as nvidia-smi reports it):

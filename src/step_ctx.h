@@ -36,6 +36,14 @@ struct class_mem {
 struct step_ctx {
 	const struct scenario *s;
 	bool ranking;               /* only what a search ranks by (cost_evaluate_prepared) */
+	/* The per-token traffic of the elementwise kernels an engine runs
+	 * beside the GEMMs (step_set_elementwise), bytes per token of one
+	 * layer on one GPU: of attention (its norm and residual, rotary), of a
+	 * dense FFN (norm, residual, the gated activation), of an MoE layer
+	 * but its routed pairs (norm, residual, the shared experts'
+	 * activation), and of the logits a sequence's sampler writes and
+	 * reads.  ew is 1 when counted; all 0 for the plain roofline. */
+	double ew, ew_attn, ew_dense, ew_moe, ew_logits;
 	/* model */
 	double d, H, Hkv, h, L, Ld, Lm, E, k, Es, V;
 	bool mla, tied;
@@ -124,6 +132,10 @@ void step_fixed(const struct scenario *rs, const struct param_counts *params, in
 /* The rest of the layout, with ep and etp, and the fields of c they
  * change; false (the phases left empty) when the strategy is not valid. */
 bool step_experts(const struct scenario *rs, struct result *r, struct step_ctx *c);
+
+/* Count (on) or not the per-token elementwise traffic of an engine's
+ * kernels; the plain roofline (off) is what build_ctx leaves. */
+void step_set_elementwise(struct step_ctx *c, bool on);
 
 /* ---- memory (step_memory.c) ---- */
 

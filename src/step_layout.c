@@ -226,6 +226,29 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->p2p_intra = comm_p2p_cost(c->intra_bw, c->intra_lat);
 	c->p2p_inter = comm_p2p_cost(c->inter_bw, c->inter_lat);
 	step_stage_classes(c);
+	step_set_elementwise(c, false);
+}
+
+void step_set_elementwise(struct step_ctx *c, bool on)
+{
+	c->ew = c->ew_attn = c->ew_dense = c->ew_moe = c->ew_logits = 0;
+	if (!on)
+		return;
+	const struct model *m = &c->s->model;
+	c->ew = 1;
+	/* two RMSNorms of a layer (read and write the hidden state) and two
+	 * residual adds (read two, write one), each over the whole hidden
+	 * state on every TP rank: 2 x 2d + 2 x 3d, half with each block */
+	double block = 5.0 * c->d * c->b_a;
+	/* rotary: the query and key heads of the GPU, read and written */
+	double rope = 2.0 * (c->heads_gpu + (c->mla ? 1.0 : c->kvh)) * (c->mla ? c->dr : c->h) * c->b_a;
+	c->ew_attn = block + rope;
+	/* the gated activation: read gate and up, write their product */
+	c->ew_dense = block + 3.0 * (double)m->dense_ffn / c->tp * c->b_a;
+	c->ew_moe = block + 3.0 * c->Es * (double)m->shared_ffn / c->tp * c->b_a;
+	/* the sampler's FP32 logits of the GPU's share of the vocabulary,
+	 * written by the LM head and read by the sampler */
+	c->ew_logits = 2.0 * 4.0 * c->V / c->tp;
 }
 
 /* The fields that depend on ep and etp: all a search over them changes. */

@@ -94,7 +94,7 @@ static void attention(const struct step_ctx *c, const struct pass *p, const stru
 {
 	double flops, bytes;
 
-	run_op(c, a, OP_ATTN_PROJ, 2.0 * p->T * c->attn_gpu, c->attn_gpu * c->b_w + 2.0 * x->bytes);
+	run_op(c, a, OP_ATTN_PROJ, 2.0 * p->T * c->attn_gpu, c->attn_gpu * c->b_w + 2.0 * x->bytes + p->T * c->ew_attn);
 	core_cost(c, p, &flops, &bytes);
 	run_op(c, a, OP_ATTN_CORE, flops, bytes);
 	add_comm(c, a, COMM_TP, x->ar_s);
@@ -115,7 +115,7 @@ static void layer_from(struct layer_acc *a, const struct layer_acc *att)
 static void dense_rest(const struct step_ctx *c, const struct pass *p, const struct acts *x,
 		       struct layer_acc *a)
 {
-	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->dense_gpu, c->dense_gpu * c->b_w + 2.0 * x->bytes);
+	run_op(c, a, OP_DENSE_FFN, 2.0 * p->T * c->dense_gpu, c->dense_gpu * c->b_w + 2.0 * x->bytes + p->T * c->ew_dense);
 	add_comm(c, a, COMM_TP, x->ar_s);
 }
 
@@ -124,8 +124,11 @@ static void dense_rest(const struct step_ctx *c, const struct pass *p, const str
 static void moe_rest(const struct step_ctx *c, const struct pass *p, const struct acts *x,
 		     struct layer_acc *a)
 {
+	/* the layer's norms and residuals ride with the router's read of the
+	 * hidden state (the experts' when there is no router) */
+	double ew = c->E > 1 ? p->T * c->ew_moe : 0;
 	if (c->E > 1)
-		run_op(c, a, OP_ROUTER, 2.0 * p->T * c->d * c->E, c->d * c->E * c->b_w);
+		run_op(c, a, OP_ROUTER, 2.0 * p->T * c->d * c->E, c->d * c->E * c->b_w + ew);
 	if (c->Es > 0)
 		run_op(c, a, OP_SHARED, 2.0 * p->T * c->shared_gpu, c->shared_gpu * c->b_w);
 	add_comm(c, a, COMM_TP, x->ar_s);
@@ -137,8 +140,13 @@ static void moe_layer_experts(const struct step_ctx *c, const struct pass *p, do
 			      struct layer_acc *a, struct layer_comm *lc)
 {
 	double T_e = p->T * c->k * imb * c->etp / c->tp;
+	/* with an engine's kernels: each routed pair permuted to its expert
+	 * and back (read and write the hidden state twice) and its gated
+	 * activation; the layer's norms here when no router took them */
+	double ew = c->ew * T_e * c->b_a * (4.0 * c->d + 3.0 * (double)c->s->model.expert_ffn / c->etp) +
+		    (c->E > 1 ? 0 : p->T * c->ew_moe);
 	run_op(c, a, OP_EXPERTS, 2.0 * c->P_e * p->T * c->k * imb / c->tp,
-	       touched * c->expert_gpu * c->b_we + 2.0 * T_e * c->d * c->b_a);
+	       touched * c->expert_gpu * c->b_we + 2.0 * T_e * c->d * c->b_a + ew);
 	/* Each touched expert is a small GEMM of its own: a fixed set-up and
 	 * tail the roofline does not see, which dominates at few tokens. */
 	if (c->expert_s > 0) {
@@ -212,7 +220,7 @@ void step_pass_part(const struct step_ctx *c, const struct pass *p, struct pass_
 		layer_from(&pt->moe, &att);
 		moe_rest(c, p, &x, &pt->moe);
 	}
-	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->lm_gpu, c->lm_gpu * c->b_head);
+	run_op(c, &pt->lm, OP_LM_HEAD, 2.0 * p->lm * c->lm_gpu, c->lm_gpu * c->b_head + p->lm * c->ew_logits);
 
 	/* Sends between stages: intra-node unless the boundary falls on a node edge. */
 	double p2p_intra = comm_time(c->p2p_intra, x.bytes), p2p_inter = comm_time(c->p2p_inter, x.bytes);

@@ -259,3 +259,56 @@ Test(time, attention_core_at_the_kv_cache_peak)
 	per_layer = 2048.0 * 2048 * 16 * 64 / (800e12 * 0.6) + 3e-6;
 	expect_rel(r.prefill.op_compute_s[OP_ATTN_CORE], 16 * per_layer, 1e-12);
 }
+
+/* The per-token traffic of an engine's elementwise kernels, by hand, for a
+ * Llama-3.1-8B-like layer at tp 2 in BF16 (d 4096, 32 heads and 8 KV heads
+ * of 128, FFN 14336, vocabulary 128256): two norms and two residual adds
+ * move 5 x 4096 x 2 bytes; rotary reads and writes 16 + 4 heads of 128;
+ * the gated activation reads two 7168-wide halves and writes one; the
+ * sampler writes and reads 64128 FP32 logits. */
+Test(time, elementwise_traffic_by_hand)
+{
+	static struct scenario s;
+	scenario_default(&s);
+	s.model.dense_ffn = 14336;
+	s.model.shared_ffn = 0;
+	struct step_ctx c = { .s = &s, .d = 4096, .b_a = 2, .tp = 2, .heads_gpu = 16, .kvh = 4, .h = 128, .V = 128256 };
+	step_set_elementwise(&c, true);
+	cr_expect_eq(c.ew, 1);
+	cr_expect_eq(c.ew_attn, 5 * 4096 * 2 + 2 * (16 + 4) * 128 * 2);
+	cr_expect_eq(c.ew_dense, 5 * 4096 * 2 + 3 * 7168 * 2);
+	cr_expect_eq(c.ew_moe, 5 * 4096 * 2);
+	cr_expect_eq(c.ew_logits, 2 * 4 * 64128);
+	/* MLA rotates its rope dims of each head and the one shared key */
+	c.mla = true;
+	c.dr = 64;
+	step_set_elementwise(&c, true);
+	cr_expect_eq(c.ew_attn, 5 * 4096 * 2 + 2 * (16 + 1) * 64 * 2);
+	/* the plain roofline: none of it */
+	step_set_elementwise(&c, false);
+	cr_expect_eq(c.ew + c.ew_attn + c.ew_dense + c.ew_moe + c.ew_logits, 0);
+}
+
+/* With an engine the LM head's op moves the sampler's logits as well:
+ * lm tokens x 2 x 4 x V / tp bytes more than without one. */
+Test(time, the_logits_traffic_in_the_lm_head)
+{
+	static struct scenario s;
+	static struct result a, b;
+	mixtral_8x7b(&s);
+	s.work.mode = MODE_SERVING;
+	s.work.batch = 64;
+	s.strat = (struct strategy){ .dp = 1, .tp = 8, .pp = 1, .ep = 1 };
+	s.hw.kernel_us = 0;   /* the op's time is its traffic alone */
+	s.work.engine = ENGINE_NONE;
+	cost_evaluate_detail(&s, &a);
+	s.work.engine = ENGINE_VLLM;
+	s.engine.max_seqs = 64;
+	cost_evaluate_detail(&s, &b);
+	cr_assert(a.ok && b.ok);
+	cr_assert_eq(b.running_per_replica, 64);
+	/* the decode step: 64 tokens through the head, memory-bound */
+	double extra = 64 * 2 * 4 * 32000 / 8.0;
+	double bw = s.hw.hbm_tbps * 1e12 * s.hw.hbm_util;
+	expect_rel(b.decode.op_memory_s[OP_LM_HEAD] - a.decode.op_memory_s[OP_LM_HEAD], extra / bw, 1e-6);
+}
