@@ -258,6 +258,8 @@ int cmd_recommend(struct invocation *inv)
 	recommend_run(&ss->scn, &o, &rc);
 	if (ss->format == FMT_JSON)
 		recommend_report_json(&ss->sink, &o, &rc);
+	else if (ss->format == FMT_CSV)
+		recommend_report_csv(&ss->sink, &o, &rc);
 	else
 		recommend_report_text(&ss->sink, &ss->scn, &o, &rc);
 	return stopped(inv);

@@ -26,10 +26,15 @@
 /* An options file or a launch script: a few kilobytes. */
 #define ENGINE_FILE_MAX (256 * 1024)
 
-static void export_json(const struct sink *k, const struct engine_command *c, const char *line)
+static void export_json(const struct sink *k, const struct engine_command *c, const char *line, const char *file)
 {
 	sink_puts(k, "{\"schema\": \"moescope/1\", \"export\": {\"engine\": ");
 	json_string(k, serve_engine_name(c->engine));
+	sink_puts(k, ", \"file\": ");
+	if (file)
+		json_string(k, file);
+	else
+		sink_puts(k, "null");
 	sink_puts(k, ", \"command\": ");
 	json_string(k, line);
 	sink_puts(k, ", \"argv\": [");
@@ -103,13 +108,18 @@ int cmd_export(struct invocation *inv)
 		export_text(&to_file, s, &c, text, sizeof text);
 		if (atomic_commit(&af, err, sizeof err) != 0)
 			return cmd_fail(inv, 2, "%s", err);
-		sink_printf(k, "wrote %s (run it on the serving machine: sh %s; read it back: import %s)\n",
-			    inv->w[2].text, inv->w[2].text, inv->w[2].text);
+		sink_notef(k, "wrote %s (run it on the serving machine: sh %s; read it back: import %s)\n",
+			   inv->w[2].text, inv->w[2].text, inv->w[2].text);
+		/* JSON asked for: the command as JSON too, with the file */
+		if (inv->ss->format == FMT_JSON) {
+			engine_command_text(&c, 0, text, sizeof text);
+			export_json(k, &c, text, inv->w[2].text);
+		}
 		return 0;
 	}
 	if (inv->ss->format == FMT_JSON) {
 		engine_command_text(&c, 0, text, sizeof text);
-		export_json(k, &c, text);
+		export_json(k, &c, text, NULL);
 		return 0;
 	}
 	export_text(k, s, &c, text, sizeof text);
@@ -259,10 +269,23 @@ static void import_report(struct invocation *inv, const struct engine_import *im
 		sink_puts(k, "}}\n");
 		return;
 	}
-	sink_printf(k, "imported %s: %s (%s), %s on %ld GPUs\n", serve_engine_display_name(imp->engine), s->model.name, how,
-		    label, gpus);
+	if (inv->ss->format == FMT_CSV) {
+		sink_puts(k, "engine,model,model_from,strategy,gpus,ignored\n");
+		csv_field(k, serve_engine_name(imp->engine));
+		sink_puts(k, ",");
+		csv_field(k, s->model.name);
+		sink_puts(k, ",");
+		csv_field(k, how);
+		sink_printf(k, ",%s,%ld,", label, gpus);
+		csv_field(k, imp->ignored);
+		sink_puts(k, "\n");
+		return;
+	}
+	/* a change of the scenario, said beside the output */
+	sink_notef(k, "imported %s: %s (%s), %s on %ld GPUs\n", serve_engine_display_name(imp->engine), s->model.name,
+		   how, label, gpus);
 	if (imp->ignored[0])
-		sink_printf(k, "  not read (no effect on the figures): %s\n", imp->ignored);
+		sink_notef(k, "  not read (no effect on the figures): %s\n", imp->ignored);
 }
 
 int cmd_import(struct invocation *inv)

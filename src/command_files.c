@@ -48,14 +48,8 @@ static void fit_new_model(struct session *ss, const struct scenario *before)
 	const struct sink *k = &ss->sink;
 	char was[96], now[96];
 
-
 	if (!memcmp(&before->model, &s->model, sizeof s->model))
 		return;
-	/* notes go with the output in text; JSON and CSV stay parseable */
-	struct sink notes = *k;
-	if (ss->format != FMT_TEXT)
-		notes.out = notes.err;
-	k = &notes;
 	scenario_default(&defaults);
 	if (!strcmp(s->name, before->name) &&
 	    (!strcmp(s->name, defaults.name) || !strcmp(s->name, before->model.name)))
@@ -67,7 +61,7 @@ static void fit_new_model(struct session *ss, const struct scenario *before)
 			strategy_format(&s->strat, was, sizeof was);
 			s->strat = st;
 			strategy_format(&s->strat, now, sizeof now);
-			sink_printf(k, "load: %s cannot run %s on %s: the nearest valid strategy %s %s\n", s->model.name, was,
+			sink_notef(k, "load: %s cannot run %s on %s: the nearest valid strategy %s %s\n", s->model.name, was,
 				    s->hw.name, ss->stop.stopped ? "of those seen before the search was stopped is" : "is",
 				    now);
 			cost_evaluate(s, &r);
@@ -76,7 +70,7 @@ static void fit_new_model(struct session *ss, const struct scenario *before)
 	double target = s->req.tokens_per_ms_per_gpu, ceiling = r.ceiling_tokens_per_ms_per_gpu;
 	if (target == before->req.tokens_per_ms_per_gpu && !isnan(target) && isfinite(ceiling) && target > ceiling) {
 		s->req.tokens_per_ms_per_gpu = NAN;
-		sink_printf(k, "load: dropped the throughput target of %s tok/ms/GPU: above %s's compute ceiling of %s on %s\n",
+		sink_notef(k, "load: dropped the throughput target of %s tok/ms/GPU: above %s's compute ceiling of %s on %s\n",
 			    NUM(target), s->model.name, NUM(ceiling), s->hw.name);
 	}
 }
@@ -164,8 +158,7 @@ int cmd_save(struct invocation *inv)
 	int i = force ? 2 : 1;
 	if (session_save(inv->ss, inv->w[i].text, force, written, sizeof written, err, sizeof err) != 0)
 		return cmd_fail(inv, i, "%s", err);
-	if (inv->ss->format == FMT_TEXT)
-		sink_printf(&inv->ss->sink, "saved %s\n", written);
+	sink_notef(&inv->ss->sink, "saved %s\n", written);
 	return 0;
 }
 
@@ -191,12 +184,10 @@ int cmd_reload(struct invocation *inv)
 	ss->scn = copy.scn;
 	ss->n_loaded = copy.n_loaded;
 	memcpy(ss->loaded, copy.loaded, sizeof ss->loaded);
-	if (ss->format == FMT_TEXT) {
-		sink_puts(&ss->sink, "reloaded");
-		for (int i = 0; i < ss->n_loaded; i++)
-			sink_printf(&ss->sink, " %s", ss->loaded[i]);
-		sink_puts(&ss->sink, "\n");
-	}
+	sink_notef(&ss->sink, "reloaded");
+	for (int i = 0; i < ss->n_loaded; i++)
+		sink_notef(&ss->sink, " %s", ss->loaded[i]);
+	sink_notef(&ss->sink, "\n");
 	return 0;
 }
 
@@ -268,7 +259,7 @@ int cmd_dag(struct invocation *inv)
 	}
 	if (atomic_commit(&af, err, sizeof err) != 0)
 		return cmd_fail(inv, 1, "%s", err);
-	sink_printf(&ss->sink, "wrote %s (render it with: dot -Tsvg %s -o deployment.svg)\n", inv->w[1].text,
+	sink_notef(&ss->sink, "wrote %s (render it with: dot -Tsvg %s -o deployment.svg)\n", inv->w[1].text,
 		    inv->w[1].text);
 	return 0;
 }

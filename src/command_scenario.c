@@ -209,8 +209,7 @@ int cmd_pin(struct invocation *inv)
 	inv->ss->baseline = inv->ss->scn;
 	inv->ss->pinned = true;
 	strategy_format(&inv->ss->scn.strat, strat, sizeof strat);
-	if (inv->ss->format == FMT_TEXT)
-		sink_printf(&inv->ss->sink, "pinned %s as the baseline\n", strat);
+	sink_notef(&inv->ss->sink, "pinned %s as the baseline\n", strat);
 	return 0;
 }
 

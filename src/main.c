@@ -71,12 +71,23 @@ static void say_error(const char *fmt, ...)
 	sink_write_safe(stderr, buf, n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+/* Each line of the error stream starts "moescope: ", however many writes
+ * make it up. */
 static void err_prefixed(void *ctx, const char *text, size_t len)
 {
+	static bool at_line_start = true;
 	(void)ctx;
 	fflush(stdout);
-	fputs("moescope: ", stderr);
-	sink_write_safe(stderr, text, len);
+	while (len > 0) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) + 1 : len;
+		if (at_line_start)
+			fputs("moescope: ", stderr);
+		sink_write_safe(stderr, text, n);
+		at_line_start = nl != NULL;
+		text += n;
+		len -= n;
+	}
 }
 
 /* The longest command line a script or standard input may hold. */

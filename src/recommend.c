@@ -219,3 +219,28 @@ void recommend_report_json(const struct sink *k, const struct recommend_opts *o,
 	}
 	sink_puts(k, "}}\n");
 }
+
+void recommend_report_csv(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc)
+{
+	char strat[64] = "", num[40];
+	sink_puts(k, "rate,evaluated,stopped,found,strategy,batch,replicas,gpus,replica_requests_per_s,headroom,ttft_s,"
+		     "tpot_ms,usd_per_mtok,joules_per_token,open_loop\n");
+	fmt_exact(o->rate, num, sizeof num);
+	sink_printf(k, "%s,%ld,%s,%s", num, rc->evaluated, rc->stopped ? "true" : "false", rc->found ? "true" : "false");
+	if (!rc->found) {
+		sink_puts(k, ",,,,,,,,,,,\n");
+		return;
+	}
+	struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
+	strategy_format(&st, strat, sizeof strat);
+	sink_printf(k, ",%s,%ld,%ld", strat, rc->batch, rc->replicas);
+	const double v[] = { rc->gpus, rc->replica_rate, rc->headroom, rc->ttft_s, rc->tpot_ms, rc->usd_per_mtok,
+			     rc->joules_per_token };
+	for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+		num[0] = '\0';
+		if (isfinite(v[j]))
+			fmt_exact(v[j], num, sizeof num);
+		sink_printf(k, ",%s", num);
+	}
+	sink_printf(k, ",%s\n", rc->open_loop ? "true" : "false");
+}

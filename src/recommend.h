@@ -35,5 +35,7 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 void recommend_report_text(const struct sink *k, const struct scenario *s, const struct recommend_opts *o,
 			   const struct recommendation *rc);
 void recommend_report_json(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc);
+/* One CSV row under a header; the figures empty when nothing was found. */
+void recommend_report_csv(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc);
 
 #endif

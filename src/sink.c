@@ -49,6 +49,14 @@ void sink_errorf(const struct sink *k, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sink_notef(const struct sink *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwrite(k->err, k->ctx, fmt, ap);
+	va_end(ap);
+}
+
 void sink_puts(const struct sink *k, const char *text)
 {
 	k->out(k->ctx, text, strlen(text));

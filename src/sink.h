@@ -18,6 +18,11 @@ void sink_printf(const struct sink *k, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 void sink_errorf(const struct sink *k, const char *fmt, ...);
 void sink_puts(const struct sink *k, const char *text);
+/* A note beside the output (what a load dropped, which file was written):
+ * on the error stream, so that the output stream carries only what was
+ * asked for (text, CSV or JSON) and `moescope ... > FILE` is that alone. */
+__attribute__((format(printf, 2, 3)))
+void sink_notef(const struct sink *k, const char *fmt, ...);
 
 /* A sink that appends to a growing buffer (tests, the TUI). */
 struct sink_buffer {

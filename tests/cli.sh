@@ -123,7 +123,7 @@ t_export_golden() {
 }
 t_export_import_script() {
 	run 0 -e "load h200; load deepseek-r1; strategy DP8 TP1 EP8; export trtllm $tmp/r1.sh" &&
-		has "wrote $tmp/r1.sh" "$tmp/out" && head -1 "$tmp/r1.sh" | grep -q '^#!/bin/sh' &&
+		has "wrote $tmp/r1.sh" "$tmp/err" && [ ! -s "$tmp/out" ] && head -1 "$tmp/r1.sh" | grep -q '^#!/bin/sh' &&
 		run 0 -e "import $tmp/r1.sh; get dp tp ep etp workload.engine workload.mode model.name" &&
 		has "strategy.dp                          8" "$tmp/out" && has "strategy.ep                          8" "$tmp/out" &&
 		has "workload.engine                      trtllm" "$tmp/out" && has "model.name                           deepseek-r1" "$tmp/out"
@@ -139,7 +139,27 @@ t_export_json() {
 		has '"argv": ["vllm", "serve", "meta-llama/Llama-3.1-70B-Instruct", "--tensor-parallel-size", "4",' "$tmp/out" &&
 		has '"options_file": null' "$tmp/out"
 }
+# stdout carries only the output asked for: notes (a dropped target, a
+# file written, what an import read) go to stderr in every -o mode
+t_clean_streams() {
+	run 0 -e "load h200 deepseek-r1; strategy DP8_TP1_EP8; export vllm" &&
+		has "load: dropped the throughput target" "$tmp/err" && ! grep -q "load:" "$tmp/out" &&
+		cp "$tmp/out" "$tmp/launch.sh" && bash -n "$tmp/launch.sh" &&
+		run 0 -e "load h200; import $tmp/launch.sh; get strategy.dp strategy.ep" &&
+		has "imported vLLM" "$tmp/err" && ! grep -q "imported" "$tmp/out" &&
+		has "strategy.dp                          8" "$tmp/out" &&
+		run 0 -o json -e "load h200 deepseek-r1; strategy TP8 EP8; export sglang $tmp/e.sh" &&
+		[ "$(head -c 11 "$tmp/out")" = '{"schema": ' ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+		has '"file": "'"$tmp/e.sh"'"' "$tmp/out" && has "wrote $tmp/e.sh" "$tmp/err" &&
+		run 0 -o csv -e "load h200; import 'vllm serve deepseek-ai/DeepSeek-R1 -tp 8 --enable-expert-parallel'" &&
+		[ "$(sed -n 1p "$tmp/out")" = "engine,model,model_from,strategy,gpus,ignored" ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+		run 0 -o csv -e "load h200 deepseek-r1; set engine trtllm; recommend rate 5 max-gpus 8" &&
+		has "rate,evaluated,stopped,found,strategy," "$tmp/out" && [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+		run 0 -o csv -e "load h200 deepseek-r1; pin; save -f $tmp/s.yaml; reload; dag $tmp/d.dot" &&
+		[ ! -s "$tmp/out" ] && has "saved $tmp/s.yaml" "$tmp/err" && has "pinned" "$tmp/err"
+}
 ok "export: golden commands for R1 DP8 EP8, R1 TP8 EP8, Llama-70B TP4 in three engines" t_export_golden
+ok "stdout carries only the output asked for, in every mode" t_clean_streams
 ok "export to a script, import the script back" t_export_import_script
 ok "import and export refuse with the engine's rule and change nothing" t_import_refused
 ok "export -o json gives the argv" t_export_json

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -347,6 +348,24 @@ void app_confirm_key(struct app *a, bool yes)
 		status(a, false, "saved %s", written);
 }
 
+/* The notes of a command that succeeded, put before its output. */
+static void notes_before_output(struct sink_buffer *b)
+{
+	size_t n = b->err_len + b->out_len;
+	char *both = malloc(n + 1);
+	if (!both)
+		return;
+	memcpy(both, b->err, b->err_len);
+	memcpy(both + b->err_len, b->out, b->out_len);
+	both[n] = '\0';
+	free(b->out);
+	b->out = both;
+	b->out_len = n;
+	b->out_cap = n + 1;
+	b->err_len = 0;
+	b->err[0] = '\0';
+}
+
 void app_run_command(struct app *a, const char *line)
 {
 	struct sink_buffer *b = &a->captured;
@@ -380,6 +399,10 @@ void app_run_command(struct app *a, const char *line)
 		a->view = VIEW_DIAG;
 		return;
 	}
+	/* notes beside the output (what a load dropped, which file was
+	 * written) read before it, in the status or the pager */
+	if (b->err_len > 0)
+		notes_before_output(b);
 	/* one line of output ("saved ...", a value) is a status, not a page */
 	const char *nl = strchr(b->out, '\n');
 	bool one_line = b->out_len > 0 && (!nl || nl[1] == '\0') && a->ss.sweeps == sweeps &&
