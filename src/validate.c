@@ -656,7 +656,7 @@ void validate_report_text(const struct sink *k, const struct run_set *rs)
 	sink_puts(k, tput ? "  tok/s/GPU rows median (signed)\n" : "\n");
 	for (int g = 0; g <= rs->n_groups; g++) {
 		const struct run_group *gr = g < rs->n_groups ? &rs->groups[g] : &rs->overall;
-		char who[64];
+		char who[3 * NAME_MAX_LEN + 8];
 		snprintf(who, sizeof who, "%-18s %-9s %-8s", g < rs->n_groups ? gr->model : "overall",
 			 g < rs->n_groups ? gr->hardware : "", g < rs->n_groups ? gr->framework : "");
 		if (gr->n)
