@@ -166,12 +166,34 @@ static int run_script(const char *dir, const char *stubs)
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
+		/* nothing of the test runner's (its pipes, make's jobserver)
+		 * reaches the script */
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 		execlp("bash", "bash", "l.sh", (char *)NULL);
 		_exit(127);
 	}
 	int status;
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Remove a directory of plain files (and one level of directories). */
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	char path[1200];
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (unlink(path) != 0)
+			remove_tree(path);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 /* The files in dir other than the script, the stub's record and the
@@ -244,15 +266,11 @@ Test(shell_safety, a_script_of_hostile_names_runs_exactly_the_engine_command, .t
 		}
 		cr_expect_eq(at, n, "no word more than the command's, %s '%s'", key, name);
 		cr_expect_eq(stray_files(dir, c.options_file), 0, "the script made a file: %s '%s'", key, name);
-		char cmd[1300];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		cr_assert_eq(system(cmd), 0);
+		remove_tree(dir);
 		ran++;
 	}
 	cr_expect_gt(ran, 30);
 	cr_expect_gt(refused, 30);
 	fixture_close(&f);
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	cr_expect_eq(system(cmd), 0);
+	remove_tree(root);
 }
