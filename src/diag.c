@@ -155,6 +155,15 @@ static void bad_model(const struct scenario *rs, const struct result *r, struct 
 		add(l, E_BAD_VALUE, "", "model has %ld shared experts but no shared_ffn width",
 		    m->shared_experts);
 		break;
+	case BM_ATTN_KINDS:
+		if (m->window_layers + m->chunk_layers > m->layers)
+			add(l, E_BAD_VALUE, "", "model.window_layers (%ld) and model.chunk_layers (%ld) exceed the %ld layers",
+			    m->window_layers, m->chunk_layers, m->layers);
+		else
+			add(l, E_BAD_VALUE, "",
+			    "%ld sliding-window and %ld chunked layers need model.sliding_window and model.attention_chunk_size above 0",
+			    m->window_layers, m->chunk_layers);
+		break;
 	default:
 		break;
 	}

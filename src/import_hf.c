@@ -121,6 +121,60 @@ static int common(struct reader *r, struct model *m)
 	return 0;
 }
 
+/* The attention kind of each layer.  `layer_types` names it per layer
+ * (transformers writes it for gpt-oss, Gemma, Qwen2 and others):
+ * full_attention, sliding_attention over the last `sliding_window` tokens,
+ * chunked_attention within chunks of `attention_chunk_size`.  Without it,
+ * Mistral's `sliding_window` applies to every layer, and Qwen's
+ * `use_sliding_window` to the layers from `max_window_layers` on.  A kind
+ * moescope does not model is an error naming it, never full attention. */
+static int attention_kinds(struct reader *r, const char *family, struct model *m)
+{
+	json_object *types = field(r, "layer_types");
+	long window = 0, chunk = 0;
+	if (types) {
+		if (json_object_get_type(types) != json_type_array)
+			return fail(r, "'layer_types' must be a list of attention kinds");
+		size_t n = json_object_array_length(types);
+		if ((long)n != m->layers)
+			return fail(r, "'layer_types' lists %zu layers, num_hidden_layers is %ld", n, m->layers);
+		for (size_t i = 0; i < n; i++) {
+			json_object *t = json_object_array_get_idx(types, i);
+			const char *kind = t && json_object_get_type(t) == json_type_string ? json_object_get_string(t) : "";
+			if (!strcmp(kind, "sliding_attention"))
+				window++;
+			else if (!strcmp(kind, "chunked_attention"))
+				chunk++;
+			else if (strcmp(kind, "full_attention") != 0)
+				return fail(r, "'layer_types' [%zu] is '%.40s': an attention kind moescope does not model "
+					       "(known: full_attention, sliding_attention, chunked_attention)", i, kind);
+		}
+	} else if (!strcmp(family, "mistral") && field(r, "sliding_window")) {
+		window = m->layers;
+	} else if (!strncmp(family, "qwen", 4)) {
+		bool swa = false;
+		long from = 0;
+		if (get_bool(r, "use_sliding_window", false, &swa) ||
+		    get_long(r, "max_window_layers", false, m->layers, 0, 1024, &from))
+			return -1;
+		if (swa)
+			window = from < m->layers ? m->layers - from : 0;
+	}
+	use(r, "use_sliding_window");
+	use(r, "max_window_layers");
+	m->window_layers = window;
+	m->chunk_layers = chunk;
+	m->sliding_window = m->attention_chunk_size = 0;
+	if (window > 0 && get_long(r, "sliding_window", true, 0, 1, 100000000, &m->sliding_window))
+		return -1;
+	if (chunk > 0 && get_long(r, "attention_chunk_size", true, 0, 1, 100000000, &m->attention_chunk_size))
+		return -1;
+	/* read, and of no effect when no layer uses them */
+	use(r, "sliding_window");
+	use(r, "attention_chunk_size");
+	return 0;
+}
+
 static int dense_ffn_as_one_expert(struct reader *r, struct model *m)
 {
 	/* the dense presets' form: one expert every token takes */
@@ -398,7 +452,7 @@ int import_hf_buffer(const char *label, const char *buf, size_t len, struct mode
 	m.params_b = 0;
 	m.compute_dtype = DTYPE_AUTO;
 	m.hf_id[0] = '\0';
-	if (f->map(&r, &m) || quantization(&r, &m))
+	if (f->map(&r, &m) || attention_kinds(&r, f->model_type, &m) || quantization(&r, &m))
 		goto done;
 	const char *id = get_string(&r, "_name_or_path");
 	char why[300];

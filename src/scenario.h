@@ -65,6 +65,11 @@ struct model {
 	int compute_dtype;
 	double params_b;
 	long mtp_layers;           /* multi-token prediction layers the checkpoint has */
+	/* Attention kinds: of the layers, window_layers attend to the last
+	 * sliding_window tokens only, chunk_layers to the tokens of their own
+	 * chunk of attention_chunk_size; the rest see the whole context. */
+	long window_layers, sliding_window;
+	long chunk_layers, attention_chunk_size;
 	char hf_id[NAME_MAX_LEN];  /* its Hugging Face id, or "" */
 };
 

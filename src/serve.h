@@ -57,6 +57,17 @@ long serve_engine_graph_max_seqs(int engine, const struct engine_cfg *in, const 
  * (serve_engine_graph_max_seqs; 0: none known). */
 bool serve_past_graphs(long cap, double running);
 
+/* Whether the engine's KV cache frees what a sliding-window or chunked
+ * layer no longer attends to: vLLM's hybrid KV cache manager gives such
+ * layers their own group of blocks and frees the blocks out of the window
+ * (vllm/v1/core/single_type_kv_cache_manager.py, SlidingWindowManager and
+ * ChunkedLocalAttentionManager); SGLang keeps window layers in a pool of
+ * their own (its SWA memory pool); TensorRT-LLM sizes every layer's cache
+ * for the whole sequence unless kv_cache_config.max_attention_window lists
+ * the windows, which trtllm-serve does not set by default.  Without an
+ * engine: freed, as the physics allows. */
+bool serve_frees_windows(int engine);
+
 /* What trtllm-bench's engine settings for an offline throughput run
  * depend on: the checkpoint (total parameters, bytes per weight), the
  * KV cache's shape, the GPUs and the lengths of the benchmark. */

@@ -45,6 +45,10 @@ void serve_admit_batch(struct serve_ctx *c, struct result *r)
 	/* a paged engine's sequence holds its prompt and what it has
 	 * generated: half the output on average over its life */
 	double per_seq = k->S + (c->eng.admit == ADMIT_RULE_PAGED ? k->O / 2.0 : k->O);
+	/* the pool counts tokens of whole-length sequences; a sequence of
+	 * per_seq tokens holds what its layers' kinds keep of them */
+	if (k->kinds)
+		per_seq = step_kv_held(k, per_seq) * (k->S + k->O) / step_kv_held(k, k->S + k->O);
 	/* an open stream has no fixed number in flight: the cap is what the
 	 * engine could run, the phases find how many do */
 	double in_flight = c->arrival == ARRIVAL_POISSON ? INFINITY : k->b_rep;
@@ -58,7 +62,7 @@ void serve_admit_batch(struct serve_ctx *c, struct result *r)
 	r->running_per_replica = b;
 	r->admit_cap = cap;
 	r->kv_capacity_seqs = floor(pool / per_seq) * k->dp;
-	c->kv_per_running = per_seq / (k->S + k->O);
+	c->kv_per_running = per_seq / (k->S + k->O);   /* of a whole sequence's KV */
 
 	/* the KV cache the running batch holds, in each device's memory */
 	r->max_total_gib = 0;

@@ -32,6 +32,11 @@ int serve_engine_find(const char *name)
 	return ENGINE_NONE;
 }
 
+bool serve_frees_windows(int engine)
+{
+	return engine != ENGINE_TRTLLM;
+}
+
 int serve_mem_rule(int engine)
 {
 	switch (engine) {

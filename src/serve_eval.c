@@ -57,6 +57,9 @@ void serve_pool_fixed(const struct scenario *rs, const struct param_counts *para
 	c->seq_s = c->eng.seq_us * 1e-6;
 	c->frontend_s = c->eng.frontend_ms * 1e-3;
 	c->plan = (struct prefill_plan){ .chunks = 1, .group = 1 };
+	/* an engine whose KV cache keeps every token of a window layer */
+	if (!serve_frees_windows(c->engine))
+		c->step.kinds_held = false;
 	/* an engine's kernels move the elementwise traffic the plain
 	 * roofline leaves out */
 	step_set_elementwise(&c->step, c->engine != ENGINE_NONE);

@@ -58,6 +58,13 @@ struct step_ctx {
 	/* strategy */
 	double dp, tp, pp, ep, etp, edp, G;
 	double kvh;                 /* KV heads held per GPU */
+	/* Attention kinds (a share of the layers each): full, sliding window
+	 * of W tokens, chunked in chunks of C.  kinds is false when every layer
+	 * is full, and the formulas are then those of full attention alone. */
+	bool kinds;
+	bool kinds_held;            /* windows and chunks free their old tokens' cache (else every layer holds all) */
+	double f_full, f_win, f_chunk, W, C;
+	double pre_pairs;           /* query-key pairs of a prompt, over its layers' kinds (S^2 when full) */
 	double attn_gpu;            /* attention weights of one layer on one GPU */
 	double kv_tok;              /* KV values per token per layer on one GPU */
 	/* what one GPU holds of the rest: query heads, and the weights of a
@@ -96,6 +103,25 @@ struct pass {
 	double pre;   /* prompts prefilled in this pass */
 	double lm;    /* tokens through the LM head */
 };
+
+/* The tokens of KV cache a sequence of n tokens holds in a layer, on
+ * average over the attention kinds: a window's last W, a chunk's own. */
+static inline double step_kv_held(const struct step_ctx *c, double n)
+{
+	if (!c->kinds_held)
+		return n;
+	return c->f_full * n + c->f_win * mind(n, c->W) + c->f_chunk * mind(n, c->C);
+}
+
+/* The tokens a decoding token at context n attends to in a layer, on
+ * average over the kinds: a window's last W; in a chunked layer the tokens
+ * of its chunk so far, C/2 on average once the context passes a chunk. */
+static inline double step_kv_read(const struct step_ctx *c, double n)
+{
+	if (!c->kinds)
+		return n;
+	return c->f_full * n + c->f_win * mind(n, c->W) + c->f_chunk * (n < c->C ? n : 0.5 * c->C);
+}
 
 /* Constants of the touched-expert formula (k, E) and of the imbalance (ep). */
 void step_ctx_model_constants(struct step_ctx *c);

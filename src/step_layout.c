@@ -29,6 +29,9 @@ int step_check_model(const struct model *m)
 		return BM_EXPERT_FFN;
 	if (moe && m->shared_experts > 0 && m->shared_ffn <= 0)
 		return BM_SHARED_FFN;
+	if (m->window_layers + m->chunk_layers > m->layers || (m->window_layers > 0 && m->sliding_window <= 0) ||
+	    (m->chunk_layers > 0 && m->attention_chunk_size <= 0))
+		return BM_ATTN_KINDS;
 	if (m->attention == ATTN_MLA) {
 		if (m->kv_lora_rank <= 0 || m->qk_nope_dim + m->qk_rope_dim <= 0 || m->v_head_dim <= 0)
 			return BM_MLA_DIMS;
@@ -184,6 +187,26 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->G = (double)r->G;
 	c->b_rep = ceil(c->B / c->dp);
 
+	/* attention kinds: shares of the layers, spread alike over stages */
+	c->kinds = m->window_layers > 0 || m->chunk_layers > 0;
+	c->kinds_held = c->kinds;
+	c->f_win = (double)m->window_layers / c->L;
+	c->f_chunk = (double)m->chunk_layers / c->L;
+	c->f_full = 1.0 - c->f_win - c->f_chunk;
+	c->W = (double)m->sliding_window;
+	c->C = (double)m->attention_chunk_size;
+	c->pre_pairs = c->S * c->S;
+	if (c->kinds) {
+		/* causal pairs relative to S^2: a window's band, a chunk's blocks */
+		double S = c->S, W = c->W, C = c->C;
+		double win = c->f_win > 0 && S > W ? 2.0 * S * W - W * W : S * S;
+		double chunk = S * S;
+		if (c->f_chunk > 0) {
+			double whole = floor(S / C), rest = S - whole * C;
+			chunk = whole * C * C + rest * rest;
+		}
+		c->pre_pairs = c->f_full * S * S + c->f_win * win + c->f_chunk * chunk;
+	}
 	c->kvh = ceil(c->Hkv / c->tp);
 	if (c->mla) {
 		double replicated = c->d * c->rq + c->d * (c->rkv + c->dr);

@@ -26,7 +26,7 @@ void step_memory_fixed(struct step_ctx *c, double T, double rows)
 	double w_dense = c->b_w * c->dense_gpu;
 	double w_moe = c->b_w * (c->shared_gpu + c->P_r);
 	double w_vocab = c->b_head * c->lm_gpu;
-	double kv_layer_seq = (c->S + c->O) * c->kv_tok * c->b_kv;
+	double kv_layer_seq = step_kv_held(c, c->S + c->O) * c->kv_tok * c->b_kv;
 	double a_attn = T * (2.0 * c->d + 2.0 * c->heads_gpu * hq + c->kv_tok);
 	double a_dense = T * (2.0 * c->d + 2.0 * (double)m->dense_ffn / c->tp);
 
@@ -126,6 +126,9 @@ void step_memory(const struct step_ctx *c, struct result *r)
 	/* For the whole model, before tensor parallelism splits it. */
 	double per_layer = c->mla ? c->rkv + c->dr : 2.0 * c->Hkv * c->h;
 	r->kv_bytes_per_token = c->L * per_layer * c->b_kv;
+	/* with windows and chunks, per token of a prompt: what it leaves */
+	if (c->kinds && c->S > 0)
+		r->kv_bytes_per_token *= step_kv_held(c, c->S) / c->S;
 }
 
 int step_class_of(const struct step_ctx *c, const struct result *r, int d)

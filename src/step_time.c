@@ -72,6 +72,13 @@ static void add_comm(const struct step_ctx *c, struct layer_acc *a, int kind, do
 static void core_cost(const struct step_ctx *c, const struct pass *p, double *flops, double *bytes)
 {
 	/* in FLOPs at the compute peak: the core's own peak may be lower */
+	if (c->kinds) {
+		/* each kind's pairs of the prompt, and the tokens a decode reads */
+		double read = step_kv_read(c, p->c);
+		*flops = (p->pre * c->pre_pairs * c->core_pre + p->dec * read * c->core_dec) * c->core_scale;
+		*bytes = (2.0 * p->pre * c->S + p->dec * read) * c->kv_tok * c->b_kv;
+		return;
+	}
 	*flops = (p->pre * c->S * c->S * c->core_pre + p->dec * p->c * c->core_dec) * c->core_scale;
 	*bytes = (2.0 * p->pre * c->S + p->dec * p->c) * c->kv_tok * c->b_kv;
 }
