@@ -202,7 +202,11 @@ static void list_one(void *ctx, int kind, const char *name, const char *path)
 {
 	struct listing *l = ctx;
 	if (l->format == FMT_CSV) {
-		sink_printf(l->k, "%s,%s,%s\n", preset_kind_dir(kind), name, path);
+		sink_printf(l->k, "%s,", preset_kind_dir(kind));
+		csv_field(l->k, name);
+		sink_puts(l->k, ",");
+		csv_field(l->k, path);
+		sink_puts(l->k, "\n");
 	} else if (l->format == FMT_JSON) {
 		sink_printf(l->k, "%s{\"kind\": \"%s\", \"name\": ", l->count ? ", " : "", preset_kind_dir(kind));
 		json_string(l->k, name);

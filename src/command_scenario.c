@@ -90,8 +90,9 @@ static void print_key(const struct session *ss, const struct key *k, bool with_n
 	case FMT_JSON:
 		/* one object: numbers stay numbers, words are strings */
 		sink_printf(&ss->sink, "%s\"%s\": ", first ? "{" : ", ", k->name);
-		bool number = (k->type == KT_INT || k->type == KT_DOUBLE) && strcmp(buf, "auto") != 0 &&
-			      strcmp(buf, "default") != 0;
+		/* a bound ("<= 0.1") and the words auto and default are strings */
+		bool number = (k->type == KT_INT || k->type == KT_DOUBLE) && buf[0] &&
+			      strspn(buf, "0123456789.-+eE") == strlen(buf);
 		if (strcmp(buf, "none") == 0)
 			sink_puts(&ss->sink, "null");
 		else if (number || k->type == KT_BOOL)

@@ -7,9 +7,35 @@
 
 #include "name_text.h"
 
+int utf8_char_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2 || c > 0xF4)
+		return 0;   /* stray continuations, overlong leads */
+	int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (int i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
 /* The length of the valid UTF-8 character at p that is no control
- * character, or 0.  Overlong forms, surrogates and code points past
- * U+10FFFF are invalid (RFC 3629). */
+ * character, or 0. */
 static int char_len(const unsigned char *p)
 {
 	unsigned char c = p[0];

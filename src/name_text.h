@@ -9,6 +9,11 @@
 
 #include <stddef.h>
 
+/* The length of the valid UTF-8 character (RFC 3629: no overlong form, no
+ * surrogate, nothing past U+10FFFF) at p, controls included, or 0 for a
+ * byte that starts none (and for the NUL that ends a string). */
+int utf8_char_len(const unsigned char *p);
+
 /* The offset of the first byte that a name may not hold (a C0 control, DEL,
  * a C1 control, or a byte that is not part of valid UTF-8), or -1. */
 long name_bad_byte(const char *text);

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "numfmt.h"
@@ -16,19 +18,40 @@ static void csv_num(const struct sink *k, double v)
 	sink_printf(k, ",%s", buf);
 }
 
+/* Whether text is a number as moescope writes one (so a leading '-' is a
+ * sign, not a formula). */
+static bool numeric(const char *text)
+{
+	return *text && strspn(text, "0123456789.-+eE") == strlen(text) && strpbrk(text, "0123456789");
+}
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, a quote, a line
+ * break or a leading space; a text a spreadsheet would run as a formula
+ * (starting =, +, -, @, a tab or a carriage return) gets a leading
+ * apostrophe, as spreadsheet users expect.  Written at once, so that UTF-8
+ * reaches the sink in whole characters. */
 void csv_field(const struct sink *k, const char *text)
 {
-	if (!strpbrk(text, ",\"\n\r")) {
+	bool formula = strchr("=+-@\t\r", text[0]) && text[0] && !numeric(text);
+	if (!formula && !strpbrk(text, ",\"\n\r") && text[0] != ' ') {
 		sink_puts(k, text);
 		return;
 	}
-	sink_puts(k, "\"");
+	size_t len = strlen(text), n = 0;
+	char *buf = malloc(2 * len + 4);
+	if (!buf)
+		return;
+	buf[n++] = '"';
+	if (formula)
+		buf[n++] = '\'';
 	for (const char *p = text; *p; p++) {
 		if (*p == '"')
-			sink_puts(k, "\"");
-		k->out(k->ctx, p, 1);
+			buf[n++] = '"';
+		buf[n++] = *p;
 	}
-	sink_puts(k, "\"");
+	buf[n++] = '"';
+	k->out(k->ctx, buf, n);
+	free(buf);
 }
 
 static void csv_text(const struct sink *k, const char *text, bool first)

@@ -11,42 +11,45 @@
 #include "keys.h"
 #include "scenario_resolve.h"
 #include "strategy_parse.h"
+#include "name_text.h"
 #include "numfmt.h"
 #include "report.h"
 
+/* A JSON string (RFC 8259) of text: quotes, backslashes and controls (C0,
+ * DEL and the C1 controls U+0080-U+009F) escaped, valid UTF-8 passed whole,
+ * a byte of no valid UTF-8 character written as U+FFFD.  Written in whole
+ * characters, so that a sink that makes controls visible on a terminal
+ * never splits one. */
 void json_string(const struct sink *k, const char *text)
 {
-	char buf[8];
-
-	/* controls, DEL and the C1 controls escaped, so that what a terminal
-	 * sink makes visible never meets the inside of a string */
-	int cont = 0;   /* continuation bytes due in a UTF-8 sequence */
-	sink_puts(k, "\"");
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (cont > 0 && *p >= 0x80 && *p <= 0xBF) {
-			cont--;
-			k->out(k->ctx, (const char *)p, 1);
+	char buf[512];
+	size_t n = 0;
+	buf[n++] = '"';
+	for (const unsigned char *p = (const unsigned char *)text; *p;) {
+		if (n + 16 > sizeof buf) {
+			k->out(k->ctx, buf, n);
+			n = 0;
+		}
+		int len = utf8_char_len(p);
+		if (len == 0) {
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "\\ufffd");
+			p++;
 			continue;
 		}
-		cont = 0;
+		unsigned cp = len == 1 ? p[0] : len == 2 ? (unsigned)((p[0] & 0x1F) << 6 | (p[1] & 0x3F)) : 0x800;
 		if (*p == '"' || *p == '\\') {
-			snprintf(buf, sizeof buf, "\\%c", *p);
-			sink_puts(k, buf);
-		} else if (*p < 0x20 || *p == 0x7F) {
-			snprintf(buf, sizeof buf, "\\u%04x", *p);
-			sink_puts(k, buf);
-		} else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-			snprintf(buf, sizeof buf, "\\u%04x", p[1]);
-			sink_puts(k, buf);
-			p++;
-		} else if (*p >= 0x80 && *p <= 0xBF) {
-			sink_puts(k, "\\ufffd");   /* a byte outside any UTF-8 sequence */
+			buf[n++] = '\\';
+			buf[n++] = (char)*p;
+		} else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", cp);
 		} else {
-			cont = *p >= 0xF0 ? 3 : *p >= 0xE0 ? 2 : *p >= 0xC0 ? 1 : 0;
-			k->out(k->ctx, (const char *)p, 1);
+			memcpy(buf + n, p, (size_t)len);
+			n += (size_t)len;
 		}
+		p += len;
 	}
-	sink_puts(k, "\"");
+	buf[n++] = '"';
+	k->out(k->ctx, buf, n);
 }
 
 void json_number(const struct sink *k, double v)

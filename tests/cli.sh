@@ -158,7 +158,19 @@ t_clean_streams() {
 		run 0 -o csv -e "load h200 deepseek-r1; pin; save -f $tmp/s.yaml; reload; dag $tmp/d.dot" &&
 		[ ! -s "$tmp/out" ] && has "saved $tmp/s.yaml" "$tmp/err" && has "pinned" "$tmp/err"
 }
+# JSON and CSV keep valid UTF-8 whole through the terminal filter; a bound
+# is a string; a formula-like cell is neutralised; presets quote their cells
+t_escaping() {
+	run 0 -o json -e "set name 'p€'; get name" && [ "$(cat "$tmp/out")" = '{"name": "p€"}' ] &&
+		run 0 -o json -e "set claims.ttft_s '<= 0.1'; get claims.ttft_s" &&
+		[ "$(cat "$tmp/out")" = '{"claims.ttft_s": "<= 0.1"}' ] &&
+		run 0 -o csv -e "set name '=1+1'; get name" && [ "$(sed -n 2p "$tmp/out")" = "name,\"'=1+1\"" ] &&
+		run 0 -o csv -e "set name 'a,b €'; get name" && [ "$(sed -n 2p "$tmp/out")" = 'name,"a,b €"' ] &&
+		run 0 -o csv -e "set strategy.imbalance 1.5; get strategy.imbalance" &&
+		[ "$(sed -n 2p "$tmp/out")" = "strategy.imbalance,1.5" ]
+}
 ok "export: golden commands for R1 DP8 EP8, R1 TP8 EP8, Llama-70B TP4 in three engines" t_export_golden
+ok "JSON and CSV: UTF-8 whole, bounds as strings, formulas neutralised" t_escaping
 ok "stdout carries only the output asked for, in every mode" t_clean_streams
 ok "export to a script, import the script back" t_export_import_script
 ok "import and export refuse with the engine's rule and change nothing" t_import_refused

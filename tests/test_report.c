@@ -98,3 +98,31 @@ Test(report, text_sections)
 	cr_expect(strstr(out, "communication") != NULL);
 	cr_expect(strstr(out, "decode: 8 tokens per replica per pass") != NULL, "%s", out);
 }
+
+/* RFC 8259 strings: valid UTF-8 whole, controls and C1 controls escaped,
+ * a byte of no valid character as U+FFFD, quotes and backslashes escaped. */
+Test(report, json_strings_by_hand)
+{
+	struct sink_buffer b;
+	struct sink k;
+	sink_buffer_init(&b, &k);
+	json_string(&k, "p\xE2\x82\xAC \"q\" \\ \n\x1b \xC2\x85 \xFF \xE2\x82 \xED\xA0\x80 \xF0\x9F\x98\x80");
+	cr_expect_str_eq(b.out, "\"p\xE2\x82\xAC \\\"q\\\" \\\\ \\u000a\\u001b \\u0085 \\ufffd \\ufffd\\ufffd "
+				"\\ufffd\\ufffd\\ufffd \xF0\x9F\x98\x80\"");
+	sink_buffer_free(&b);
+}
+
+/* CSV cells: quoted when needed, formulas neutralised, numbers as they are. */
+Test(report, csv_fields_by_hand)
+{
+	struct sink_buffer b;
+	struct sink k;
+	sink_buffer_init(&b, &k);
+	const char *in[] = { "plain", "a,b", "say \"hi\"", "=SUM(A1)", "+cmd|x", "@x", "-0.5", "1e-3", " lead" };
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		csv_field(&k, in[i]);
+		sink_puts(&k, "|");
+	}
+	cr_expect_str_eq(b.out, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"'=SUM(A1)\"|\"'+cmd|x\"|\"'@x\"|-0.5|1e-3|\" lead\"|");
+	sink_buffer_free(&b);
+}
