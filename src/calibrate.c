@@ -219,12 +219,13 @@ static void table(const struct sink *k, const struct run_set *rs, const char *wh
 	sink_printf(k, "%s: absolute %% error, median (mean)\n", when);
 	for (int g = 0; g < rs->n_groups; g++) {
 		const struct run_group *gr = &rs->groups[g];
-		sink_printf(k, "  %-18s %-9s %-8s %4d runs  TPOT %5.1f%% (%5.1f%%)  TTFT %6.1f%% (%6.1f%%)\n", gr->model,
-			    gr->hardware, gr->framework, gr->n, gr->tpot_median, gr->tpot_mean, gr->ttft_median,
-			    gr->ttft_mean);
+		sink_printf(k, "  %-18s %-9s %-8s %4d runs  TPOT %5s%% (%5s%%)  TTFT %6s%% (%6s%%)\n", gr->model,
+			    gr->hardware, gr->framework, gr->n, PCT(gr->tpot_median, 1), PCT(gr->tpot_mean, 1),
+			    PCT(gr->ttft_median, 1), PCT(gr->ttft_mean, 1));
 	}
-	sink_printf(k, "  %-37s %4d runs  TPOT %5.1f%% (%5.1f%%)  TTFT %6.1f%% (%6.1f%%)\n", "overall", rs->overall.n,
-		    rs->overall.tpot_median, rs->overall.tpot_mean, rs->overall.ttft_median, rs->overall.ttft_mean);
+	sink_printf(k, "  %-37s %4d runs  TPOT %5s%% (%5s%%)  TTFT %6s%% (%6s%%)\n", "overall", rs->overall.n,
+		    PCT(rs->overall.tpot_median, 1), PCT(rs->overall.tpot_mean, 1), PCT(rs->overall.ttft_median, 1),
+		    PCT(rs->overall.ttft_mean, 1));
 }
 
 void calibrate_runs(struct run_set *rs, const struct sink *k, const char *source)

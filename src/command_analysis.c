@@ -247,8 +247,11 @@ int cmd_recommend(struct invocation *inv)
 			return cmd_fail(inv, i, "unknown option '%s'; usage: %s", inv->w[i].text, usage);
 		char *end;
 		double v = strtod(inv->w[i + 1].text, &end);
-		if (*end || end == inv->w[i + 1].text || !(v > 0) || v > 1e9)
-			return cmd_fail(inv, i + 1, "rate: expected requests per second above 0, not '%s'", inv->w[i + 1].text);
+		/* a rate so small that one replica's headroom is past any number is
+		 * no rate a deployment is planned for */
+		if (*end || end == inv->w[i + 1].text || !(v >= 1e-6) || v > 1e9)
+			return cmd_fail(inv, i + 1, "rate: expected requests per second from 1e-06 to 1e+09, not '%s'",
+					inv->w[i + 1].text);
 		rate = v;
 	}
 	if (isnan(rate))

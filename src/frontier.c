@@ -426,7 +426,7 @@ void frontier_report_csv(const struct sink *k, const struct frontier_result *fr)
 				     p->joules_per_token };
 		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
 			buf[0] = '\0';
-			if (!isnan(v[j]))
+			if (isfinite(v[j]))
 				fmt_exact(v[j], buf, sizeof buf);
 			sink_printf(k, ",%s", buf);
 		}

@@ -9,6 +9,7 @@
 
 #include "calibrate.h"
 #include "evaluate.h"
+#include "numfmt.h"
 #include "report.h"
 
 static const char *const dim_names[HOLD_COUNT] = { "gpu", "model", "engine", "campaign" };
@@ -202,14 +203,15 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 			continue;
 		}
 		if (o.n)
-			sink_printf(k, "  %-16.16s %5d  %6.1f%% (%+6.1f%%)       %6.1f%% (%+7.1f%%)      %5.1f%%, %5.1f%%",
-				    label, o.n, o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed, s.tpot_abs,
-				    s.ttft_abs);
+			sink_printf(k, "  %-16.16s %5d  %6s%% (%6s%%)       %6s%% (%7s%%)      %5s%%, %5s%%",
+				    label, o.n, PCT(o.tpot_abs, 1), PCTS(o.tpot_signed, 1), PCT(o.ttft_abs, 1),
+				    PCTS(o.ttft_signed, 1), PCT(s.tpot_abs, 1), PCT(s.ttft_abs, 1));
 		else   /* a fold of throughput rows alone */
 			sink_printf(k, "  %-16.16s %5d  %7s %9s       %7s %10s      %6s, %6s", label, 0, "-", "", "-", "", "-",
 				    "-");
 		if (tput && o.n_tput)
-			sink_printf(k, "  %4d %6.1f%% (%+6.1f%%), %5.1f%%", o.n_tput, o.tput_abs, o.tput_signed, s.tput_abs);
+			sink_printf(k, "  %4d %6s%% (%6s%%), %5s%%", o.n_tput, PCT(o.tput_abs, 1), PCTS(o.tput_signed, 1),
+				    PCT(s.tput_abs, 1));
 		sink_puts(k, "\n");
 	}
 	/* each (model, GPU, engine) group of the held-out predictions */
@@ -243,11 +245,12 @@ void holdout_report(struct run_set *rs, int dim, const struct sink *k, int forma
 			continue;
 		}
 		if (o.n)
-			sink_printf(k, "    %-18s %-9s %-8s %5d  TPOT %5.1f%% (%+6.1f%%)  TTFT %6.1f%% (%+7.1f%%)\n", gr->model,
-				    gr->hardware, gr->framework, o.n, o.tpot_abs, o.tpot_signed, o.ttft_abs, o.ttft_signed);
+			sink_printf(k, "    %-18s %-9s %-8s %5d  TPOT %5s%% (%6s%%)  TTFT %6s%% (%7s%%)\n", gr->model,
+				    gr->hardware, gr->framework, o.n, PCT(o.tpot_abs, 1), PCTS(o.tpot_signed, 1),
+				    PCT(o.ttft_abs, 1), PCTS(o.ttft_signed, 1));
 		if (o.n_tput)
-			sink_printf(k, "    %-18s %-9s %-8s %5d  tok/s/GPU %5.1f%% (%+6.1f%%)\n", gr->model, gr->hardware,
-				    gr->framework, o.n_tput, o.tput_abs, o.tput_signed);
+			sink_printf(k, "    %-18s %-9s %-8s %5d  tok/s/GPU %5s%% (%6s%%)\n", gr->model, gr->hardware,
+				    gr->framework, o.n_tput, PCT(o.tput_abs, 1), PCTS(o.tput_signed, 1));
 	}
 	if (json)
 		sink_puts(k, "]}}\n");

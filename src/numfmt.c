@@ -99,3 +99,12 @@ char *fmt_params_to(double v, char *buf, size_t len)
 	fmt_params(v, buf, len);
 	return buf;
 }
+
+char *fmt_pct_to(double v, int decimals, int sign, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, sign ? "%+.*f" : "%.*f", decimals, v);
+	return buf;
+}

@@ -22,6 +22,11 @@ char *fmt_num_to(double v, char *buf, size_t len);
 char *fmt_si_to(double v, char *buf, size_t len);
 char *fmt_params_to(double v, char *buf, size_t len);
 #define NUM(v) fmt_num_to((v), (char[32]){ 0 }, 32)
+/* A percentage with `decimals` decimals (and a sign when signed), or "-"
+ * when it is not finite: no inf or nan reaches a report. */
+char *fmt_pct_to(double v, int decimals, int sign, char *buf, size_t len);
+#define PCT(v, d) fmt_pct_to((v), (d), 0, (char[40]){ 0 }, 40)
+#define PCTS(v, d) fmt_pct_to((v), (d), 1, (char[40]){ 0 }, 40)
 #define SIN(v) fmt_si_to((v), (char[32]){ 0 }, 32)
 #define PARAMS(v) fmt_params_to((v), (char[32]){ 0 }, 32)
 

@@ -182,9 +182,9 @@ void recommend_report_text(const struct sink *k, const struct scenario *s, const
 	}
 	struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
 	strategy_format(&st, strat, sizeof strat);
-	sink_printf(k, "  %s GPUs: %ld replica%s of %s at concurrency %ld, each serving %s requests/s (headroom %.0f%%)\n",
-		    NUM(rc->gpus), rc->replicas, rc->replicas == 1 ? "" : "s", strat, rc->batch, NUM(rc->replica_rate),
-		    100.0 * rc->headroom);
+	sink_printf(k, "  %s GPUs: %ld replica%s of %s at concurrency %ld, each serving %s requests/s (headroom %s%%)\n",
+		    NUM(rc->gpus), rc->replicas, rc->replicas == 1 ? "" : "s", strat, rc->batch,
+		    NUM(rc->replica_rate), PCT(100.0 * rc->headroom, 0));
 	sink_printf(k, "  at that rate: TTFT %s s, TPOT %s ms%s\n", NUM(rc->ttft_s), NUM(rc->tpot_ms),
 		    rc->open_loop ? " (each replica meets a Poisson stream of its share)" : " (closed loop at that concurrency)");
 	if (!isnan(rc->usd_per_mtok))

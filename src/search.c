@@ -586,7 +586,9 @@ void search_report_csv(const struct sink *k, const struct search_result *sr)
 		sink_printf(k, "%d,%s,%ld,%ld,%ld,%ld,%ld,%ld", i + 1, label, c->dp, c->tp, c->pp, c->ep, c->etp, c->mb);
 		const double v[] = { c->gpus, c->tokens, c->ttft, c->tpot, c->mem, c->cost };
 		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-			fmt_exact(v[j], buf, sizeof buf);
+			buf[0] = '\0';
+			if (isfinite(v[j]))
+				fmt_exact(v[j], buf, sizeof buf);
 			sink_printf(k, ",%s", buf);
 		}
 		sink_printf(k, ",%s\n", c->pareto ? "true" : "false");

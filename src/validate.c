@@ -59,12 +59,14 @@ static void trim(char *s)
 	memmove(s, s + lead, strlen(s + lead) + 1);
 }
 
+/* A measured figure: a number from 1e-6 to 1e9 (ms, or tokens/s a GPU);
+ * past those no error of a prediction is a finite percentage. */
 static int parse_ms(const char *text, double *out)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(text, &end);
-	if (end == text || *end || errno || !isfinite(v) || v <= 0)
+	if (end == text || *end || errno || !isfinite(v) || v < 1e-6 || v > 1e9)
 		return -1;
 	*out = v;
 	return 0;
@@ -283,14 +285,14 @@ static void build_row(struct run *run, char **f, const int *idx, const struct ke
 	}
 	if (run->throughput) {
 		if (parse_ms(cell(f, idx, C_TOKS), &run->tok_s_gpu) != 0) {
-			snprintf(run->reason, sizeof run->reason, "measured_output_tok_s_per_gpu must be a number above 0");
+			snprintf(run->reason, sizeof run->reason, "measured_output_tok_s_per_gpu must be a number from 1e-06 to 1e+09");
 			return;
 		}
 		if (throughput_row(run, &s, f, idx) != 0)
 			return;
 	} else if (idx[C_TTFT] < 0 || idx[C_TPOT] < 0 || parse_ms(f[idx[C_TTFT]], &run->ttft_ms) != 0 ||
 		   parse_ms(f[idx[C_TPOT]], &run->tpot_ms) != 0) {
-		snprintf(run->reason, sizeof run->reason, "measured_ttft_ms and measured_tpot_ms must be numbers above 0");
+		snprintf(run->reason, sizeof run->reason, "measured_ttft_ms and measured_tpot_ms must be numbers from 1e-06 to 1e+09");
 		return;
 	}
 	run->s = s;
@@ -630,10 +632,11 @@ void validate_report_text(const struct sink *k, const struct run_set *rs)
 		if (!r->ok || r->throughput)
 			continue;
 		strategy_text(&r->s, strat, sizeof strat);
-		sink_printf(k, "%6ld %-10.10s %-16.16s %-9.9s %6ld %6ld %6ld %-22s %9s %9s %6.1f %8s %8s %6.1f\n", r->line,
+		sink_printf(k, "%6ld %-10.10s %-16.16s %-9.9s %6ld %6ld %6ld %-22s %9s %9s %6s %8s %8s %6s\n", r->line,
 			    r->name, r->model, r->hardware, r->s.work.batch, r->s.work.prompt_len, r->s.work.output_len,
-			    strat, NUM(r->ttft_ms), NUM(r->pred_ttft_ms), pct_error(r->pred_ttft_ms, r->ttft_ms),
-			    NUM(r->tpot_ms), NUM(r->pred_tpot_ms), pct_error(r->pred_tpot_ms, r->tpot_ms));
+			    strat, NUM(r->ttft_ms), NUM(r->pred_ttft_ms),
+			    PCT(pct_error(r->pred_ttft_ms, r->ttft_ms), 1),
+			    NUM(r->tpot_ms), NUM(r->pred_tpot_ms), PCT(pct_error(r->pred_tpot_ms, r->tpot_ms), 1));
 	}
 	if (tput) {
 		sink_printf(k, "%s%6s %-10s %-16s %-9s %6s %6s %-22s %10s %10s %7s %6s\n", serving ? "\n" : "", "line",
@@ -644,10 +647,11 @@ void validate_report_text(const struct sink *k, const struct run_set *rs)
 			if (!r->ok || !r->throughput)
 				continue;
 			strategy_text(&r->s, strat, sizeof strat);
-			sink_printf(k, "%6ld %-10.10s %-16.16s %-9.9s %6ld %6ld %-22s %10s %10s %+7.1f %6ld\n", r->line,
+			sink_printf(k, "%6ld %-10.10s %-16.16s %-9.9s %6ld %6ld %-22s %10s %10s %7s %6ld\n", r->line,
 				    r->name, r->model, r->hardware, r->s.work.prompt_len, r->s.work.output_len, strat,
 				    NUM(r->tok_s_gpu), NUM(r->pred_tok_s_gpu),
-				    100.0 * (r->pred_tok_s_gpu - r->tok_s_gpu) / r->tok_s_gpu, r->pred_batch);
+				    PCTS(100.0 * (r->pred_tok_s_gpu - r->tok_s_gpu) / r->tok_s_gpu, 1),
+				    r->pred_batch);
 		}
 	}
 	sink_puts(k, "\nabsolute % error by model, hardware and framework\n");
@@ -660,12 +664,12 @@ void validate_report_text(const struct sink *k, const struct run_set *rs)
 		snprintf(who, sizeof who, "%-18s %-9s %-8s", g < rs->n_groups ? gr->model : "overall",
 			 g < rs->n_groups ? gr->hardware : "", g < rs->n_groups ? gr->framework : "");
 		if (gr->n)
-			sink_printf(k, "  %-37s %5d  %11.1f%% %9.1f%%  %11.1f%% %9.1f%%", who, gr->n, gr->tpot_median,
-				    gr->tpot_mean, gr->ttft_median, gr->ttft_mean);
+			sink_printf(k, "  %-37s %5d  %11s%% %9s%%  %11s%% %9s%%", who, gr->n, PCT(gr->tpot_median, 1),
+				    PCT(gr->tpot_mean, 1), PCT(gr->ttft_median, 1), PCT(gr->ttft_mean, 1));
 		else   /* throughput rows alone */
 			sink_printf(k, "  %-37s %5d  %12s %10s  %12s %10s", who, 0, "-", "-", "-", "-");
 		if (tput && gr->n_tput)
-			sink_printf(k, "  %4d %9.1f%% (%+6.1f%%)", gr->n_tput, gr->tput_median, gr->tput_signed);
+			sink_printf(k, "  %4d %9s%% (%6s%%)", gr->n_tput, PCT(gr->tput_median, 1), PCTS(gr->tput_signed, 1));
 		sink_puts(k, "\n");
 	}
 	int skipped = rs->n - rs->n_ok;
@@ -747,6 +751,14 @@ void validate_report_json(const struct sink *k, const struct run_set *rs)
 	sink_printf(k, ", \"evaluated\": %d, \"skipped\": %d}}\n", rs->n_ok, rs->n - rs->n_ok);
 }
 
+/* A number for a CSV cell: empty when not finite. */
+static void csv_exact(double v, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (isfinite(v))
+		fmt_exact(v, buf, len);
+}
+
 void validate_report_csv(const struct sink *k, const struct run_set *rs)
 {
 	char a[40], b[40], c[40], d[40];
@@ -758,13 +770,13 @@ void validate_report_csv(const struct sink *k, const struct run_set *rs)
 		const struct run *r = &rs->runs[i];
 		a[0] = b[0] = c[0] = d[0] = e[0] = f[0] = '\0';
 		if (r->ok && r->throughput) {
-			fmt_exact(r->tok_s_gpu, e, sizeof e);
-			fmt_exact(r->pred_tok_s_gpu, f, sizeof f);
+			csv_exact(r->tok_s_gpu, e, sizeof e);
+			csv_exact(r->pred_tok_s_gpu, f, sizeof f);
 		} else if (r->ok) {
-			fmt_exact(r->ttft_ms, a, sizeof a);
-			fmt_exact(r->pred_ttft_ms, b, sizeof b);
-			fmt_exact(r->tpot_ms, c, sizeof c);
-			fmt_exact(r->pred_tpot_ms, d, sizeof d);
+			csv_exact(r->ttft_ms, a, sizeof a);
+			csv_exact(r->pred_ttft_ms, b, sizeof b);
+			csv_exact(r->tpot_ms, c, sizeof c);
+			csv_exact(r->pred_tpot_ms, d, sizeof d);
 		}
 		sink_printf(k, "%ld", r->line);
 		const char *texts[] = { r->name, r->model, r->hardware, r->framework };

@@ -486,3 +486,30 @@ Test(validate, throughput_rows)
 	cr_expect_eq(rs.overall.n_tput, 4);
 	runs_free(&rs);
 }
+
+/* Finite figures only: absurd measurements are refused with their range,
+ * and no report prints inf or nan, whatever the predictions are. */
+Test(validate, no_inf_nor_nan_in_any_report)
+{
+	static struct run_set rs;
+	char err[600];
+	const char *csv = "name,framework,hardware,model,batch,prompt_len,output_len,dp,tp,ep,measured_ttft_ms,measured_tpot_ms\n"
+			  "tiny,vllm,h200,llama-3.1-8b,8,1024,128,1,1,1,5e-324,10\n"
+			  "huge,vllm,h200,llama-3.1-8b,8,1024,128,1,1,1,1e308,10\n"
+			  "ok,vllm,h200,llama-3.1-8b,8,1024,128,1,1,1,100,10\n";
+	cr_assert_eq(runs_read_buffer("r.csv", csv, strlen(csv), &rs, err, sizeof err), 0, "%s", err);
+	runs_evaluate(&rs);
+	cr_expect(strstr(by_name(&rs, "tiny")->reason, "from 1e-06 to 1e+09") != NULL, "%s", by_name(&rs, "tiny")->reason);
+	cr_expect(strstr(by_name(&rs, "huge")->reason, "from 1e-06 to 1e+09") != NULL, "%s", by_name(&rs, "huge")->reason);
+	cr_expect_eq(rs.n_ok, 1);
+	/* a prediction that is not finite (an overloaded stream) prints "-" */
+	rs.runs[2].pred_ttft_ms = INFINITY;
+	struct sink_buffer b;
+	struct sink k;
+	sink_buffer_init(&b, &k);
+	validate_report_text(&k, &rs);
+	validate_report_csv(&k, &rs);
+	cr_expect(strstr(b.out, "inf") == NULL && strstr(b.out, "nan") == NULL, "%s", b.out);
+	sink_buffer_free(&b);
+	runs_free(&rs);
+}
