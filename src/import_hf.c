@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,10 +360,27 @@ static void model_name(const char *id, const char *label, char *out, size_t len)
 	const char *slash = strrchr(base, '/');
 	if (slash && slash[1])
 		base = slash + 1;
+	/* a checkpoint's config.json: the directory names the model */
+	char dir[256] = "";
+	if (!(id && *id) && slash && !strncmp(base, "config.", 7)) {
+		const char *start = label;
+		for (const char *p = label; p < slash; p++)
+			if (*p == '/')
+				start = p + 1;
+		size_t n = (size_t)(slash - start);
+		if (n > 0 && n < sizeof dir) {
+			memcpy(dir, start, n);
+			dir[n] = '\0';
+			base = dir;
+		}
+	}
 	while (*base == '-')
 		base++;   /* a name never starts an option */
+	/* an id's last part, or a directory's name, is the name whole
+	 * (Mixtral-8x7B-v0.1); a file's name stops before its extension */
+	bool from_id = (id && *id) || base == dir;
 	size_t i = 0;
-	for (; base[i] && i + 1 < len && base[i] != '.'; i++) {
+	for (; base[i] && i + 1 < len && (from_id || base[i] != '.'); i++) {
 		char c = base[i];
 		/* lower case; what a name may not hold (line breaks, controls,
 		 * any byte past ASCII of a path) becomes '-' */
@@ -515,5 +533,18 @@ int import_hf_config(const char *path, struct model *out, char *ignored, size_t 
 		return -1;
 	int rc = import_hf_buffer(file, buf, n, out, ignored, ignored_len, err, errlen);
 	free(buf);
+	/* a checkpoint on disk whose config names no id: its directory is what
+	 * an engine is launched with */
+	if (rc == 0 && !out->hf_id[0]) {
+		char dir[sizeof file];
+		snprintf(dir, sizeof dir, "%s", file);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof dir, ".");
+		if (strlen(dir) < sizeof out->hf_id && name_bad_byte(dir) < 0 && dir[0] != '-')
+			snprintf(out->hf_id, sizeof out->hf_id, "%s", dir);
+	}
 	return rc;
 }

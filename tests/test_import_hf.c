@@ -5,6 +5,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "import_hf.h"
 #include "params.h"
@@ -137,4 +142,34 @@ Test(import_hf, load_is_all_or_nothing)
 	cr_expect(strstr(f.buf.out, "its fields not used: ") != NULL, "%s", f.buf.out);
 	cr_expect(strstr(f.buf.out, "rope_theta") != NULL, "%s", f.buf.out);
 	fixture_close(&f);
+}
+
+/* The model's name and id: the id's last part whole, or for a checkpoint
+ * on disk without one its directory, which is then the id engines are
+ * launched with. */
+Test(import_hf, names_and_ids_of_checkpoints)
+{
+	struct model m;
+	char ignored[600], err[600], dir[] = "/tmp/moescope-ckpt-XXXXXX", sub[128], cfg[160];
+	const char *doc = "{\"model_type\": \"mixtral\", \"hidden_size\": 64, \"num_hidden_layers\": 2, "
+			  "\"num_attention_heads\": 2, \"intermediate_size\": 128, \"vocab_size\": 100, "
+			  "\"num_local_experts\": 8, \"num_experts_per_tok\": 2, \"_name_or_path\": \"mistralai/Mixtral-8x7B-v0.1\"}";
+	cr_assert_eq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0, "%s", err);
+	cr_expect_str_eq(m.name, "mixtral-8x7b-v0.1");
+	cr_expect_str_eq(m.hf_id, "mistralai/Mixtral-8x7B-v0.1");
+	cr_assert(mkdtemp(dir));
+	snprintf(sub, sizeof sub, "%s/Mixtral-8x7B-v0.1", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	snprintf(cfg, sizeof cfg, "%s/config.json", sub);
+	FILE *f = fopen(cfg, "w");
+	cr_assert(f);
+	fputs("{\"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 2, "
+	      "\"intermediate_size\": 128, \"vocab_size\": 100}", f);
+	fclose(f);
+	cr_assert_eq(import_hf_config(sub, &m, ignored, sizeof ignored, err, sizeof err), 0, "%s", err);
+	cr_expect_str_eq(m.name, "mixtral-8x7b-v0.1");
+	cr_expect_str_eq(m.hf_id, sub);
+	remove(cfg);
+	rmdir(sub);
+	rmdir(dir);
 }

@@ -84,7 +84,7 @@ Test(shell_safety, a_config_json_id_with_a_line_break_or_a_dash_is_refused)
 	snprintf(doc, sizeof doc, "%snull}", base);
 	cr_expect_eq(import_hf_buffer("--x\n;y/config.json", doc, strlen(doc), &m, ignored, sizeof ignored, err,
 				      sizeof err), 0, "%s", err);
-	cr_expect_str_eq(m.name, "hf-model");
+	cr_expect_str_eq(m.name, "x-;y");   /* the directory, made safe */
 	cr_expect_eq(import_hf_buffer("--my\nmodel.json", doc, strlen(doc), &m, ignored, sizeof ignored, err,
 				      sizeof err), 0, "%s", err);
 	cr_expect_str_eq(m.name, "my-model");
