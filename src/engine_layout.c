@@ -60,6 +60,15 @@ static int check_rules(int engine, const struct model *m, const struct strategy 
 		return refuse(err, errlen, engine,
 			      "%ld KV heads can neither be split evenly over the attention TP size %ld nor copied to it a whole number of times",
 			      kv, a);
+	/* SGLang's and TensorRT-LLM's MoE layers give every EP rank the same
+	 * experts: SGLang's FusedMoE asserts num_experts % moe_ep_size == 0
+	 * (python/sglang/srt/layers/moe/fused_moe_triton/layer.py), TensorRT-LLM's
+	 * fused MoE without a load balancer num_experts % ep_size == 0
+	 * (tensorrt_llm/_torch/modules/fused_moe); vLLM maps the rest of an
+	 * uneven split to the first ranks */
+	if (engine != ENGINE_VLLM && !engine_model_dense(m) && st->ep > 1 && m->experts % st->ep)
+		return refuse(err, errlen, engine, "num_experts (%ld) must be divisible by the expert-parallel size (%ld)",
+			      m->experts, st->ep);
 	bool fp8_experts = !engine_model_dense(m) && m->expert_weight_bytes == 1.0;
 	if (!fp8_experts || engine == ENGINE_TRTLLM || st->etp <= 0)
 		return 0;

@@ -9,8 +9,10 @@
 #include "evaluate.h"
 #include "evaluate_prep.h"
 #include "diag.h"
+#include "engine_layout.h"
 #include "numfmt.h"
 #include "report.h"
+#include "scenario_resolve.h"
 #include "search.h"
 #include "strategy_parse.h"
 
@@ -313,6 +315,19 @@ static bool should_stop(struct search_stop *st)
 	return false;
 }
 
+/* Whether the engine launches the candidate's strategy on the resolved
+ * scenario rs (whose strategy it replaces). */
+static bool launchable(int engine, struct scenario *rs, const struct candidate *c, char *why, size_t len)
+{
+	struct engine_layout l;
+	rs->strat.dp = c->dp;
+	rs->strat.tp = c->tp;
+	rs->strat.pp = c->pp;
+	rs->strat.ep = c->ep;
+	rs->strat.etp = c->etp;
+	return engine_layout_from_strategy(engine, rs, &l, why, len) == 0;
+}
+
 void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, struct search_stop *stop,
 			  search_visit_fn visit, void *ctx)
 {
@@ -321,6 +336,12 @@ void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, st
 	long H = s->model.heads, E = s->model.experts, L = s->model.layers;
 	bool use_mb = s->work.mode == MODE_STATIC;
 	memset(&cand, 0, sizeof cand);
+	/* with an engine, only what it launches: its own rules (export's) */
+	static struct scenario rs;   /* large: not on the stack */
+	int engine = s->work.engine;
+	if (engine != ENGINE_NONE)
+		scenario_resolve(s, &rs);
+	char why[300];
 
 	/* ep and etp vary fastest: the prepared evaluation reuses what dp,
 	 * tp, pp and the microbatches alone determine */
@@ -350,6 +371,8 @@ void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, st
 							cand.mb = mb;
 							if (should_stop(stop))
 								return;
+							if (engine != ENGINE_NONE && !launchable(engine, &rs, &cand, why, sizeof why))
+								continue;
 							visit(ctx, &cand);
 						}
 					}

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export_engine.h"
 #include "frontier.h"
 #include "preset.h"
 #include "recommend.h"
 #include "search.h"
+#include "serve.h"
 
 /* A small MoE on a small budget: every (strategy, concurrency) can be
  * checked by brute force. */
@@ -711,4 +713,33 @@ Test(frontier, points_past_the_cuda_graphs_are_marked)
 	snprintf(line, sizeof line, "  ~ %d point%s decode", past, past == 1 ? "" : "s");
 	cr_expect(strstr(b.out, line) && strstr(b.out, "TensorRT-LLM's CUDA graphs hold"), "%s", b.out);
 	sink_buffer_free(&b);
+}
+
+/* Every point of a front under an engine is one that engine launches:
+ * applied and exported, it is not refused (SGLang and TensorRT-LLM give
+ * every EP rank the same experts, so 256 experts never meet EP 7). */
+Test(frontier, every_front_point_exports)
+{
+	static struct frontier_result fr;
+	static struct scenario s, at;
+	static struct engine_command c;
+	char err[600];
+	const char *models[] = { "deepseek-r1", "qwen3-235b-a22b", "llama-3.1-70b" };
+	for (size_t m = 0; m < sizeof models / sizeof models[0]; m++)
+		for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++) {
+			served_preset(&s, "h200", models[m], e, 1024, 1024);
+			struct frontier_opts o = { .max_gpus = 16, .batch_from = 1, .batch_to = 256 };
+			frontier_run(&s, &o, &fr);
+			cr_assert_gt(fr.n, 0, "%s %s", models[m], serve_engine_name(e));
+			for (int i = 0; i < fr.n; i++) {
+				const struct frontier_point *p = &fr.pts[i];
+				at = s;
+				at.strat = (struct strategy){ .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep,
+							      .etp = p->etp, .overlap = s.strat.overlap };
+				cr_expect_eq(engine_export(e, &at, &c, err, sizeof err), 0, "%s %s DP%ld TP%ld PP%ld EP%ld ETP%ld: %s",
+					     models[m], serve_engine_name(e), p->dp, p->tp, p->pp, p->ep, p->etp, err);
+				if (e != ENGINE_VLLM && p->ep > 1)
+					cr_expect_eq(s.model.experts % p->ep, 0);
+			}
+		}
 }
