@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "frontier.h"
 #include "import_bench.h"
+#include "numfmt.h"
 #include "recommend.h"
 #include "search.h"
 #include "sweep.h"
@@ -184,6 +185,11 @@ int cmd_search(struct invocation *inv)
 	free(ss->last_search);
 	ss->last_search = sr;
 	ss->searches++;
+	if (!ss->stop.stopped && sr->n_top == 0) {
+		char why[600];
+		search_reach_explain(&ss->scn, &sr->reach, sr->target_impossible ? NAN : sr->target, why, sizeof why);
+		return cmd_fail(inv, 0, "no strategy fits and meets the requirements: %s", why);
+	}
 	return stopped(inv);
 }
 
@@ -225,6 +231,13 @@ int cmd_frontier(struct invocation *inv)
 	free(ss->last_frontier);
 	ss->last_frontier = fr;
 	ss->frontiers++;
+	/* an empty front is an answer that failed: its why is in the output */
+	if (!ss->stop.stopped && fr->n == 0) {
+		char why[600] = "";
+		if (fr->opts.mode != FR_DISAGG)
+			search_reach_explain(&fr->scn, &fr->reach, fr->target, why, sizeof why);
+		return cmd_fail(inv, 0, "no strategy fits and meets the requirements%s%s", why[0] ? ": " : "", why);
+	}
 	return stopped(inv);
 }
 
@@ -260,11 +273,17 @@ int cmd_recommend(struct invocation *inv)
 				    .batch_to = sc.batch_to, .stop = &ss->stop };
 	recommend_run(&ss->scn, &o, &rc);
 	if (ss->format == FMT_JSON)
-		recommend_report_json(&ss->sink, &o, &rc);
+		recommend_report_json(&ss->sink, &ss->scn, &o, &rc);
 	else if (ss->format == FMT_CSV)
 		recommend_report_csv(&ss->sink, &o, &rc);
 	else
 		recommend_report_text(&ss->sink, &ss->scn, &o, &rc);
+	if (!ss->stop.stopped && !rc.found) {
+		char why[600];
+		search_reach_explain(&ss->scn, &rc.reach, NAN, why, sizeof why);
+		return cmd_fail(inv, 0, "no strategy and concurrency serves %s requests/s within the requirements: %s",
+				NUM(rate), why);
+	}
 	return stopped(inv);
 }
 

@@ -144,6 +144,7 @@ static bool try_batch(struct run_ctx *x, long batch, double *cap)
 		*cap = r.kv_capacity_seqs;
 	if (r.max_total_gib > r.capacity_gib || r.admit_none)
 		return false;
+	search_reach_add(&x->fr->reach, &r);
 	if (!search_requirements_met(&x->s, &r, x->target) || !(r.output_tokens_per_s_per_gpu > 0))
 		return true;
 	x->fr->feasible++;
@@ -259,6 +260,7 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 
 	search_stop_reset(o->stop);
 	memset(fr, 0, sizeof *fr);
+	search_reach_init(&fr->reach);
 	fr->opts = *o;
 	fr->was_static = s->work.mode != MODE_SERVING;
 	fr->engine = s->work.engine;
@@ -275,6 +277,7 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	x.target = s->req.tokens_per_ms_per_gpu;
 	if (!isnan(x.target) && !isnan(r0.ceiling_tokens_per_ms_per_gpu) && x.target > r0.ceiling_tokens_per_ms_per_gpu)
 		x.target = NAN;
+	fr->target = x.target;
 
 	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
 	x.batches = batches;
@@ -332,7 +335,12 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 	if (fr->was_static)
 		sink_puts(k, "  (the scenario is in static mode: the frontier serves it, workload.mode serving)\n");
 	if (fr->n == 0) {
-		sink_puts(k, "  no strategy fits and meets the requirements\n");
+		char why[600] = "";
+		/* the aggregated deployments' reach; a disaggregated front alone
+		 * has none */
+		if (fr->opts.mode != FR_DISAGG)
+			search_reach_explain(&fr->scn, &fr->reach, fr->target, why, sizeof why);
+		sink_printf(k, "  no strategy fits and meets the requirements%s%s\n", why[0] ? ": " : "", why);
 		return;
 	}
 	if (fr->opts.mode == FR_BOTH)
@@ -408,6 +416,15 @@ void frontier_report_json(const struct sink *k, const struct frontier_result *fr
 			sink_puts(k, "}");
 		}
 		sink_puts(k, "]");
+	}
+	sink_puts(k, ", \"why_none\": ");
+	if (fr->n == 0) {
+		char why[600] = "no strategy fits and meets the requirements";
+		if (fr->opts.mode != FR_DISAGG)
+			search_reach_explain(&fr->scn, &fr->reach, fr->target, why, sizeof why);
+		json_string(k, why);
+	} else {
+		sink_puts(k, "null");
 	}
 	sink_puts(k, "}}\n");
 }

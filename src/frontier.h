@@ -60,6 +60,8 @@ struct frontier_result {
 	bool was_static;               /* the scenario was in static mode: served here */
 	int engine;
 	struct frontier_compare cmp;   /* mode both */
+	struct search_reach reach;     /* of what fit: why no point met the requirements */
+	double target;                 /* the throughput target that filtered, or NaN */
 	struct scenario scn;           /* what it ran on */
 };
 

@@ -139,6 +139,7 @@ static void visit(void *ctx, const struct candidate *cand)
 		x->best->evaluated++;
 		if (!r.ok || r.max_total_gib > r.capacity_gib || r.admit_none)
 			break;
+		search_reach_add(&x->best->reach, &r);
 		if (meets(&x->s, &r))
 			consider(x, &r, x->batches[i]);
 	}
@@ -152,6 +153,7 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 
 	search_stop_reset(o->stop);
 	memset(out, 0, sizeof *out);
+	search_reach_init(&out->reach);
 	x.s = *s;
 	x.s.work.mode = MODE_SERVING;
 	x.s.work.microbatches = 1;
@@ -177,7 +179,10 @@ void recommend_report_text(const struct sink *k, const struct scenario *s, const
 	sink_printf(k, "  %ld evaluations%s\n", rc->evaluated,
 		    rc->stopped ? "; stopped before the end: of the strategies seen, not of all" : "");
 	if (!rc->found) {
-		sink_puts(k, "  no strategy and concurrency serves it within the requirements\n");
+		char why[600];
+		/* recommend sizes by the rate: the throughput target is no filter */
+		search_reach_explain(s, &rc->reach, NAN, why, sizeof why);
+		sink_printf(k, "  no strategy and concurrency serves it within the requirements: %s\n", why);
 		return;
 	}
 	struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
@@ -193,7 +198,8 @@ void recommend_report_text(const struct sink *k, const struct scenario *s, const
 		sink_printf(k, "  %s J per output token\n", NUM(rc->joules_per_token));
 }
 
-void recommend_report_json(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc)
+void recommend_report_json(const struct sink *k, const struct scenario *s, const struct recommend_opts *o,
+			   const struct recommendation *rc)
 {
 	char strat[64];
 	sink_puts(k, "{\"schema\": \"moescope/1\", \"recommend\": {\"rate\": ");
@@ -216,6 +222,11 @@ void recommend_report_json(const struct sink *k, const struct recommend_opts *o,
 			json_number(k, v[j]);
 		}
 		sink_printf(k, ", \"open_loop\": %s", rc->open_loop ? "true" : "false");
+	} else {
+		char why[600];
+		search_reach_explain(s, &rc->reach, NAN, why, sizeof why);
+		sink_puts(k, ", \"why_none\": ");
+		json_string(k, why);
 	}
 	sink_puts(k, "}}\n");
 }

@@ -29,12 +29,14 @@ struct recommendation {
 	double usd_per_mtok, joules_per_token;
 	long evaluated;
 	bool stopped;                  /* stopped before the end: of the strategies seen */
+	struct search_reach reach;     /* of what fit: why none served the rate */
 };
 
 void recommend_run(const struct scenario *s, const struct recommend_opts *o, struct recommendation *out);
 void recommend_report_text(const struct sink *k, const struct scenario *s, const struct recommend_opts *o,
 			   const struct recommendation *rc);
-void recommend_report_json(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc);
+void recommend_report_json(const struct sink *k, const struct scenario *s, const struct recommend_opts *o,
+			   const struct recommendation *rc);
 /* One CSV row under a header; the figures empty when nothing was found. */
 void recommend_report_csv(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc);
 

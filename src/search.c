@@ -174,6 +174,58 @@ bool search_requirements_met(const struct scenario *s, const struct result *r, d
 	return true;
 }
 
+void search_reach_init(struct search_reach *rc)
+{
+	*rc = (struct search_reach){ .ttft_s = INFINITY, .tpot_ms = INFINITY, .per_user = 0, .tokens_per_ms_per_gpu = 0 };
+}
+
+void search_reach_add(struct search_reach *rc, const struct result *r)
+{
+	rc->fitting++;
+	if (r->ttft_s < rc->ttft_s)
+		rc->ttft_s = r->ttft_s;
+	if (r->tpot_ms < rc->tpot_ms)
+		rc->tpot_ms = r->tpot_ms;
+	if (1000.0 / r->tpot_ms > rc->per_user)
+		rc->per_user = 1000.0 / r->tpot_ms;
+	if (r->tokens_per_ms_per_gpu > rc->tokens_per_ms_per_gpu)
+		rc->tokens_per_ms_per_gpu = r->tokens_per_ms_per_gpu;
+}
+
+void search_reach_explain(const struct scenario *s, const struct search_reach *rc, double target, char *buf,
+			  size_t len)
+{
+	const struct requirements *q = &s->req;
+	size_t n = 0;
+	buf[0] = '\0';
+	if (rc->fitting == 0) {
+		snprintf(buf, len, "no strategy fits in memory: allow more GPUs (max-gpus N)");
+		return;
+	}
+	struct {
+		bool missed;
+		const char *key, *rel, *unit, *best_word;
+		double want, best;
+	} r[] = {
+		{ !isnan(q->ttft_s) && !(rc->ttft_s <= q->ttft_s), "requirements.ttft_s", "<=", "s", "shortest", q->ttft_s,
+		  rc->ttft_s },
+		{ !isnan(q->tpot_ms) && !(rc->tpot_ms <= q->tpot_ms), "requirements.tpot_ms", "<=", "ms", "shortest",
+		  q->tpot_ms, rc->tpot_ms },
+		{ !isnan(q->tokens_per_s_per_user) && !(rc->per_user >= q->tokens_per_s_per_user),
+		  "requirements.tokens_per_s_per_user", ">=", "tok/s", "most", q->tokens_per_s_per_user, rc->per_user },
+		{ !isnan(target) && !(rc->tokens_per_ms_per_gpu >= target), "requirements.tokens_per_ms_per_gpu", ">=",
+		  "tok/ms/GPU", "most", target, rc->tokens_per_ms_per_gpu },
+	};
+	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+		if (!r[i].missed || n + 1 >= len)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s %s %s %s: the %s reachable is %s %s", n ? "; " : "", r[i].key,
+				      r[i].rel, NUM(r[i].want), r[i].unit, r[i].best_word, NUM(r[i].best), r[i].unit);
+	}
+	if (n == 0)
+		snprintf(buf, len, "each requirement is met by some strategy, but none meets them all at once");
+}
+
 static bool meets(const struct scenario *s, const struct search_result *sr, const struct result *r)
 {
 	return search_requirements_met(s, r, sr->target_impossible ? NAN : sr->target);
@@ -241,6 +293,7 @@ static void consider(const struct scenario *base, struct cost_prep *prep, struct
 	if (r.max_total_gib > r.capacity_gib)
 		return;
 	sr->fitting++;
+	search_reach_add(&sr->reach, &r);
 	if (!meets(base, sr, &r))
 		return;
 	sr->feasible++;
@@ -405,6 +458,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 	struct result r0;
 
 	memset(sr, 0, sizeof *sr);
+	search_reach_init(&sr->reach);
 	search_stop_reset(o->stop);
 	sr->opts = *o;
 	if (sr->opts.top < 1)
@@ -529,7 +583,9 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 		sink_printf(k, "  the target of %s tok/ms/GPU is above the compute ceiling of %s on this GPU: no strategy can meet it, so it is not used as a filter\n",
 			    NUM(sr->target), NUM(sr->ceiling));
 	if (sr->n_top == 0) {
-		sink_puts(k, "  no strategy fits in memory and meets the requirements: allow more GPUs (max-gpus N) or relax them\n");
+		char why[600];
+		search_reach_explain(s, &sr->reach, sr->target_impossible ? NAN : sr->target, why, sizeof why);
+		sink_printf(k, "  no strategy fits in memory and meets the requirements: %s\n", why);
 		return;
 	}
 	sink_printf(k, "%4s  %-28s%s %6s %11s %9s %9s %8s  %s\n", "rank", "strategy", range ? "  batch" : "", "GPUs",
@@ -571,7 +627,6 @@ static void candidate_json(const struct sink *k, const struct candidate *c, bool
 
 void search_report_json(const struct sink *k, const struct scenario *s, const struct search_result *sr)
 {
-	(void)s;
 	sink_printf(k, "{\"schema\": \"moescope/1\", \"search\": {\"objective\": \"%s\", \"gpus\": %ld, \"max_gpus\": %ld",
 		    objective_name(sr->opts.objective), sr->opts.gpus, sr->opts.gpus ? sr->opts.gpus : sr->opts.max_gpus);
 	sink_printf(k, ", \"evaluated\": %ld, \"valid\": %ld, \"fitting\": %ld, \"feasible\": %ld", sr->evaluated,
@@ -596,6 +651,15 @@ void search_report_json(const struct sink *k, const struct scenario *s, const st
 		candidate_json(k, &sr->current, false);
 	else
 		sink_puts(k, "null");
+	/* an empty answer: the requirements none of the strategies met */
+	sink_puts(k, ", \"why_none\": ");
+	if (sr->n_top == 0) {
+		char why[600];
+		search_reach_explain(s, &sr->reach, sr->target_impossible ? NAN : sr->target, why, sizeof why);
+		json_string(k, why);
+	} else {
+		sink_puts(k, "null");
+	}
 	sink_puts(k, "}}\n");
 }
 

@@ -49,6 +49,13 @@ struct candidate {
 	bool pareto;
 };
 
+/* What the evaluations that fit in memory reached, each figure on its own:
+ * the shortest TTFT and TPOT, the most tokens/s per user and per GPU.  An
+ * empty answer names from it the requirements none of them met. */
+struct search_reach {
+	long fitting;
+	double ttft_s, tpot_ms, per_user, tokens_per_ms_per_gpu;
+};
 struct search_result {
 	struct search_opts opts;
 	long evaluated, valid, fitting, feasible;
@@ -63,6 +70,7 @@ struct search_result {
 	struct candidate current;
 	bool current_ok;
 	char current_error[64];
+	struct search_reach reach;  /* of what fit: why nothing met the requirements */
 };
 
 int objective_parse(const char *name);
@@ -100,6 +108,14 @@ struct result;
 /* The scenario's requirements on a result: TTFT, TPOT, tokens/s per user,
  * and a throughput target unless it is NaN. */
 bool search_requirements_met(const struct scenario *s, const struct result *r, double target);
+
+void search_reach_init(struct search_reach *rc);
+void search_reach_add(struct search_reach *rc, const struct result *r);
+/* "requirements.ttft_s <= 2 s: the best reachable is 3.41 s; ..." for each
+ * requirement no evaluation met, or that each is met alone but not all at
+ * once, or that nothing fits in memory. */
+void search_reach_explain(const struct scenario *s, const struct search_reach *rc, double target, char *buf,
+			  size_t len);
 void search_each_strategy(const struct scenario *s, long gpus, long max_gpus, struct search_stop *stop,
 			  search_visit_fn visit, void *ctx);
 void candidate_label(const struct candidate *c, char *buf, size_t len);

@@ -670,7 +670,7 @@ Test(search, stopped_early_says_it_is_partial)
 	recommend_run(&s, &ro, &rc);
 	cr_expect(rc.stopped);
 	sink_buffer_init(&b, &k);
-	recommend_report_json(&k, &ro, &rc);
+	recommend_report_json(&k, &s, &ro, &rc);
 	cr_expect(strstr(b.out, "\"stopped\": true") != NULL);
 	sink_buffer_free(&b);
 }
@@ -742,4 +742,35 @@ Test(frontier, every_front_point_exports)
 					cr_expect_eq(s.model.experts % p->ep, 0);
 			}
 		}
+}
+
+/* An empty answer names each requirement none of the strategies met, with
+ * the best any of them reached, and the command fails. */
+Test(frontier, empty_answers_name_the_binding_requirement)
+{
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	cr_assert_eq(session_run_line(&f.ss, "load h200 deepseek-r1; set workload.engine vllm; "
+				  "set requirements.ttft_s 0.05; set requirements.tokens_per_s_per_user 500", 1), 0);
+	cr_expect_eq(session_run_line(&f.ss, "frontier max-gpus 8", 2), -1);
+	cr_expect(strstr(f.buf.out, "requirements.ttft_s <= 0.05 s: the shortest reachable is ") != NULL, "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "requirements.tokens_per_s_per_user >= 500 tok/s: the most reachable is ") != NULL,
+		  "%s", f.buf.out);
+	cr_expect(strstr(f.buf.err, "frontier: no strategy fits and meets the requirements") != NULL, "%s", f.buf.err);
+	cr_expect_eq(session_run_line(&f.ss, "recommend rate 5 max-gpus 8", 3), -1);
+	cr_expect_eq(session_run_line(&f.ss, "search max-gpus 8", 4), -1);
+	/* each met alone, not together: said so */
+	struct search_reach rc;
+	search_reach_init(&rc);
+	rc.fitting = 3;
+	rc.ttft_s = 0.04;
+	rc.tpot_ms = 1;
+	rc.per_user = 600;
+	char why[300];
+	search_reach_explain(&f.ss.scn, &rc, NAN, why, sizeof why);
+	cr_expect_str_eq(why, "each requirement is met by some strategy, but none meets them all at once");
+	search_reach_init(&rc);
+	search_reach_explain(&f.ss.scn, &rc, NAN, why, sizeof why);
+	cr_expect(strstr(why, "no strategy fits in memory") != NULL, "%s", why);
+	fixture_close(&f);
 }
