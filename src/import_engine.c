@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "import_engine.h"
+#include "keys.h"
 #include "scenario_resolve.h"
 #include "serve.h"
 
@@ -582,6 +583,13 @@ int engine_import_apply(const struct engine_import *imp, struct scenario *s, cha
 	next.engine.scheduler = imp->scheduler;
 	next.engine.admit = imp->admit;
 	next.engine.prefill = imp->prefill;
+	/* what the command sets is what `set` and `load` would take, so that a
+	 * save of it loads back */
+	char why[300];
+	if (keys_check_all(&next, why, sizeof why) != 0) {
+		snprintf(err, errlen, "the command sets what moescope cannot hold: %s", why);
+		return -1;
+	}
 	*s = next;
 	return 0;
 }

@@ -710,3 +710,19 @@ void keys_apply_defaults(struct scenario *s)
 		}
 	}
 }
+
+int keys_check_all(const struct scenario *s, char *err, size_t errlen)
+{
+	static struct scenario scratch;   /* large: not on the stack */
+	char text[NAME_MAX_LEN + 64];
+	scratch = *s;
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (k->flags & KF_NOSAVE)
+			continue;
+		key_get(s, k, text, sizeof text);
+		if (key_set(&scratch, k, text, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -88,6 +88,10 @@ int key_set(struct scenario *s, const struct key *k, const char *text,
 void key_get(const struct scenario *s, const struct key *k, char *buf, size_t len);
 /* The valid range or choices in words, for errors and help. */
 void key_describe_range(const struct key *k, char *buf, size_t len);
+/* 0 when every key of s holds what `set` (and so `load`) would take: each
+ * value read back through the key table; else -1 with the first refusal.
+ * For what is filled in other than through the table (an import). */
+int keys_check_all(const struct scenario *s, char *err, size_t errlen);
 
 /* Reset every key to its default (scenario_default uses this). */
 void keys_apply_defaults(struct scenario *s);

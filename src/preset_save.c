@@ -17,12 +17,19 @@ static bool emit(yaml_emitter_t *em, yaml_event_t *ev)
 	return yaml_emitter_emit(em, ev) != 0;
 }
 
+/* Whether a plain scalar of text would read back as YAML's null. */
+static bool reads_as_null(const char *text)
+{
+	return !*text || !strcmp(text, "~") || !strcmp(text, "null") || !strcmp(text, "Null") || !strcmp(text, "NULL");
+}
+
 static bool emit_scalar(yaml_emitter_t *em, const char *text)
 {
 	yaml_event_t ev;
-	/* an empty text is written "" : a plain empty value would read back as null */
+	/* an empty text, ~ or null is written quoted: plain, it would read
+	 * back as null (a name "null" is a name) */
 	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text), 1, 1,
-					  *text ? YAML_ANY_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+					  reads_as_null(text) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE))
 		return false;
 	return emit(em, &ev);
 }

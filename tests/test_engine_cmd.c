@@ -541,3 +541,23 @@ Test(engine_cmd, fuzz_regression_a_flag_of_one_dash)
 	cr_expect_eq(imp.l.tp, 2);
 	cr_expect_str_eq(imp.ignored, "-=3");
 }
+
+/* What an import sets is what set and load take: out of the key table's
+ * range it is refused, and nothing changes. */
+Test(engine_cmd, import_stays_within_the_keys_ranges)
+{
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	cr_assert_eq(session_run_line(&f.ss, "load h200 deepseek-r1", 1), 0);
+	static struct scenario before;
+	before = f.ss.scn;
+	const char *bad[] = { "import 'vllm serve deepseek-ai/DeepSeek-R1 -tp 8 --max-num-seqs 100000000'",
+			      "import 'vllm serve deepseek-ai/DeepSeek-R1 -tp 8 --gpu-memory-utilization 1e-320'",
+			      "import 'python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-R1 --tp-size 8 --chunked-prefill-size 1000000000000'" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_expect_eq(session_run_line(&f.ss, bad[i], 2), -1, "%s", bad[i]);
+		cr_expect(memcmp(&before, &f.ss.scn, sizeof before) == 0, "%s changed the scenario", bad[i]);
+	}
+	cr_expect(strstr(f.buf.err, "the command sets what moescope cannot hold: engine.max_seqs") != NULL, "%s", f.buf.err);
+	fixture_close(&f);
+}

@@ -16,6 +16,7 @@
 #include "export_engine.h"
 #include "import_hf.h"
 #include "name_text.h"
+#include "numfmt.h"
 #include "preset.h"
 #include "serve.h"
 
@@ -273,4 +274,70 @@ Test(shell_safety, a_script_of_hostile_names_runs_exactly_the_engine_command, .t
 	cr_expect_gt(refused, 30);
 	fixture_close(&f);
 	remove_tree(root);
+}
+
+/* Round trips: every key at its bounds, its special words and, for names,
+ * hostile values goes set -> save -> load -> get and reads back the same;
+ * what set refuses changes nothing. */
+Test(shell_safety, every_key_round_trips_through_a_saved_file, .timeout = 120)
+{
+	char dir[] = "/tmp/moescope-trip-XXXXXX", path[128], err[600], written[256];
+	cr_assert(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/s.yaml", dir);
+	const char *names[] = { "a b", "'x'", "\"q\"", "#c", ": y", "p\xE2\x82\xAC", "null", "~", "true", "123",
+				"yes", "[a]", "{b}", "x: y", "&anchor", "*alias", "!tag", "%d", "@at", "`tick`", "a,b" };
+	const char *words[] = { "auto", "default", "none", "<= 1", ">= 2" };
+	int trips = 0;
+	for (size_t i = 0; i < key_count; i++) {
+		const struct key *k = &key_table[i];
+		if (k->flags & KF_NOSAVE)
+			continue;
+		char vals[32][128];
+		int nv = 0;
+		if (k->type == KT_STRING) {
+			for (size_t j = 0; j < sizeof names / sizeof names[0]; j++)
+				snprintf(vals[nv++], sizeof vals[0], "%s", names[j]);
+		} else if (k->type == KT_ENUM) {
+			for (const char *const *c = k->choices; *c && nv < 30; c++)
+				snprintf(vals[nv++], sizeof vals[0], "%s", *c);
+		} else if (k->type == KT_BOOL) {
+			snprintf(vals[nv++], sizeof vals[0], "true");
+			snprintf(vals[nv++], sizeof vals[0], "false");
+		} else if (k->type == KT_DTYPE) {
+			snprintf(vals[nv++], sizeof vals[0], "fp8");
+		} else {
+			fmt_exact(k->min, vals[nv++], sizeof vals[0]);
+			fmt_exact(k->max, vals[nv++], sizeof vals[0]);
+			for (size_t j = 0; j < sizeof words / sizeof words[0]; j++)
+				snprintf(vals[nv++], sizeof vals[0], "%s", words[j]);
+		}
+		for (int v = 0; v < nv; v++) {
+			struct session_fixture a, b;
+			fixture_open(&a, FMT_TEXT);
+			fixture_open(&b, FMT_TEXT);
+			static struct scenario before;
+			before = a.ss.scn;
+			if (session_set(&a.ss, k->name, vals[v], err, sizeof err) != 0) {
+				cr_expect(memcmp(&before, &a.ss.scn, sizeof before) == 0, "%s '%s' refused but changed", k->name,
+					  vals[v]);
+				fixture_close(&a);
+				fixture_close(&b);
+				continue;
+			}
+			cr_assert_eq(session_save(&a.ss, path, true, written, sizeof written, err, sizeof err), 0, "%s '%s': %s",
+				     k->name, vals[v], err);
+			cr_expect_eq(session_load(&b.ss, path, err, sizeof err), 0, "%s '%s' saved but does not load: %s",
+				     k->name, vals[v], err);
+			char got_a[256], got_b[256];
+			key_get(&a.ss.scn, k, got_a, sizeof got_a);
+			key_get(&b.ss.scn, k, got_b, sizeof got_b);
+			cr_expect_str_eq(got_b, got_a, "%s '%s'", k->name, vals[v]);
+			trips++;
+			fixture_close(&a);
+			fixture_close(&b);
+		}
+	}
+	cr_expect_gt(trips, 300);
+	remove(path);
+	rmdir(dir);
 }
