@@ -66,7 +66,7 @@ static void clear_figures(struct result *r)
 	r->output_tokens_per_s_per_gpu = r->usd_per_mtok = r->joules_per_token = NAN;
 }
 
-void disagg_evaluate(const struct scenario *s, struct result *r)
+void disagg_evaluate(const struct scenario *s, struct result *r, bool detail)
 {
 	struct scenario d = *s, p = *s;
 	struct result pr;
@@ -79,7 +79,7 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 	d.work.mode = MODE_SERVING;
 	d.work.decode_only = true;
 	d.work.batch = (long)ceil(B / Wd);
-	serve_evaluate(&d, r, false);
+	serve_evaluate(&d, r, detail);
 
 	/* the prefill pool: whole prompts up to the engine's token budget a step */
 	struct engine_cfg eng;
@@ -95,7 +95,7 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 	p.work.mode = MODE_STATIC;
 	p.work.microbatches = 1;
 	p.work.batch = (long)per_step * p.strat.dp;
-	serve_evaluate(&p, &pr, false);
+	serve_evaluate(&p, &pr, detail);
 
 	struct disagg_figures *f = &r->dis;
 	memset(f, 0, sizeof *f);
@@ -135,7 +135,8 @@ void disagg_evaluate(const struct scenario *s, struct result *r)
 
 	double tpot = r->tpot_ms / 1000.0;
 	double t_pf = pr.ttft_s;   /* the prompts of a step, prefilled (and the user's overhead) */
-	double t0 = t_pf + f->transfer_s + eng.frontend_ms * 1e-3;
+	f->frontend_s = eng.frontend_ms * 1e-3;
+	double t0 = t_pf + f->transfer_s + f->frontend_s;
 	double mu = Wp * (double)p.strat.dp * per_step / t_pf;
 	/* the decode pool runs what it admits: the rest wait for a slot */
 	double running = Wd * (double)s->strat.dp * r->running_per_replica;

@@ -10,8 +10,9 @@
 #include "result.h"
 #include "scenario.h"
 
-/* The whole deployment in workload.mode disagg. */
-void disagg_evaluate(const struct scenario *s, struct result *r);
+/* The whole deployment in workload.mode disagg; detail: the time of each
+ * op of both pools' passes (for `show time`). */
+void disagg_evaluate(const struct scenario *s, struct result *r, bool detail);
 
 /* The prefill pool's strategy: prefill.* with each 0 taken from strategy.*. */
 struct strategy disagg_prefill_strategy(const struct scenario *s);

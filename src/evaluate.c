@@ -76,7 +76,7 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 	}
 	if (rs->work.mode == MODE_DISAGG) {
 		/* two pools: nothing of one evaluation carries over */
-		disagg_evaluate(rs, r);
+		disagg_evaluate(rs, r, false);
 		p->have_fixed = false;
 		return;
 	}
@@ -97,7 +97,7 @@ void cost_evaluate(const struct scenario *s, struct result *r)
 {
 	/* two pools: the deployment layer evaluates each and combines them */
 	if (s->work.mode == MODE_DISAGG) {
-		disagg_evaluate(s, r);
+		disagg_evaluate(s, r, false);
 		return;
 	}
 	serve_evaluate(s, r, false);
@@ -106,7 +106,7 @@ void cost_evaluate(const struct scenario *s, struct result *r)
 void cost_evaluate_detail(const struct scenario *s, struct result *r)
 {
 	if (s->work.mode == MODE_DISAGG) {
-		disagg_evaluate(s, r);
+		disagg_evaluate(s, r, true);
 		return;
 	}
 	serve_evaluate(s, r, true);

@@ -257,6 +257,7 @@ void report_json(const struct sink *k, const struct scenario *s, const struct re
 		field_num(k, "prefill_max_total_gib", f->prefill_ok ? f->prefill_mem_gib : NAN, true);
 		field_num(k, "transfer_bytes", r->ok ? f->transfer_bytes : NAN, true);
 		field_num(k, "transfer_s", r->ok ? f->transfer_s : NAN, true);
+		field_num(k, "frontend_s", r->ok ? f->frontend_s : NAN, true);
 		sink_printf(k, ", \"transfer_link\": \"%s\"", f->transfer_intra ? "nvlink" : "network");
 	}
 	sink_puts(k, "}, \"diagnostics\": [");

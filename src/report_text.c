@@ -187,7 +187,17 @@ static void timing(const struct sink *k, const struct scenario *s, const struct 
 
 	if (!r->ok)
 		return;
-	phase_table(k, s->work.mode == MODE_SERVING ? "prefill (the step that carries a new prompt)" : "prefill",
+	if (r->dis.on) {
+		/* where a request's first token waits in a disaggregated deployment */
+		const struct disagg_figures *f = &r->dis;
+		sink_printf(k, "\nTTFT %s s = wait for a prefill replica %s s + its prefill step %s s + KV transfer %s s "
+			       "(%s) + front end %s s\n",
+			    NUM(r->ttft_s), NUM(f->queue_s), NUM(f->prefill_step_s), NUM(f->transfer_s),
+			    f->transfer_intra ? "NVLink" : "network", NUM(f->frontend_s));
+		sink_printf(k, "TPOT %s ms: the decode pool's step, no prompt in it\n", NUM(r->tpot_ms));
+	}
+	phase_table(k, r->dis.on ? "prefill pool (one step of its prompts)"
+			: s->work.mode == MODE_SERVING ? "prefill (the step that carries a new prompt)" : "prefill",
 		    &r->prefill, cost_phase_span(&r->prefill), 1000.0);
 	diag_bound_sentence(s, r, false, sentence, sizeof sentence);
 	sink_printf(k, "  %s\n", sentence);

@@ -157,6 +157,7 @@ struct result {
 		double queue_s;              /* waiting for a prefill replica */
 		double transfer_bytes;       /* the KV cache of one request */
 		double transfer_s;
+		double frontend_s;           /* the engine's request path */
 		bool transfer_intra;         /* within the scale-up (NVLink) domain */
 		double prefill_mem_gib, prefill_capacity_gib;
 		int prefill_bottleneck;

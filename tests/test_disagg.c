@@ -157,3 +157,27 @@ Test(disagg, a_prefill_pool_on_its_own_gpu)
 	cr_expect_str_eq(f.ss.scn.disagg.hw_name, "b200");
 	fixture_close(&f);
 }
+
+/* show time of a disaggregated deployment: the TTFT is the wait for a
+ * prefill replica, its step, the KV transfer and the front end, exactly;
+ * both pools' passes carry their per-op times. */
+Test(disagg, show_time_adds_up_the_ttft)
+{
+	struct session_fixture f;
+	fixture_open(&f, FMT_TEXT);
+	cr_assert_eq(session_run_line(&f.ss, "load h200 deepseek-r1; set mode disagg; set engine sglang", 1), 0);
+	static struct result r;
+	cost_evaluate_detail(&f.ss.scn, &r);
+	cr_assert(r.ok && r.dis.on);
+	const struct disagg_figures *d = &r.dis;
+	expect_rel(r.ttft_s, d->queue_s + d->prefill_step_s + d->transfer_s + d->frontend_s, 1e-12);
+	cr_expect_gt(d->frontend_s, 0);
+	double ops = 0;
+	for (int i = 0; i < OP_COUNT; i++)
+		ops += r.prefill.op_compute_s[i] + r.prefill.op_memory_s[i];
+	cr_expect_gt(ops, 0);
+	cr_assert_eq(session_run_line(&f.ss, "show time", 2), 0);
+	cr_expect(strstr(f.buf.out, "= wait for a prefill replica ") != NULL, "%s", f.buf.out);
+	cr_expect(strstr(f.buf.out, "attn_proj") != NULL, "%s", f.buf.out);
+	fixture_close(&f);
+}
