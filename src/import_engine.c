@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "import_engine.h"
+#include "yaml_shape.h"
 #include "keys.h"
 #include "scenario_resolve.h"
 #include "serve.h"
@@ -522,6 +523,10 @@ static int option_map(struct options_reader *r, const yaml_node_t *map, const ch
 	return 0;
 }
 
+/* TensorRT-LLM's LLM API options: a mapping of sections, a few levels. */
+#define OPTIONS_DEPTH_MAX 8
+#define OPTIONS_NODES_MAX 4096
+
 int engine_import_options(struct engine_import *imp, const char *label, const char *yaml, size_t len, char *err,
 			  size_t errlen)
 {
@@ -530,6 +535,10 @@ int engine_import_options(struct engine_import *imp, const char *label, const ch
 	struct engine_import next = *imp;
 	struct options_reader r = { .doc = &doc, .label = label, .imp = &next, .err = err, .errlen = errlen };
 
+	/* an options file is a mapping a few levels deep: its shape first, in
+	 * one linear pass, before a document is built of it */
+	if (yaml_check_shape(label, yaml, len, OPTIONS_DEPTH_MAX, OPTIONS_NODES_MAX, "an engine's options", err, errlen))
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return fail(err, errlen, "%s: out of memory", label);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);

@@ -17,6 +17,7 @@
 #include "preset.h"
 #include "scenario_resolve.h"
 #include "strategy_parse.h"
+#include "yaml_shape.h"
 
 /* Bound on presets naming presets, and on what a file may hold. */
 #define MAX_DEPTH 4
@@ -317,48 +318,7 @@ static int yaml_failure(struct loader *ld, const yaml_parser_t *p)
 
 static int check_shape(struct loader *ld, const char *buf, size_t len)
 {
-	yaml_parser_t p;
-	yaml_event_t ev;
-	int depth = 0, rc = 0;
-	long nodes = 0;
-
-	if (!yaml_parser_initialize(&p)) {
-		snprintf(ld->err, ld->errlen, "%s: out of memory", ld->label);
-		return -1;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	for (;;) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			rc = yaml_failure(ld, &p);
-			break;
-		}
-		yaml_event_type_t t = ev.type;
-		size_t line = ev.start_mark.line + 1, col = ev.start_mark.column + 1;
-		yaml_event_delete(&ev);
-		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT)
-			depth++;
-		else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
-			depth--;
-		if (depth > YAML_DEPTH_MAX) {
-			snprintf(ld->err, ld->errlen, "%s:%zu:%zu: nested more than %d levels deep: not a scenario", ld->label,
-				 line, col, YAML_DEPTH_MAX);
-			rc = -1;
-			break;
-		}
-		if (t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT || t == YAML_SEQUENCE_START_EVENT ||
-		    t == YAML_MAPPING_START_EVENT) {
-			if (++nodes > YAML_NODES_MAX) {
-				snprintf(ld->err, ld->errlen, "%s:%zu:%zu: more than %d keys and values: not a scenario",
-					 ld->label, line, col, YAML_NODES_MAX);
-				rc = -1;
-				break;
-			}
-		}
-		if (t == YAML_STREAM_END_EVENT)
-			break;
-	}
-	yaml_parser_delete(&p);
-	return rc;
+	return yaml_check_shape(ld->label, buf, len, YAML_DEPTH_MAX, YAML_NODES_MAX, "a scenario", ld->err, ld->errlen);
 }
 
 /* only_section >= 0: apply that section alone (a preset named by another file). */

@@ -561,3 +561,16 @@ Test(engine_cmd, import_stays_within_the_keys_ranges)
 	cr_expect(strstr(f.buf.err, "the command sets what moescope cannot hold: engine.max_seqs") != NULL, "%s", f.buf.err);
 	fixture_close(&f);
 }
+
+/* An options file is checked for its shape before it is built: 64 KiB of
+ * '[' is refused at once with where and why. */
+Test(engine_cmd, options_yaml_of_brackets_is_refused_at_once, .timeout = 5)
+{
+	static struct engine_import imp;
+	static char yaml[65537];
+	char err[600];
+	memset(yaml, '[', sizeof yaml - 1);
+	memset(&imp, 0, sizeof imp);
+	cr_expect_neq(engine_import_options(&imp, "o.yml", yaml, sizeof yaml - 1, err, sizeof err), 0);
+	cr_expect(strstr(err, "o.yml:1:9: nested more than 8 levels deep: not an engine's options") != NULL, "%s", err);
+}
