@@ -210,14 +210,24 @@ static int map_qwen_moe(struct reader *r, struct model *m)
 	    get_long(r, "shared_expert_intermediate_size", false, 0, 0, 10000000, &shared))
 		return -1;
 	json_object *only = field(r, "mlp_only_layers");
-	long dense = 0;
-	for (long i = 0; i < m->layers; i++) {
-		bool listed = false;
-		for (size_t j = 0; only && json_object_get_type(only) == json_type_array && j < json_object_array_length(only); j++)
-			listed = listed || json_object_get_int64(json_object_array_get_idx(only, j)) == i;
-		if (listed || (i + 1) % step != 0)
-			dense++;
+	/* the layers listed, marked in one pass: a list is at most the model's
+	 * layers long (1024 at most), each a layer it has */
+	bool listed[1024] = { false };
+	if (only && json_object_get_type(only) == json_type_array) {
+		size_t n = json_object_array_length(only);
+		if ((long)n > m->layers)
+			return fail(r, "'mlp_only_layers' lists %zu layers, the model has %ld", n, m->layers);
+		for (size_t j = 0; j < n; j++) {
+			int64_t i = json_object_get_int64(json_object_array_get_idx(only, j));
+			if (i < 0 || i >= m->layers)
+				return fail(r, "'mlp_only_layers' [%zu] is %lld: not a layer of the %ld", j, (long long)i, m->layers);
+			listed[i] = true;
+		}
 	}
+	long dense = 0;
+	for (long i = 0; i < m->layers; i++)
+		if (listed[i] || (i + 1) % step != 0)
+			dense++;
 	m->dense_layers = dense;
 	if (dense > 0 && m->dense_ffn <= 0)
 		return fail(r, "'intermediate_size' is missing: the %ld dense layers need it", dense);

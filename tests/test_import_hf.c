@@ -173,3 +173,30 @@ Test(import_hf, names_and_ids_of_checkpoints)
 	rmdir(sub);
 	rmdir(dir);
 }
+
+/* A config's lists are bounded by the model: mlp_only_layers lists at most
+ * its layers, each one it has, read in one pass. */
+Test(import_hf, lists_are_bounded_by_the_model)
+{
+	struct model m;
+	char ignored[600], err[600];
+	static char doc[300000];
+	size_t n = (size_t)snprintf(doc, sizeof doc, "{\"model_type\": \"qwen3_moe\", \"hidden_size\": 64, \"num_hidden_layers\": 4, "
+				    "\"num_attention_heads\": 2, \"moe_intermediate_size\": 32, \"intermediate_size\": 128, "
+				    "\"vocab_size\": 100, \"num_experts\": 8, \"num_experts_per_tok\": 2, \"mlp_only_layers\": [0");
+	for (int i = 1; i < 50000 && n + 16 < sizeof doc; i++)
+		n += (size_t)snprintf(doc + n, sizeof doc - n, ", %d", i % 4);
+	snprintf(doc + n, sizeof doc - n, "]}");
+	cr_expect_neq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0);
+	cr_expect(strstr(err, "'mlp_only_layers' lists 50000 layers, the model has 4") != NULL, "%s", err);
+	const char *bad = "{\"model_type\": \"qwen3_moe\", \"hidden_size\": 64, \"num_hidden_layers\": 4, "
+			  "\"num_attention_heads\": 2, \"moe_intermediate_size\": 32, \"intermediate_size\": 128, "
+			  "\"vocab_size\": 100, \"num_experts\": 8, \"num_experts_per_tok\": 2, \"mlp_only_layers\": [7]}";
+	cr_expect_neq(import_hf_buffer("c.json", bad, strlen(bad), &m, ignored, sizeof ignored, err, sizeof err), 0);
+	cr_expect(strstr(err, "'mlp_only_layers' [0] is 7: not a layer of the 4") != NULL, "%s", err);
+	const char *ok = "{\"model_type\": \"qwen3_moe\", \"hidden_size\": 64, \"num_hidden_layers\": 4, "
+			 "\"num_attention_heads\": 2, \"moe_intermediate_size\": 32, \"intermediate_size\": 128, "
+			 "\"vocab_size\": 100, \"num_experts\": 8, \"num_experts_per_tok\": 2, \"mlp_only_layers\": [0, 2]}";
+	cr_assert_eq(import_hf_buffer("c.json", ok, strlen(ok), &m, ignored, sizeof ignored, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(m.dense_layers, 2);
+}
