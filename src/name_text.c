@@ -35,30 +35,13 @@ int utf8_char_len(const unsigned char *p)
 }
 
 /* The length of the valid UTF-8 character at p that is no control
- * character, or 0. */
+ * character (C0, DEL or C1), or 0. */
 static int char_len(const unsigned char *p)
 {
-	unsigned char c = p[0];
-	if (c >= 0x20 && c < 0x7F)
-		return 1;
-	if (c < 0xC2 || c > 0xF4)
-		return 0;   /* controls, DEL, stray continuations, overlong leads */
-	int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (p[1] < lo || p[1] > hi)
+	int n = utf8_char_len(p);
+	if (n == 1 && (p[0] < 0x20 || p[0] == 0x7F))
 		return 0;
-	for (int i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	if (c == 0xC2 && p[1] <= 0x9F)
+	if (n == 2 && p[0] == 0xC2 && p[1] <= 0x9F)
 		return 0;   /* U+0080-U+009F: the C1 controls */
 	return n;
 }
