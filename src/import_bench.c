@@ -17,6 +17,7 @@
 
 #define BENCH_MAX_BYTES (64 << 20)   /* per-request arrays make a result large */
 #define BENCH_RUNS_MAX 10000
+#define BENCH_VALUES_MAX 2000000 /* some 150-250 MB as parsed: 2,000 requests of 1,000 tokens each */
 
 bool import_bench_wants(const char *path)
 {
@@ -111,12 +112,41 @@ static void one_run(json_object *o, long line, const struct scenario *base, stru
 	run->ok = true;
 }
 
+/* An upper bound on the JSON values in the text: each comma outside a
+ * string separates two, each bracket opens one. The parser holds every value
+ * as an object of some 70 bytes, so a 64 MiB file of "0," would take gigabytes
+ * for per-request arrays that are never read. */
+static long values_in(const char *buf, size_t len)
+{
+	long n = 1;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (c == '"') {
+			for (i++; i < len && buf[i] != '"'; i++)
+				if (buf[i] == '\\')
+					i++;
+			continue;
+		}
+		n += c == ',' || c == '[' || c == '{';
+	}
+	return n;
+}
+
 int import_bench_buffer(const char *label, const char *buf, size_t len, const struct scenario *base,
 			struct run_set *rs, char *err, size_t errlen)
 {
 	memset(rs, 0, sizeof *rs);
 	if (memchr(buf, '\0', len)) {
 		snprintf(err, errlen, "%s: a NUL byte: not a benchmark result", label);
+		return -1;
+	}
+	long values = values_in(buf, len);
+	if (values > BENCH_VALUES_MAX) {
+		snprintf(err, errlen,
+			 "%s: %ld values, more than the %d a benchmark result is read with: only the summary "
+			 "(completed, total_input_tokens, total_output_tokens, mean_ttft_ms, mean_tpot_ms, max_concurrency "
+			 "or request_rate) is read; save the result without its per-request detail",
+			 label, values, BENCH_VALUES_MAX);
 		return -1;
 	}
 	/* one object (vLLM), or one object a line (SGLang) */
@@ -139,6 +169,16 @@ int import_bench_buffer(const char *label, const char *buf, size_t len, const st
 		json_tokener_reset(tok);
 		json_object *o = json_tokener_parse_ex(tok, buf + pos, (int)(len - pos));
 		enum json_tokener_error jerr = json_tokener_get_error(tok);
+		if (!o && jerr == json_tokener_success) {
+			long col = 1;
+			for (size_t i = pos; i > 0 && buf[i - 1] != '\n'; i--)
+				col++;
+			snprintf(err, errlen, "%s:%ld:%ld: not a benchmark result: null, where a result object was expected",
+				 label, line, col);
+			json_tokener_free(tok);
+			runs_free(rs);
+			return -1;
+		}
 		if (!o || jerr != json_tokener_success) {
 			size_t at = pos + json_tokener_get_parse_end(tok);
 			long l = line, col = 1;

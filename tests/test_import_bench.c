@@ -167,3 +167,51 @@ Test(import_bench, validate_reads_a_result_against_the_plan)
 	cr_expect(strstr(f.buf.err, "not a benchmark result") != NULL, "%s", f.buf.err);
 	fixture_close(&f);
 }
+
+/* A JSON null is named where it stands, not as a parse failure a line on. */
+Test(import_bench, a_null_line_is_named_where_it_stands)
+{
+	static struct run_set rs;
+	struct scenario s;
+	char err[600];
+	plan(&s);
+	const char *text = "{\"completed\": 1}\n  null\n";
+	cr_expect_eq(import_bench_buffer("n.jsonl", text, strlen(text), &s, &rs, err, sizeof err), -1);
+	cr_expect(strstr(err, "n.jsonl:2:3: not a benchmark result: null") != NULL, "%s", err);
+	cr_expect_eq(rs.n, 0);
+}
+
+/* Per-request arrays are never read; past two million values the text is
+ * refused before the parser builds them (a 64 MiB file of "0," held 2.4 GB).
+ * Commas and brackets inside strings are no values. */
+Test(import_bench, values_are_bounded_before_parsing)
+{
+	static struct run_set rs;
+	struct scenario s;
+	char err[600];
+	plan(&s);
+	const char *head = "{\"completed\": 4, \"total_input_tokens\": 40, \"total_output_tokens\": 40, \"max_concurrency\": 2, "
+			   "\"mean_ttft_ms\": 10, \"mean_tpot_ms\": 2, \"note\": \"a,b,[c]\", \"itls\": [";
+	size_t hl = strlen(head), n = 1999991; /* with the 9 counted above and the first, at the bound */
+	char *text = malloc(hl + 2 * n + 4);
+	cr_assert(text);
+	memcpy(text, head, hl);
+	size_t at = hl;
+	for (size_t i = 0; i < n; i++) {
+		text[at++] = '0';
+		text[at++] = ',';
+	}
+	text[at - 1] = ']';
+	text[at++] = '}';
+	cr_assert_eq(import_bench_buffer("d.json", text, at, &s, &rs, err, sizeof err), 0, "%s", err);
+	cr_expect(rs.runs[0].ok, "%s", rs.runs[0].reason);
+	runs_free(&rs);
+	/* one value more */
+	memmove(text + hl + 2, text + hl, at - hl);
+	text[hl] = '0';
+	text[hl + 1] = ',';
+	at += 2;
+	cr_expect_eq(import_bench_buffer("d.json", text, at, &s, &rs, err, sizeof err), -1);
+	cr_expect(strstr(err, "d.json: 2000001 values, more than the 2000000") != NULL, "%s", err);
+	free(text);
+}
