@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "main_stop.h"
 #include "preset.h"
 #include "sink.h"
 #include "tui.h"
@@ -137,7 +138,7 @@ static int run_stream(struct session *ss, FILE *in, const char *name)
 			status = EXIT_FAILED;
 			break;
 		}
-		if (session_run_line(ss, line, lineno) != 0) {
+		if (session_run_line(ss, line, lineno) != 0 || main_stop_interrupted()) {
 			status = EXIT_FAILED;
 			break;
 		}
@@ -178,7 +179,7 @@ static int run_exec(struct session *ss, const char *text, long index)
 			return EXIT_FAILED;
 		int rc = session_run_line(ss, line, index);
 		free(line);
-		if (rc != 0)
+		if (rc != 0 || main_stop_interrupted())
 			return EXIT_FAILED;
 		if (!p[n] || ss->quit)
 			return 0;
@@ -298,6 +299,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (n_actions > 0 || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		main_stop_install(&ss.stop);   /* the explorer has its own */
 	if (n_actions == 0) {
 		if (!isatty(STDIN_FILENO)) {
 			status = run_stream(&ss, stdin, "stdin");
@@ -328,5 +331,7 @@ out:
 		session_free(&ss);
 	free(actions);
 	free(sets);
+	if (main_stop_interrupted())
+		main_stop_exit();
 	return status;
 }

@@ -176,6 +176,32 @@ ok "export to a script, import the script back" t_export_import_script
 ok "import and export refuse with the engine's rule and change nothing" t_import_refused
 ok "export -o json gives the argv" t_export_json
 
+# Ctrl-C stops a long search with what it found (the command fails, the
+# program ends as interrupted); waiting for a script line, it ends at once.
+# env --default-signal: a background job of a script starts with SIGINT ignored
+t_interrupt() {
+	env --default-signal=INT "$MOESCOPE" -e 'load h200 deepseek-r1; frontier max-gpus 1024 mode disagg; get name' \
+		>"$tmp/out" 2>"$tmp/err" </dev/null &
+	pid=$!
+	sleep 1
+	kill -INT "$pid"
+	wait "$pid"
+	got=$?
+	[ "$got" -eq 130 ] || { echo "exit status $got, expected 130"; cat "$tmp/err"; return 1; }
+	has "frontier: stopped after" "$tmp/err" && has "stopped before the end" "$tmp/out" && ! grep -q "^name" "$tmp/out" || return 1
+	mkfifo "$tmp/never"
+	env --default-signal=INT "$MOESCOPE" -f "$tmp/never" >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	exec 9<>"$tmp/never"   # a writer that never writes: the script waits
+	sleep 0.5
+	kill -INT "$pid"
+	wait "$pid"
+	got=$?
+	exec 9>&-
+	[ "$got" -eq 130 ] || { echo "exit status $got, expected 130"; return 1; }
+}
+ok "Ctrl-C stops a long search with a partial front, and a waiting script at once" t_interrupt
+
 # batch mode under a decimal-comma locale (built here: the system may have none)
 t_decimal_comma() (
 	mkdir -p "$tmp/loc" && localedef -i de_DE -f UTF-8 "$tmp/loc/de_DE.UTF-8" >/dev/null 2>&1 ||
