@@ -345,7 +345,19 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 	}
 	if (fr->opts.mode == FR_BOTH)
 		compare_text(k, &fr->cmp);
-	sink_printf(k, "%-12s %-22s %6s %5s %9s %8s %10s %10s %8s %8s\n", "label", "strategy", "batch", "GPUs",
+	/* columns as wide as the longest label and strategy (DP3TP4EP6ETP1~,
+	 * a disaggregated pair), so that the figures stay aligned */
+	int wl = 12, ws = 22;
+	for (int i = 0; i < fr->n; i++) {
+		const struct frontier_point *p = &fr->pts[i];
+		struct strategy st = { .dp = p->dp, .tp = p->tp, .pp = p->pp, .ep = p->ep, .etp = p->etp };
+		frontier_label(p, label, sizeof label);
+		strategy_format(&st, strat, sizeof strat);
+		int nl = (int)strlen(label) + 1, ns = (int)strlen(strat);   /* room for ~ */
+		wl = nl > wl ? nl : wl;
+		ws = ns > ws ? ns : ws;
+	}
+	sink_printf(k, "%-*s %-*s %6s %5s %9s %8s %10s %10s %8s %8s\n", wl, "label", ws, "strategy", "batch", "GPUs",
 		    "TTFT s", "TPOT ms", "tok/s/user", "tok/s/GPU", "$/Mtok", "J/tok");
 	/* the most interactive first; ~ marks a decode past the CUDA graphs */
 	long cap = 0;
@@ -363,7 +375,7 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 			}
 		}
 		strategy_format(&st, strat, sizeof strat);
-		sink_printf(k, "%-12s %-22s %6ld %5s %9s %8s %10s %10s %8s %8s\n", label, strat, p->batch, NUM(p->gpus),
+		sink_printf(k, "%-*s %-*s %6ld %5s %9s %8s %10s %10s %8s %8s\n", wl, label, ws, strat, p->batch, NUM(p->gpus),
 			    NUM(p->ttft_s), NUM(p->tpot_ms), NUM(p->per_user), NUM(p->per_gpu),
 			    isnan(p->usd_per_mtok) ? "-" : NUM(p->usd_per_mtok),
 			    isnan(p->joules_per_token) ? "-" : NUM(p->joules_per_token));

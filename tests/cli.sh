@@ -200,6 +200,16 @@ t_interrupt() {
 	exec 9>&-
 	[ "$got" -eq 130 ] || { echo "exit status $got, expected 130"; return 1; }
 }
+# the frontier's columns stay aligned under labels longer than 12 (a
+# disaggregated pair): every strategy starts under "strategy"
+t_frontier_columns() {
+	run 0 -e 'load h200 deepseek-r1; frontier max-gpus 32 mode both' &&
+		awk '/^label /{ at = index($0, "strategy"); next }
+			at && /_PP/ { rows++; if (substr($0, at, 2) != "DP" || substr($0, at - 1, 1) != " ") bad++ }
+			END { if (!at || rows < 5 || bad) { print "at", at, "rows", rows, "bad", bad; exit 1 } }' "$tmp/out" &&
+		grep -q "^[0-9]x[^ ]\{12,\} " "$tmp/out"
+}
+ok "frontier columns are as wide as the longest label" t_frontier_columns
 ok "Ctrl-C stops a long search with a partial front, and a waiting script at once" t_interrupt
 
 # batch mode under a decimal-comma locale (built here: the system may have none)
