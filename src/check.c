@@ -79,8 +79,8 @@ static void explain(const struct scenario *s, const struct result *r, struct cla
 
 	switch (c->id) {
 	case CL_GPUS: {
-		int n = snprintf(c->note, sizeof c->note, "dp %ld x tp %ld x pp %ld = %s GPUs", st->dp, st->tp,
-				 st->pp, NUM(r->gpus));
+		int n = snprintf(c->note, sizeof c->note, "dp %ld x tp %ld x pp %ld = %s GPU%s", st->dp, st->tp,
+				 st->pp, NUM(r->gpus), r->gpus == 1 ? "" : "s");
 		double modules = (double)st->ep * (double)st->tp * (double)st->pp;
 		if (c->verdict == V_CONTRADICTED && c->claimed == modules && n > 0)
 			snprintf(c->note + n, sizeof c->note - (size_t)n,
@@ -88,8 +88,8 @@ static void explain(const struct scenario *s, const struct result *r, struct cla
 		break;
 	}
 	case CL_SHARDS:
-		snprintf(c->note, sizeof c->note, "pp %ld x lcm(tp %ld, ep %ld x etp %ld) distinct weight sets on %s GPUs",
-			 st->pp, st->tp, st->ep, r->etp, NUM(r->gpus));
+		snprintf(c->note, sizeof c->note, "pp %ld x lcm(tp %ld, ep %ld x etp %ld) distinct weight sets on %s GPU%s",
+			 st->pp, st->tp, st->ep, r->etp, NUM(r->gpus), r->gpus == 1 ? "" : "s");
 		break;
 	case CL_MEM: {
 		const struct device_mem *w = &r->dev[r->worst_device];

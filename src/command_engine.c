@@ -282,8 +282,8 @@ static void import_report(struct invocation *inv, const struct engine_import *im
 		return;
 	}
 	/* a change of the scenario, said beside the output */
-	sink_notef(k, "imported %s: %s (%s), %s on %ld GPUs\n", serve_engine_display_name(imp->engine), s->model.name,
-		   how, label, gpus);
+	sink_notef(k, "imported %s: %s (%s), %s on %ld GPU%s\n", serve_engine_display_name(imp->engine),
+		   s->model.name, how, label, gpus, gpus == 1 ? "" : "s");
 	if (imp->ignored[0])
 		sink_notef(k, "  not read (no effect on the figures): %s\n", imp->ignored);
 }

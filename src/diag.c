@@ -324,8 +324,8 @@ static void memory(const struct scenario *s, const struct result *r, struct diag
 	const struct device_mem *w = &r->dev[r->worst_device];
 	char fix[96] = "", where[64];
 
-	snprintf(where, sizeof where, "stage %d (%ld expert%s, %s GPUs)", w->stage, w->experts,
-		 w->experts == 1 ? "" : "s", NUM(w->count));
+	snprintf(where, sizeof where, "stage %d (%ld expert%s, %s GPU%s)", w->stage, w->experts,
+		 w->experts == 1 ? "" : "s", NUM(w->count), w->count == 1 ? "" : "s");
 	if (w->total_gib > w->capacity_gib) {
 		long b = fixes ? largest_fitting_batch(s) : 0;
 		if (b >= 1)

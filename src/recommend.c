@@ -173,9 +173,9 @@ void recommend_report_text(const struct sink *k, const struct scenario *s, const
 			   const struct recommendation *rc)
 {
 	char strat[64];
-	sink_printf(k, "recommend: %s requests/s of %ld + %ld tokens, %s on %s (%s), replicas of at most %ld GPUs\n",
+	sink_printf(k, "recommend: %s requests/s of %ld + %ld tokens, %s on %s (%s), replicas of at most %ld GPU%s\n",
 		    NUM(o->rate), s->work.prompt_len, s->work.output_len, s->model.name, s->hw.name,
-		    serve_engine_name(s->work.engine), o->max_gpus);
+		    serve_engine_name(s->work.engine), o->max_gpus, o->max_gpus == 1 ? "" : "s");
 	sink_printf(k, "  %ld evaluations%s\n", rc->evaluated,
 		    rc->stopped ? "; stopped before the end: of the strategies seen, not of all" : "");
 	if (!rc->found) {
@@ -187,8 +187,8 @@ void recommend_report_text(const struct sink *k, const struct scenario *s, const
 	}
 	struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
 	strategy_format(&st, strat, sizeof strat);
-	sink_printf(k, "  %s GPUs: %ld replica%s of %s at concurrency %ld, each serving %s requests/s (headroom %s%%)\n",
-		    NUM(rc->gpus), rc->replicas, rc->replicas == 1 ? "" : "s", strat, rc->batch,
+	sink_printf(k, "  %s GPU%s: %ld replica%s of %s at concurrency %ld, each serving %s requests/s (headroom %s%%)\n",
+		    NUM(rc->gpus), rc->gpus == 1 ? "" : "s", rc->replicas, rc->replicas == 1 ? "" : "s", strat, rc->batch,
 		    NUM(rc->replica_rate), PCT(100.0 * rc->headroom, 0));
 	sink_printf(k, "  at that rate: TTFT %s s, TPOT %s ms%s\n", NUM(rc->ttft_s), NUM(rc->tpot_ms),
 		    rc->open_loop ? " (each replica meets a Poisson stream of its share)" : " (closed loop at that concurrency)");

@@ -37,15 +37,15 @@ static void pools(const struct sink *k, const struct scenario *s, const struct r
 	const struct disagg_figures *f = &r->dis;
 	struct strategy p = disagg_prefill_strategy(s);
 	const struct strategy *d = &s->strat;
-	sink_printf(k, "prefill     %ld x DP%ld TP%ld PP%ld EP%ld = %s GPUs", s->disagg.prefill_workers, p.dp, p.tp, p.pp,
-		    p.ep, NUM(f->prefill_gpus));
+	sink_printf(k, "prefill     %ld x DP%ld TP%ld PP%ld EP%ld = %s GPU%s", s->disagg.prefill_workers, p.dp, p.tp,
+		    p.pp, p.ep, NUM(f->prefill_gpus), f->prefill_gpus == 1 ? "" : "s");
 	if (f->prefill_ok)
 		sink_printf(k, "; %s prompt%s a step of %s s; %s requests/s at most, %.0f%% busy; %s of %s GiB",
 			    NUM(f->prompts_per_step), f->prompts_per_step == 1 ? "" : "s", NUM(f->prefill_step_s),
 			    NUM(f->prefill_rate_max), 100.0 * f->prefill_util, NUM(f->prefill_mem_gib),
 			    NUM(f->prefill_capacity_gib));
-	sink_printf(k, "\ndecode      %ld x DP%ld TP%ld PP%ld EP%ld = %s GPUs\n", s->disagg.decode_workers, d->dp, d->tp,
-		    d->pp, d->ep, NUM(f->decode_gpus));
+	sink_printf(k, "\ndecode      %ld x DP%ld TP%ld PP%ld EP%ld = %s GPU%s\n", s->disagg.decode_workers, d->dp,
+		    d->tp, d->pp, d->ep, NUM(f->decode_gpus), f->decode_gpus == 1 ? "" : "s");
 	if (r->ok)
 		sink_printf(k, "KV transfer %s bytes a request over %s, %s ms\n", SIN(f->transfer_bytes),
 			    f->transfer_intra ? "NVLink (one scale-up domain)" : "the network", NUM(1000.0 * f->transfer_s));
@@ -71,7 +71,8 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	sink_puts(k, "\n");
 	sink_printf(k, "GPUs        %s on %s node%s", NUM(r->gpus), NUM(r->nodes), r->nodes == 1 ? "" : "s");
 	if (r->layout_ok)
-		sink_printf(k, "; %s distinct shards, replication %.2f", NUM(r->shards), r->replication);
+		sink_printf(k, "; %s distinct shard%s, replication %.2f", NUM(r->shards), r->shards == 1 ? "" : "s",
+			    r->replication);
 	sink_puts(k, "\n");
 	if (r->dis.on)
 		pools(k, s, r);

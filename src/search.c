@@ -526,8 +526,8 @@ static void explain(const struct sink *k, const struct search_result *sr)
 			    c->ttft / b->ttft);
 		break;
 	case OBJ_GPUS:
-		sink_printf(k, "best: %s meets the requirements on %s GPUs against %s now", best, NUM(b->gpus),
-			    NUM(c->gpus));
+		sink_printf(k, "best: %s meets the requirements on %s GPU%s against %s now", best, NUM(b->gpus),
+			    b->gpus == 1 ? "" : "s", NUM(c->gpus));
 		break;
 	case OBJ_COST:
 		sink_printf(k, "best: %s: %s GPU-s per sequence against %s now (%.2gx cheaper)", best, NUM(b->cost),
@@ -539,7 +539,7 @@ static void explain(const struct sink *k, const struct search_result *sr)
 		break;
 	}
 	if (sr->opts.objective != OBJ_GPUS)
-		sink_printf(k, ", on %s GPUs against %s", NUM(b->gpus), NUM(c->gpus));
+		sink_printf(k, ", on %s GPU%s against %s", NUM(b->gpus), b->gpus == 1 ? "" : "s", NUM(c->gpus));
 	if (b->decode_bound != c->decode_bound)
 		sink_printf(k, "; its decode is %s where the current one is %s", bound_words(b->decode_bound),
 			    bound_words(c->decode_bound));
@@ -551,14 +551,15 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 	char label[96];
 
 	bool range = sr->opts.batch_from > 0;
+	long scope = sr->opts.gpus > 0 ? sr->opts.gpus : sr->opts.max_gpus;
 	if (range)
-		sink_printf(k, "search: %s on %s, batch %ld..%ld, %s %ld GPUs, objective %s\n", s->model.name, s->hw.name,
-			    sr->opts.batch_from, sr->opts.batch_to, sr->opts.gpus > 0 ? "exactly" : "at most",
-			    sr->opts.gpus > 0 ? sr->opts.gpus : sr->opts.max_gpus, objective_name(sr->opts.objective));
+		sink_printf(k, "search: %s on %s, batch %ld..%ld, %s %ld GPU%s, objective %s\n", s->model.name, s->hw.name,
+			    sr->opts.batch_from, sr->opts.batch_to, sr->opts.gpus > 0 ? "exactly" : "at most", scope,
+			    scope == 1 ? "" : "s", objective_name(sr->opts.objective));
 	else
-		sink_printf(k, "search: %s on %s, batch %ld, %s %ld GPUs, objective %s\n", s->model.name, s->hw.name,
-			    s->work.batch, sr->opts.gpus > 0 ? "exactly" : "at most",
-			    sr->opts.gpus > 0 ? sr->opts.gpus : sr->opts.max_gpus, objective_name(sr->opts.objective));
+		sink_printf(k, "search: %s on %s, batch %ld, %s %ld GPU%s, objective %s\n", s->model.name, s->hw.name,
+			    s->work.batch, sr->opts.gpus > 0 ? "exactly" : "at most", scope, scope == 1 ? "" : "s",
+			    objective_name(sr->opts.objective));
 	sink_printf(k, "  %ld strategies evaluated, %ld valid, %ld fit in memory, %ld meet the requirements",
 		    sr->evaluated, sr->valid, sr->fitting, sr->feasible);
 	if (!isnan(s->req.ttft_s) || !isnan(s->req.tpot_ms) || !isnan(s->req.tokens_per_s_per_user)) {

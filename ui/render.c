@@ -85,7 +85,7 @@ static void header(WINDOW *w, const struct app *a, const struct style *st, const
 	else
 		snprintf(left, sizeof left, "moescope %s %s: %s on %s", st->g->todo, s->name, s->model.name,
 			 s->hw.name);
-	snprintf(right, sizeof right, " %s GPUs %s %s node%s ", NUM(a->r.gpus), st->g->dot, NUM(a->r.nodes),
+	snprintf(right, sizeof right, " %s GPU%s %s %s node%s ", NUM(a->r.gpus), a->r.gpus == 1 ? "" : "s", st->g->dot, NUM(a->r.nodes),
 		 a->r.nodes == 1 ? "" : "s");
 	int rw = text_cols(right);
 	render_title(w, 0, 2, L->cols - rw - 6, st, left);
