@@ -24,6 +24,7 @@
 struct reader {
 	const char *label;
 	json_object *root;
+	json_object *text;   /* a multimodal config's text_config, read first */
 	const char *family;
 	const char *used[USED_MAX];
 	int n_used;
@@ -44,6 +45,8 @@ static json_object *field(struct reader *r, const char *name)
 {
 	json_object *v = NULL;
 	use(r, name);
+	if (r->text && json_object_object_get_ex(r->text, name, &v) && json_object_get_type(v) != json_type_null)
+		return v;
 	if (!json_object_object_get_ex(r->root, name, &v) || json_object_get_type(v) == json_type_null)
 		return NULL;
 	return v;
@@ -122,6 +125,38 @@ static int common(struct reader *r, struct model *m)
 	return 0;
 }
 
+/* Llama 4's iRoPE: a layer with rotary positions (no_rope_layers[i] 1)
+ * attends within chunks of attention_chunk_size, a layer without (0,
+ * every no_rope_layer_interval-th, 4 by default) attends to everything.
+ * transformers' Llama4TextConfig fills the list so when it is empty. */
+static int llama4_chunked_layers(struct reader *r, const struct model *m, long *chunked)
+{
+	long interval;
+	if (get_long(r, "no_rope_layer_interval", false, 4, 1, 1024, &interval))
+		return -1;
+	json_object *list = field(r, "no_rope_layers");
+	size_t n = list && json_object_get_type(list) == json_type_array ? json_object_array_length(list) : 0;
+	if (list && json_object_get_type(list) != json_type_array)
+		return fail(r, "'no_rope_layers' must be a list of 0 and 1, one a layer");
+	if (n > 0 && (long)n != m->layers)
+		return fail(r, "'no_rope_layers' lists %zu layers, num_hidden_layers is %ld", n, m->layers);
+	long rope = 0;
+	for (long i = 0; i < m->layers; i++) {
+		if (n == 0) {
+			rope += (i + 1) % interval != 0;
+			continue;
+		}
+		json_object *v = json_object_array_get_idx(list, (size_t)i);
+		int64_t x = v && json_object_get_type(v) == json_type_int ? json_object_get_int64(v) : -1;
+		if (x != 0 && x != 1)
+			return fail(r, "'no_rope_layers' [%ld] must be 0 (no rotary, full attention) or 1", i);
+		rope += x;
+	}
+	/* without a chunk size every layer attends to everything */
+	*chunked = field(r, "attention_chunk_size") ? rope : 0;
+	return 0;
+}
+
 /* The attention kind of each layer.  `layer_types` names it per layer
  * (transformers writes it for gpt-oss, Gemma, Qwen2 and others):
  * full_attention, sliding_attention over the last `sliding_window` tokens,
@@ -150,6 +185,9 @@ static int attention_kinds(struct reader *r, const char *family, struct model *m
 				return fail(r, "'layer_types' [%zu] is '%.40s': an attention kind moescope does not model "
 					       "(known: full_attention, sliding_attention, chunked_attention)", i, kind);
 		}
+	} else if (!strncmp(family, "llama4", 6)) {
+		if (llama4_chunked_layers(r, m, &chunk))
+			return -1;
 	} else if (!strcmp(family, "mistral") && field(r, "sliding_window")) {
 		window = m->layers;
 	} else if (!strncmp(family, "qwen", 4)) {
@@ -300,6 +338,38 @@ static int nested_long(struct reader *r, const char *parent, const char *name, l
 	return 0;
 }
 
+/* Llama 4: a routed expert top-1 beside one shared expert of the same
+ * width in each MoE layer; every interleave_moe_layer_step-th layer is MoE
+ * (or the ones moe_layers lists), the rest dense of intermediate_size_mlp. */
+static int map_llama4(struct reader *r, struct model *m)
+{
+	long step;
+	if (common(r, m) || get_long(r, "num_local_experts", true, 0, 1, 65536, &m->experts) ||
+	    get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
+	    get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
+	    get_long(r, "interleave_moe_layer_step", false, 1, 1, 1024, &step) ||
+	    get_long(r, "intermediate_size_mlp", false, 0, 0, 10000000, &m->dense_ffn))
+		return -1;
+	json_object *listed = field(r, "moe_layers");
+	long moe = 0;
+	if (listed && json_object_get_type(listed) == json_type_array && json_object_array_length(listed) > 0) {
+		size_t n = json_object_array_length(listed);
+		if ((long)n > m->layers)
+			return fail(r, "'moe_layers' lists %zu layers, the model has %ld", n, m->layers);
+		moe = (long)n;
+	} else {
+		moe = m->layers / step;   /* layers step-1, 2*step-1, ... */
+	}
+	m->dense_layers = m->layers - moe;
+	if (m->dense_layers > 0 && m->dense_ffn <= 0)
+		return fail(r, "'intermediate_size_mlp' is missing: the %ld dense layers need it", m->dense_layers);
+	if (m->dense_layers == 0)
+		m->dense_ffn = 0;
+	m->shared_experts = 1;
+	m->shared_ffn = m->expert_ffn;
+	return 0;
+}
+
 static int map_dbrx(struct reader *r, struct model *m)
 {
 	if (get_long(r, "n_layers", true, 0, 1, 1024, &m->layers) ||
@@ -326,7 +396,7 @@ static const struct family {
 	{ "llama", map_dense }, { "mistral", map_dense }, { "qwen2", map_dense }, { "qwen3", map_dense },
 	{ "mixtral", map_mixtral }, { "qwen2_moe", map_qwen_moe }, { "qwen3_moe", map_qwen_moe },
 	{ "deepseek_v3", map_deepseek }, { "kimi_k2", map_deepseek }, { "gpt_oss", map_gpt_oss },
-	{ "glm4_moe", deepseek_moe }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
+	{ "glm4_moe", deepseek_moe }, { "llama4", map_llama4 }, { "llama4_text", map_llama4 }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
 };
 
 /* The weight format from quantization_config: FP8 (block scales are a
@@ -472,6 +542,15 @@ int import_hf_buffer(const char *label, const char *buf, size_t len, struct mode
 		goto done;
 	}
 	r.family = f->model_type;
+	if (!strcmp(type, "llama4")) {
+		/* the language model's shape is in text_config (vision_config
+		 * describes the image encoder, which the figures leave out) */
+		r.text = field(&r, "text_config");
+		if (!r.text || json_object_get_type(r.text) != json_type_object) {
+			fail(&r, "'text_config' is missing or not an object: a llama4 config keeps the model's shape in it");
+			goto done;
+		}
+	}
 	scenario_default(&defaults);
 	m = defaults.model;
 	m.dense_layers = m.shared_experts = m.shared_ffn = m.dense_ffn = 0;

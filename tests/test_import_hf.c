@@ -27,7 +27,8 @@ Test(import_hf, every_shipped_model_from_its_published_config)
 {
 	static const char *const models[] = {
 		"dbrx", "deepseek-r1", "deepseek-v3", "gpt-oss-120b", "gpt-oss-20b", "kimi-k2", "llama-3.1-70b",
-		"llama-3.1-8b", "mixtral-8x22b", "mixtral-8x7b", "qwen3-235b-a22b", "qwen3-30b-a3b", "qwen3-32b",
+		"llama-3.1-8b", "llama-4-maverick", "llama-4-scout", "mixtral-8x22b", "mixtral-8x7b", "qwen3-235b-a22b",
+		"qwen3-30b-a3b", "qwen3-32b",
 	};
 	for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
 		struct scenario want, got, rw, rg;
@@ -45,11 +46,13 @@ Test(import_hf, every_shipped_model_from_its_published_config)
 		const long la[] = { a->layers, a->dense_layers, a->hidden, a->heads, a->kv_heads, a->head_dim,
 				    a->q_lora_rank, a->kv_lora_rank, a->qk_rope_dim, a->qk_nope_dim, a->v_head_dim,
 				    a->experts, a->top_k, a->shared_experts, a->expert_ffn, a->shared_ffn, a->vocab,
-				    a->attention, a->tied_embeddings, a->mtp_layers };
+				    a->attention, a->tied_embeddings, a->mtp_layers, a->window_layers, a->sliding_window,
+				    a->chunk_layers, a->attention_chunk_size };
 		const long lb[] = { b->layers, b->dense_layers, b->hidden, b->heads, b->kv_heads, b->head_dim,
 				    b->q_lora_rank, b->kv_lora_rank, b->qk_rope_dim, b->qk_nope_dim, b->v_head_dim,
 				    b->experts, b->top_k, b->shared_experts, b->expert_ffn, b->shared_ffn, b->vocab,
-				    b->attention, b->tied_embeddings, b->mtp_layers };
+				    b->attention, b->tied_embeddings, b->mtp_layers, b->window_layers, b->sliding_window,
+				    b->chunk_layers, b->attention_chunk_size };
 		for (size_t j = 0; j < sizeof la / sizeof la[0]; j++)
 			cr_expect_eq(la[j], lb[j], "%s: field %zu is %ld, the preset has %ld", models[i], j, lb[j], la[j]);
 		/* the dense FFN matters only where there are dense layers */
@@ -199,4 +202,45 @@ Test(import_hf, lists_are_bounded_by_the_model)
 			 "\"vocab_size\": 100, \"num_experts\": 8, \"num_experts_per_tok\": 2, \"mlp_only_layers\": [0, 2]}";
 	cr_assert_eq(import_hf_buffer("c.json", ok, strlen(ok), &m, ignored, sizeof ignored, err, sizeof err), 0, "%s", err);
 	cr_expect_eq(m.dense_layers, 2);
+}
+
+/* Llama 4 keeps the language model in text_config; its iRoPE layers are
+ * chunked, its NoPE ones full; MoE every interleave_moe_layer_step-th. */
+Test(import_hf, llama4_text_config_and_its_layers)
+{
+	struct model m;
+	char err[600], ignored[600];
+	const char *head = "{\"model_type\": \"llama4\", \"text_config\": {\"num_hidden_layers\": 8, \"hidden_size\": 64, "
+			   "\"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"head_dim\": 16, \"vocab_size\": 100, "
+			   "\"num_local_experts\": 4, \"num_experts_per_tok\": 1, \"intermediate_size\": 32, "
+			   "\"intermediate_size_mlp\": 96, \"attention_chunk_size\": 64, ";
+	char doc[1200];
+	/* the default list: every fourth layer without rotary positions */
+	snprintf(doc, sizeof doc, "%s\"interleave_moe_layer_step\": 2}, \"vision_config\": {}}", head);
+	cr_assert_eq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(m.layers, 8);
+	cr_expect_eq(m.dense_layers, 4);
+	cr_expect_eq(m.dense_ffn, 96);
+	cr_expect_eq(m.expert_ffn, 32);
+	cr_expect_eq(m.shared_experts, 1);
+	cr_expect_eq(m.shared_ffn, 32);
+	cr_expect_eq(m.chunk_layers, 6);
+	cr_expect_eq(m.attention_chunk_size, 64);
+	cr_expect(strstr(ignored, "vision_config") != NULL, "%s", ignored);
+	/* a list given: its ones are chunked */
+	snprintf(doc, sizeof doc, "%s\"no_rope_layers\": [1, 0, 1, 0, 1, 0, 1, 0]}}", head);
+	cr_assert_eq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(m.chunk_layers, 4);
+	cr_expect_eq(m.dense_layers, 0);
+	/* a value that is no kind */
+	snprintf(doc, sizeof doc, "%s\"no_rope_layers\": [1, 0, 2, 0, 1, 0, 1, 0]}}", head);
+	cr_expect_eq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), -1);
+	cr_expect(strstr(err, "'no_rope_layers' [2] must be 0") != NULL, "%s", err);
+	snprintf(doc, sizeof doc, "%s\"no_rope_layers\": [1, 0]}}", head);
+	cr_expect_eq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), -1);
+	cr_expect(strstr(err, "'no_rope_layers' lists 2 layers, num_hidden_layers is 8") != NULL, "%s", err);
+	/* the shape outside text_config is no llama4 config */
+	const char *flat = "{\"model_type\": \"llama4\", \"num_hidden_layers\": 8}";
+	cr_expect_eq(import_hf_buffer("c.json", flat, strlen(flat), &m, ignored, sizeof ignored, err, sizeof err), -1);
+	cr_expect(strstr(err, "'text_config' is missing") != NULL, "%s", err);
 }
