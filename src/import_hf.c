@@ -396,7 +396,8 @@ static const struct family {
 	{ "llama", map_dense }, { "mistral", map_dense }, { "qwen2", map_dense }, { "qwen3", map_dense },
 	{ "mixtral", map_mixtral }, { "qwen2_moe", map_qwen_moe }, { "qwen3_moe", map_qwen_moe },
 	{ "deepseek_v3", map_deepseek }, { "kimi_k2", map_deepseek }, { "gpt_oss", map_gpt_oss },
-	{ "glm4_moe", deepseek_moe }, { "llama4", map_llama4 }, { "llama4_text", map_llama4 }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
+	{ "glm4_moe", deepseek_moe }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
+	{ "llama4", map_llama4 }, { "llama4_text", map_llama4 },
 };
 
 /* The weight format from quantization_config: FP8 (block scales are a
