@@ -325,9 +325,10 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 	char label[FRONTIER_LABEL_MAX], strat[64];
 	const struct frontier_opts *o = &fr->opts;
 
+	long scope = o->gpus ? o->gpus : o->max_gpus;
 	sink_printf(k, "frontier: %s on %s, %s, served as a closed loop at concurrency %ld..%ld, %s %ld GPU%s\n",
 		    s->model.name, s->hw.name, serve_engine_name(fr->engine), o->batch_from, o->batch_to,
-		    o->gpus ? "on" : "at most", o->gpus ? o->gpus : o->max_gpus, (o->gpus ? o->gpus : o->max_gpus) == 1 ? "" : "s");
+		    o->gpus ? "on" : "at most", scope, scope == 1 ? "" : "s");
 	sink_printf(k, "  %ld (strategy, concurrency) pairs evaluated, %ld fit and meet the requirements; %d on the front%s\n",
 		    fr->evaluated, fr->feasible, fr->n, fr->truncated ? " (truncated)" : "");
 	if (fr->stopped)
