@@ -444,7 +444,7 @@ void frontier_report_json(const struct sink *k, const struct frontier_result *fr
 
 void frontier_report_csv(const struct sink *k, const struct frontier_result *fr)
 {
-	char label[FRONTIER_LABEL_MAX], strat[64], buf[40];
+	char label[FRONTIER_LABEL_MAX], strat[64];
 	sink_puts(k, "label,strategy,dp,tp,pp,ep,etp,batch,gpus,ttft_s,tpot_ms,tokens_per_s_per_user,tokens_per_s_per_gpu,usd_per_mtok,joules_per_token\n");
 	for (int i = 0; i < fr->n; i++) {
 		const struct frontier_point *p = &fr->pts[i];
@@ -454,12 +454,7 @@ void frontier_report_csv(const struct sink *k, const struct frontier_result *fr)
 		sink_printf(k, "%s,%s,%ld,%ld,%ld,%ld,%ld,%ld", label, strat, p->dp, p->tp, p->pp, p->ep, p->etp, p->batch);
 		const double v[] = { p->gpus, p->ttft_s, p->tpot_ms, p->per_user, p->per_gpu, p->usd_per_mtok,
 				     p->joules_per_token };
-		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-			buf[0] = '\0';
-			if (isfinite(v[j]))
-				fmt_exact(v[j], buf, sizeof buf);
-			sink_printf(k, ",%s", buf);
-		}
+		csv_numbers(k, v, sizeof v / sizeof v[0]);
 		sink_puts(k, "\n");
 	}
 }

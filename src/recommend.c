@@ -247,11 +247,6 @@ void recommend_report_csv(const struct sink *k, const struct recommend_opts *o, 
 	sink_printf(k, ",%s,%ld,%ld", strat, rc->batch, rc->replicas);
 	const double v[] = { rc->gpus, rc->replica_rate, rc->headroom, rc->ttft_s, rc->tpot_ms, rc->usd_per_mtok,
 			     rc->joules_per_token };
-	for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-		num[0] = '\0';
-		if (isfinite(v[j]))
-			fmt_exact(v[j], num, sizeof num);
-		sink_printf(k, ",%s", num);
-	}
+	csv_numbers(k, v, sizeof v / sizeof v[0]);
 	sink_printf(k, ",%s\n", rc->open_loop ? "true" : "false");
 }

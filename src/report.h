@@ -30,6 +30,8 @@ void report_csv_row(const struct sink *k, const struct scenario *s, const struct
 
 /* A CSV field, quoted when it holds a separator, a quote or a line break. */
 void csv_field(const struct sink *k, const char *text);
+/* n cells of numbers, each after a comma, exact; empty when not finite. */
+void csv_numbers(const struct sink *k, const double *v, size_t n);
 
 /* JSON helpers shared with other structured outputs. */
 void json_string(const struct sink *k, const char *text);

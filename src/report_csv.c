@@ -30,6 +30,17 @@ static bool numeric(const char *text)
  * (starting =, +, -, @, a tab or a carriage return) gets a leading
  * apostrophe, as spreadsheet users expect.  Written at once, so that UTF-8
  * reaches the sink in whole characters. */
+void csv_numbers(const struct sink *k, const double *v, size_t n)
+{
+	char buf[40];
+	for (size_t j = 0; j < n; j++) {
+		buf[0] = '\0';
+		if (isfinite(v[j]))
+			fmt_exact(v[j], buf, sizeof buf);
+		sink_printf(k, ",%s", buf);
+	}
+}
+
 void csv_field(const struct sink *k, const char *text)
 {
 	bool formula = strchr("=+-@\t\r", text[0]) && text[0] && !numeric(text);

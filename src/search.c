@@ -666,19 +666,14 @@ void search_report_json(const struct sink *k, const struct scenario *s, const st
 
 void search_report_csv(const struct sink *k, const struct search_result *sr)
 {
-	char label[96], buf[40];
+	char label[96];
 	sink_puts(k, "rank,strategy,dp,tp,pp,ep,etp,microbatches,gpus,tokens_per_ms_per_gpu,ttft_s,tpot_ms,max_total_gib,gpu_s_per_sequence,pareto\n");
 	for (int i = 0; i < sr->n_top; i++) {
 		const struct candidate *c = &sr->top[i];
 		candidate_label(c, label, sizeof label);
 		sink_printf(k, "%d,%s,%ld,%ld,%ld,%ld,%ld,%ld", i + 1, label, c->dp, c->tp, c->pp, c->ep, c->etp, c->mb);
 		const double v[] = { c->gpus, c->tokens, c->ttft, c->tpot, c->mem, c->cost };
-		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-			buf[0] = '\0';
-			if (isfinite(v[j]))
-				fmt_exact(v[j], buf, sizeof buf);
-			sink_printf(k, ",%s", buf);
-		}
+		csv_numbers(k, v, sizeof v / sizeof v[0]);
 		sink_printf(k, ",%s\n", c->pareto ? "true" : "false");
 	}
 }
