@@ -156,13 +156,26 @@ static void bad_model(const struct scenario *rs, const struct result *r, struct 
 		    m->shared_experts);
 		break;
 	case BM_ATTN_KINDS:
-		if (m->window_layers + m->chunk_layers > m->layers)
-			add(l, E_BAD_VALUE, "", "model.window_layers (%ld) and model.chunk_layers (%ld) exceed the %ld layers",
-			    m->window_layers, m->chunk_layers, m->layers);
+		if (m->window_layers + m->chunk_layers + m->linear_layers + m->sparse_layers > m->layers)
+			add(l, E_BAD_VALUE, "",
+			    "model.window_layers (%ld), chunk_layers (%ld), linear_layers (%ld) and sparse_layers (%ld) "
+			    "exceed the %ld layers",
+			    m->window_layers, m->chunk_layers, m->linear_layers, m->sparse_layers, m->layers);
 		else
 			add(l, E_BAD_VALUE, "",
 			    "%ld sliding-window and %ld chunked layers need model.sliding_window and model.attention_chunk_size above 0",
 			    m->window_layers, m->chunk_layers);
+		break;
+	case BM_LINEAR_DIMS:
+		add(l, E_BAD_VALUE, "",
+		    "%ld linear-attention layers need model.linear_key_heads, linear_value_heads, linear_key_dim and "
+		    "linear_value_dim above 0",
+		    m->linear_layers);
+		break;
+	case BM_SPARSE_DIMS:
+		add(l, E_BAD_VALUE, "",
+		    "%ld sparse-attention layers need model.sparse_topk, index_heads and index_head_dim above 0",
+		    m->sparse_layers);
 		break;
 	default:
 		break;

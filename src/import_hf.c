@@ -157,6 +157,22 @@ static int llama4_chunked_layers(struct reader *r, const struct model *m, long *
 	return 0;
 }
 
+/* Gated DeltaNet layers (Qwen3-Next's linear_attention): their heads,
+ * head dims and convolution width. */
+static int linear_shape(struct reader *r, struct model *m, long linear)
+{
+	m->linear_layers = linear;
+	m->linear_key_heads = m->linear_value_heads = m->linear_key_dim = m->linear_value_dim = 0;
+	m->linear_conv_kernel = 0;
+	if (linear == 0)
+		return 0;
+	return get_long(r, "linear_num_key_heads", true, 0, 1, 4096, &m->linear_key_heads) ||
+	       get_long(r, "linear_num_value_heads", true, 0, 1, 4096, &m->linear_value_heads) ||
+	       get_long(r, "linear_key_head_dim", true, 0, 1, 65536, &m->linear_key_dim) ||
+	       get_long(r, "linear_value_head_dim", true, 0, 1, 65536, &m->linear_value_dim) ||
+	       get_long(r, "linear_conv_kernel_dim", false, 4, 1, 1024, &m->linear_conv_kernel);
+}
+
 /* The attention kind of each layer.  `layer_types` names it per layer
  * (transformers writes it for gpt-oss, Gemma, Qwen2 and others):
  * full_attention, sliding_attention over the last `sliding_window` tokens,
@@ -167,7 +183,7 @@ static int llama4_chunked_layers(struct reader *r, const struct model *m, long *
 static int attention_kinds(struct reader *r, const char *family, struct model *m)
 {
 	json_object *types = field(r, "layer_types");
-	long window = 0, chunk = 0;
+	long window = 0, chunk = 0, linear = 0;
 	if (types) {
 		if (json_object_get_type(types) != json_type_array)
 			return fail(r, "'layer_types' must be a list of attention kinds");
@@ -181,10 +197,19 @@ static int attention_kinds(struct reader *r, const char *family, struct model *m
 				window++;
 			else if (!strcmp(kind, "chunked_attention"))
 				chunk++;
+			else if (!strcmp(kind, "linear_attention"))
+				linear++;
 			else if (strcmp(kind, "full_attention") != 0)
 				return fail(r, "'layer_types' [%zu] is '%.40s': an attention kind moescope does not model "
-					       "(known: full_attention, sliding_attention, chunked_attention)", i, kind);
+					       "(known: full_attention, sliding_attention, chunked_attention, linear_attention)",
+					    i, kind);
 		}
+	} else if (!strcmp(family, "qwen3_next")) {
+		/* every full_attention_interval-th layer is full, the rest linear */
+		long every;
+		if (get_long(r, "full_attention_interval", true, 0, 1, 1024, &every))
+			return -1;
+		linear = m->layers - m->layers / every;
 	} else if (!strncmp(family, "llama4", 6)) {
 		if (llama4_chunked_layers(r, m, &chunk))
 			return -1;
@@ -211,6 +236,30 @@ static int attention_kinds(struct reader *r, const char *family, struct model *m
 	/* read, and of no effect when no layer uses them */
 	use(r, "sliding_window");
 	use(r, "attention_chunk_size");
+	use(r, "full_attention_interval");
+	return linear_shape(r, m, linear);
+}
+
+/* A field that says a layer is not full attention, left unread by the
+ * family's reader: the figures would be those of full attention, so it is
+ * an error naming the field. */
+static int kinds_read(struct reader *r)
+{
+	static const char *const kinds[] = { "index_topk", "index_n_heads", "linear_num_value_heads",
+					     "linear_key_head_dim", "full_attention_interval", "layer_types",
+					     "attention_chunk_size", "sliding_window" };
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		bool used = false;
+		for (int j = 0; j < r->n_used && !used; j++)
+			used = !strcmp(r->used[j], kinds[i]);
+		json_object *v = NULL;
+		bool present = (r->text && json_object_object_get_ex(r->text, kinds[i], &v) &&
+				json_object_get_type(v) != json_type_null) ||
+			       (json_object_object_get_ex(r->root, kinds[i], &v) && json_object_get_type(v) != json_type_null);
+		if (present && !used)
+			return fail(r, "'%s' describes an attention kind the %s reader does not map: moescope would "
+				       "compute full attention", kinds[i], r->family);
+	}
 	return 0;
 }
 
@@ -310,6 +359,18 @@ static int map_deepseek(struct reader *r, struct model *m)
 	return 0;
 }
 
+/* DeepSeek-V3.2: V3's shape, and in every layer a lightning indexer that
+ * picks the index_topk tokens each query attends to. */
+static int map_deepseek_sparse(struct reader *r, struct model *m)
+{
+	if (map_deepseek(r, m) || get_long(r, "index_topk", true, 0, 1, 100000000, &m->sparse_topk) ||
+	    get_long(r, "index_n_heads", true, 0, 1, 4096, &m->index_heads) ||
+	    get_long(r, "index_head_dim", true, 0, 1, 65536, &m->index_head_dim))
+		return -1;
+	m->sparse_layers = m->layers;
+	return 0;
+}
+
 static int map_gpt_oss(struct reader *r, struct model *m)
 {
 	return common(r, m) || get_long(r, "num_local_experts", true, 0, 1, 65536, &m->experts) ||
@@ -397,7 +458,8 @@ static const struct family {
 	{ "mixtral", map_mixtral }, { "qwen2_moe", map_qwen_moe }, { "qwen3_moe", map_qwen_moe },
 	{ "deepseek_v3", map_deepseek }, { "kimi_k2", map_deepseek }, { "gpt_oss", map_gpt_oss },
 	{ "glm4_moe", deepseek_moe }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
-	{ "llama4", map_llama4 }, { "llama4_text", map_llama4 },
+	{ "llama4", map_llama4 }, { "llama4_text", map_llama4 }, { "qwen3_next", map_qwen_moe },
+	{ "deepseek_v32", map_deepseek_sparse },
 };
 
 /* The weight format from quantization_config: FP8 (block scales are a
@@ -560,7 +622,7 @@ int import_hf_buffer(const char *label, const char *buf, size_t len, struct mode
 	m.params_b = 0;
 	m.compute_dtype = DTYPE_AUTO;
 	m.hf_id[0] = '\0';
-	if (f->map(&r, &m) || attention_kinds(&r, f->model_type, &m) || quantization(&r, &m))
+	if (f->map(&r, &m) || attention_kinds(&r, f->model_type, &m) || quantization(&r, &m) || kinds_read(&r))
 		goto done;
 	const char *id = get_string(&r, "_name_or_path");
 	char why[300];

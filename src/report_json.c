@@ -161,7 +161,12 @@ static void memory_object(const struct sink *k, const struct result *r)
 	field_num(k, "max_total_gib", r->max_total_gib, true);
 	field_num(k, "kv_capacity_seqs", r->kv_capacity_seqs, true);
 	field_num(k, "kv_capacity_tokens", r->kv_capacity_tokens, true);
-	sink_puts(k, "}");
+	/* a sequence of prompt + output in the whole model, by attention kind */
+	static const char *const kinds[KV_KINDS] = { "full", "window", "chunk", "linear", "sparse" };
+	sink_puts(k, ", \"kv_seq_bytes_by_kind\": {");
+	for (int i = 0; i < KV_KINDS; i++)
+		field_num(k, kinds[i], r->ok ? r->kv_seq_by_kind[i] : NAN, i > 0);
+	sink_puts(k, "}}");
 }
 
 static void phase_split(const struct sink *k, const struct result *r, const struct phase *ph)

@@ -136,6 +136,36 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	sink_printf(k, "bottleneck  prefill: %s, decode: %s\n", pre, dec);
 }
 
+/* With layers of other kinds than full attention: what a sequence holds
+ * in each kind, and in how many layers. */
+static void kv_kinds(const struct sink *k, const struct scenario *s, const struct result *r)
+{
+	const struct model *m = &s->model;
+	long other = m->window_layers + m->chunk_layers + m->linear_layers + m->sparse_layers;
+	if (other == 0)
+		return;
+	const struct {
+		const char *what;
+		long layers;
+	} kinds[KV_KINDS] = {
+		[KV_FULL] = { "full attention", m->layers - other },
+		[KV_WINDOW] = { "sliding window", m->window_layers },
+		[KV_CHUNK] = { "chunked", m->chunk_layers },
+		[KV_LINEAR] = { "linear state", m->linear_layers },
+		[KV_SPARSE] = { "sparse with its indexer", m->sparse_layers },
+	};
+	sink_puts(k, "  a sequence of prompt + output holds (MiB, whole model):");
+	bool first = true;
+	for (int i = 0; i < KV_KINDS; i++) {
+		if (kinds[i].layers <= 0)
+			continue;
+		sink_printf(k, "%s %s %s in %ld layer%s", first ? "" : ",", kinds[i].what,
+			    NUM(r->kv_seq_by_kind[i] / 1048576.0), kinds[i].layers, kinds[i].layers == 1 ? "" : "s");
+		first = false;
+	}
+	sink_puts(k, "\n");
+}
+
 static void memory(const struct sink *k, const struct scenario *s, const struct result *r)
 {
 	if (!r->ok)
@@ -152,6 +182,7 @@ static void memory(const struct sink *k, const struct scenario *s, const struct 
 	}
 	sink_printf(k, "  capacity %s GiB per GPU; KV cache %s bytes per token (whole model)\n",
 		    NUM(r->capacity_gib), NUM(r->kv_bytes_per_token));
+	kv_kinds(k, s, r);
 	if (!isnan(r->kv_capacity_tokens))
 		sink_printf(k, "  KV pool %s tokens in all (%s sequences of prompt + output)%s\n", NUM(r->kv_capacity_tokens),
 			    NUM(r->kv_capacity_seqs), s->work.mode == MODE_SERVING && s->work.engine != ENGINE_NONE ?
@@ -254,7 +285,12 @@ static void params(const struct sink *k, const struct scenario *s, const struct 
 		return;
 	const struct param_counts *pc = &r->params;
 	sink_puts(k, "\nparameters\n");
-	sink_printf(k, "  attention per layer   %12s\n", PARAMS(pc->attn));
+	const struct model *m = &s->model;
+	if (m->linear_layers > 0 || m->sparse_layers > 0)
+		sink_printf(k, "  attention per layer   %12s   (the mean: %ld linear, %ld with a sparse indexer, of %ld)\n",
+			    PARAMS(pc->attn), m->linear_layers, m->sparse_layers, m->layers);
+	else
+		sink_printf(k, "  attention per layer   %12s\n", PARAMS(pc->attn));
 	sink_printf(k, "  one routed expert     %12s   (expert_ffn %ld%s)\n", PARAMS(pc->expert), r->expert_ffn,
 		    s->model.expert_ffn > 0 ? "" : ", solved from params_b");
 	if (pc->shared > 0)

@@ -30,9 +30,13 @@ enum cost_error {
 	CE_PREFILL = 1 << 5,      /* disaggregated: the prefill pool's strategy is not valid */
 };
 
+/* Where a sequence's cache lives: full layers' KV, windows', chunks',
+ * linear layers' states, sparse layers' KV with their indexer's keys. */
+enum kv_kind { KV_FULL, KV_WINDOW, KV_CHUNK, KV_LINEAR, KV_SPARSE, KV_KINDS };
+
 enum bad_model {
 	BM_NONE, BM_EXPERT_FFN, BM_DENSE_LAYERS, BM_DENSE_FFN, BM_KV_HEADS,
-	BM_TOP_K, BM_MLA_DIMS, BM_HEAD_DIM, BM_SHARED_FFN, BM_ATTN_KINDS,
+	BM_TOP_K, BM_MLA_DIMS, BM_HEAD_DIM, BM_SHARED_FFN, BM_ATTN_KINDS, BM_LINEAR_DIMS, BM_SPARSE_DIMS,
 };
 
 enum cost_op {
@@ -113,6 +117,9 @@ struct result {
 	int worst_device;       /* the entry of the fullest device (its first stage) */
 	double max_total_gib, capacity_gib, kv_capacity_seqs;
 	double kv_bytes_per_token;   /* whole model, one replica */
+	/* what a sequence of prompt + output holds in the whole model, bytes,
+	 * by its layers' attention kinds (enum kv_kind) */
+	double kv_seq_by_kind[KV_KINDS];
 
 	/* Time (sections 5-7) */
 	struct phase prefill, decode;

@@ -70,6 +70,14 @@ struct model {
 	 * chunk of attention_chunk_size; the rest see the whole context. */
 	long window_layers, sliding_window;
 	long chunk_layers, attention_chunk_size;
+	/* linear_layers keep a fixed state per sequence instead of a KV cache
+	 * (Gated DeltaNet): its heads and dims, and the short convolution
+	 * over the last linear_conv_kernel tokens. */
+	long linear_layers, linear_key_heads, linear_value_heads;
+	long linear_key_dim, linear_value_dim, linear_conv_kernel;
+	/* sparse_layers attend to the sparse_topk tokens an indexer of
+	 * index_heads heads of index_head_dim picks (DeepSeek sparse attention). */
+	long sparse_layers, sparse_topk, index_heads, index_head_dim;
 	char hf_id[NAME_MAX_LEN];  /* its Hugging Face id, or "" */
 };
 

@@ -241,7 +241,11 @@ static void serving_phases(const struct serve_ctx *c, const struct pass_part pt[
 		 * carrying prefill, each prompt its marginal time */
 		double prefill_rate = 1.0 / (n * maxd(t_mix - t_dec, 1e-12));
 		ttft = serve_closed_ttft(c->step.b_rep, b, ttft0, c->step.O, tpot, prefill_rate);
+		/* none when the loop never waits for a slot: not the rounding
+		 * of a difference of two equal sums */
 		wait = ttft - ttft0;
+		if (wait <= 1e-12 * ttft)
+			wait = 0;
 		if (!c->step.ranking && !c->decode_only) {
 			struct serve_spread x = { .steps = v.steps, .step_s = v.step_s, .wave_base = wave - wave_ttft(v),
 						  .steady = steady, .first = 1.0 / rounds, .shift = wait,

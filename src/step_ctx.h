@@ -64,6 +64,11 @@ struct step_ctx {
 	bool kinds;
 	bool kinds_held;            /* windows and chunks free their old tokens' cache (else every layer holds all) */
 	double f_full, f_win, f_chunk, W, C;
+	/* linear layers: a state of lin_state bytes per sequence on one GPU,
+	 * lin_flops per token; sparse layers: K tokens a query attends to,
+	 * the indexer's idx_bytes of cache per token and idx_flops per pair */
+	double f_lin, f_sparse, K;
+	double lin_state, lin_flops, idx_bytes, idx_flops;
 	double pre_pairs;           /* query-key pairs of a prompt, over its layers' kinds (S^2 when full) */
 	double attn_gpu;            /* attention weights of one layer on one GPU */
 	double kv_tok;              /* KV values per token per layer on one GPU */
@@ -105,22 +110,37 @@ struct pass {
 };
 
 /* The tokens of KV cache a sequence of n tokens holds in a layer, on
- * average over the attention kinds: a window's last W, a chunk's own. */
+ * average over the attention kinds: a window's last W, a chunk's own, a
+ * sparse layer all of them, a linear layer none (it holds a state). */
 static inline double step_kv_held(const struct step_ctx *c, double n)
 {
-	if (!c->kinds_held)
+	if (!c->kinds)
 		return n;
-	return c->f_full * n + c->f_win * mind(n, c->W) + c->f_chunk * mind(n, c->C);
+	double local = c->kinds_held ? c->f_win * mind(n, c->W) + c->f_chunk * mind(n, c->C) : (c->f_win + c->f_chunk) * n;
+	return (c->f_full + c->f_sparse) * n + local;
 }
 
 /* The tokens a decoding token at context n attends to in a layer, on
  * average over the kinds: a window's last W; in a chunked layer the tokens
- * of its chunk so far, C/2 on average once the context passes a chunk. */
+ * of its chunk so far, C/2 on average once the context passes a chunk; in
+ * a sparse layer the K its indexer picks; in a linear layer none. */
 static inline double step_kv_read(const struct step_ctx *c, double n)
 {
 	if (!c->kinds)
 		return n;
-	return c->f_full * n + c->f_win * mind(n, c->W) + c->f_chunk * (n < c->C ? n : 0.5 * c->C);
+	return c->f_full * n + c->f_win * mind(n, c->W) + c->f_chunk * (n < c->C ? n : 0.5 * c->C) +
+	       c->f_sparse * mind(n, c->K);
+}
+
+/* The bytes a sequence of n tokens holds in a layer on one GPU, on
+ * average over the kinds: its KV cache, a linear layer's state, a sparse
+ * layer's indexer keys. */
+static inline double step_seq_bytes(const struct step_ctx *c, double n)
+{
+	double b = step_kv_held(c, n) * c->kv_tok * c->b_kv;
+	if (c->kinds)
+		b += c->f_lin * c->lin_state + c->f_sparse * n * c->idx_bytes;
+	return b;
 }
 
 /* Constants of the touched-expert formula (k, E) and of the imbalance (ep). */

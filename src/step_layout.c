@@ -29,9 +29,14 @@ int step_check_model(const struct model *m)
 		return BM_EXPERT_FFN;
 	if (moe && m->shared_experts > 0 && m->shared_ffn <= 0)
 		return BM_SHARED_FFN;
-	if (m->window_layers + m->chunk_layers > m->layers || (m->window_layers > 0 && m->sliding_window <= 0) ||
-	    (m->chunk_layers > 0 && m->attention_chunk_size <= 0))
+	if (m->window_layers + m->chunk_layers + m->linear_layers + m->sparse_layers > m->layers ||
+	    (m->window_layers > 0 && m->sliding_window <= 0) || (m->chunk_layers > 0 && m->attention_chunk_size <= 0))
 		return BM_ATTN_KINDS;
+	if (m->linear_layers > 0 && (m->linear_key_heads <= 0 || m->linear_value_heads <= 0 || m->linear_key_dim <= 0 ||
+				     m->linear_value_dim <= 0))
+		return BM_LINEAR_DIMS;
+	if (m->sparse_layers > 0 && (m->sparse_topk <= 0 || m->index_heads <= 0 || m->index_head_dim <= 0))
+		return BM_SPARSE_DIMS;
 	if (m->attention == ATTN_MLA) {
 		if (m->kv_lora_rank <= 0 || m->qk_nope_dim + m->qk_rope_dim <= 0 || m->v_head_dim <= 0)
 			return BM_MLA_DIMS;
@@ -134,6 +139,51 @@ static struct comm_cost group_allreduce(const struct step_ctx *c, double n, bool
 	return comm_allreduce_cost(n, c->inter_bw, c->inter_lat);
 }
 
+/* Causal query-key pairs of a prompt of S tokens relative to S^2, over the
+ * kinds: a band of W for a window (and for a sparse layer's K picks), a
+ * chunk's blocks, nothing for a linear layer. */
+static double banded(double S, double W)
+{
+	return S > W ? 2.0 * S * W - W * W : S * S;
+}
+
+static double prompt_pairs(const struct step_ctx *c)
+{
+	double S = c->S, chunk = S * S;
+	if (c->f_chunk > 0) {
+		double whole = floor(S / c->C), rest = S - whole * c->C;
+		chunk = whole * c->C * c->C + rest * rest;
+	}
+	double win = c->f_win > 0 ? banded(S, c->W) : S * S, sparse = c->f_sparse > 0 ? banded(S, c->K) : S * S;
+	return c->f_full * S * S + c->f_win * win + c->f_chunk * chunk + c->f_sparse * sparse;
+}
+
+/* A linear layer's state on one GPU (its heads split by tp): a key_dim x
+ * value_dim matrix per value head, and the convolution's last width-1
+ * inputs of queries, keys and values, in the activations' type (vLLM's
+ * state dtype "auto").  Each token updates and reads the matrix: a decay,
+ * a multiply-add with its key, one with the update, one with its query,
+ * about 8 FLOPs per element.  A sparse layer's indexer keeps one FP8 key
+ * of index_head_dim per token with an FP32 scale per 128 values, on every
+ * TP rank (its weights are replicated), and scores each pair of query and
+ * key over its heads: 2 FLOPs per head and dim, as attention's QK^T. */
+static void linear_and_indexer(struct step_ctx *c, const struct model *m)
+{
+	c->lin_state = c->lin_flops = c->idx_bytes = c->idx_flops = 0;
+	if (m->linear_layers > 0) {
+		double hk = (double)m->linear_key_heads / c->tp, hv = (double)m->linear_value_heads / c->tp;
+		double dk = (double)m->linear_key_dim, dv = (double)m->linear_value_dim;
+		double conv = (2.0 * hk * dk + hv * dv) * maxd((double)m->linear_conv_kernel - 1.0, 0);
+		c->lin_state = (hv * dk * dv + conv) * c->b_a;
+		c->lin_flops = 8.0 * hv * dk * dv;
+	}
+	if (m->sparse_layers > 0) {
+		double di = (double)m->index_head_dim;
+		c->idx_bytes = di + 4.0 * ceil(di / 128.0);
+		c->idx_flops = (double)m->index_heads * di;
+	}
+}
+
 static void build_ctx(const struct scenario *rs, const struct result *r, struct step_ctx *c)
 {
 	const struct hardware *hw = &rs->hw;
@@ -188,25 +238,20 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->b_rep = ceil(c->B / c->dp);
 
 	/* attention kinds: shares of the layers, spread alike over stages */
-	c->kinds = m->window_layers > 0 || m->chunk_layers > 0;
+	c->kinds = m->window_layers > 0 || m->chunk_layers > 0 || m->linear_layers > 0 || m->sparse_layers > 0;
 	c->kinds_held = c->kinds;
 	c->f_win = (double)m->window_layers / c->L;
 	c->f_chunk = (double)m->chunk_layers / c->L;
-	c->f_full = 1.0 - c->f_win - c->f_chunk;
+	c->f_lin = (double)m->linear_layers / c->L;
+	c->f_sparse = (double)m->sparse_layers / c->L;
+	c->f_full = 1.0 - c->f_win - c->f_chunk - c->f_lin - c->f_sparse;
 	c->W = (double)m->sliding_window;
 	c->C = (double)m->attention_chunk_size;
+	c->K = (double)m->sparse_topk;
 	c->pre_pairs = c->S * c->S;
-	if (c->kinds) {
-		/* causal pairs relative to S^2: a window's band, a chunk's blocks */
-		double S = c->S, W = c->W, C = c->C;
-		double win = c->f_win > 0 && S > W ? 2.0 * S * W - W * W : S * S;
-		double chunk = S * S;
-		if (c->f_chunk > 0) {
-			double whole = floor(S / C), rest = S - whole * C;
-			chunk = whole * C * C + rest * rest;
-		}
-		c->pre_pairs = c->f_full * S * S + c->f_win * win + c->f_chunk * chunk;
-	}
+	if (c->kinds)
+		c->pre_pairs = prompt_pairs(c);
+	linear_and_indexer(c, m);
 	c->kvh = ceil(c->Hkv / c->tp);
 	if (c->mla) {
 		double replicated = c->d * c->rq + c->d * (c->rkv + c->dr);
@@ -218,6 +263,11 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 		c->attn_gpu = c->d * c->h * (2.0 * c->H / c->tp + 2.0 * c->kvh);
 		c->kv_tok = 2.0 * c->kvh * c->h;
 	}
+	/* the mean over the kinds: a linear layer's weights split by tp in
+	 * place of attention's, a sparse layer's indexer on every rank */
+	if (c->kinds)
+		c->attn_gpu = (1.0 - c->f_lin) * c->attn_gpu + c->f_lin * params_linear_layer(m) / c->tp +
+			      c->f_sparse * params_indexer(m);
 	c->heads_gpu = c->H / c->tp;
 	c->dense_gpu = c->P_d / c->tp;
 	c->shared_gpu = c->P_s / c->tp;

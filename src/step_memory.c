@@ -26,7 +26,7 @@ void step_memory_fixed(struct step_ctx *c, double T, double rows)
 	double w_dense = c->b_w * c->dense_gpu;
 	double w_moe = c->b_w * (c->shared_gpu + c->P_r);
 	double w_vocab = c->b_head * c->lm_gpu;
-	double kv_layer_seq = step_kv_held(c, c->S + c->O) * c->kv_tok * c->b_kv;
+	double kv_layer_seq = step_seq_bytes(c, c->S + c->O);
 	double a_attn = T * (2.0 * c->d + 2.0 * c->heads_gpu * hq + c->kv_tok);
 	double a_dense = T * (2.0 * c->d + 2.0 * (double)m->dense_ffn / c->tp);
 
@@ -89,6 +89,25 @@ static void class_device(const struct step_ctx *c, int k, long experts, double c
 	*kv_seqs = free <= 0 ? 0 : floor(free / cm->kv_per_seq) * c->dp;
 }
 
+/* A sequence of S + O tokens in the whole model, by kind: tok bytes a
+ * token in a layer's KV cache. */
+static void kv_by_kind(const struct step_ctx *c, double tok, double out[KV_KINDS])
+{
+	double n = c->S + c->O;
+	for (int i = 0; i < KV_KINDS; i++)
+		out[i] = 0;
+	if (!c->kinds) {
+		out[KV_FULL] = c->L * n * tok;
+		return;
+	}
+	bool freed = c->kinds_held;
+	out[KV_FULL] = c->f_full * c->L * n * tok;
+	out[KV_WINDOW] = c->f_win * c->L * (freed ? mind(n, c->W) : n) * tok;
+	out[KV_CHUNK] = c->f_chunk * c->L * (freed ? mind(n, c->C) : n) * tok;
+	out[KV_LINEAR] = c->f_lin * c->L * c->lin_state * c->tp;
+	out[KV_SPARSE] = c->f_sparse * c->L * n * (tok + c->idx_bytes);
+}
+
 void step_memory(const struct step_ctx *c, struct result *r)
 {
 	long E = (long)c->E, ep = (long)c->ep;
@@ -126,9 +145,14 @@ void step_memory(const struct step_ctx *c, struct result *r)
 	/* For the whole model, before tensor parallelism splits it. */
 	double per_layer = c->mla ? c->rkv + c->dr : 2.0 * c->Hkv * c->h;
 	r->kv_bytes_per_token = c->L * per_layer * c->b_kv;
-	/* with windows and chunks, per token of a prompt: what it leaves */
-	if (c->kinds && c->S > 0)
-		r->kv_bytes_per_token *= step_kv_held(c, c->S) / c->S;
+	/* with other kinds, per token of a prompt: what it leaves (a linear
+	 * layer's state spread over the prompt's tokens) */
+	if (c->kinds && c->S > 0) {
+		double whole = step_kv_held(c, c->S) * per_layer * c->b_kv + c->f_lin * c->lin_state * c->tp +
+			       c->f_sparse * c->S * c->idx_bytes;
+		r->kv_bytes_per_token = c->L * whole / c->S;
+	}
+	kv_by_kind(c, per_layer * c->b_kv, r->kv_seq_by_kind);
 }
 
 int step_class_of(const struct step_ctx *c, const struct result *r, int d)

@@ -77,6 +77,14 @@ static void core_cost(const struct step_ctx *c, const struct pass *p, double *fl
 		double read = step_kv_read(c, p->c);
 		*flops = (p->pre * c->pre_pairs * c->core_pre + p->dec * read * c->core_dec) * c->core_scale;
 		*bytes = (2.0 * p->pre * c->S + p->dec * read) * c->kv_tok * c->b_kv;
+		/* a linear layer: every token updates the state, which each
+		 * sequence of the pass reads and writes once */
+		*flops += c->f_lin * p->T * c->lin_flops * c->core_scale;
+		*bytes += c->f_lin * (p->pre + p->dec) * 2.0 * c->lin_state;
+		/* a sparse layer's indexer scores every earlier token: the
+		 * prompt's causal pairs, a decode's whole context */
+		*flops += c->f_sparse * (p->pre * c->S * c->S + 2.0 * p->dec * p->c) * c->idx_flops * c->core_scale;
+		*bytes += c->f_sparse * (2.0 * p->pre * c->S + p->dec * p->c) * c->idx_bytes;
 		return;
 	}
 	*flops = (p->pre * c->S * c->S * c->core_pre + p->dec * p->c * c->core_dec) * c->core_scale;

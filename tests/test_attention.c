@@ -194,10 +194,20 @@ Test(attention, read_from_config_json)
 	cr_expect_eq(m.sliding_window, 4096);
 	cr_expect(strstr(ignored, "layer_types") == NULL, "%s", ignored);
 	snprintf(doc, sizeof doc, "%s\"model_type\": \"llama\", \"layer_types\": "
+		 "[\"lightning_attention\", \"full_attention\", \"full_attention\", \"full_attention\"]}", base);
+	cr_expect_neq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0);
+	cr_expect(strstr(err, "'layer_types' [0] is 'lightning_attention': an attention kind moescope does not model") !=
+			  NULL,
+		  "%s", err);
+	/* a linear layer needs its shapes */
+	snprintf(doc, sizeof doc, "%s\"model_type\": \"llama\", \"layer_types\": "
 		 "[\"linear_attention\", \"full_attention\", \"full_attention\", \"full_attention\"]}", base);
 	cr_expect_neq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0);
-	cr_expect(strstr(err, "'layer_types' [0] is 'linear_attention': an attention kind moescope does not model") != NULL,
-		  "%s", err);
+	cr_expect(strstr(err, "'linear_num_key_heads' is missing") != NULL, "%s", err);
+	/* a sparse indexer the family's reader does not map is not full attention */
+	snprintf(doc, sizeof doc, "%s\"model_type\": \"llama\", \"index_topk\": 2048}", base);
+	cr_expect_neq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0);
+	cr_expect(strstr(err, "'index_topk' describes an attention kind the llama reader does not map") != NULL, "%s", err);
 	snprintf(doc, sizeof doc, "%s\"model_type\": \"llama\", \"layer_types\": [\"full_attention\"]}", base);
 	cr_expect_neq(import_hf_buffer("c.json", doc, strlen(doc), &m, ignored, sizeof ignored, err, sizeof err), 0);
 	cr_expect(strstr(err, "lists 1 layers, num_hidden_layers is 4") != NULL, "%s", err);

@@ -26,9 +26,9 @@ static const char *fixture(const char *name)
 Test(import_hf, every_shipped_model_from_its_published_config)
 {
 	static const char *const models[] = {
-		"dbrx", "deepseek-r1", "deepseek-v3", "gpt-oss-120b", "gpt-oss-20b", "kimi-k2", "llama-3.1-70b",
+		"dbrx", "deepseek-r1", "deepseek-v3", "deepseek-v3.2-exp", "gpt-oss-120b", "gpt-oss-20b", "kimi-k2", "llama-3.1-70b",
 		"llama-3.1-8b", "llama-4-maverick", "llama-4-scout", "mixtral-8x22b", "mixtral-8x7b", "qwen3-235b-a22b",
-		"qwen3-30b-a3b", "qwen3-32b",
+		"qwen3-30b-a3b", "qwen3-32b", "qwen3-next-80b-a3b",
 	};
 	for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
 		struct scenario want, got, rw, rg;
@@ -47,12 +47,16 @@ Test(import_hf, every_shipped_model_from_its_published_config)
 				    a->q_lora_rank, a->kv_lora_rank, a->qk_rope_dim, a->qk_nope_dim, a->v_head_dim,
 				    a->experts, a->top_k, a->shared_experts, a->expert_ffn, a->shared_ffn, a->vocab,
 				    a->attention, a->tied_embeddings, a->mtp_layers, a->window_layers, a->sliding_window,
-				    a->chunk_layers, a->attention_chunk_size };
+				    a->chunk_layers, a->attention_chunk_size, a->linear_layers, a->linear_key_heads,
+				    a->linear_value_heads, a->linear_key_dim, a->linear_value_dim, a->linear_conv_kernel,
+				    a->sparse_layers, a->sparse_topk, a->index_heads, a->index_head_dim };
 		const long lb[] = { b->layers, b->dense_layers, b->hidden, b->heads, b->kv_heads, b->head_dim,
 				    b->q_lora_rank, b->kv_lora_rank, b->qk_rope_dim, b->qk_nope_dim, b->v_head_dim,
 				    b->experts, b->top_k, b->shared_experts, b->expert_ffn, b->shared_ffn, b->vocab,
 				    b->attention, b->tied_embeddings, b->mtp_layers, b->window_layers, b->sliding_window,
-				    b->chunk_layers, b->attention_chunk_size };
+				    b->chunk_layers, b->attention_chunk_size, b->linear_layers, b->linear_key_heads,
+				    b->linear_value_heads, b->linear_key_dim, b->linear_value_dim, b->linear_conv_kernel,
+				    b->sparse_layers, b->sparse_topk, b->index_heads, b->index_head_dim };
 		for (size_t j = 0; j < sizeof la / sizeof la[0]; j++)
 			cr_expect_eq(la[j], lb[j], "%s: field %zu is %ld, the preset has %ld", models[i], j, lb[j], la[j]);
 		/* the dense FFN matters only where there are dense layers */

@@ -36,7 +36,9 @@ Test(report, json_of_invalid_strategy_has_nulls)
 {
 	const char *out = run("set dp 2; show", FMT_JSON);
 	cr_expect(strstr(out, "\"gpus\": 8, \"nodes\": 1, \"shards\": null, \"replication\": null") != NULL, "%s", out);
-	cr_expect(strstr(out, "\"memory\": {\"devices\": [], \"max_total_gib\": null, \"kv_capacity_seqs\": null, \"kv_capacity_tokens\": null}") != NULL);
+	cr_expect(strstr(out, "\"memory\": {\"devices\": [], \"max_total_gib\": null, \"kv_capacity_seqs\": null, \"kv_capacity_tokens\": null, "
+			  "\"kv_seq_bytes_by_kind\": {\"full\": null, \"window\": null, \"chunk\": null, \"linear\": null, "
+			  "\"sparse\": null}}") != NULL);
 	cr_expect(strstr(out, "\"prefill\": {\"ttft_s\": null, \"ttft_p50_s\": null, \"ttft_p90_s\": null, "
 			      "\"ttft_p99_s\": null, \"tokens_per_s\": null, \"compute_s\": null") != NULL, "%s", out);
 	cr_expect(strstr(out, "\"bottleneck\": null") != NULL);
