@@ -157,6 +157,21 @@ static int llama4_chunked_layers(struct reader *r, const struct model *m, long *
 	return 0;
 }
 
+/* A whole number inside an object field: DBRX keeps its shape in
+ * attn_config and ffn_config, Kimi Linear its linear layers in
+ * linear_attn_config. */
+static int nested_long(struct reader *r, const char *parent, const char *name, long *out)
+{
+	json_object *p = field(r, parent), *v = NULL;
+	if (!p || json_object_get_type(p) != json_type_object || !json_object_object_get_ex(p, name, &v) ||
+	    json_object_get_type(v) != json_type_int || json_object_get_int64(v) < 1 ||
+	    json_object_get_int64(v) > 100000000)
+		return fail(r, "'%s.%s' is missing or not a whole number above 0: a %s config needs it", parent, name,
+			    r->family);
+	*out = (long)json_object_get_int64(v);
+	return 0;
+}
+
 /* Gated DeltaNet layers (Qwen3-Next's linear_attention): their heads,
  * head dims and convolution width. */
 static int linear_shape(struct reader *r, struct model *m, long linear)
@@ -166,6 +181,17 @@ static int linear_shape(struct reader *r, struct model *m, long linear)
 	m->linear_conv_kernel = 0;
 	if (linear == 0)
 		return 0;
+	if (!strcmp(r->family, "kimi_linear")) {
+		/* Kimi Delta Attention: as many key as value heads, of one dim */
+		const char *c = "linear_attn_config";
+		if (nested_long(r, c, "num_heads", &m->linear_key_heads) ||
+		    nested_long(r, c, "head_dim", &m->linear_key_dim) ||
+		    nested_long(r, c, "short_conv_kernel_size", &m->linear_conv_kernel))
+			return -1;
+		m->linear_value_heads = m->linear_key_heads;
+		m->linear_value_dim = m->linear_key_dim;
+		return 0;
+	}
 	return get_long(r, "linear_num_key_heads", true, 0, 1, 4096, &m->linear_key_heads) ||
 	       get_long(r, "linear_num_value_heads", true, 0, 1, 4096, &m->linear_value_heads) ||
 	       get_long(r, "linear_key_head_dim", true, 0, 1, 65536, &m->linear_key_dim) ||
@@ -204,6 +230,17 @@ static int attention_kinds(struct reader *r, const char *family, struct model *m
 					       "(known: full_attention, sliding_attention, chunked_attention, linear_attention)",
 					    i, kind);
 		}
+	} else if (!strcmp(family, "kimi_linear")) {
+		/* linear_attn_config lists the KDA layers (and the full MLA ones) */
+		json_object *cfg = field(r, "linear_attn_config"), *kda = NULL;
+		if (!cfg || json_object_get_type(cfg) != json_type_object ||
+		    !json_object_object_get_ex(cfg, "kda_layers", &kda) || json_object_get_type(kda) != json_type_array)
+			return fail(r, "'linear_attn_config.kda_layers' is missing or not a list: a kimi_linear config "
+				       "needs it");
+		linear = (long)json_object_array_length(kda);
+		if (linear > m->layers)
+			return fail(r, "'linear_attn_config.kda_layers' lists %ld layers, the model has %ld", linear,
+				    m->layers);
 	} else if (!strcmp(family, "qwen3_next")) {
 		/* every full_attention_interval-th layer is full, the rest linear */
 		long every;
@@ -246,7 +283,7 @@ static int attention_kinds(struct reader *r, const char *family, struct model *m
 static int kinds_read(struct reader *r)
 {
 	static const char *const kinds[] = { "index_topk", "index_n_heads", "linear_num_value_heads",
-					     "linear_key_head_dim", "full_attention_interval", "layer_types",
+					     "linear_key_head_dim", "linear_attn_config", "full_attention_interval", "layer_types",
 					     "attention_chunk_size", "sliding_window" };
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		bool used = false;
@@ -371,6 +408,29 @@ static int map_deepseek_sparse(struct reader *r, struct model *m)
 	return 0;
 }
 
+/* Kimi Linear: DeepSeek's MLA in its full layers (without a query
+ * latent), and MoE named its own way. */
+static int map_kimi_linear(struct reader *r, struct model *m)
+{
+	if (common(r, m) || get_long(r, "num_experts", true, 0, 1, 65536, &m->experts) ||
+	    get_long(r, "num_experts_per_token", true, 0, 1, 65536, &m->top_k) ||
+	    get_long(r, "num_shared_experts", false, 0, 0, 1024, &m->shared_experts) ||
+	    get_long(r, "moe_intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
+	    get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->dense_ffn) ||
+	    get_long(r, "first_k_dense_replace", false, 0, 0, 1024, &m->dense_layers) ||
+	    get_long(r, "q_lora_rank", false, 0, 0, 1000000, &m->q_lora_rank) ||
+	    get_long(r, "kv_lora_rank", true, 0, 1, 1000000, &m->kv_lora_rank) ||
+	    get_long(r, "qk_rope_head_dim", true, 0, 1, 65536, &m->qk_rope_dim) ||
+	    get_long(r, "qk_nope_head_dim", true, 0, 1, 65536, &m->qk_nope_dim) ||
+	    get_long(r, "v_head_dim", true, 0, 1, 65536, &m->v_head_dim))
+		return -1;
+	m->shared_ffn = m->shared_experts > 0 ? m->expert_ffn : 0;
+	m->attention = ATTN_MLA;
+	m->kv_heads = m->heads;
+	m->head_dim = 0;
+	return 0;
+}
+
 static int map_gpt_oss(struct reader *r, struct model *m)
 {
 	return common(r, m) || get_long(r, "num_local_experts", true, 0, 1, 65536, &m->experts) ||
@@ -385,18 +445,6 @@ static int map_minimax(struct reader *r, struct model *m)
 	       get_long(r, "num_experts_per_tok", true, 0, 1, 65536, &m->top_k) ||
 	       get_long(r, "intermediate_size", true, 0, 1, 10000000, &m->expert_ffn) ||
 	       get_long(r, "num_mtp_modules", false, 0, 0, 64, &m->mtp_layers);
-}
-
-/* DBRX keeps its shape in nested attn_config and ffn_config. */
-static int nested_long(struct reader *r, const char *parent, const char *name, long *out)
-{
-	json_object *p = field(r, parent), *v = NULL;
-	if (!p || json_object_get_type(p) != json_type_object || !json_object_object_get_ex(p, name, &v) ||
-	    json_object_get_type(v) != json_type_int || json_object_get_int64(v) < 1 ||
-	    json_object_get_int64(v) > 100000000)
-		return fail(r, "'%s.%s' is missing or not a whole number above 0: a dbrx config needs it", parent, name);
-	*out = (long)json_object_get_int64(v);
-	return 0;
 }
 
 /* Llama 4: a routed expert top-1 beside one shared expert of the same
@@ -459,7 +507,7 @@ static const struct family {
 	{ "deepseek_v3", map_deepseek }, { "kimi_k2", map_deepseek }, { "gpt_oss", map_gpt_oss },
 	{ "glm4_moe", deepseek_moe }, { "minimax_m2", map_minimax }, { "dbrx", map_dbrx },
 	{ "llama4", map_llama4 }, { "llama4_text", map_llama4 }, { "qwen3_next", map_qwen_moe },
-	{ "deepseek_v32", map_deepseek_sparse },
+	{ "deepseek_v32", map_deepseek_sparse }, { "kimi_linear", map_kimi_linear },
 };
 
 /* The weight format from quantization_config: FP8 (block scales are a

@@ -298,7 +298,8 @@ static void params(const struct sink *k, const struct scenario *s, const struct 
 	if (pc->router > 0)
 		sink_printf(k, "  router                %12s\n", PARAMS(pc->router));
 	if (pc->dense > 0)
-		sink_printf(k, "  dense FFN             %12s   x %ld layers\n", PARAMS(pc->dense), s->model.dense_layers);
+		sink_printf(k, "  dense FFN             %12s   x %ld layer%s\n", PARAMS(pc->dense), s->model.dense_layers,
+			    s->model.dense_layers == 1 ? "" : "s");
 	sink_printf(k, "  embedding             %12s\n", PARAMS(pc->embed));
 	sink_printf(k, "  LM head               %12s%s\n", PARAMS(pc->head), s->model.tied_embeddings ? "   (tied)" : "");
 	sink_printf(k, "  total                 %12s   (%.0f)\n", PARAMS(pc->total), pc->total);

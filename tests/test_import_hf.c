@@ -26,7 +26,7 @@ static const char *fixture(const char *name)
 Test(import_hf, every_shipped_model_from_its_published_config)
 {
 	static const char *const models[] = {
-		"dbrx", "deepseek-r1", "deepseek-v3", "deepseek-v3.2-exp", "gpt-oss-120b", "gpt-oss-20b", "kimi-k2", "llama-3.1-70b",
+		"dbrx", "deepseek-r1", "deepseek-v3", "deepseek-v3.2-exp", "gpt-oss-120b", "gpt-oss-20b", "kimi-k2", "kimi-linear-48b-a3b", "llama-3.1-70b",
 		"llama-3.1-8b", "llama-4-maverick", "llama-4-scout", "mixtral-8x22b", "mixtral-8x7b", "qwen3-235b-a22b",
 		"qwen3-30b-a3b", "qwen3-32b", "qwen3-next-80b-a3b",
 	};
