@@ -68,6 +68,15 @@ bool serve_past_graphs(long cap, double running);
  * engine: freed, as the physics allows. */
 bool serve_frees_windows(int engine);
 
+/* How an engine keeps linear layers' states.  SGLang stores the recurrent
+ * state in FP32 (server_args mamba_ssm_dtype "float32") in a pool of its
+ * own, mamba_full_memory_ratio = 0.9 of the full-attention KV pool's size
+ * (python/sglang/srt/server_args.py); vLLM keeps it in the model's type
+ * (mamba_ssm_cache_dtype "auto") in pages of the one shared pool, as its
+ * hybrid KV cache manager does; TensorRT-LLM likewise in the model's type.
+ * bytes 0: the activations' type; ratio 0: one shared pool. */
+void serve_linear_state(int engine, double *ssm_bytes, double *pool_ratio);
+
 /* What trtllm-bench's engine settings for an offline throughput run
  * depend on: the checkpoint (total parameters, bytes per weight), the
  * KV cache's shape, the GPUs and the lengths of the benchmark. */

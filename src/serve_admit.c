@@ -48,7 +48,7 @@ void serve_admit_batch(struct serve_ctx *c, struct result *r)
 	/* the pool counts tokens of whole-length sequences; a sequence of
 	 * per_seq tokens holds what its layers' kinds keep of them */
 	if (k->kinds)
-		per_seq = step_seq_bytes(k, per_seq) * (k->S + k->O) / step_seq_bytes(k, k->S + k->O);
+		per_seq = step_seq_pool_bytes(k, per_seq) * (k->S + k->O) / step_seq_pool_bytes(k, k->S + k->O);
 	/* an open stream has no fixed number in flight: the cap is what the
 	 * engine could run, the phases find how many do */
 	double in_flight = c->arrival == ARRIVAL_POISSON ? INFINITY : k->b_rep;

@@ -37,6 +37,12 @@ bool serve_frees_windows(int engine)
 	return engine != ENGINE_TRTLLM;
 }
 
+void serve_linear_state(int engine, double *ssm_bytes, double *pool_ratio)
+{
+	*ssm_bytes = engine == ENGINE_SGLANG ? 4.0 : 0.0;
+	*pool_ratio = engine == ENGINE_SGLANG ? 0.9 : 0.0;
+}
+
 int serve_mem_rule(int engine)
 {
 	switch (engine) {

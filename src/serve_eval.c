@@ -60,6 +60,9 @@ void serve_pool_fixed(const struct scenario *rs, const struct param_counts *para
 	/* an engine whose KV cache keeps every token of a window layer */
 	if (!serve_frees_windows(c->engine))
 		c->step.kinds_held = false;
+	double ssm_bytes, pool_ratio;
+	serve_linear_state(c->engine, &ssm_bytes, &pool_ratio);
+	step_set_linear_state(&c->step, ssm_bytes, pool_ratio);
 	/* an engine's kernels move the elementwise traffic the plain
 	 * roofline leaves out */
 	step_set_elementwise(&c->step, c->engine != ENGINE_NONE);

@@ -69,6 +69,10 @@ struct step_ctx {
 	 * the indexer's idx_bytes of cache per token and idx_flops per pair */
 	double f_lin, f_sparse, K;
 	double lin_state, lin_flops, idx_bytes, idx_flops;
+	/* the state's values on one GPU: the recurrent matrix (b_ssm bytes
+	 * each) and the convolution's inputs (b_a each); lin_pool_ratio > 0:
+	 * the states have a pool of their own, that share of the KV pool's */
+	double lin_ssm_vals, lin_conv_vals, b_ssm, lin_pool_ratio;
 	double pre_pairs;           /* query-key pairs of a prompt, over its layers' kinds (S^2 when full) */
 	double attn_gpu;            /* attention weights of one layer on one GPU */
 	double kv_tok;              /* KV values per token per layer on one GPU */
@@ -142,6 +146,23 @@ static inline double step_seq_bytes(const struct step_ctx *c, double n)
 		b += c->f_lin * c->lin_state + c->f_sparse * n * c->idx_bytes;
 	return b;
 }
+
+/* What a sequence of n tokens takes of an engine's pool in a layer on one
+ * GPU: its bytes, or, where linear layers' states have a pool of their own
+ * of lin_pool_ratio times the KV pool's size, the share of the whole that
+ * the fuller of the two pools needs. */
+static inline double step_seq_pool_bytes(const struct step_ctx *c, double n)
+{
+	if (!c->kinds || c->f_lin <= 0 || c->lin_pool_ratio <= 0)
+		return step_seq_bytes(c, n);
+	double r = c->lin_pool_ratio, state = c->f_lin * c->lin_state;
+	double kv = step_seq_bytes(c, n) - state;
+	return maxd(state * (1.0 + r) / r, kv * (1.0 + r));
+}
+
+/* An engine's keeping of linear layers' states: the recurrent state's
+ * bytes per value (0: the activations') and its own pool's ratio (0: none). */
+void step_set_linear_state(struct step_ctx *c, double ssm_bytes, double pool_ratio);
 
 /* Constants of the touched-expert formula (k, E) and of the imbalance (ep). */
 void step_ctx_model_constants(struct step_ctx *c);

@@ -160,8 +160,8 @@ static double prompt_pairs(const struct step_ctx *c)
 
 /* A linear layer's state on one GPU (its heads split by tp): a key_dim x
  * value_dim matrix per value head, and the convolution's last width-1
- * inputs of queries, keys and values, in the activations' type (vLLM's
- * state dtype "auto").  Each token updates and reads the matrix: a decay,
+ * inputs of queries, keys and values, in the activations' type unless an
+ * engine keeps the matrix wider (step_set_linear_state).  Each token updates and reads the matrix: a decay,
  * a multiply-add with its key, one with the update, one with its query,
  * about 8 FLOPs per element.  A sparse layer's indexer keeps one FP8 key
  * of index_head_dim per token with an FP32 scale per 128 values, on every
@@ -170,18 +170,27 @@ static double prompt_pairs(const struct step_ctx *c)
 static void linear_and_indexer(struct step_ctx *c, const struct model *m)
 {
 	c->lin_state = c->lin_flops = c->idx_bytes = c->idx_flops = 0;
+	c->lin_ssm_vals = c->lin_conv_vals = 0;
 	if (m->linear_layers > 0) {
 		double hk = (double)m->linear_key_heads / c->tp, hv = (double)m->linear_value_heads / c->tp;
 		double dk = (double)m->linear_key_dim, dv = (double)m->linear_value_dim;
-		double conv = (2.0 * hk * dk + hv * dv) * maxd((double)m->linear_conv_kernel - 1.0, 0);
-		c->lin_state = (hv * dk * dv + conv) * c->b_a;
+		c->lin_ssm_vals = hv * dk * dv;
+		c->lin_conv_vals = (2.0 * hk * dk + hv * dv) * maxd((double)m->linear_conv_kernel - 1.0, 0);
 		c->lin_flops = 8.0 * hv * dk * dv;
 	}
+	step_set_linear_state(c, 0, 0);
 	if (m->sparse_layers > 0) {
 		double di = (double)m->index_head_dim;
 		c->idx_bytes = di + 4.0 * ceil(di / 128.0);
 		c->idx_flops = (double)m->index_heads * di;
 	}
+}
+
+void step_set_linear_state(struct step_ctx *c, double ssm_bytes, double pool_ratio)
+{
+	c->b_ssm = ssm_bytes > 0 ? ssm_bytes : c->b_a;
+	c->lin_pool_ratio = pool_ratio;
+	c->lin_state = c->lin_ssm_vals * c->b_ssm + c->lin_conv_vals * c->b_a;
 }
 
 static void build_ctx(const struct scenario *rs, const struct result *r, struct step_ctx *c)

@@ -42,7 +42,7 @@ void step_memory_fixed(struct step_ctx *c, double T, double rows)
 			w += w_vocab;
 		cm->weights = w;
 		cm->kv_per_seq = sc->n_att * kv_layer_seq;
-		cm->tokens_per_byte = (c->S + c->O) / cm->kv_per_seq;
+		cm->tokens_per_byte = (c->S + c->O) / (sc->n_att * step_seq_pool_bytes(c, c->S + c->O));
 		cm->act = maxd(a_attn, sc->n_d > 0 ? a_dense : 0);
 		cm->logits = sc->last ? 4.0 * rows * c->V / c->tp : 0;
 

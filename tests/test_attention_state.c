@@ -115,3 +115,35 @@ Test(attention_state, v32_preset_by_hand)
 	expect_rel(r.prefill.op_compute_s[OP_ATTN_CORE] - full.prefill.op_compute_s[OP_ATTN_CORE], 61.0 * idx * per_flop,
 		   1e-9);
 }
+
+/* SGLang keeps Qwen3-Next's recurrent state in FP32 in a pool of its own,
+ * 0.9 of the KV pool's size.  On one GPU of tp 2: the state 16 x 128 x
+ * 128 x 4 + 3 x (2 x 8 x 128 + 16 x 128) x 2 = 1,073,152 bytes a layer,
+ * 38,633,472 in 36 layers; the KV 12 x 2304 x 512 x 2 = 28,311,552.  Of
+ * a pool of P bytes the states get 0.9/1.9: a sequence takes 38,633,472 x
+ * 1.9/0.9 = 81,559,552 bytes of P, the fuller of the two pools. */
+Test(attention_state, sglang_state_pool_by_hand)
+{
+	static struct scenario s;
+	static struct result r;
+	load(&s, "h200", "qwen3-next-80b-a3b");
+	s.strat.tp = 2;
+	s.work.mode = MODE_SERVING;
+	s.work.engine = ENGINE_SGLANG;
+	s.work.batch = 64;
+	s.work.prompt_len = 2048;
+	s.work.output_len = 256;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok);
+	/* what the running sequences hold: their bytes */
+	expect_rel(r.dev[0].kv_gib * GIB, 64.0 * (38633472.0 + 28311552.0), 1e-12);
+	struct step_ctx c = { .kinds = true, .kinds_held = true, .f_full = 0.25, .f_lin = 0.75, .kv_tok = 512,
+			      .b_kv = 2, .b_a = 2, .lin_ssm_vals = 16.0 * 128 * 128, .lin_conv_vals = 3.0 * 4096 };
+	step_set_linear_state(&c, 4, 0.9);
+	cr_expect_eq(c.lin_state, 1073152.0);
+	expect_rel(48.0 * step_seq_bytes(&c, 2304), 38633472.0 + 28311552.0, 1e-12);
+	expect_rel(48.0 * step_seq_pool_bytes(&c, 2304), 81559552.0, 1e-12);
+	/* vLLM: the model's type, one shared pool */
+	step_set_linear_state(&c, 0, 0);
+	expect_rel(48.0 * step_seq_pool_bytes(&c, 2304), 36.0 * 548864 * 2 / 2 + 28311552.0, 1e-12);
+}
