@@ -299,17 +299,24 @@ int cmd_import(struct invocation *inv)
 	struct stat st;
 	char *file = NULL;
 
+	/* --lenient: flags that look misspelt are passed over, not refused */
+	int first = 1;
+	bool lenient = inv->argc > 1 && !strcmp(inv->w[1].text, "--lenient");
+	if (lenient)
+		first = 2;
+	if (inv->argc <= first)
+		return cmd_fail(inv, 0, "import needs an engine's launch command or a script: import [--lenient] \"COMMAND\"|SCRIPT");
 	/* one word that is a file: a launch script; else the command itself,
 	 * quoted as one word or written out */
-	if (inv->argc == 2 && !strchr(inv->w[1].text, ' ') && stat(inv->w[1].text, &st) == 0) {
+	if (inv->argc == first + 1 && !strchr(inv->w[first].text, ' ') && stat(inv->w[first].text, &st) == 0) {
 		size_t len;
-		script = inv->w[1].text;
+		script = inv->w[first].text;
 		if (file_read_regular(script, ENGINE_FILE_MAX, "not a launch command", &file, &len, err, sizeof err) != 0)
 			return cmd_fail(inv, 1, "%s", err);
 	} else {
-		cmd_join_words(inv, 1, text, sizeof text);
+		cmd_join_words(inv, first, text, sizeof text);
 	}
-	int rc = engine_import_parse(file ? file : text, &imp, err, sizeof err);
+	int rc = engine_import_parse_as(file ? file : text, lenient, &imp, err, sizeof err);
 	if (rc == 0 && imp.options_file[0])
 		rc = read_options(inv, &imp, script, file) != 0 ? -2 : 0;
 	free(file);

@@ -88,7 +88,7 @@ static const struct command commands[] = {
 	  2, 6, cmd_recommend },
 	{ { "export", "export vllm|sglang|trtllm [FILE.sh]", "the engine's launch command for the scenario (TensorRT-LLM: with its extra options YAML), or a script of it written atomically; refused with the engine's own rule when it cannot run the strategy" },
 	  1, 2, cmd_export },
-	{ { "import", "import \"COMMAND\"|SCRIPT", "an engine's launch command (vllm serve, sglang launch_server, trtllm-serve), quoted, written out or in a file, into the scenario: model, strategy, engine settings; all or nothing" },
+	{ { "import", "import [--lenient] \"COMMAND\"|SCRIPT", "an engine's launch command (vllm serve, sglang launch_server, trtllm-serve), quoted, written out or in a file, into the scenario: model, strategy, engine settings; all or nothing" },
 	  1, -1, cmd_import },
 	{ { "dag", "dag [FILE.dot]", "the deployment graph in Graphviz DOT: machines, stages, GPUs, collectives" },
 	  0, 1, cmd_dag },

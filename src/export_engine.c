@@ -20,8 +20,15 @@
  *   --pp_size, --ep_size, --max_batch_size, --max_num_tokens, --max_seq_len,
  *   --kv_cache_free_gpu_memory_fraction, --extra_llm_api_options FILE (a
  *   YAML of LLM API options: enable_attention_dp, kv_cache_config.dtype,
- *   disable_overlap_scheduler, scheduler_config.capacity_scheduler_policy).
- *   The weight format comes from the checkpoint. */
+ *   disable_overlap_scheduler, scheduler_config.capacity_scheduler_policy,
+ *   speculative_config with decoding_type MTP and num_nextn_predict_layers).
+ *   The weight format comes from the checkpoint.
+ * - Speculative decoding with the checkpoint's MTP layers: vLLM
+ *   --speculative-config '{"method": "mtp", "num_speculative_tokens": K}'
+ *   (vllm/config/speculative.py folds the per-family names into "mtp");
+ *   SGLang --speculative-algorithm EAGLE --speculative-num-steps K
+ *   --speculative-eagle-topk 1 --speculative-num-draft-tokens K+1 (its
+ *   DeepSeek guide). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -98,6 +105,23 @@ struct plan {
 	long nodes;
 };
 
+/* Whether the command carries speculative decoding: with the
+ * checkpoint's own multi-token-prediction layers, which each engine
+ * launches from the model alone; a separate draft model needs its path,
+ * which the scenario does not know. */
+static bool speculative(const struct plan *p, struct engine_command *c)
+{
+	const struct scenario *s = p->s;
+	if (s->work.spec_tokens <= 0)
+		return false;
+	if (s->model.mtp_layers > 0)
+		return true;
+	note(c, "workload.spec_tokens %ld with no multi-token-prediction layers (model.mtp_layers 0): add the "
+		"engine's speculative flags with the path of the draft model",
+	     s->work.spec_tokens);
+	return false;
+}
+
 static void vllm_command(const struct plan *p, struct engine_command *c)
 {
 	const struct scenario *s = p->s;
@@ -123,6 +147,11 @@ static void vllm_command(const struct plan *p, struct engine_command *c)
 	/* in tokens: 1 + the draft tokens of each sequence */
 	if (s->engine.graph_max_seqs > 0)
 		flag_long(c, "--max-cudagraph-capture-size", s->engine.graph_max_seqs * (1 + s->work.spec_tokens));
+	if (speculative(p, c)) {
+		char json[96];
+		snprintf(json, sizeof json, "{\"method\": \"mtp\", \"num_speculative_tokens\": %ld}", s->work.spec_tokens);
+		flag_str(c, "--speculative-config", json);
+	}
 	arg(c, p->eng.scheduler == SCHED_SYNC ? "--no-async-scheduling" : "--async-scheduling");
 	if (p->eng.prefill == PREFILL_SEPARATE)
 		note(c, "engine.prefill separate: vLLM always runs prompt chunks in the decode steps, no flag sets them apart");
@@ -175,6 +204,14 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 		arg(c, "--disable-overlap-schedule");
 	if (p->eng.prefill == PREFILL_MIXED)
 		arg(c, "--enable-mixed-chunk");
+	/* MTP runs as EAGLE on the checkpoint's own layers: one draft token a
+	 * step, topk 1, so the verification checks the steps and one */
+	if (speculative(p, c)) {
+		flag_str(c, "--speculative-algorithm", "EAGLE");
+		flag_long(c, "--speculative-num-steps", s->work.spec_tokens);
+		flag_long(c, "--speculative-eagle-topk", 1);
+		flag_long(c, "--speculative-num-draft-tokens", s->work.spec_tokens + 1);
+	}
 	if (p->eng.admit == ADMIT_RULE_WHOLE)
 		note(c, "engine.admit whole: SGLang gives a request KV as it grows, no flag reserves its whole output");
 	if (p->nodes > 1) {
@@ -201,14 +238,17 @@ static void trtllm_command(const struct plan *p, struct engine_command *c)
 	flag_num(c, "--kv_cache_free_gpu_memory_fraction", p->eng.mem_fraction);
 	flag_str(c, "--extra_llm_api_options", TRTLLM_OPTIONS_FILE);
 	snprintf(c->options_file, sizeof c->options_file, "%s", TRTLLM_OPTIONS_FILE);
-	char graphs[64] = "";
+	char graphs[64] = "", spec[96] = "";
 	if (s->engine.graph_max_seqs > 0)
 		snprintf(graphs, sizeof graphs, "cuda_graph_config:\n  max_batch_size: %ld\n", s->engine.graph_max_seqs);
-	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s%s%s",
+	if (speculative(p, c))
+		snprintf(spec, sizeof spec, "speculative_config:\n  decoding_type: MTP\n  num_nextn_predict_layers: %ld\n",
+			 s->work.spec_tokens);
+	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s%s%s%s",
 		 p->l.attn_dp ? "true" : "false", s->model.kv_bytes == 1.0 ? "fp8" : "auto",
 		 p->eng.scheduler == SCHED_SYNC ? "disable_overlap_scheduler: true\n" : "",
 		 p->eng.admit == ADMIT_RULE_PAGED ? "scheduler_config:\n  capacity_scheduler_policy: MAX_UTILIZATION\n" : "",
-		 graphs);
+		 graphs, spec);
 	if (p->eng.prefill == PREFILL_SEPARATE)
 		note(c, "engine.prefill separate: TensorRT-LLM's in-flight batching puts prompts in the decode steps, no option sets them apart");
 	const char *q = quantization(&s->model);

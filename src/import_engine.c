@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include <yaml.h>
 
 #include "import_engine.h"
@@ -19,6 +20,7 @@
 #include "keys.h"
 #include "scenario_resolve.h"
 #include "serve.h"
+#include "spelling.h"
 
 #define EV (1 << ENGINE_VLLM)
 #define ES (1 << ENGINE_SGLANG)
@@ -32,6 +34,11 @@ enum flag_kind {
 	F_CAPACITY,     /* TensorRT-LLM's capacity scheduler policy */
 	F_MIXED_CHUNK,  /* on: SGLang's prefill chunks ride in the decode batch */
 	F_GRAPH,        /* the largest decode step replayed as a CUDA graph */
+	F_SPEC_JSON,    /* vLLM's --speculative-config: JSON with num_speculative_tokens */
+	F_SPEC_STEPS,   /* SGLang's draft steps a verification (topk 1: the draft tokens) */
+	F_SPEC_DRAFT,   /* SGLang's tokens a verification checks: the steps and one */
+	F_SPEC_TOKENS,  /* TensorRT-LLM's draft tokens (MTP layers, or max_draft_len) */
+	F_VALUE,        /* read and left: a flag with a value that does not change the figures */
 };
 
 struct flag {
@@ -108,6 +115,13 @@ static const struct flag flags[] = {
 	{ ES, "--enable-mixed-chunk", F_MIXED_CHUNK },
 	{ ES, "--enable-metrics", F_SWITCH },
 	{ ES, "--enable-eplb", F_SWITCH },
+	/* speculative decoding (vLLM docs "Speculative Decoding"; SGLang docs
+	 * "Speculative Decoding"; TensorRT-LLM's speculative_config) */
+	{ EV, "--speculative-config", F_SPEC_JSON },
+	{ ES, "--speculative-algorithm", F_VALUE },
+	{ ES, "--speculative-num-steps", F_SPEC_STEPS },
+	{ ES, "--speculative-eagle-topk", F_VALUE },
+	{ ES, "--speculative-num-draft-tokens", F_SPEC_DRAFT },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -293,6 +307,25 @@ static void note_ignored(struct engine_import *imp, const char *flag, const char
 		 value ? value : "");
 }
 
+/* vLLM's --speculative-config, a JSON object: its num_speculative_tokens
+ * (the method, MTP or a draft model, is the scenario's: model.mtp_layers). */
+static int parse_spec_json(const char *flag, const char *v, long *out, char *err, size_t errlen)
+{
+	enum json_tokener_error jerr;
+	json_object *o = json_tokener_parse_verbose(v, &jerr), *n = NULL;
+	int rc = 0;
+	if (!o || json_object_get_type(o) != json_type_object)
+		rc = fail(err, errlen, "%s: expected a JSON object such as '{\"method\": \"mtp\", \"num_speculative_tokens\": 1}'",
+			  flag);
+	else if (!json_object_object_get_ex(o, "num_speculative_tokens", &n) || json_object_get_type(n) != json_type_int ||
+		 json_object_get_int64(n) < 1 || json_object_get_int64(n) > 64)
+		rc = fail(err, errlen, "%s: num_speculative_tokens is missing or not a whole number from 1 to 64", flag);
+	else
+		*out = (long)json_object_get_int64(n);
+	json_object_put(o);
+	return rc;
+}
+
 static const struct flag *find_flag(int engine, const char *name)
 {
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
@@ -343,6 +376,13 @@ static int set_flag(struct engine_import *imp, const struct flag *f, const char 
 			return fail(err, errlen, "%s '%s': expected GUARANTEED_NO_EVICT, MAX_UTILIZATION or STATIC_BATCH",
 				    name, v);
 		return 0;
+	case F_SPEC_JSON: return parse_spec_json(name, v, &imp->spec_tokens, err, errlen);
+	case F_SPEC_STEPS: return parse_count(name, v, 1, &imp->spec_steps, err, errlen);
+	case F_SPEC_DRAFT: return parse_count(name, v, 1, &imp->spec_draft, err, errlen);
+	case F_SPEC_TOKENS: return parse_count(name, v, 1, &imp->spec_tokens, err, errlen);
+	case F_VALUE:
+		note_ignored(imp, name, v);
+		return 0;
 	case F_LEN:
 		/* the longest request: checked, not used (the workload says the lengths) */
 		if (parse_count(name, v, 1, &dummy, err, errlen) != 0)
@@ -384,13 +424,41 @@ static int set_switch(struct engine_import *imp, const struct flag *f, const cha
 	return 0;
 }
 
+/* A flag moescope does not read that is within two edits of one it reads
+ * for this engine: most likely a misspelling, which the engine itself
+ * would refuse (vLLM's, SGLang's and trtllm-serve's parsers reject an
+ * unknown option), not a flag to pass over. */
+static const char *misspelt(int engine, const char *name)
+{
+	const char *best = NULL;
+	int best_d = 3;
+	if (strlen(name) < 6)
+		return NULL;
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		if (!(flags[i].engines & (1 << engine)))
+			continue;
+		int d = spelling_distance(name, flags[i].name, best_d - 1);
+		if (d < best_d) {
+			best_d = d;
+			best = flags[i].name;
+		}
+	}
+	return best;
+}
+
 int engine_import_parse(const char *text, struct engine_import *imp, char *err, size_t errlen)
+{
+	return engine_import_parse_as(text, false, imp, err, errlen);
+}
+
+int engine_import_parse_as(const char *text, bool lenient, struct engine_import *imp, char *err, size_t errlen)
 {
 	static struct words ws;   /* large: not on the stack */
 	char ferr[400];
 
 	memset(imp, 0, sizeof *imp);
 	imp->l = (struct engine_layout){ .tp = 1, .dp = 1, .pp = 1, .ep = 1, .moe_dp = 1 };
+	imp->spec_tokens = -1;
 	if (split(text, &ws, err, errlen) != 0)
 		return -1;
 	int i = find_program(&ws, &imp->engine);
@@ -427,6 +495,12 @@ int engine_import_parse(const char *text, struct engine_import *imp, char *err, 
 			if (!v && i + 1 < ws.n && (f || ws.w[i + 1][0] != '-'))
 				v = ws.w[++i];
 			if (!f) {
+				const char *near = lenient ? NULL : misspelt(imp->engine, name);
+				if (near)
+					return fail(err, errlen,
+						    "col %zu: %s is no %s flag; did you mean %s? (import --lenient passes over it)",
+						    ws.col[i - (v && !eq ? 1 : 0)], as_written, serve_engine_display_name(imp->engine),
+						    near);
 				note_ignored(imp, w, eq ? NULL : v);
 				continue;
 			}
@@ -482,6 +556,8 @@ static int option_value(struct options_reader *r, const char *key, const yaml_no
 		{ "kv_cache_config.dtype", F_KV }, { "disable_overlap_scheduler", F_NO_OVERLAP },
 		{ "scheduler_config.capacity_scheduler_policy", F_CAPACITY },
 		{ "cuda_graph_config.max_batch_size", F_GRAPH },
+		{ "speculative_config.num_nextn_predict_layers", F_SPEC_TOKENS },
+		{ "speculative_config.max_draft_len", F_SPEC_TOKENS },
 	};
 	char ferr[400];
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -515,7 +591,7 @@ static int option_map(struct options_reader *r, const yaml_node_t *map, const ch
 		/* the sections that hold options moescope reads; other
 		 * sections are listed whole as not read */
 		bool section = !*prefix && (!strcmp(k, "kv_cache_config") || !strcmp(k, "scheduler_config") ||
-					    !strcmp(k, "cuda_graph_config"));
+					    !strcmp(k, "cuda_graph_config") || !strcmp(k, "speculative_config"));
 		int rc = section && vn && vn->type == YAML_MAPPING_NODE ? option_map(r, vn, k) : option_value(r, key, vn);
 		if (rc != 0)
 			return -1;
@@ -586,6 +662,15 @@ int engine_import_apply(const struct engine_import *imp, struct scenario *s, cha
 	next.engine.mem_fraction = imp->mem_fraction;
 	next.engine.max_seqs = imp->max_seqs > 0 ? (imp->max_seqs + per - 1) / per : 0;
 	next.engine.max_batched_tokens = imp->max_batched_tokens > 0 ? (imp->max_batched_tokens + per - 1) / per : 0;
+	/* speculative decoding: SGLang's steps, or its draft tokens less the
+	 * one verified token (topk 1), are the draft tokens a step */
+	long spec = imp->spec_tokens;
+	if (imp->engine == ENGINE_SGLANG && imp->spec_steps > 0)
+		spec = imp->spec_steps;
+	else if (imp->engine == ENGINE_SGLANG && imp->spec_draft > 1)
+		spec = imp->spec_draft - 1;
+	if (spec >= 0)
+		next.work.spec_tokens = spec;
 	/* vLLM's capture size counts tokens: 1 + the draft tokens a sequence */
 	long graph = imp->engine == ENGINE_VLLM ? imp->graph_max / (1 + next.work.spec_tokens) : imp->graph_max;
 	next.engine.graph_max_seqs = imp->graph_max <= 0 ? 0 : graph > 1 ? graph : 1;

@@ -31,6 +31,8 @@ struct engine_import {
 	int prefill;               /* enum prefill_kind; PREFILL_AUTO: not given */
 	double kv_bytes;           /* 0: not given (the model's own) */
 	double weight_bytes, expert_weight_bytes;   /* 0: not given (the checkpoint's) */
+	long spec_tokens;          /* draft tokens verified a step; -1: not given */
+	long spec_steps, spec_draft;   /* SGLang's --speculative-num-steps and -num-draft-tokens; 0: not given */
 	char options_file[512];    /* TensorRT-LLM --extra_llm_api_options, or "" */
 	char ignored[1024];        /* flags read and left, as written */
 };
@@ -38,6 +40,10 @@ struct engine_import {
 /* Parse a launch command.  -1 with "col N: ..." and *out undefined when it
  * is not one, or a flag moescope reads has a bad value. */
 int engine_import_parse(const char *text, struct engine_import *out, char *err, size_t errlen);
+/* The same; lenient: a flag within two edits of one moescope reads is
+ * passed over as not read, where the strict parse refuses it as the engine
+ * would, with the flag it probably meant. */
+int engine_import_parse_as(const char *text, bool lenient, struct engine_import *out, char *err, size_t errlen);
 
 /* Merge TensorRT-LLM's extra options YAML (label names it in messages:
  * "FILE:LINE:COL: ..."); what it sets overrides the command's flags, as

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "keys.h"
+#include "spelling.h"
 #include "name_text.h"
 #include "numfmt.h"
 
@@ -344,39 +345,6 @@ const struct key *key_find_in(int section, const char *leaf)
 	return NULL;
 }
 
-/* Optimal string alignment distance, capped: names are short.  The
- * distance is at least the difference in length, so names that differ by
- * more than `limit` in length are not compared letter by letter. */
-static int edit_distance(const char *a, const char *b, int limit)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	int d[40][40];
-
-	if (la >= 40 || lb >= 40)
-		return 99;
-	if ((la > lb ? la - lb : lb - la) > (size_t)limit)
-		return limit + 1;
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			int cost = a[i - 1] != b[j - 1];
-			int best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < best)
-				best = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
 const char *key_suggest(const char *name, int section)
 {
 	const char *best = NULL;
@@ -391,7 +359,7 @@ const char *key_suggest(const char *name, int section)
 			if (!cands[c])
 				continue;
 			/* ties go to the name that starts like the typed one */
-			int score = 2 * edit_distance(name, cands[c], best_score / 2) -
+			int score = 2 * spelling_distance(name, cands[c], best_score / 2) -
 				    (name[0] == cands[c][0]);
 			if (score < best_score) {
 				best_score = score;

@@ -574,3 +574,81 @@ Test(engine_cmd, options_yaml_of_brackets_is_refused_at_once, .timeout = 5)
 	cr_expect_neq(engine_import_options(&imp, "o.yml", yaml, sizeof yaml - 1, err, sizeof err), 0);
 	cr_expect(strstr(err, "o.yml:1:9: nested more than 8 levels deep: not an engine's options") != NULL, "%s", err);
 }
+
+/* Speculative decoding with the checkpoint's MTP layers goes out as each
+ * engine's flags and comes back as the draft tokens a step. */
+Test(engine_cmd, speculative_decoding_round_trips)
+{
+	static struct scenario s, back;
+	static struct engine_command c;
+	static struct engine_import imp;
+	static char text[ENGINE_ARGS_MAX * (ENGINE_ARG_LEN + 8)];
+	char err[600];
+	static const char *const want[ENGINE_COUNT] = {
+		[ENGINE_VLLM] = "--speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": 3}'",
+		[ENGINE_SGLANG] = "--speculative-algorithm EAGLE --speculative-num-steps 3 --speculative-eagle-topk 1 "
+				  "--speculative-num-draft-tokens 4",
+	};
+	load(&s, "deepseek-r1");
+	s.strat = (struct strategy){ .dp = 8, .tp = 1, .pp = 1, .ep = 8 };
+	s.work.spec_tokens = 3;
+	for (int e = ENGINE_VLLM; e < ENGINE_COUNT; e++) {
+		cr_assert_eq(engine_export(e, &s, &c, err, sizeof err), 0, "%s", err);
+		engine_command_text(&c, 0, text, sizeof text);
+		if (want[e])
+			cr_expect(strstr(text, want[e]) != NULL, "%s", text);
+		else
+			cr_expect(strstr(c.options, "speculative_config:\n  decoding_type: MTP\n  num_nextn_predict_layers: 3\n") !=
+					  NULL,
+				  "%s", c.options);
+		cr_assert_eq(engine_import_parse(text, &imp, err, sizeof err), 0, "%s: %s", text, err);
+		if (c.options_file[0])
+			cr_assert_eq(engine_import_options(&imp, "o", c.options, strlen(c.options), err, sizeof err), 0, "%s",
+				     err);
+		back = s;
+		back.work.spec_tokens = 0;
+		cr_assert_eq(engine_import_apply(&imp, &back, err, sizeof err), 0, "%s", err);
+		cr_expect_eq(back.work.spec_tokens, 3, "%s", serve_engine_name(e));
+		/* no MTP layers: no flag, a note that the draft model is needed */
+		s.model.mtp_layers = 0;
+		cr_assert_eq(engine_export(e, &s, &c, err, sizeof err), 0, "%s", err);
+		engine_command_text(&c, 0, text, sizeof text);
+		cr_expect(strstr(text, "speculative") == NULL && strstr(c.options, "speculative") == NULL, "%s", text);
+		bool said = false;
+		for (int i = 0; i < c.n_notes; i++)
+			said = said || strstr(c.notes[i], "the path of the draft model") != NULL;
+		cr_expect(said, "%s", serve_engine_name(e));
+		s.model.mtp_layers = 1;
+	}
+	/* SGLang written with the draft tokens alone */
+	cr_assert_eq(engine_import_parse("python3 -m sglang.launch_server --model-path x --speculative-num-draft-tokens 3",
+					 &imp, err, sizeof err),
+		     0, "%s", err);
+	back = s;
+	cr_assert_eq(engine_import_apply(&imp, &back, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(back.work.spec_tokens, 2);
+	/* a speculative config that is not JSON is an error at its column */
+	cr_expect_neq(engine_import_parse("vllm serve x --speculative-config mtp", &imp, err, sizeof err), 0);
+	cr_expect(strstr(err, "--speculative-config: expected a JSON object") != NULL, "%s", err);
+}
+
+/* A misspelt flag is refused as the engine would refuse it, with the flag
+ * it was probably meant to be; --lenient passes over it. */
+Test(engine_cmd, a_misspelt_flag_is_refused_with_a_suggestion)
+{
+	static struct engine_import imp;
+	char err[600];
+	cr_expect_neq(engine_import_parse("vllm serve x --tensor-paralel-size 4", &imp, err, sizeof err), 0);
+	cr_expect_str_eq(err, "col 14: --tensor-paralel-size is no vLLM flag; did you mean --tensor-parallel-size? "
+			      "(import --lenient passes over it)");
+	cr_expect_neq(engine_import_parse("python3 -m sglang.launch_server --model-path x --mem-fracton-static 0.8", &imp,
+					  err, sizeof err),
+		      0);
+	cr_expect(strstr(err, "did you mean --mem-fraction-static?") != NULL, "%s", err);
+	cr_assert_eq(engine_import_parse_as("vllm serve x --tensor-paralel-size 4", true, &imp, err, sizeof err), 0);
+	cr_expect_eq(imp.l.tp, 1);
+	cr_expect(strstr(imp.ignored, "--tensor-paralel-size 4") != NULL, "%s", imp.ignored);
+	/* flags far from any moescope reads are passed over as before */
+	cr_assert_eq(engine_import_parse("vllm serve x --port 8000 --served-model-name y", &imp, err, sizeof err), 0, "%s",
+		     err);
+}
