@@ -27,7 +27,8 @@ struct run {
 	double tok_s_gpu, pred_tok_s_gpu;
 	long pred_batch;                  /* the concurrency of the prediction */
 	bool ok;                          /* evaluated */
-	char reason[640];                 /* why not */
+	bool overloaded;                  /* evaluated: an open stream the deployment cannot keep up with */
+	char reason[640];                 /* why not; evaluated: E_OVERLOAD's message when overloaded */
 };
 
 struct run_group {

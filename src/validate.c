@@ -585,6 +585,17 @@ void runs_evaluate(struct run_set *rs)
 			continue;
 		}
 		run->ok = true;
+		/* a stream that arrives faster than it is served has no finite
+		 * TTFT: said with its cause, not as an infinite error */
+		run->overloaded = !run->throughput && r.overloaded;
+		if (run->overloaded) {
+			diag_collect_quick(&run->s, &r, &d);
+			const char *msg = "the queue grows without end";
+			for (int j = 0; j < d.n; j++)
+				if (d.items[j].code == E_OVERLOAD)
+					msg = d.items[j].message;
+			snprintf(run->reason, sizeof run->reason, "E_OVERLOAD: %s", msg);
+		}
 		if (run->throughput) {
 			run->pred_tok_s_gpu = pred[0];
 			run->pred_batch = (long)pred[1];
@@ -672,6 +683,10 @@ void validate_report_text(const struct sink *k, const struct run_set *rs)
 			sink_printf(k, "  %4d %9s%% (%6s%%)", gr->n_tput, PCT(gr->tput_median, 1), PCTS(gr->tput_signed, 1));
 		sink_puts(k, "\n");
 	}
+	for (int i = 0; i < rs->n; i++)
+		if (rs->runs[i].ok && rs->runs[i].overloaded)
+			sink_printf(k, "  line %ld (%s): no TTFT predicted: %s\n", rs->runs[i].line, rs->runs[i].name,
+				    rs->runs[i].reason);
 	int skipped = rs->n - rs->n_ok;
 	sink_printf(k, "%d of %d runs evaluated", rs->n_ok, rs->n);
 	if (skipped)
@@ -738,6 +753,10 @@ void validate_report_json(const struct sink *k, const struct run_set *rs)
 		json_number(k, r->tpot_ms);
 		sink_puts(k, ", \"predicted_tpot_ms\": ");
 		json_number(k, r->pred_tpot_ms);
+		if (r->overloaded) {
+			sink_puts(k, ", \"diagnostic\": \"E_OVERLOAD\", \"message\": ");
+			json_string(k, r->reason + strlen("E_OVERLOAD: "));
+		}
 		sink_puts(k, "}");
 	}
 	sink_puts(k, "], \"groups\": [");
@@ -785,7 +804,7 @@ void validate_report_csv(const struct sink *k, const struct run_set *rs)
 			csv_field(k, texts[t]);
 		}
 		sink_printf(k, ",%s,%s,%s,%s,", a, b, c, d);
-		csv_field(k, r->ok ? "" : r->reason);
+		csv_field(k, r->ok && !r->overloaded ? "" : r->reason);
 		if (tput)
 			sink_printf(k, ",%s,%s", e, f);
 		sink_puts(k, "\n");

@@ -244,5 +244,31 @@ t_hostile_streams() {
 }
 ok "hostile streams are refused or read whole, never misread" t_hostile_streams
 
+# an open stream faster than the deployment serves: named, in every mode
+t_validate_overload() {
+	sed 's/"request_rate": "inf"/"request_rate": 500/; s/"max_concurrency": 64, //' \
+		"$abs_top_srcdir/tests/data/bench/vllm-result.json" >"$tmp/over.json" &&
+		run 0 -e "load h200 deepseek-r1; strategy DP8 EP8; validate $tmp/over.json" &&
+		has "line 1 (DeepSeek-R1): no TTFT predicted: E_OVERLOAD: 500 requests/s arrive" "$tmp/out" &&
+		! grep -q 'inf' "$tmp/out" &&
+		run 0 -o json -e "load h200 deepseek-r1; strategy DP8 EP8; validate $tmp/over.json" &&
+		has '"predicted_ttft_ms": null, "measured_tpot_ms": 38.9' "$tmp/out" && has '"diagnostic": "E_OVERLOAD"' "$tmp/out" &&
+		run 0 -o csv -e "load h200 deepseek-r1; strategy DP8 EP8; validate $tmp/over.json" &&
+		has ',812.4,,38.9,' "$tmp/out" && has 'E_OVERLOAD: 500 requests/s' "$tmp/out"
+}
+ok "validate names an overloaded stream in text, JSON and CSV" t_validate_overload
+
+# import: speculative decoding read back, a misspelt flag refused with a hint
+t_import_spec_typo() {
+	run 0 -e "load h200 deepseek-r1; strategy DP8 EP8; set workload.spec_tokens 2; export sglang $tmp/s.sh" &&
+		bash -n "$tmp/s.sh" && run 0 -e "load h200 deepseek-r1; import $tmp/s.sh; get workload.spec_tokens" &&
+		has "2" "$tmp/out" &&
+		run 1 -e 'load h200 deepseek-r1; import "vllm serve deepseek-ai/DeepSeek-R1 --tensor-paralel-size 4"' &&
+		has "col 36: --tensor-paralel-size is no vLLM flag; did you mean --tensor-parallel-size?" "$tmp/err" &&
+		run 0 -e 'load h200 deepseek-r1; import --lenient "vllm serve deepseek-ai/DeepSeek-R1 --tensor-paralel-size 4"' &&
+		has "not read (no effect on the figures): --tensor-paralel-size 4" "$tmp/err"
+}
+ok "import reads speculative flags back and refuses a misspelt flag" t_import_spec_typo
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
