@@ -52,6 +52,8 @@ static void export_json(const struct sink *k, const struct engine_command *c, co
 		json_string(k, c->options);
 	else
 		sink_puts(k, "null");
+	sink_printf(k, ", \"hosts\": %ld, \"gpus_per_host\": %ld, \"prelude\": ", c->hosts, c->per_host);
+	json_string(k, c->prelude);
 	sink_puts(k, ", \"notes\": [");
 	for (int i = 0; i < c->n_notes; i++) {
 		sink_puts(k, i ? ", " : "");
@@ -72,12 +74,17 @@ static void export_text(const struct sink *k, const struct scenario *s, const st
 	name_visible(s->hw.name, hw, sizeof hw);
 	sink_printf(k, "# %s for %s on %ld x %s, %s\n", serve_engine_display_name(c->engine), model,
 		    s->strat.dp * s->strat.tp * s->strat.pp, hw, label);
+	if (c->hosts > 1 && c->prelude[0])
+		sink_printf(k, "# %ld hosts of %ld GPUs: run this on each with NODE_RANK=0 to %ld and HEAD_ADDR=the address of host 0\n",
+			    c->hosts, c->per_host, c->hosts - 1);
 	for (int i = 0; i < c->n_notes; i++) {
 		name_visible(c->notes[i], line, sizeof line);
 		sink_printf(k, "# note: %s\n", line);
 	}
 	/* the options are moescope's own YAML, which never holds the
 	 * delimiter line (engine_export checks) */
+	/* moescope's own shell lines: the per-host variables */
+	sink_puts(k, c->prelude);
 	if (c->options_file[0])
 		sink_printf(k, "cat > %s <<'%s'\n%s%s\n", c->options_file, ENGINE_HEREDOC_END, c->options,
 			    ENGINE_HEREDOC_END);

@@ -73,6 +73,37 @@ static void flag_str(struct engine_command *c, const char *name, const char *v)
 	arg(c, v);
 }
 
+/* A word the shell expands: a variable the prelude sets. */
+static void raw(struct engine_command *c, const char *text)
+{
+	if (c->argc < ENGINE_ARGS_MAX)
+		c->raw[c->argc] = true;
+	arg(c, text);
+}
+
+static void flag_raw(struct engine_command *c, const char *name, const char *v)
+{
+	arg(c, name);
+	raw(c, v);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void prelude(struct engine_command *c, const char *fmt, ...)
+{
+	size_t n = strlen(c->prelude);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->prelude + n, sizeof c->prelude - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Every host runs the script with its rank and host 0's address. */
+static void host_variables(struct engine_command *c)
+{
+	prelude(c, "NODE_RANK=${NODE_RANK:?set NODE_RANK to the rank of this host, 0 to %ld}\n", c->hosts - 1);
+	prelude(c, "HEAD_ADDR=${HEAD_ADDR:?set HEAD_ADDR to the address of host 0}\n");
+}
+
 __attribute__((format(printf, 2, 3)))
 static void note(struct engine_command *c, const char *fmt, ...)
 {
@@ -102,7 +133,6 @@ struct plan {
 	struct engine_layout l;
 	struct engine_cfg eng;       /* the engine's settings, defaults filled in */
 	const char *model_id;
-	long nodes;
 };
 
 /* Whether the command carries speculative decoding: with the
@@ -120,6 +150,32 @@ static bool speculative(const struct plan *p, struct engine_command *c)
 		"engine's speculative flags with the path of the draft model",
 	     s->work.spec_tokens);
 	return false;
+}
+
+/* vLLM over several hosts (docs "Data Parallel Deployment", "Distributed
+ * Inference and Serving"): replicas within a host are data-parallel ranks,
+ * each host launching its share, host 0 with the API server and the others
+ * --headless; a replica wider than a host runs on a Ray cluster from host 0. */
+static void vllm_hosts(const struct plan *p, struct engine_command *c)
+{
+	long replica = p->l.tp * p->l.pp;
+	if (replica > c->per_host || c->per_host % replica != 0) {
+		flag_str(c, "--distributed-executor-backend", "ray");
+		note(c, "a replica of %ld GPUs spans hosts of %ld: start a Ray cluster over the %ld hosts (ray start --head "
+			"on host 0, ray start --address HOST0:6379 on the others) and run this on host 0",
+		     replica, c->per_host, c->hosts);
+		return;
+	}
+	long local = c->per_host / replica;
+	host_variables(c);
+	prelude(c, "DP_START=$((NODE_RANK * %ld))\n", local);
+	prelude(c, "DP_LOCAL=$((%ld - DP_START < %ld ? %ld - DP_START : %ld))\n", p->l.dp, local, p->l.dp, local);
+	prelude(c, "HEADLESS=; [ \"$NODE_RANK\" -eq 0 ] || HEADLESS=--headless\n");
+	flag_raw(c, "--data-parallel-size-local", "\"$DP_LOCAL\"");
+	flag_raw(c, "--data-parallel-start-rank", "\"$DP_START\"");
+	flag_raw(c, "--data-parallel-address", "\"$HEAD_ADDR\"");
+	flag_long(c, "--data-parallel-rpc-port", 13345);
+	raw(c, "$HEADLESS");
 }
 
 static void vllm_command(const struct plan *p, struct engine_command *c)
@@ -157,9 +213,8 @@ static void vllm_command(const struct plan *p, struct engine_command *c)
 		note(c, "engine.prefill separate: vLLM always runs prompt chunks in the decode steps, no flag sets them apart");
 	if (p->eng.admit == ADMIT_RULE_WHOLE)
 		note(c, "engine.admit whole: vLLM gives a sequence KV blocks as it grows, no flag reserves its whole output");
-	if (p->nodes > 1)
-		note(c, "spans %ld nodes: vLLM runs tensor and pipeline parallelism across nodes on a Ray cluster; data-parallel ranks take --data-parallel-size-local and --data-parallel-address on each node",
-		     p->nodes);
+	if (c->hosts > 1)
+		vllm_hosts(p, c);
 }
 
 static void sglang_command(const struct plan *p, struct engine_command *c)
@@ -214,16 +269,35 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 	}
 	if (p->eng.admit == ADMIT_RULE_WHOLE)
 		note(c, "engine.admit whole: SGLang gives a request KV as it grows, no flag reserves its whole output");
-	if (p->nodes > 1) {
-		flag_long(c, "--nnodes", p->nodes);
-		note(c, "spans %ld nodes: run the same command on each, adding --node-rank 0..%ld and --dist-init-addr HOST:PORT of node 0",
-		     p->nodes, p->nodes - 1);
+	/* over several hosts (docs "Multi-node deployment"): the same command
+	 * on each, with its rank and host 0's address */
+	if (c->hosts > 1) {
+		host_variables(c);
+		flag_long(c, "--nnodes", c->hosts);
+		flag_raw(c, "--node-rank", "\"$NODE_RANK\"");
+		flag_raw(c, "--dist-init-addr", "\"$HEAD_ADDR:20000\"");
 	}
 }
 
 static void trtllm_command(const struct plan *p, struct engine_command *c)
 {
 	const struct scenario *s = p->s;
+	/* over several hosts: every rank in one MPI world, one a GPU, started
+	 * by Slurm through trtllm-llmapi-launch (TensorRT-LLM's multi-node
+	 * serving; mpirun does the same) */
+	if (c->hosts > 1) {
+		char a[48];
+		arg(c, "srun");
+		snprintf(a, sizeof a, "--nodes=%ld", c->hosts);
+		arg(c, a);
+		snprintf(a, sizeof a, "--ntasks=%ld", s->strat.dp * s->strat.tp * s->strat.pp);
+		arg(c, a);
+		snprintf(a, sizeof a, "--ntasks-per-node=%ld", c->per_host);
+		arg(c, a);
+		arg(c, "--mpi=pmix");
+		arg(c, "trtllm-llmapi-launch");
+		note(c, "%ld hosts: run this once inside a Slurm allocation of them", c->hosts);
+	}
 	arg(c, "trtllm-serve");
 	arg(c, p->model_id);
 	flag_str(c, "--backend", "pytorch");
@@ -254,9 +328,6 @@ static void trtllm_command(const struct plan *p, struct engine_command *c)
 	const char *q = quantization(&s->model);
 	if (q)
 		note(c, "TensorRT-LLM takes the weight format (%s) from the checkpoint: serve a checkpoint quantized so", q);
-	if (p->nodes > 1)
-		note(c, "spans %ld nodes: start it under mpirun or srun through trtllm-llmapi-launch, one rank per GPU",
-		     p->nodes);
 }
 
 /* Whether a line of the options is the here document's delimiter. */
@@ -292,8 +363,10 @@ int engine_export(int engine, const struct scenario *in, struct engine_command *
 	serve_engine_resolve(engine, &in->engine, &s.hw, s.strat.tp, &p.eng);
 	p.eng.mem_fraction = serve_engine_mem_fraction(engine, &in->engine, &s.hw, &s.model, &s.strat);
 	long gpus = s.strat.dp * s.strat.tp * s.strat.pp;
-	long per_node = s.hw.gpus_per_node > 0 ? s.hw.gpus_per_node : gpus;
-	p.nodes = (gpus + per_node - 1) / per_node;
+	c->per_host = scenario_gpus_per_host(&s.hw);
+	if (c->per_host > gpus)
+		c->per_host = gpus;
+	c->hosts = (gpus + c->per_host - 1) / c->per_host;
 	p.model_id = s.model.hf_id[0] ? s.model.hf_id : s.model.name;
 	/* names are checked where they come in; a scenario built in code is
 	 * checked here, as the id is a word of a shell script */
@@ -344,9 +417,9 @@ static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 		*n = *n + (size_t)k < len ? *n + (size_t)k : len - 1;
 }
 
-static void put_word(char *buf, size_t len, size_t *n, const char *w)
+static void put_word(char *buf, size_t len, size_t *n, const char *w, bool raw)
 {
-	if (plain(w)) {
+	if (plain(w) || raw) {
 		append(buf, len, n, "%s", w);
 		return;
 	}
@@ -369,6 +442,6 @@ void engine_command_text(const struct engine_command *c, int pretty, char *buf, 
 		bool flag = c->argv[i][0] == '-' && c->argv[i][1] == '-';
 		if (i > 0)
 			append(buf, len, &n, "%s", pretty && flag ? " \\\n  " : " ");
-		put_word(buf, len, &n, c->argv[i]);
+		put_word(buf, len, &n, c->argv[i], c->raw[i]);
 	}
 }

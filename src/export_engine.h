@@ -7,6 +7,7 @@
 #ifndef MOESCOPE_EXPORT_ENGINE_H
 #define MOESCOPE_EXPORT_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "scenario.h"
@@ -21,6 +22,14 @@ struct engine_command {
 	int engine;
 	int argc;
 	char argv[ENGINE_ARGS_MAX][ENGINE_ARG_LEN];
+	/* a word the shell is to expand: one of moescope's own variables of
+	 * the prelude ("$NODE_RANK"), never a value from the scenario */
+	bool raw[ENGINE_ARGS_MAX];
+	/* A plan over several machines: hosts of per_host GPUs, and the shell
+	 * lines before the command that set its per-host variables from
+	 * NODE_RANK and HEAD_ADDR (moescope's own text; "" on one host). */
+	long hosts, per_host;
+	char prelude[640];
 	char options_file[64];   /* the options file the command names, or "" */
 	char options[1024];      /* its YAML */
 	int n_notes;

@@ -122,6 +122,21 @@ static const struct flag flags[] = {
 	{ ES, "--speculative-num-steps", F_SPEC_STEPS },
 	{ ES, "--speculative-eagle-topk", F_VALUE },
 	{ ES, "--speculative-num-draft-tokens", F_SPEC_DRAFT },
+	/* several hosts: where each runs and how they meet */
+	{ EV, "--data-parallel-size-local", F_VALUE },
+	{ EV, "-dpl", F_VALUE },
+	{ EV, "--data-parallel-start-rank", F_VALUE },
+	{ EV, "-dpr", F_VALUE },
+	{ EV, "--data-parallel-address", F_VALUE },
+	{ EV, "-dpa", F_VALUE },
+	{ EV, "--data-parallel-rpc-port", F_VALUE },
+	{ EV, "-dpp", F_VALUE },
+	{ EV, "--data-parallel-backend", F_VALUE },
+	{ EV, "--distributed-executor-backend", F_VALUE },
+	{ EV, "--headless", F_SWITCH },
+	{ ES, "--nnodes", F_VALUE },
+	{ ES, "--node-rank", F_VALUE },
+	{ ES, "--dist-init-addr", F_VALUE },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -468,6 +483,9 @@ int engine_import_parse_as(const char *text, bool lenient, struct engine_import 
 	for (; i < ws.n; i++) {
 		char name[128];
 		const char *w = ws.w[i], *eq = strchr(w, '=');
+		/* a variable of the script's prelude (a per-host flag) */
+		if (w[0] == '$')
+			continue;
 		if (w[0] != '-' || !w[1]) {
 			if (!imp->model[0])
 				snprintf(imp->model, sizeof imp->model, "%s", w);

@@ -75,6 +75,8 @@ const struct key key_table[] = {
 	    "achievable fraction of HBM bandwidth"),
 	INT("hardware.gpus_per_node", "gpn", SEC_HARDWARE, 0, "", 1, 4096, 8, STEP_POW2, hw.gpus_per_node,
 	    "GPUs in one scale-up (NVLink) domain"),
+	INT("hardware.gpus_per_host", NULL, SEC_HARDWARE, KF_DEFAULT, "", 0, 4096, 0, STEP_NONE, hw.gpus_per_host,
+	    "GPUs of one machine, which a launch command runs on (GB200 NVL72: 4 of the domain's 72; 0: gpus_per_node)"),
 	DBL("hardware.intra_gbps", NULL, SEC_HARDWARE, KF_MIN_OPEN, "GB/s", 0, 1e5, 400, 0, hw.intra_gbps,
 	    "per-GPU bandwidth inside a node, one direction"),
 	DBL("hardware.inter_gbps", NULL, SEC_HARDWARE, KF_MIN_OPEN, "GB/s", 0, 1e5, 50, 0, hw.inter_gbps,

@@ -67,3 +67,9 @@ void scenario_resolve_etp(struct strategy *st)
 		st->etp = G / st->ep;
 	/* else: no valid fold; the cost model reports E_FOLD */
 }
+
+long scenario_gpus_per_host(const struct hardware *hw)
+{
+	long n = hw->gpus_per_host > 0 ? hw->gpus_per_host : hw->gpus_per_node;
+	return n > 0 ? n : 1;
+}

@@ -39,6 +39,7 @@ struct hardware {
 	double mfu;
 	double hbm_tbps, hbm_util;
 	long gpus_per_node;
+	long gpus_per_host;    /* GPUs of one machine (one OS, one launch); 0: gpus_per_node */
 	double intra_gbps, inter_gbps;
 	double intra_lat_us, inter_lat_us;
 	double kernel_us;
@@ -177,5 +178,9 @@ int scenario_compute_dtype(const struct model *m);
 double scenario_peak_tflops(const struct hardware *hw, int dtype);
 
 const char *dtype_name(int dtype);
+
+/* The GPUs of one machine: hardware.gpus_per_host, or when 0 the NVLink
+ * domain's (a domain of one host, as on an HGX board); at least 1. */
+long scenario_gpus_per_host(const struct hardware *hw);
 
 #endif

@@ -270,5 +270,32 @@ t_import_spec_typo() {
 }
 ok "import reads speculative flags back and refuses a misspelt flag" t_import_spec_typo
 
+# a plan over several hosts: each engine's launch, run per host with stub engines
+t_multi_host() {
+	mkdir -p "$tmp/bin" &&
+		for e in vllm python3 srun; do
+			printf '#!/bin/sh\nfor a in "$@"; do printf "[%%s]" "$a"; done; echo\n' >"$tmp/bin/$e" &&
+				chmod +x "$tmp/bin/$e" || return 1
+		done &&
+		run 0 -e "load gb200-nvl72 deepseek-r1; strategy DP16 EP16; export vllm $tmp/v.sh; export sglang $tmp/s.sh; export trtllm $tmp/t.sh" &&
+		for f in v s t; do bash -n "$tmp/$f.sh" || return 1; done &&
+		has "# 4 hosts of 4 GPUs: run this on each with NODE_RANK=0 to 3" "$tmp/v.sh" &&
+		(cd "$tmp" && PATH="$tmp/bin:$PATH" NODE_RANK=3 HEAD_ADDR=10.0.0.1 sh v.sh) >"$tmp/run.out" &&
+		has "[--data-parallel-size-local][4][--data-parallel-start-rank][12][--data-parallel-address][10.0.0.1][--data-parallel-rpc-port][13345][--headless]" "$tmp/run.out" &&
+		(cd "$tmp" && PATH="$tmp/bin:$PATH" NODE_RANK=0 HEAD_ADDR=10.0.0.1 sh v.sh) >"$tmp/run.out" &&
+		! grep -q headless "$tmp/run.out" &&
+		(cd "$tmp" && PATH="$tmp/bin:$PATH" NODE_RANK=2 HEAD_ADDR=h0 sh s.sh) >"$tmp/run.out" &&
+		has "[--nnodes][4][--node-rank][2][--dist-init-addr][h0:20000]" "$tmp/run.out" &&
+		(cd "$tmp" && PATH="$tmp/bin:$PATH" sh t.sh) >"$tmp/run.out" &&
+		has "[--nodes=4][--ntasks=16][--ntasks-per-node=4][--mpi=pmix][trtllm-llmapi-launch][trtllm-serve]" "$tmp/run.out" &&
+		{ (cd "$tmp" && PATH="$tmp/bin:$PATH" sh v.sh) 2>"$tmp/run.err"; [ $? -ne 0 ]; } &&
+		has "set NODE_RANK to the rank of this host, 0 to 3" "$tmp/run.err" &&
+		for f in v s t; do
+			run 0 -e "load gb200-nvl72 deepseek-r1; import $tmp/$f.sh; get strategy.dp strategy.ep" &&
+				has "strategy.dp                          16" "$tmp/out" || return 1
+		done
+}
+ok "a plan over several hosts launches on each, and imports back" t_multi_host
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
