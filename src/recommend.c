@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "deploy_pack.h"
 #include "evaluate.h"
 #include "numfmt.h"
 #include "recommend.h"
@@ -32,6 +33,8 @@ static bool better(const struct recommendation *a, const struct recommendation *
 		return true;
 	if (a->gpus != b->gpus)
 		return a->gpus < b->gpus;
+	if (a->idle != b->idle)   /* of equal hosts, the one that runs more of them */
+		return a->idle < b->idle;
 	if (a->headroom != b->headroom)
 		return a->headroom > b->headroom;
 	const long ka[6] = { a->dp, a->tp, a->pp, a->ep, a->etp, a->batch };
@@ -117,7 +120,13 @@ static void consider(struct rec_ctx *x, const struct result *r, long batch)
 		if (c.replicas < 1)
 			return;
 	}
-	c.gpus = (double)c.replicas * r->gpus;
+	/* whole hosts, replicas kept inside a domain: what is paid for */
+	struct packing pk;
+	deploy_pack(c.replicas, (long)r->gpus, x->s.hw.gpus_per_node, scenario_gpus_per_host(&x->s.hw), &pk);
+	c.replica_gpus = r->gpus;
+	c.gpus = (double)pk.gpus;
+	c.hosts = pk.hosts;
+	c.idle = pk.idle;
 	c.headroom = (double)c.replicas * c.replica_rate / x->o->rate - 1.0;
 	if (better(&c, x->best)) {
 		long evaluated = x->best->evaluated;
@@ -187,9 +196,13 @@ void recommend_report_text(const struct sink *k, const struct scenario *s, const
 	}
 	struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
 	strategy_format(&st, strat, sizeof strat);
-	sink_printf(k, "  %s GPU%s: %ld replica%s of %s at concurrency %ld, each serving %s requests/s (headroom %s%%)\n",
-		    NUM(rc->gpus), rc->gpus == 1 ? "" : "s", rc->replicas, rc->replicas == 1 ? "" : "s", strat, rc->batch,
+	sink_printf(k, "  %s GPU%s on %ld host%s of %ld: %ld replica%s of %s at concurrency %ld, each serving %s requests/s (headroom %s%%)\n",
+		    NUM(rc->gpus), rc->gpus == 1 ? "" : "s", rc->hosts, rc->hosts == 1 ? "" : "s",
+		    scenario_gpus_per_host(&s->hw), rc->replicas, rc->replicas == 1 ? "" : "s", strat, rc->batch,
 		    NUM(rc->replica_rate), PCT(100.0 * rc->headroom, 0));
+	if (rc->idle > 0)
+		sink_printf(k, "  %ld of the GPUs idle: replicas of %s do not fill the hosts\n", rc->idle,
+			    NUM(rc->replica_gpus));
 	sink_printf(k, "  at that rate: TTFT %s s, TPOT %s ms%s\n", NUM(rc->ttft_s), NUM(rc->tpot_ms),
 		    rc->open_loop ? " (each replica meets a Poisson stream of its share)" : " (closed loop at that concurrency)");
 	if (!isnan(rc->usd_per_mtok))
@@ -213,6 +226,8 @@ void recommend_report_json(const struct sink *k, const struct scenario *s, const
 		json_string(k, strat);
 		sink_printf(k, ", \"batch\": %ld, \"replicas\": %ld, \"gpus\": ", rc->batch, rc->replicas);
 		json_number(k, rc->gpus);
+		sink_printf(k, ", \"hosts\": %ld, \"gpus_per_host\": %ld, \"idle_gpus\": %ld", rc->hosts,
+			    scenario_gpus_per_host(&s->hw), rc->idle);
 		const char *names[] = { "replica_requests_per_s", "headroom", "ttft_s", "tpot_ms", "usd_per_mtok",
 					"joules_per_token" };
 		const double v[] = { rc->replica_rate, rc->headroom, rc->ttft_s, rc->tpot_ms, rc->usd_per_mtok,
@@ -234,18 +249,18 @@ void recommend_report_json(const struct sink *k, const struct scenario *s, const
 void recommend_report_csv(const struct sink *k, const struct recommend_opts *o, const struct recommendation *rc)
 {
 	char strat[64] = "", num[40];
-	sink_puts(k, "rate,evaluated,stopped,found,strategy,batch,replicas,gpus,replica_requests_per_s,headroom,ttft_s,"
-		     "tpot_ms,usd_per_mtok,joules_per_token,open_loop\n");
+	sink_puts(k, "rate,evaluated,stopped,found,strategy,batch,replicas,gpus,hosts,idle_gpus,replica_requests_per_s,"
+		     "headroom,ttft_s,tpot_ms,usd_per_mtok,joules_per_token,open_loop\n");
 	fmt_exact(o->rate, num, sizeof num);
 	sink_printf(k, "%s,%ld,%s,%s", num, rc->evaluated, rc->stopped ? "true" : "false", rc->found ? "true" : "false");
 	if (!rc->found) {
-		sink_puts(k, ",,,,,,,,,,,\n");
+		sink_puts(k, ",,,,,,,,,,,,,\n");
 		return;
 	}
 	struct strategy st = { .dp = rc->dp, .tp = rc->tp, .pp = rc->pp, .ep = rc->ep, .etp = rc->etp };
 	strategy_format(&st, strat, sizeof strat);
 	sink_printf(k, ",%s,%ld,%ld", strat, rc->batch, rc->replicas);
-	const double v[] = { rc->gpus, rc->replica_rate, rc->headroom, rc->ttft_s, rc->tpot_ms, rc->usd_per_mtok,
+	const double v[] = { rc->gpus, (double)rc->hosts, (double)rc->idle, rc->replica_rate, rc->headroom, rc->ttft_s, rc->tpot_ms, rc->usd_per_mtok,
 			     rc->joules_per_token };
 	csv_numbers(k, v, sizeof v / sizeof v[0]);
 	sink_printf(k, ",%s\n", rc->open_loop ? "true" : "false");

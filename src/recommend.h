@@ -21,7 +21,9 @@ struct recommendation {
 	bool found;
 	long dp, tp, pp, ep, etp, batch;   /* one replica */
 	long replicas;
-	double gpus;                   /* all replicas */
+	double gpus;                   /* what the deployment takes: whole hosts (deploy_pack.h) */
+	long hosts, idle;              /* those hosts, and their GPUs running no replica */
+	double replica_gpus;
 	double replica_rate;           /* requests/s one replica serves at that concurrency */
 	double headroom;               /* replicas x replica_rate / rate - 1 */
 	double ttft_s, tpot_ms;        /* at the rate: open loop where the engine has one */

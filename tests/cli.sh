@@ -214,7 +214,7 @@ ok "frontier columns are as wide as the longest label" t_frontier_columns
 t_one_gpu() {
 	run 0 -e 'load h100-sxm llama-3.1-8b; strategy TP1; set engine vllm; show; recommend rate 1 max-gpus 1; search max-gpus 1' &&
 		has "1 distinct shard," "$tmp/out" && has "(1 expert, 1 GPU)" "$tmp/out" &&
-		has "replicas of at most 1 GPU" "$tmp/out" && has "  1 GPU: 1 replica of" "$tmp/out" &&
+		has "replicas of at most 1 GPU" "$tmp/out" && has "  1 GPU on 1 host of 8: 1 replica of" "$tmp/out" &&
 		has "at most 1 GPU, objective" "$tmp/out" && ! grep -q " 1 GPUs" "$tmp/out"
 }
 ok "one GPU is said in the singular" t_one_gpu
