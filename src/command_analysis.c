@@ -109,7 +109,7 @@ static int stopped(struct invocation *inv)
 
 /* What search, frontier and recommend look over: GPUs and concurrency. */
 struct scope {
-	long gpus, max_gpus, batch_from, batch_to;
+	long gpus, max_gpus, batch_from, batch_to, batch_step;
 };
 
 /* By default what the current deployment has, at least one node. */
@@ -136,12 +136,29 @@ static int scope_option(struct invocation *inv, int i, struct scope *sc, bool ex
 	}
 	if (strcmp(w, "batch") == 0)
 		return parse_range(inv, i + 1, &sc->batch_from, &sc->batch_to) ? -1 : 1;
+	if (strcmp(w, "step") == 0)
+		return cmd_parse_count(inv, i + 1, 1, FRONTIER_BATCH_MAX, &sc->batch_step) ? -1 : 1;
+	return 0;
+}
+
+/* A range and its step: a range of at most SEARCH_BATCHES_MAX
+ * concurrencies, and a step only with a range. */
+static int scope_check(struct invocation *inv, struct scope *sc, bool ranged)
+{
+	if (!sc->batch_step)
+		return 0;
+	if (!ranged)
+		return cmd_fail(inv, 0, "step needs a range: batch FROM..TO step N");
+	long n = (sc->batch_to - sc->batch_from) / sc->batch_step + 2;
+	if (n > SEARCH_BATCHES_MAX)
+		return cmd_fail(inv, 0, "batch %ld..%ld step %ld lists %ld concurrencies; at most %d: a larger step",
+				sc->batch_from, sc->batch_to, sc->batch_step, n - 1, SEARCH_BATCHES_MAX);
 	return 0;
 }
 
 int cmd_search(struct invocation *inv)
 {
-	static const char usage[] = "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K] [batch FROM..TO]";
+	static const char usage[] = "search [gpus N|max-gpus N] [objective throughput|ttft|gpus|cost] [top K] [batch FROM..TO [step N]]";
 	struct session *ss = inv->ss;
 	struct search_opts o = { .objective = OBJ_THROUGHPUT, .top = 10 };
 	struct scope sc = { 0 };
@@ -163,14 +180,17 @@ int cmd_search(struct invocation *inv)
 			if (cmd_parse_count(inv, i + 1, 1, SEARCH_TOP_MAX, &top))
 				return -1;
 		} else {
-			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top batch", w);
+			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top batch step", w);
 		}
 	}
+	if (scope_check(inv, &sc, sc.batch_from > 0))
+		return -1;
 	o.top = (int)top;
 	o.gpus = sc.gpus;
 	o.max_gpus = sc.max_gpus;
 	o.batch_from = sc.batch_from;
 	o.batch_to = sc.batch_to;
+	o.batch_step = sc.batch_step;
 	o.stop = &ss->stop;
 	struct search_result *sr = malloc(sizeof *sr);
 	if (!sr)
@@ -195,7 +215,7 @@ int cmd_search(struct invocation *inv)
 
 int cmd_frontier(struct invocation *inv)
 {
-	static const char usage[] = "frontier [gpus N|max-gpus N] [batch FROM..TO] [mode agg|disagg|both]";
+	static const char usage[] = "frontier [gpus N|max-gpus N] [batch FROM..TO [step N]] [mode agg|disagg|both]";
 	struct session *ss = inv->ss;
 	struct scope sc = { .batch_from = 1, .batch_to = 4096 };
 	int mode = ss->scn.work.mode == MODE_DISAGG ? FR_DISAGG : FR_AGG;
@@ -216,8 +236,10 @@ int cmd_frontier(struct invocation *inv)
 		if (mode < 0)
 			return cmd_fail(inv, i + 1, "'%s': expected agg, disagg or both", m);
 	}
+	if (scope_check(inv, &sc, true))
+		return -1;
 	struct frontier_opts o = { .gpus = sc.gpus, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
-				   .batch_to = sc.batch_to, .mode = mode, .stop = &ss->stop };
+				   .batch_to = sc.batch_to, .batch_step = sc.batch_step, .mode = mode, .stop = &ss->stop };
 	struct frontier_result *fr = malloc(sizeof *fr);
 	if (!fr)
 		return cmd_fail(inv, 0, "out of memory");
@@ -243,7 +265,7 @@ int cmd_frontier(struct invocation *inv)
 
 int cmd_recommend(struct invocation *inv)
 {
-	static const char usage[] = "recommend rate R [max-gpus N] [batch FROM..TO]";
+	static const char usage[] = "recommend rate R [max-gpus N] [batch FROM..TO [step N]]";
 	struct session *ss = inv->ss;
 	struct scope sc = { .batch_from = 1, .batch_to = 4096 };
 	struct recommendation rc;
@@ -269,8 +291,10 @@ int cmd_recommend(struct invocation *inv)
 	}
 	if (isnan(rate))
 		return cmd_fail(inv, 0, "recommend needs a rate; usage: %s", usage);
+	if (scope_check(inv, &sc, true))
+		return -1;
 	struct recommend_opts o = { .rate = rate, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
-				    .batch_to = sc.batch_to, .stop = &ss->stop };
+				    .batch_to = sc.batch_to, .batch_step = sc.batch_step, .stop = &ss->stop };
 	recommend_run(&ss->scn, &o, &rc);
 	if (ss->format == FMT_JSON)
 		recommend_report_json(&ss->sink, &ss->scn, &o, &rc);

@@ -87,7 +87,7 @@ static bool preferred(const struct frontier_point *a, const struct frontier_poin
 
 /* The front is kept by tokens/s per user ascending, so output tokens/s per
  * GPU descends strictly along it. */
-void frontier_keep(struct frontier_result *fr, const struct frontier_point *p)
+bool frontier_keep(struct frontier_result *fr, const struct frontier_point *p)
 {
 	int lo = 0, hi = fr->n;
 	while (lo < hi) {   /* the first point at least as interactive */
@@ -101,9 +101,11 @@ void frontier_keep(struct frontier_result *fr, const struct frontier_point *p)
 	if (i < fr->n && fr->pts[i].per_gpu >= p->per_gpu) {
 		const struct frontier_point *q = &fr->pts[i];
 		/* dominated, unless it is the same point of figures and a better choice */
-		if (q->per_user == p->per_user && q->per_gpu == p->per_gpu && preferred(p, q))
+		if (q->per_user == p->per_user && q->per_gpu == p->per_gpu && preferred(p, q)) {
 			fr->pts[i] = *p;
-		return;
+			return true;
+		}
+		return false;
 	}
 	/* the points it beats: a run of less interactive ones just before i,
 	 * and the one at i when it is as interactive but makes less */
@@ -115,11 +117,12 @@ void frontier_keep(struct frontier_result *fr, const struct frontier_point *p)
 	int removed = last - first;
 	if (removed == 0 && fr->n == FRONTIER_MAX) {
 		fr->truncated = true;
-		return;
+		return false;
 	}
 	memmove(&fr->pts[first + 1], &fr->pts[last], (size_t)(fr->n - last) * sizeof fr->pts[0]);
 	fr->pts[first] = *p;
 	fr->n += 1 - removed;
+	return true;
 }
 
 struct run_ctx {
@@ -130,23 +133,26 @@ struct run_ctx {
 	double target;                 /* tok/ms/GPU, NaN when not a filter */
 };
 
-/* Evaluate one (strategy, concurrency); false when a larger concurrency
- * cannot fit either. */
-static bool try_batch(struct run_ctx *x, long batch, double *cap)
+/* What one (strategy, concurrency) came to. */
+enum tried { T_NONE, T_NO_FIT, T_MISSES, T_BEHIND, T_KEPT };
+
+/* Evaluate one (strategy, concurrency); T_NO_FIT when a larger
+ * concurrency cannot fit either. */
+static int try_batch(struct run_ctx *x, long batch, double *cap)
 {
 	static struct result r;   /* large: off the stack */
 	x->s.work.batch = batch;
 	cost_evaluate(&x->s, &r);
 	x->fr->evaluated++;
 	if (!r.ok)
-		return false;
+		return T_NO_FIT;
 	if (cap && !isnan(r.kv_capacity_seqs))
 		*cap = r.kv_capacity_seqs;
 	if (r.max_total_gib > r.capacity_gib || r.admit_none)
-		return false;
+		return T_NO_FIT;
 	search_reach_add(&x->fr->reach, &r);
 	if (!search_requirements_met(&x->s, &r, x->target) || !(r.output_tokens_per_s_per_gpu > 0))
-		return true;
+		return T_MISSES;
 	x->fr->feasible++;
 	const struct strategy *st = &x->s.strat;
 	struct frontier_point p = {
@@ -155,23 +161,56 @@ static bool try_batch(struct run_ctx *x, long batch, double *cap)
 		.per_gpu = r.output_tokens_per_s_per_gpu, .usd_per_mtok = r.usd_per_mtok,
 		.joules_per_token = r.joules_per_token, .running = r.running_per_replica,
 	};
-	frontier_keep(x->fr, &p);
-	return true;
+	return frontier_keep(x->fr, &p) ? T_KEPT : T_BEHIND;
+}
+
+static bool feasible(int t)
+{
+	return t == T_BEHIND || t == T_KEPT;
+}
+
+/* Between two powers of two where a strategy's point joins the front, or
+ * where it stops meeting the requirements, the front turns: the quarters
+ * of the gap (or every concurrency of a gap under 4) are tried too. */
+static void refine(struct run_ctx *x, const int *tried, int n)
+{
+	for (int i = 0; i + 1 < n; i++) {
+		int a = tried[i], b = tried[i + 1];
+		if (a == T_NONE || b == T_NONE || a == T_NO_FIT || b == T_NO_FIT)
+			continue;
+		if (!(a == T_KEPT || b == T_KEPT || feasible(a) != feasible(b)))
+			continue;
+		long lo = x->batches[i], hi = x->batches[i + 1], gap = hi - lo, last = lo;
+		for (int q = 1; q < 4; q++) {
+			long m = lo + (gap * q + 2) / 4;
+			if (m <= last || m >= hi)
+				continue;
+			last = m;
+			if (try_batch(x, m, NULL) == T_NO_FIT)
+				break;
+		}
+	}
 }
 
 static void visit(void *ctx, const struct candidate *c)
 {
 	struct run_ctx *x = ctx;
+	static int tried[SEARCH_BATCHES_MAX];
 	candidate_apply(c, &x->s);
 	double cap = NAN;
 	bool have_cap = false;
+	for (int i = 0; i < x->n_batches; i++)
+		tried[i] = T_NONE;
 	for (int i = 0; i < x->n_batches; i++) {
 		if (!search_batch_useful(x->batches, x->n_batches, i, c->dp))
 			continue;
-		if (!try_batch(x, x->batches[i], have_cap ? NULL : &cap))
+		tried[i] = try_batch(x, x->batches[i], have_cap ? NULL : &cap);
+		if (tried[i] == T_NO_FIT)
 			break;
 		have_cap = have_cap || !isnan(cap);
 	}
+	if (x->fr->opts.batch_step == 0)
+		refine(x, tried, x->n_batches);
 	/* where the KV cache (or the engine's limit) starts to make requests
 	 * wait: the most throughput before the wait */
 	if (x->s.work.engine != ENGINE_NONE) {
@@ -254,7 +293,7 @@ static void add_disagg(const struct scenario *s, const struct frontier_opts *o, 
 void frontier_run(const struct scenario *s, const struct frontier_opts *o, struct frontier_result *fr)
 {
 	static struct run_ctx x;
-	long batches[64];
+	static long batches[SEARCH_BATCHES_MAX];
 	int nb = 0;
 	struct result r0;
 
@@ -279,7 +318,7 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 		x.target = NAN;
 	fr->target = x.target;
 
-	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
+	nb = search_batch_list(o->batch_from, o->batch_to, o->batch_step, s->work.batch, batches, SEARCH_BATCHES_MAX);
 	x.batches = batches;
 	x.n_batches = nb;
 	if (o->mode != FR_DISAGG)
@@ -326,8 +365,11 @@ void frontier_report_text(const struct sink *k, const struct scenario *s, const 
 	const struct frontier_opts *o = &fr->opts;
 
 	long scope = o->gpus ? o->gpus : o->max_gpus;
-	sink_printf(k, "frontier: %s on %s, %s, served as a closed loop at concurrency %ld..%ld, %s %ld GPU%s\n",
-		    s->model.name, s->hw.name, serve_engine_name(fr->engine), o->batch_from, o->batch_to,
+	char step[32] = "";
+	if (o->batch_step > 0)
+		snprintf(step, sizeof step, " step %ld", o->batch_step);
+	sink_printf(k, "frontier: %s on %s, %s, served as a closed loop at concurrency %ld..%ld%s, %s %ld GPU%s\n",
+		    s->model.name, s->hw.name, serve_engine_name(fr->engine), o->batch_from, o->batch_to, step,
 		    o->gpus ? "on" : "at most", scope, scope == 1 ? "" : "s");
 	sink_printf(k, "  %ld (strategy, concurrency) pairs evaluated, %ld fit and meet the requirements; %d on the front%s\n",
 		    fr->evaluated, fr->feasible, fr->n, fr->truncated ? " (truncated)" : "");

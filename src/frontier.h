@@ -21,6 +21,8 @@ enum frontier_mode { FR_AGG, FR_DISAGG, FR_BOTH };
 struct frontier_opts {
 	long gpus, max_gpus;           /* as search: exactly, or at most */
 	long batch_from, batch_to;     /* concurrency: powers of two between, and the KV caps */
+	long batch_step;               /* > 0: every step-th concurrency of the range; 0: powers of two,
+					  refined where a strategy's points join the front or meet the requirements */
 	int mode;                      /* enum frontier_mode */
 	struct search_stop *stop;      /* NULL: run to the end */
 };
@@ -86,8 +88,8 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
  * graphs' size, 0 without an engine. */
 bool frontier_point_past_graphs(const struct frontier_result *fr, const struct frontier_point *p, long *cap);
 /* Add a feasible point to the front: kept when nothing on it does at
- * least as well on both rates, and then what it beats goes. */
-void frontier_keep(struct frontier_result *fr, const struct frontier_point *p);
+ * least as well on both rates, and then what it beats goes; true when kept. */
+bool frontier_keep(struct frontier_result *fr, const struct frontier_point *p);
 
 /* The longest label: a count of prefill instances and two pool names of
  * up to 23 characters (frontier.c) */

@@ -157,7 +157,7 @@ static void visit(void *ctx, const struct candidate *cand)
 void recommend_run(const struct scenario *s, const struct recommend_opts *o, struct recommendation *out)
 {
 	static struct rec_ctx x;
-	long batches[64];
+	static long batches[SEARCH_BATCHES_MAX];
 	int nb = 0;
 
 	search_stop_reset(o->stop);
@@ -171,7 +171,7 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 	x.s.work.arrival = ARRIVAL_CLOSED;
 	x.o = o;
 	x.best = out;
-	nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
+	nb = search_batch_list(o->batch_from, o->batch_to, o->batch_step, s->work.batch, batches, SEARCH_BATCHES_MAX);
 	x.batches = batches;
 	x.n_batches = nb;
 	search_each_strategy(&x.s, 0, o->max_gpus, o->stop, visit, &x);

@@ -14,6 +14,7 @@ struct recommend_opts {
 	double rate;                   /* requests/s to serve */
 	long max_gpus;                 /* GPUs of one replica, at most */
 	long batch_from, batch_to;     /* concurrency of one replica: powers of two between */
+	long batch_step;               /* > 0: every step-th concurrency of the range instead */
 	struct search_stop *stop;      /* NULL: run to the end */
 };
 

@@ -231,11 +231,17 @@ static bool meets(const struct scenario *s, const struct search_result *sr, cons
 	return search_requirements_met(s, r, sr->target_impossible ? NAN : sr->target);
 }
 
-int search_batch_list(long from, long to, long one, long *out, int max)
+int search_batch_list(long from, long to, long step, long one, long *out, int max)
 {
 	int n = 0;
 	if (from <= 0 || max < 2) {
 		out[n++] = one;
+		return n;
+	}
+	if (step > 0) {
+		for (long b = from; b < to && n < max - 1; b += step)
+			out[n++] = b;
+		out[n++] = to;
 		return n;
 	}
 	out[n++] = from;
@@ -473,8 +479,8 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 
 	/* one concurrency, or each of a range: the bounds and the powers of
 	 * two between them */
-	long batches[64];
-	int nb = search_batch_list(o->batch_from, o->batch_to, s->work.batch, batches, 64);
+	static long batches[SEARCH_BATCHES_MAX];
+	int nb = search_batch_list(o->batch_from, o->batch_to, o->batch_step, s->work.batch, batches, SEARCH_BATCHES_MAX);
 	static struct scenario at;
 	at = *s;
 	for (int i = 0; i < nb; i++) {

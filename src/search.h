@@ -38,6 +38,7 @@ struct search_opts {
 	int objective;
 	int top;
 	long batch_from, batch_to;   /* concurrency range (powers of two between); 0: the scenario's batch */
+	long batch_step;             /* > 0: every step-th concurrency of the range instead */
 	struct search_stop *stop;    /* NULL: run to the end */
 };
 
@@ -85,9 +86,13 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
  * every 1,024 strategies whether to go on, and visits none once stopped. */
 typedef void (*search_visit_fn)(void *ctx, const struct candidate *c);
 
+/* The most concurrencies a range may list (batch FROM..TO step N). */
+#define SEARCH_BATCHES_MAX 1024
+
 /* The concurrencies of a range: its bounds and the powers of two between
- * them (at most max); without a range (from 0), just `one`. */
-int search_batch_list(long from, long to, long one, long *out, int max);
+ * them, or with a step > 0 from, from + step, ... and to (at most max);
+ * without a range (from 0), just `one`. */
+int search_batch_list(long from, long to, long step, long one, long *out, int max);
 /* Whether the i-th concurrency of an ascending list can matter for a
  * strategy of dp replicas.  At a concurrency of dp or less each replica
  * runs one request or none: the steps, the memory and the TTFT are those

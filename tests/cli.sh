@@ -297,5 +297,12 @@ t_multi_host() {
 }
 ok "a plan over several hosts launches on each, and imports back" t_multi_host
 
+t_batch_step() {
+	run 0 -e 'load h200 deepseek-r1; frontier gpus 8 batch 16..32 step 4' && has "concurrency 16..32 step 4, on 8 GPUs" "$tmp/out" &&
+		run 1 -e 'frontier batch 1..4096 step 1' && has "batch 1..4096 step 1 lists 4096 concurrencies; at most 1024" "$tmp/err" &&
+		run 1 -e 'search step 4' && has "step needs a range: batch FROM..TO step N" "$tmp/err"
+}
+ok "a concurrency grid of a step, bounded" t_batch_step
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -774,3 +774,44 @@ Test(frontier, empty_answers_name_the_binding_requirement)
 	cr_expect(strstr(why, "no strategy fits in memory") != NULL, "%s", why);
 	fixture_close(&f);
 }
+
+/* Between powers of two where the front turns: DeepSeek-R1 on 8 H200
+ * under SGLang at >= 50 tok/s per user.  At powers of two alone the best
+ * is TEP8 at 16 (109 tok/s/GPU); DEP8 at 24, a quarter point between 16
+ * and 32 (where it stops meeting the requirement), makes 134. */
+Test(frontier, refined_between_powers_of_two)
+{
+	static struct frontier_result fr;
+	static struct scenario s;
+	char err[600];
+	scenario_default(&s);
+	cr_assert_eq(preset_load(&s, "h200", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(preset_load(&s, "deepseek-r1", err, sizeof err), 0, "%s", err);
+	s.work.engine = ENGINE_SGLANG;
+	s.req.tokens_per_ms_per_gpu = NAN;
+	s.req.tokens_per_s_per_user = 50;
+	struct frontier_opts o = { .gpus = 8, .batch_from = 1, .batch_to = 4096 };
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 0);
+	const struct frontier_point *last = &fr.pts[0];   /* the least interactive: the most per GPU */
+	cr_expect_eq(last->dp, 8);
+	cr_expect_eq(last->ep, 8);
+	cr_expect_eq(last->batch, 24);
+	cr_expect_gt(last->per_gpu, 130);
+	cr_expect_geq(last->per_user, 50);
+	/* the grid of a step: only its concurrencies (and the KV caps,
+	 * which lie past this range) */
+	o = (struct frontier_opts){ .gpus = 8, .batch_from = 16, .batch_to = 32, .batch_step = 4 };
+	s.req.tokens_per_s_per_user = NAN;
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 0);
+	for (int i = 0; i < fr.n; i++)
+		cr_expect(fr.pts[i].batch % 4 == 0 && fr.pts[i].batch >= 16 && fr.pts[i].batch <= 32, "batch %ld",
+			  fr.pts[i].batch);
+	long list[SEARCH_BATCHES_MAX];
+	int n = search_batch_list(16, 32, 4, 0, list, SEARCH_BATCHES_MAX);
+	cr_expect_eq(n, 5);
+	cr_expect(list[0] == 16 && list[1] == 20 && list[2] == 24 && list[3] == 28 && list[4] == 32);
+	n = search_batch_list(1, 10, 4, 0, list, SEARCH_BATCHES_MAX);
+	cr_expect(n == 4 && list[0] == 1 && list[1] == 5 && list[2] == 9 && list[3] == 10);
+}

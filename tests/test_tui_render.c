@@ -274,10 +274,10 @@ Test(render, frontier_marks_points_past_the_cuda_graphs)
 			    "set requirements.tokens_per_ms_per_gpu none; set requirements.ttft_s 5; "
 			    "frontier max-gpus 2 batch 1..1024");
 	cr_assert_eq(a.mode, MODE_FRONTIER);
-	a.front_pick = 0;   /* the least interactive: TP1 at 437 */
+	a.front_pick = 0;   /* the least interactive: TP1 at 384 */
 	char *text = draw(&a, 200, 40);
-	cr_expect(strstr(text, "TP1~@437") != NULL, "%s", text);
-	cr_expect(strstr(text, "TP1~ DP1_TP1_PP1_EP1_ETP1  batch 437") != NULL, "%s", text);
+	cr_expect(strstr(text, "TP1~@384") != NULL, "%s", text);
+	cr_expect(strstr(text, "TP1~ DP1_TP1_PP1_EP1_ETP1  batch 384") != NULL, "%s", text);
 	cr_expect(strstr(text, "~ decode past the CUDA graphs (128)") != NULL, "%s", text);
 	free(text);
 	/* the most interactive is not */
