@@ -770,6 +770,114 @@ static void speculation(const struct scenario *rs, struct diag_list *l)
 	    NUM(1.0 + (w->spec_accepted < (double)w->spec_tokens ? w->spec_accepted : (double)w->spec_tokens)));
 }
 
+static void collect(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes);
+
+/* A fix ("set KEY VALUE; set KEY VALUE") applied to s; false when it is
+ * not one or a value is refused. */
+static bool fix_apply(const char *fix, struct scenario *s)
+{
+	char buf[sizeof ((struct diag *)0)->fix], err[300];
+	snprintf(buf, sizeof buf, "%s", fix);
+	for (char *save = NULL, *cmd = strtok_r(buf, ";", &save); cmd; cmd = strtok_r(NULL, ";", &save)) {
+		while (*cmd == ' ')
+			cmd++;
+		char *key = cmd + 4, *value = strchr(key, ' ');
+		if (strncmp(cmd, "set ", 4) != 0 || !value)
+			return false;
+		*value++ = '\0';
+		const struct key *k = key_find(key);
+		if (!k || key_set(s, k, value, err, sizeof err) != 0)
+			return false;
+	}
+	return true;
+}
+
+static int count_code(const struct diag_list *l, int code)
+{
+	int n = 0;
+	for (int i = 0; i < l->n; i++)
+		n += l->items[i].code == code;
+	return n;
+}
+
+/* Whether applying a fix of a `code` diagnostic removes one such problem
+ * without adding an error the scenario did not have: a fix that trades
+ * uneven experts for running out of memory is no fix. */
+static bool fix_helps(const struct scenario *s, const struct diag_list *before, int code, const char *fix)
+{
+	static struct scenario t;
+	static struct result r;
+	static struct diag_list after;   /* large: off the stack */
+	t = *s;
+	if (!fix_apply(fix, &t))
+		return false;
+	cost_evaluate(&t, &r);
+	collect(&t, &r, &after, false);
+	if (count_code(&after, code) >= count_code(before, code))
+		return false;
+	for (int i = 0; i < after.n; i++)
+		if (after.items[i].severity == SEV_ERROR && count_code(before, after.items[i].code) == 0)
+			return false;
+	return true;
+}
+
+/* Uneven experts: the largest ep below that divides them (and the GPUs)
+ * and leaves the scenario without a new error, or none. */
+static void ep_fix(const struct scenario *s, const struct result *r, const struct diag_list *l, struct diag *d)
+{
+	long etp = r->etp > 0 ? r->etp : 1;
+	d->fix[0] = '\0';
+	for (long e = s->strat.ep - 1; e >= 1; e--) {
+		char fix[sizeof d->fix];
+		if (s->model.experts % e || r->G % (e * etp))
+			continue;
+		snprintf(fix, sizeof fix, "set ep %ld", e);
+		if (fix_helps(s, l, W_EP_UNEVEN, fix)) {
+			snprintf(d->fix, sizeof d->fix, "%s", fix);
+			return;
+		}
+	}
+	/* else replicas as many as the experts' nearest divisor, below and
+	 * then above: other GPUs, the same layout (DEP43 to DEP32) */
+	const struct strategy *st = &s->strat;
+	if (st->dp != st->ep)
+		return;
+	long below = 0, above = 0;
+	for (long e = 1; e <= s->model.experts; e++) {
+		if (s->model.experts % e)
+			continue;
+		if (e < st->ep)
+			below = e;
+		else if (e > st->ep && !above)
+			above = e;
+	}
+	const long tries[2] = { below, above };
+	for (int i = 0; i < 2; i++) {
+		char fix[sizeof d->fix];
+		if (tries[i] < 2)
+			continue;
+		snprintf(fix, sizeof fix, "set dp %ld; set ep %ld", tries[i], tries[i]);
+		if (fix_helps(s, l, W_EP_UNEVEN, fix)) {
+			snprintf(d->fix, sizeof d->fix, "%s", fix);
+			return;
+		}
+	}
+}
+
+/* Every fix offered is one that helps (fix_helps); the rest are dropped. */
+static void keep_fixes_that_help(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		struct diag *d = &l->items[i];
+		if (!d->fix[0] || fix_helps(s, l, d->code, d->fix))
+			continue;
+		if (d->code == W_EP_UNEVEN)
+			ep_fix(s, r, l, d);
+		else
+			d->fix[0] = '\0';
+	}
+}
+
 static void collect(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	struct scenario rs;
@@ -801,6 +909,8 @@ static void collect(const struct scenario *s, const struct result *r, struct dia
 		diag_bound_sentence(s, r, true, buf, sizeof buf);
 		add(l, I_BOUND, "", "%s", buf);
 	}
+	if (fixes)
+		keep_fixes_that_help(s, r, l);
 	sort_by_severity(l);
 }
 

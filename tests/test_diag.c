@@ -243,3 +243,71 @@ Test(diag, the_bottleneck_counts_communication_as_a_whole)
 	diag_bottleneck_words(&ph, false, buf, sizeof buf);
 	cr_expect_str_eq(buf, "HBM-bound 51%");
 }
+
+static int count_code(const struct diag_list *d, int code)
+{
+	int n = 0;
+	for (int i = 0; i < d->n; i++)
+		n += d->items[i].code == code;
+	return n;
+}
+
+/* Every fix offered, applied as a user would (the command line), removes
+ * its problem and adds no error: over GPUs x models x a grid of
+ * strategies, batches and engines. */
+Test(diag, every_offered_fix_helps)
+{
+	static const char *const hws[] = { "h200", "gb200-nvl72", "mi355x" };
+	static const char *const models[] = { "deepseek-r1", "qwen3-235b-a22b", "llama-3.1-70b", "gpt-oss-120b",
+					       "mixtral-8x7b" };
+	static const long dps[] = { 1, 2, 3, 5, 8, 43 }, tps[] = { 1, 2, 4, 8 };
+	static struct session_fixture f;
+	static struct result r;
+	static struct diag_list before, after;
+	static struct scenario loaded, base;
+	long offered = 0;
+	for (size_t h = 0; h < sizeof hws / sizeof hws[0]; h++)
+		for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
+			char line[300];
+			fixture_open(&f, FMT_TEXT);
+			snprintf(line, sizeof line, "load %s %s", hws[h], models[m]);
+			cr_assert_eq(session_run_line(&f.ss, line, 1), 0, "%s", line);
+			loaded = f.ss.scn;
+			for (size_t i = 0; i < sizeof dps / sizeof dps[0]; i++)
+				for (size_t j = 0; j < sizeof tps / sizeof tps[0]; j++)
+					for (int v = 0; v < 4; v++) {
+						long dp = dps[i], tp = tps[j];
+						f.ss.scn = loaded;
+						snprintf(line, sizeof line, "set dp %ld; set tp %ld; set ep %ld; set batch %ld%s", dp,
+							 tp, v % 2 ? dp * tp : 1, v < 2 ? 128L : 1000L,
+							 v >= 2 ? "; set workload.engine vllm" : "");
+						if (session_run_line(&f.ss, line, 1) != 0)
+							continue;
+						cost_evaluate(&f.ss.scn, &r);
+						diag_collect(&f.ss.scn, &r, &before);
+						base = f.ss.scn;
+						for (int k = 0; k < before.n; k++) {
+							const struct diag *d = &before.items[k];
+							if (!d->fix[0])
+								continue;
+							offered++;
+							f.ss.scn = base;
+							cr_assert_eq(session_run_line(&f.ss, d->fix, 2), 0, "%s %s: %s: %s", models[m],
+								     line, diag_code_name(d->code), d->fix);
+							cost_evaluate(&f.ss.scn, &r);
+							diag_collect_quick(&f.ss.scn, &r, &after);
+							cr_expect_lt(count_code(&after, d->code), count_code(&before, d->code),
+								     "%s %s: %s: '%s' leaves it", models[m], line,
+								     diag_code_name(d->code), d->fix);
+							for (int a = 0; a < after.n; a++)
+								if (after.items[a].severity == SEV_ERROR)
+									cr_expect_gt(count_code(&before, after.items[a].code), 0,
+										     "%s %s: %s: '%s' adds %s", models[m], line,
+										     diag_code_name(d->code), d->fix,
+										     diag_code_name(after.items[a].code));
+						}
+					}
+			fixture_close(&f);
+		}
+	cr_expect_gt(offered, 500, "%ld fixes offered", offered);
+}
