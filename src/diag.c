@@ -19,7 +19,7 @@ static const char *const code_names[DIAG_CODE_COUNT] = {
 	"E_OVERLOAD", "E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
 	"W_EP_CROSS_NODE", "W_BATCH_DP", "W_BUBBLE", "W_TTFT", "W_TPOT", "W_THROUGHPUT",
 	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_NO_GRAPH", "W_PARAMS", "W_SPEC", "I_BOUND",
-	"I_SERVING_MB", "I_SPEC",
+	"I_SERVING_MB", "I_SPEC", "I_TAIL",
 };
 
 const char *diag_code_name(int code)
@@ -450,6 +450,36 @@ static void target(const struct scenario *s, const struct result *r, struct diag
 	    NUM(r->tokens_per_ms_per_gpu), NUM(tgt), NUM(ceil_v));
 }
 
+/* Percentile requirements: over, or checked against the mean where the
+ * evaluation derives no percentiles. */
+static void tail(const struct scenario *s, const struct result *r, struct diag_list *l)
+{
+	const struct requirements *q = &s->req;
+	const struct {
+		int code;
+		const char *what, *unit;
+		double bound, value, derived;
+	} t[4] = {
+		{ W_TTFT, "TTFT p90", "s", q->ttft_p90_s, result_ttft_tail(r, 0), r->ttft_pct_s[1] },
+		{ W_TTFT, "TTFT p99", "s", q->ttft_p99_s, result_ttft_tail(r, 1), r->ttft_pct_s[2] },
+		{ W_TPOT, "TPOT p90", "ms", q->tpot_p90_ms, result_tpot_tail(r, 0), r->tpot_pct_ms[1] },
+		{ W_TPOT, "TPOT p99", "ms", q->tpot_p99_ms, result_tpot_tail(r, 1), r->tpot_pct_ms[2] },
+	};
+	bool mean_used = false;
+	for (int i = 0; i < 4; i++) {
+		if (isnan(t[i].bound))
+			continue;
+		mean_used = mean_used || !isfinite(t[i].derived);
+		if (t[i].value > t[i].bound)
+			add(l, t[i].code, "", "%s %s %s is over the %s %s requirement%s", t[i].what, NUM(t[i].value), t[i].unit,
+			    NUM(t[i].bound), t[i].unit, isfinite(t[i].derived) ? "" : " (the mean stands for it)");
+	}
+	if (mean_used)
+		add(l, I_TAIL, "",
+		    "percentile requirements are checked against the mean here: percentiles are derived for a closed loop "
+		    "served by an engine (workload.mode serving, workload.engine)");
+}
+
 static void latency(const struct scenario *s, const struct result *r, struct diag_list *l, bool fixes)
 {
 	struct scenario copy;
@@ -485,6 +515,7 @@ static void latency(const struct scenario *s, const struct result *r, struct dia
 	if (!isnan(s->req.tokens_per_s_per_user) && r->tokens_per_s_per_user < s->req.tokens_per_s_per_user)
 		add(l, W_TPOT, "", "%s tokens/s per user (TPOT %s ms) is under the %s required", NUM(r->tokens_per_s_per_user),
 		    NUM(r->tpot_ms), NUM(s->req.tokens_per_s_per_user));
+	tail(s, r, l);
 }
 
 /* ---- layout quality ---- */

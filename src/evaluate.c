@@ -89,7 +89,8 @@ void cost_evaluate_prepared(struct cost_prep *p, const struct strategy *st, long
 		p->have_fixed = true;
 	}
 	copy_fixed(r, &p->head);
-	serve_pool_experts(rs, r, &p->ctx, p->head.errors ? NULL : p->parts, false, true);
+	/* a search ranks by the means; percentiles only when required */
+	serve_pool_experts(rs, r, &p->ctx, p->head.errors ? NULL : p->parts, false, !scenario_tail_required(&rs->req));
 }
 
 

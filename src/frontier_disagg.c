@@ -209,6 +209,7 @@ static void prefill_pools(const struct scenario *served, long max, struct search
 	pf->s.work.mode = MODE_STATIC;
 	pf->s.work.microbatches = 1;
 	pf->s.req.ttft_s = pf->s.req.tpot_ms = pf->s.req.tokens_per_ms_per_gpu = pf->s.req.tokens_per_s_per_user = NAN;
+	pf->s.req.ttft_p90_s = pf->s.req.ttft_p99_s = pf->s.req.tpot_p90_ms = pf->s.req.tpot_p99_ms = NAN;
 	struct engine_cfg eng;
 	serve_engine_resolve(served->work.engine, &served->engine, &served->hw, served->strat.tp, &eng);
 	pf->per_step = 1;

@@ -107,6 +107,7 @@ static void one_run(json_object *o, long line, const struct scenario *base, stru
 		run->s.work.rate = rate;
 	}
 	run->s.req.ttft_s = run->s.req.tpot_ms = run->s.req.tokens_per_ms_per_gpu = NAN;
+	run->s.req.ttft_p90_s = run->s.req.ttft_p99_s = run->s.req.tpot_p90_ms = run->s.req.tpot_p99_ms = NAN;
 	run->ttft_ms = ttft;
 	run->tpot_ms = tpot;
 	run->ok = true;

@@ -31,6 +31,33 @@ static const char *verdict(bool ok)
 	return ok ? "meets" : "MISSES";
 }
 
+/* The percentile requirements, each with its verdict (the mean where no
+ * percentile is derived). */
+static void tail_requirements(const struct sink *k, const struct scenario *s, const struct result *r)
+{
+	const struct requirements *q = &s->req;
+	const struct {
+		const char *what, *unit;
+		double bound, value, derived;
+	} t[4] = {
+		{ "TTFT p90", "s", q->ttft_p90_s, result_ttft_tail(r, 0), r->ttft_pct_s[1] },
+		{ "TTFT p99", "s", q->ttft_p99_s, result_ttft_tail(r, 1), r->ttft_pct_s[2] },
+		{ "TPOT p90", "ms", q->tpot_p90_ms, result_tpot_tail(r, 0), r->tpot_pct_ms[1] },
+		{ "TPOT p99", "ms", q->tpot_p99_ms, result_tpot_tail(r, 1), r->tpot_pct_ms[2] },
+	};
+	bool first = true;
+	for (int i = 0; i < 4; i++) {
+		if (isnan(t[i].bound))
+			continue;
+		sink_printf(k, "%s%s <= %s %s: %s (%s%s)", first ? "tail        " : "; ", t[i].what, NUM(t[i].bound),
+			    t[i].unit, verdict(t[i].value <= t[i].bound), isfinite(t[i].derived) ? "" : "the mean, ",
+			    NUM(t[i].value));
+		first = false;
+	}
+	if (!first)
+		sink_puts(k, "\n");
+}
+
 /* Disaggregated: both pools, and the KV cache moved between them. */
 static void pools(const struct sink *k, const struct scenario *s, const struct result *r)
 {
@@ -110,6 +137,7 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 		sink_printf(k, "percentiles TTFT p50 %s, p90 %s, p99 %s s; TPOT p50 %s, p90 %s, p99 %s ms (the closed loop's waves)\n",
 			    NUM(r->ttft_pct_s[0]), NUM(r->ttft_pct_s[1]), NUM(r->ttft_pct_s[2]), NUM(r->tpot_pct_ms[0]),
 			    NUM(r->tpot_pct_ms[1]), NUM(r->tpot_pct_ms[2]));
+	tail_requirements(k, s, r);
 	sink_printf(k, "decode      %s tok/ms/GPU, %s tok/s in all", NUM(r->tokens_per_ms_per_gpu),
 		    SIN(r->decode_tokens_per_s));
 	if (!isnan(s->req.tokens_per_ms_per_gpu))

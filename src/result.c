@@ -87,3 +87,15 @@ int cost_device_row_of(const struct result *r, int d)
 	}
 	return 0;
 }
+
+double result_ttft_tail(const struct result *r, int q)
+{
+	double v = r->ttft_pct_s[q + 1];
+	return isfinite(v) ? v : r->ttft_s;
+}
+
+double result_tpot_tail(const struct result *r, int q)
+{
+	double v = r->tpot_pct_ms[q + 1];
+	return isfinite(v) ? v : r->tpot_ms;
+}

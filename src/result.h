@@ -196,4 +196,10 @@ const char *cost_op_name(int op);
 const char *cost_comm_name(int kind);
 const char *cost_bound_name(int bound);
 
+/* A result's p90 (q 0) or p99 (q 1) of TTFT and TPOT, or where the
+ * evaluation derives none (static mode, no engine, an open stream) its
+ * mean: what a percentile requirement is checked against. */
+double result_ttft_tail(const struct result *r, int q);
+double result_tpot_tail(const struct result *r, int q);
+
 #endif

@@ -4,6 +4,7 @@
  * matrices, the expert TP a strategy folds to. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "scenario.h"
@@ -72,4 +73,9 @@ long scenario_gpus_per_host(const struct hardware *hw)
 {
 	long n = hw->gpus_per_host > 0 ? hw->gpus_per_host : hw->gpus_per_node;
 	return n > 0 ? n : 1;
+}
+
+bool scenario_tail_required(const struct requirements *q)
+{
+	return !isnan(q->ttft_p90_s) || !isnan(q->ttft_p99_s) || !isnan(q->tpot_p90_ms) || !isnan(q->tpot_p99_ms);
 }

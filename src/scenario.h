@@ -132,6 +132,9 @@ struct disagg {
 struct requirements {
 	double ttft_s, tpot_ms, tokens_per_ms_per_gpu;
 	double tokens_per_s_per_user;   /* interactivity: at least this, 1000/TPOT */
+	/* bounds on the p90 and p99 of TTFT and TPOT (where not derived, the
+	 * means stand for them: requirements_tail) */
+	double ttft_p90_s, ttft_p99_s, tpot_p90_ms, tpot_p99_ms;
 };
 
 /* claims.valid: what a report says of its own strategy */
@@ -178,6 +181,10 @@ int scenario_compute_dtype(const struct model *m);
 double scenario_peak_tflops(const struct hardware *hw, int dtype);
 
 const char *dtype_name(int dtype);
+
+/* Whether a percentile of TTFT or TPOT is required (the evaluation then
+ * derives them where it can). */
+bool scenario_tail_required(const struct requirements *q);
 
 /* The GPUs of one machine: hardware.gpus_per_host, or when 0 the NVLink
  * domain's (a domain of one host, as on an HGX board); at least 1. */

@@ -163,6 +163,13 @@ static void fill(struct candidate *c, const struct scenario *s, const struct res
 bool search_requirements_met(const struct scenario *s, const struct result *r, double target)
 {
 	const struct requirements *q = &s->req;
+	const double ttft_tail[2] = { q->ttft_p90_s, q->ttft_p99_s }, tpot_tail[2] = { q->tpot_p90_ms, q->tpot_p99_ms };
+	for (int i = 0; i < 2; i++) {
+		if (!isnan(ttft_tail[i]) && !(result_ttft_tail(r, i) <= ttft_tail[i]))
+			return false;
+		if (!isnan(tpot_tail[i]) && !(result_tpot_tail(r, i) <= tpot_tail[i]))
+			return false;
+	}
 	if (!isnan(q->ttft_s) && !(r->ttft_s <= q->ttft_s))
 		return false;
 	if (!isnan(q->tpot_ms) && !(r->tpot_ms <= q->tpot_ms))
@@ -176,7 +183,8 @@ bool search_requirements_met(const struct scenario *s, const struct result *r, d
 
 void search_reach_init(struct search_reach *rc)
 {
-	*rc = (struct search_reach){ .ttft_s = INFINITY, .tpot_ms = INFINITY, .per_user = 0, .tokens_per_ms_per_gpu = 0 };
+	*rc = (struct search_reach){ .ttft_s = INFINITY, .tpot_ms = INFINITY, .per_user = 0, .tokens_per_ms_per_gpu = 0,
+				     .ttft_tail_s = { INFINITY, INFINITY }, .tpot_tail_ms = { INFINITY, INFINITY } };
 }
 
 void search_reach_add(struct search_reach *rc, const struct result *r)
@@ -190,6 +198,10 @@ void search_reach_add(struct search_reach *rc, const struct result *r)
 		rc->per_user = 1000.0 / r->tpot_ms;
 	if (r->tokens_per_ms_per_gpu > rc->tokens_per_ms_per_gpu)
 		rc->tokens_per_ms_per_gpu = r->tokens_per_ms_per_gpu;
+	for (int i = 0; i < 2; i++) {
+		rc->ttft_tail_s[i] = fmin(rc->ttft_tail_s[i], result_ttft_tail(r, i));
+		rc->tpot_tail_ms[i] = fmin(rc->tpot_tail_ms[i], result_tpot_tail(r, i));
+	}
 }
 
 void search_reach_explain(const struct scenario *s, const struct search_reach *rc, double target, char *buf,
@@ -215,6 +227,14 @@ void search_reach_explain(const struct scenario *s, const struct search_reach *r
 		  "requirements.tokens_per_s_per_user", ">=", "tok/s", "most", q->tokens_per_s_per_user, rc->per_user },
 		{ !isnan(target) && !(rc->tokens_per_ms_per_gpu >= target), "requirements.tokens_per_ms_per_gpu", ">=",
 		  "tok/ms/GPU", "most", target, rc->tokens_per_ms_per_gpu },
+		{ !isnan(q->ttft_p90_s) && !(rc->ttft_tail_s[0] <= q->ttft_p90_s), "requirements.ttft_p90_s", "<=", "s",
+		  "shortest", q->ttft_p90_s, rc->ttft_tail_s[0] },
+		{ !isnan(q->ttft_p99_s) && !(rc->ttft_tail_s[1] <= q->ttft_p99_s), "requirements.ttft_p99_s", "<=", "s",
+		  "shortest", q->ttft_p99_s, rc->ttft_tail_s[1] },
+		{ !isnan(q->tpot_p90_ms) && !(rc->tpot_tail_ms[0] <= q->tpot_p90_ms), "requirements.tpot_p90_ms", "<=", "ms",
+		  "shortest", q->tpot_p90_ms, rc->tpot_tail_ms[0] },
+		{ !isnan(q->tpot_p99_ms) && !(rc->tpot_tail_ms[1] <= q->tpot_p99_ms), "requirements.tpot_p99_ms", "<=", "ms",
+		  "shortest", q->tpot_p99_ms, rc->tpot_tail_ms[1] },
 	};
 	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
 		if (!r[i].missed || n + 1 >= len)

@@ -56,7 +56,9 @@ struct candidate {
 struct search_reach {
 	long fitting;
 	double ttft_s, tpot_ms, per_user, tokens_per_ms_per_gpu;
+	double ttft_tail_s[2], tpot_tail_ms[2];   /* p90 and p99 (the means where not derived) */
 };
+
 struct search_result {
 	struct search_opts opts;
 	long evaluated, valid, fitting, feasible;

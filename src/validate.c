@@ -272,6 +272,7 @@ static void build_row(struct run *run, char **f, const int *idx, const struct ke
 	s.work.microbatches = 1;
 	s.strat.etp = 0;
 	s.req.ttft_s = s.req.tpot_ms = s.req.tokens_per_ms_per_gpu = NAN;
+	s.req.ttft_p90_s = s.req.ttft_p99_s = s.req.tpot_p90_ms = s.req.tpot_p99_ms = NAN;
 	/* the engine that ran it: its memory rule, limits and overheads */
 	s.work.engine = serve_engine_find(run->framework);
 	s.work.arrival = ARRIVAL_CLOSED;

@@ -3,6 +3,7 @@
  * GPUs for a request rate. */
 #include "helpers.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -814,4 +815,61 @@ Test(frontier, refined_between_powers_of_two)
 	cr_expect(list[0] == 16 && list[1] == 20 && list[2] == 24 && list[3] == 28 && list[4] == 32);
 	n = search_batch_list(1, 10, 4, 0, list, SEARCH_BATCHES_MAX);
 	cr_expect(n == 4 && list[0] == 1 && list[1] == 5 && list[2] == 9 && list[3] == 10);
+}
+
+/* Percentile requirements filter on the percentiles where the closed loop
+ * derives them, and on the means where it does not. */
+Test(frontier, percentile_requirements)
+{
+	static struct frontier_result fr;
+	static struct scenario s, t;
+	static struct result r;
+	char err[600];
+	scenario_default(&s);
+	cr_assert_eq(preset_load(&s, "h200", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(preset_load(&s, "deepseek-r1", err, sizeof err), 0, "%s", err);
+	s.work.engine = ENGINE_SGLANG;
+	s.work.mode = MODE_SERVING;
+	s.req.tokens_per_ms_per_gpu = NAN;
+	s.strat = (struct strategy){ .dp = 8, .tp = 1, .pp = 1, .ep = 8 };
+	s.work.batch = 128;
+	cost_evaluate(&s, &r);
+	cr_assert(r.ok && isfinite(r.ttft_pct_s[2]));
+	cr_assert_gt(r.ttft_pct_s[2], r.ttft_s);
+	/* a bound between the mean and the p99: the mean meets it, the p99 does not */
+	s.req.ttft_s = NAN;
+	s.req.ttft_p99_s = 0.5 * (r.ttft_s + r.ttft_pct_s[2]);
+	cr_expect(!search_requirements_met(&s, &r, NAN));
+	s.req.ttft_p99_s = 1.01 * r.ttft_pct_s[2];
+	cr_expect(search_requirements_met(&s, &r, NAN));
+	/* static mode derives none: the mean stands for it */
+	t = s;
+	t.work.mode = MODE_STATIC;
+	cost_evaluate(&t, &r);
+	cr_assert(!isfinite(r.ttft_pct_s[2]));
+	t.req.ttft_p99_s = 0.99 * r.ttft_s;
+	cr_expect(!search_requirements_met(&t, &r, NAN));
+	t.req.ttft_p99_s = 1.01 * r.ttft_s;
+	cr_expect(search_requirements_met(&t, &r, NAN));
+	/* every point of a front under a p99 bound has its p99 within it */
+	s.req.ttft_p99_s = 2;
+	struct frontier_opts o = { .gpus = 8, .batch_from = 1, .batch_to = 1024 };
+	frontier_run(&s, &o, &fr);
+	cr_assert_gt(fr.n, 0);
+	for (int i = 0; i < fr.n; i++) {
+		t = s;
+		frontier_point_apply(&fr.pts[i], &t);
+		cost_evaluate(&t, &r);
+		cr_expect_leq(result_ttft_tail(&r, 1), 2.0, "point %d: p99 %g", i, result_ttft_tail(&r, 1));
+	}
+	/* and a search ranks under it too (percentiles derived for it) */
+	static struct search_result sr;
+	struct search_opts so = { .gpus = 8, .objective = OBJ_THROUGHPUT, .top = 5 };
+	search_run(&s, &so, &sr);
+	for (int i = 0; i < sr.n_top; i++) {
+		t = s;
+		candidate_apply(&sr.top[i], &t);
+		cost_evaluate(&t, &r);
+		cr_expect_leq(result_ttft_tail(&r, 1), 2.0, "top %d", i);
+	}
 }
