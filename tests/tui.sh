@@ -65,11 +65,11 @@ t_opens() {
 }
 t_ep_left() {
 	tm send-keys -t t Left
-	wait_for '^.>EP .* 8 .' && wait_for 'shards +32 of 64 GPUs'
+	wait_for '^.>EP .* 8 .' && wait_for 'per GPU +1143 tok/s out' && wait_for 'per user +648 tok/s'
 }
 t_ep_right() {
 	tm send-keys -t t Right
-	wait_for '^.>EP .* 16 .' && wait_for 'shards +64 of 64 GPUs'
+	wait_for '^.>EP .* 16 .' && wait_for 'per GPU +1301 tok/s out'
 }
 t_set_tp() {
 	tm send-keys -t t : 'set tp 2' Enter
@@ -105,7 +105,7 @@ t_wide() {
 	wait_for 'frontier \(F: walk it\)' || return 1
 	# 60x16: a requirement is shown whole or not at all
 	tm resize-window -t t -x 60 -y 16
-	wait_for 'decode +[0-9.]+ tok/ms/GPU' || return 1
+	wait_for 'per user +[0-9.]+ tok/s' || return 1
 	! screen | grep -Eq '(≥|>=) 1 *│$'
 	tm resize-window -t t -x 80 -y 24
 	wait_for '^.>EP '

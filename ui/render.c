@@ -163,20 +163,58 @@ static void figure(WINDOW *w, int y, int x, int width, const struct style *st, c
 }
 
 /* With a baseline pinned: the change at the right end of a figure's row. */
-static void delta(WINDOW *w, int y, int x_end, const struct app *a, const struct style *st, int fig)
+static void delta_of(WINDOW *w, int y, int x_end, const struct app *a, const struct style *st, double now,
+		     double base, bool higher_better)
 {
 	char text[32];
 	if (!a->ss.pinned)
 		return;
-	double now = figure_value(&a->r, fig), base = figure_value(&a->base_r, fig);
 	fmt_delta(now, base, st->utf8, text, sizeof text);
 	int role = ROLE_DIM;
 	if (isfinite(now) && isfinite(base) && fabs(now - base) > 5e-4 * fabs(base))
-		role = (now > base) == figure_info(fig)->higher_better ? ROLE_OK : ROLE_ERROR;
+		role = (now > base) == higher_better ? ROLE_OK : ROLE_ERROR;
 	int cols = text_cols(text);
 	wmove(w, y, x_end - cols - 1);
 	waddch(w, ' ');
 	put_text(w, y, x_end - cols, cols, style_attr(st, role), text);
+}
+
+static void delta(WINDOW *w, int y, int x_end, const struct app *a, const struct style *st, int fig)
+{
+	delta_of(w, y, x_end, a, st, figure_value(&a->r, fig), figure_value(&a->base_r, fig),
+		 figure_info(fig)->higher_better);
+}
+
+/* The decision figures: tokens/s per user against its requirement, output
+ * tokens/s per GPU end to end, and what a million tokens cost in dollars
+ * and joules (where the GPU's price and power are known). */
+static void decision(WINDOW *w, int *y, int x, int width, const struct app *a, const struct style *st)
+{
+	const struct scenario *s = &a->ss.scn;
+	const struct result *r = &a->r, *b = &a->base_r;
+	const struct glyphs *g = st->g;
+	char value[96], req[64] = "";
+	double want = s->req.tokens_per_s_per_user;
+	snprintf(value, sizeof value, "%s tok/s", NUM(r->tokens_per_s_per_user));
+	if (!isnan(want))
+		snprintf(req, sizeof req, "%s %s", g->ge, NUM(want));
+	figure(w, *y, x, width, st, "per user", value, req,
+	       isnan(want) ? 0 : r->tokens_per_s_per_user >= want ? 1 : -1);
+	delta_of(w, (*y)++, x + width, a, st, r->tokens_per_s_per_user, b->tokens_per_s_per_user, true);
+	snprintf(value, sizeof value, "%s tok/s out", NUM(r->output_tokens_per_s_per_gpu));
+	figure(w, *y, x, width, st, "per GPU", value, NULL, 0);
+	delta_of(w, (*y)++, x + width, a, st, r->output_tokens_per_s_per_gpu, b->output_tokens_per_s_per_gpu, true);
+	if (isnan(r->usd_per_mtok) && isnan(r->joules_per_token))
+		snprintf(value, sizeof value, "- (no price set)");
+	else if (isnan(r->usd_per_mtok))
+		snprintf(value, sizeof value, "%s J/tok", NUM(r->joules_per_token));
+	else if (isnan(r->joules_per_token))
+		snprintf(value, sizeof value, "$%s/Mtok", NUM(r->usd_per_mtok));
+	else
+		snprintf(value, sizeof value, "$%s/Mtok %s %s J/tok", NUM(r->usd_per_mtok), g->dot, NUM(r->joules_per_token));
+	figure(w, *y, x, width, st, "cost", value, NULL, 0);
+	delta_of(w, (*y)++, x + width, a, st, isnan(r->usd_per_mtok) ? r->joules_per_token : r->usd_per_mtok,
+		 isnan(r->usd_per_mtok) ? b->joules_per_token : b->usd_per_mtok, false);
 }
 
 static void figures(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
@@ -196,8 +234,8 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 				put_fmt(w, y++, x, width, A_BOLD, "f: %s", e->fix);
 		}
 		if (r->params_ok)
-			put_fmt(w, y++, x, width, A_NORMAL, "ceiling    %s tok/ms/GPU",
-				NUM(r->ceiling_tokens_per_ms_per_gpu));
+			put_fmt(w, y++, x, width, A_NORMAL, "ceiling    %s tok/s/GPU (compute)",
+				NUM(1000.0 * r->ceiling_tokens_per_ms_per_gpu));
 		return;
 	}
 	snprintf(value, sizeof value, "%s s", NUM(r->ttft_s));
@@ -217,34 +255,26 @@ static void figures(WINDOW *w, const struct app *a, const struct style *st, cons
 	figure(w, y, x, width, st, "TPOT", value, req, isnan(s->req.tpot_ms) ? 0 : r->tpot_ms <= s->req.tpot_ms ? 1 : -1);
 	delta(w, y++, x + width, a, st, FIG_TPOT);
 
-	snprintf(value, sizeof value, "%s tok/ms/GPU", NUM(r->tokens_per_ms_per_gpu));
-	req[0] = '\0';
-	double tgt = s->req.tokens_per_ms_per_gpu;
-	if (!isnan(tgt))
-		snprintf(req, sizeof req, "%s %s", g->ge, NUM(tgt));
-	figure(w, y, x, width, st, "decode", value, req, isnan(tgt) ? 0 : r->tokens_per_ms_per_gpu >= tgt ? 1 : -1);
-	delta(w, y++, x + width, a, st, FIG_TOKENS);
-
-	snprintf(value, sizeof value, "%s tok/s", SIN(r->prefill_tokens_per_s));
-	figure(w, y, x, width, st, "prefill", value, NULL, 0);
-	delta(w, y++, x + width, a, st, FIG_PREFILL);
+	decision(w, &y, x, width, a, st);
 
 	char words[80];
 	diag_bottleneck_words(&r->decode, true, words, sizeof words);
 	snprintf(value, sizeof value, "decode: %.79s", words);
 	figure(w, y++, x, width, st, "bottleneck", value, NULL, 0);
-
-	snprintf(value, sizeof value, "%s of %s GPUs %s repl. %.2f", NUM(r->shards), NUM(r->gpus), g->dot,
-		 r->replication);
-	figure(w, y++, x, width, st, "shards", value, NULL, 0);
 	if (L->slider_rows <= SLIDER_BASIC)
 		return;
-	snprintf(value, sizeof value, "%s / %s GiB %s KV room %s seq", NUM(r->max_total_gib), NUM(r->capacity_gib),
-		 g->dot, NUM(r->kv_capacity_seqs));
-	figure(w, y, x, width, st, "memory", value, NULL, 0);
-	delta(w, y++, x + width, a, st, FIG_MEM);
-	snprintf(value, sizeof value, "%s tok/ms/GPU (compute)", NUM(r->ceiling_tokens_per_ms_per_gpu));
-	figure(w, y++, x, width, st, "ceiling", value, NULL, 0);
+
+	/* the decode-only rate, named so, against the throughput target */
+	snprintf(value, sizeof value, "%s tok/s/GPU", NUM(1000.0 * r->tokens_per_ms_per_gpu));
+	req[0] = '\0';
+	double tgt = s->req.tokens_per_ms_per_gpu;
+	if (!isnan(tgt))
+		snprintf(req, sizeof req, "%s %s", g->ge, NUM(1000.0 * tgt));
+	figure(w, y, x, width, st, "decode", value, req, isnan(tgt) ? 0 : r->tokens_per_ms_per_gpu >= tgt ? 1 : -1);
+	delta(w, y++, x + width, a, st, FIG_TOKENS);
+	snprintf(value, sizeof value, "%s tok/s", SIN(r->prefill_tokens_per_s));
+	figure(w, y, x, width, st, "prefill", value, NULL, 0);
+	delta(w, y++, x + width, a, st, FIG_PREFILL);
 }
 
 /* ---- memory bars ---- */
