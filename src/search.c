@@ -152,7 +152,9 @@ static void keep_front(struct search_result *sr, const struct candidate *c)
 static void fill(struct candidate *c, const struct scenario *s, const struct result *r)
 {
 	c->gpus = r->gpus;
-	c->tokens = r->tokens_per_ms_per_gpu;
+	c->tokens = r->output_tokens_per_s_per_gpu;
+	c->per_user = r->tokens_per_s_per_user;
+	c->decode = r->tokens_per_ms_per_gpu;
 	c->ttft = r->ttft_s;
 	c->tpot = r->tpot_ms;
 	c->mem = r->max_total_gib;
@@ -560,7 +562,7 @@ static void explain(const struct sink *k, const struct search_result *sr)
 			    NUM(c->cost), c->cost / b->cost);
 		break;
 	default:
-		sink_printf(k, "best: %s: %s tok/ms/GPU, %.2gx the current %s (%s)", best, NUM(b->tokens),
+		sink_printf(k, "best: %s: %s tok/s/GPU, %.2gx the current %s (%s)", best, NUM(b->tokens),
 			    b->tokens / c->tokens, now, NUM(c->tokens));
 		break;
 	}
@@ -615,18 +617,18 @@ void search_report_text(const struct sink *k, const struct scenario *s, const st
 		sink_printf(k, "  no strategy fits in memory and meets the requirements: %s\n", why);
 		return;
 	}
-	sink_printf(k, "%4s  %-28s%s %6s %11s %9s %9s %8s  %s\n", "rank", "strategy", range ? "  batch" : "", "GPUs",
-		    "tok/ms/GPU", "TTFT s", "TPOT ms", "mem GiB", "pareto");
+	sink_printf(k, "%4s  %-28s%s %6s %10s %10s %9s %9s %8s  %s\n", "rank", "strategy", range ? "  batch" : "", "GPUs",
+		    "tok/s/GPU", "tok/s/user", "TTFT s", "TPOT ms", "mem GiB", "pareto");
 	for (int i = 0; i < sr->n_top; i++) {
 		const struct candidate *c = &sr->top[i];
 		char batch[16] = "";
 		candidate_label(c, label, sizeof label);
 		if (range)
 			snprintf(batch, sizeof batch, " %6ld", c->batch);
-		sink_printf(k, "%4d  %-28s%s %6s %11s %9s %9s %8s%s\n", i + 1, label, batch, NUM(c->gpus), NUM(c->tokens),
-			    NUM(c->ttft), NUM(c->tpot), NUM(c->mem), c->pareto ? "  *" : "");
+		sink_printf(k, "%4d  %-28s%s %6s %10s %10s %9s %9s %8s%s\n", i + 1, label, batch, NUM(c->gpus),
+			    NUM(c->tokens), NUM(c->per_user), NUM(c->ttft), NUM(c->tpot), NUM(c->mem), c->pareto ? "  *" : "");
 	}
-	sink_printf(k, "pareto front (fewer GPUs, more tok/ms/GPU, lower TTFT): %d strateg%s%s\n", sr->n_front,
+	sink_printf(k, "pareto front (fewer GPUs, more tok/s/GPU, lower TTFT): %d strateg%s%s\n", sr->n_front,
 		    sr->n_front == 1 ? "y" : "ies", sr->front_truncated ? " (truncated)" : "");
 	explain(k, sr);
 }
@@ -640,7 +642,8 @@ static void candidate_json(const struct sink *k, const struct candidate *c, bool
 	sink_printf(k, ", \"dp\": %ld, \"tp\": %ld, \"pp\": %ld, \"ep\": %ld, \"etp\": %ld, \"microbatches\": %ld, \"batch\": %ld",
 		    c->dp, c->tp, c->pp, c->ep, c->etp, c->mb, c->batch);
 	const struct { const char *name; double v; } figs[] = {
-		{ "gpus", c->gpus }, { "tokens_per_ms_per_gpu", c->tokens }, { "ttft_s", c->ttft },
+		{ "gpus", c->gpus }, { "tokens_per_s_per_gpu", c->tokens }, { "tokens_per_s_per_user", c->per_user },
+		{ "tokens_per_ms_per_gpu", c->decode }, { "ttft_s", c->ttft },
 		{ "tpot_ms", c->tpot }, { "max_total_gib", c->mem }, { "gpu_s_per_sequence", c->cost },
 	};
 	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
@@ -693,12 +696,13 @@ void search_report_json(const struct sink *k, const struct scenario *s, const st
 void search_report_csv(const struct sink *k, const struct search_result *sr)
 {
 	char label[96];
-	sink_puts(k, "rank,strategy,dp,tp,pp,ep,etp,microbatches,gpus,tokens_per_ms_per_gpu,ttft_s,tpot_ms,max_total_gib,gpu_s_per_sequence,pareto\n");
+	sink_puts(k, "rank,strategy,dp,tp,pp,ep,etp,microbatches,gpus,tokens_per_s_per_gpu,tokens_per_s_per_user,"
+		     "tokens_per_ms_per_gpu,ttft_s,tpot_ms,max_total_gib,gpu_s_per_sequence,pareto\n");
 	for (int i = 0; i < sr->n_top; i++) {
 		const struct candidate *c = &sr->top[i];
 		candidate_label(c, label, sizeof label);
 		sink_printf(k, "%d,%s,%ld,%ld,%ld,%ld,%ld,%ld", i + 1, label, c->dp, c->tp, c->pp, c->ep, c->etp, c->mb);
-		const double v[] = { c->gpus, c->tokens, c->ttft, c->tpot, c->mem, c->cost };
+		const double v[] = { c->gpus, c->tokens, c->per_user, c->decode, c->ttft, c->tpot, c->mem, c->cost };
 		csv_numbers(k, v, sizeof v / sizeof v[0]);
 		sink_printf(k, ",%s\n", c->pareto ? "true" : "false");
 	}

@@ -45,7 +45,11 @@ struct search_opts {
 struct candidate {
 	long dp, tp, pp, ep, etp, mb;
 	long batch;                 /* the concurrency it was evaluated at */
-	double gpus, tokens, ttft, tpot, mem, cost;   /* cost: GPU-seconds per sequence */
+	/* tokens: output tokens/s per GPU end to end (the unit every command
+	 * prints); decode: the decode-only rate in tokens/ms per GPU, what
+	 * requirements.tokens_per_ms_per_gpu bounds; cost: GPU-seconds per
+	 * sequence */
+	double gpus, tokens, per_user, decode, ttft, tpot, mem, cost;
 	int decode_bound;
 	bool pareto;
 };

@@ -324,12 +324,12 @@ void serve_phases(const struct serve_ctx *c, const struct pass_part pt[2], struc
 	} else {
 		r->output_tokens_per_s = c->step.B * c->step.O / r->e2e_latency_s;
 	}
-	/* the plane of the throughput-interactivity frontier, and what it
-	 * costs: not what a search ranks by */
-	if (c->step.ranking)
-		return;
+	/* the plane of the throughput-interactivity frontier, which a
+	 * search ranks by too; what it costs is not */
 	r->tokens_per_s_per_user = 1000.0 / r->tpot_ms;
 	r->output_tokens_per_s_per_gpu = r->output_tokens_per_s / r->gpus;
+	if (c->step.ranking)
+		return;
 	r->usd_per_mtok = serve_usd_per_mtok(c->step.s->hw.usd_per_gpu_hour, r->output_tokens_per_s_per_gpu);
 	r->joules_per_token = serve_joules_per_token(c->step.s->hw.watts, r->output_tokens_per_s_per_gpu);
 }

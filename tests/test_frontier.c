@@ -314,7 +314,8 @@ Test(search, batch_range_and_interactivity)
 		candidate_apply(c, &t);
 		cr_expect_eq(t.work.batch, c->batch);
 		cost_evaluate(&t, &r);
-		expect_rel(r.tokens_per_ms_per_gpu, c->tokens, 0);
+		expect_rel(r.output_tokens_per_s_per_gpu, c->tokens, 0);
+		expect_rel(r.tokens_per_ms_per_gpu, c->decode, 0);
 	}
 	(void)several;
 	/* more requests in flight than the scenario's batch of 128 pay, up

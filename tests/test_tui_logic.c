@@ -271,7 +271,7 @@ Test(app, search_results_apply_with_enter)
 	cr_expect_eq(a.ss.scn.strat.dp, c->dp);
 	cr_expect_eq(a.ss.scn.strat.tp, c->tp);
 	cr_expect_eq(a.ss.scn.strat.ep, c->ep);
-	cr_expect_eq(a.r.tokens_per_ms_per_gpu, c->tokens);
+	cr_expect_eq(a.r.output_tokens_per_s_per_gpu, c->tokens);
 	cr_expect(strstr(a.status, "(search rank 2)") != NULL, "%s", a.status);
 	app_free(&a);
 }

@@ -733,15 +733,15 @@ static void pick_overlay(WINDOW *w, const struct app *a, const struct style *st,
 	int y0 = (L->rows - h) / 2, x0 = 2;
 	render_overlay_box(w, y0, x0, h, wd);
 	render_title(w, y0, x0 + 2, wd - 4, st, "search results (Up Down choose, Enter applies, Esc closes)");
-	put_fmt(w, y0 + 1, x0 + 2, wd - 4, A_BOLD, "%4s  %-24s %5s %10s %8s %8s %3s", "rank", "strategy", "GPUs",
-		"tok/ms/GPU", "TTFT s", "TPOT ms", "P");
+	put_fmt(w, y0 + 1, x0 + 2, wd - 4, A_BOLD, "%4s  %-24s %5s %10s %10s %8s %8s %3s", "rank", "strategy", "GPUs",
+		"tok/s/GPU", "tok/s/user", "TTFT s", "TPOT ms", "P");
 	int rows = h - 4, first = a->pick >= rows ? a->pick - rows + 1 : 0;
 	for (int i = 0; i < rows && first + i < sr->n_top; i++) {
 		const struct candidate *c = &sr->top[first + i];
 		candidate_label(c, label, sizeof label);
 		attr_t at = first + i == a->pick ? style_attr(st, ROLE_SELECTED) : A_NORMAL;
-		put_fmt(w, y0 + 2 + i, x0 + 2, wd - 4, at, "%4d  %-24s %5s %10s %8s %8s %3s", first + i + 1, label,
-			NUM(c->gpus), NUM(c->tokens), NUM(c->ttft), NUM(c->tpot), c->pareto ? "*" : "");
+		put_fmt(w, y0 + 2 + i, x0 + 2, wd - 4, at, "%4d  %-24s %5s %10s %10s %8s %8s %3s", first + i + 1, label,
+			NUM(c->gpus), NUM(c->tokens), NUM(c->per_user), NUM(c->ttft), NUM(c->tpot), c->pareto ? "*" : "");
 	}
 	if (sr->target_impossible)
 		put_fmt(w, y0 + h - 2, x0 + 2, wd - 4, style_attr(st, ROLE_WARN),
