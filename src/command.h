@@ -14,6 +14,7 @@
 struct sweep;
 struct search_result;
 struct frontier_result;
+struct recommendation;
 
 struct session {
 	struct scenario scn;
@@ -27,6 +28,7 @@ struct session {
 	struct sweep *last_sweep;        /* the last sweep's table, for charts */
 	struct search_result *last_search;
 	struct frontier_result *last_frontier;
+	struct recommendation *last_recommend;   /* the last recommend's answer, for apply */
 	unsigned sweeps, searches, frontiers;   /* how many have run: "is there a new one?" */
 	/* saving: the explorer asks before it overwrites a file; batch mode
 	 * overwrites, as shells and editors in scripts do */

@@ -296,6 +296,10 @@ int cmd_recommend(struct invocation *inv)
 	struct recommend_opts o = { .rate = rate, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
 				    .batch_to = sc.batch_to, .batch_step = sc.batch_step, .stop = &ss->stop };
 	recommend_run(&ss->scn, &o, &rc);
+	if (!ss->last_recommend)
+		ss->last_recommend = malloc(sizeof *ss->last_recommend);
+	if (ss->last_recommend)
+		*ss->last_recommend = rc;
 	if (ss->format == FMT_JSON)
 		recommend_report_json(&ss->sink, &ss->scn, &o, &rc);
 	else if (ss->format == FMT_CSV)
@@ -309,6 +313,68 @@ int cmd_recommend(struct invocation *inv)
 				NUM(rate), why);
 	}
 	return stopped(inv);
+}
+
+/* An answer of the session into its scenario: what the explorer's Enter
+ * does, for scripts. */
+int cmd_apply(struct invocation *inv)
+{
+	struct session *ss = inv->ss;
+	const char *what = inv->w[1].text;
+	long n = 0;
+	char label[96];
+	if (inv->argc > 2 && cmd_parse_count(inv, 2, 1, 1000000, &n))
+		return -1;
+	if (!strcmp(what, "search")) {
+		const struct search_result *sr = ss->last_search;
+		if (!sr || sr->n_top == 0)
+			return cmd_fail(inv, 1, "no search result to apply: run search first");
+		if (n == 0)
+			n = 1;
+		if (n > sr->n_top)
+			return cmd_fail(inv, 2, "the search ranked %d strateg%s: expected 1 to %d", sr->n_top,
+					sr->n_top == 1 ? "y" : "ies", sr->n_top);
+		candidate_apply(&sr->top[n - 1], &ss->scn);
+		candidate_label(&sr->top[n - 1], label, sizeof label);
+		sink_notef(&ss->sink, "applied search rank %ld: %s\n", n, label);
+		return 0;
+	}
+	if (!strcmp(what, "frontier")) {
+		const struct frontier_result *fr = ss->last_frontier;
+		if (!fr || fr->n == 0)
+			return cmd_fail(inv, 1, "no frontier to apply: run frontier first");
+		if (n == 0)
+			n = fr->n;
+		if (n > fr->n)
+			return cmd_fail(inv, 2, "the front has %d point%s: expected 1 to %d", fr->n, fr->n == 1 ? "" : "s",
+					fr->n);
+		/* printed the most interactive first: row n is from the end */
+		const struct frontier_point *p = &fr->pts[fr->n - n];
+		frontier_point_apply(p, &ss->scn);
+		frontier_label(p, label, sizeof label);
+		sink_notef(&ss->sink, "applied frontier point %ld: %s at concurrency %ld, %s tok/s/GPU, %s tok/s per user\n", n,
+			   label, p->batch, NUM(p->per_gpu), NUM(p->per_user));
+		return 0;
+	}
+	if (!strcmp(what, "recommend")) {
+		const struct recommendation *rc = ss->last_recommend;
+		if (!rc || !rc->found)
+			return cmd_fail(inv, 1, "no recommendation to apply: run recommend first");
+		if (inv->argc > 2)
+			return cmd_fail(inv, 2, "recommend has one answer: apply recommend");
+		ss->scn.strat.dp = rc->dp;
+		ss->scn.strat.tp = rc->tp;
+		ss->scn.strat.pp = rc->pp;
+		ss->scn.strat.ep = rc->ep;
+		ss->scn.strat.etp = rc->etp;
+		ss->scn.work.batch = rc->batch;
+		ss->scn.work.mode = MODE_SERVING;
+		ss->scn.work.microbatches = 1;
+		sink_notef(&ss->sink, "applied recommend: one of its %ld replica%s, at concurrency %ld\n", rc->replicas,
+			   rc->replicas == 1 ? "" : "s", rc->batch);
+		return 0;
+	}
+	return cmd_fail(inv, 1, "'%s': expected search, frontier or recommend", what);
 }
 
 int cmd_validate(struct invocation *inv)

@@ -57,6 +57,7 @@ int cmd_sweep(struct invocation *inv);
 int cmd_search(struct invocation *inv);
 int cmd_frontier(struct invocation *inv);
 int cmd_recommend(struct invocation *inv);
+int cmd_apply(struct invocation *inv);
 int cmd_validate(struct invocation *inv);
 /* command_engine.c */
 int cmd_export(struct invocation *inv);

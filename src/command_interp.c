@@ -86,6 +86,8 @@ static const struct command commands[] = {
 	  0, 6, cmd_frontier },
 	{ { "recommend", "recommend rate R [max-gpus N] [batch FROM..TO [step N]]", "the fewest GPUs (replicas of one strategy at one concurrency) that serve R requests/s within the requirements" },
 	  2, 6, cmd_recommend },
+	{ { "apply", "apply search [N]|frontier [N]|recommend", "take an answer into the scenario: the search's N-th ranked strategy (1), the frontier's N-th point as printed (the last: the most tokens/s per GPU), or recommend's strategy and concurrency; serving mode for frontier and recommend" },
+	  1, 2, cmd_apply },
 	{ { "export", "export vllm|sglang|trtllm [FILE.sh]", "the engine's launch command for the scenario (TensorRT-LLM: with its extra options YAML), or a script of it written atomically; refused with the engine's own rule when it cannot run the strategy" },
 	  1, 2, cmd_export },
 	{ { "import", "import [--lenient] \"COMMAND\"|SCRIPT", "an engine's launch command (vllm serve, sglang launch_server, trtllm-serve), quoted, written out or in a file, into the scenario: model, strategy, engine settings; all or nothing" },
@@ -203,9 +205,11 @@ void session_free(struct session *ss)
 	free(ss->last_sweep);
 	free(ss->last_search);
 	free(ss->last_frontier);
+	free(ss->last_recommend);
 	ss->last_sweep = NULL;
 	ss->last_search = NULL;
 	ss->last_frontier = NULL;
+	ss->last_recommend = NULL;
 }
 
 void session_init(struct session *ss, const struct sink *k)

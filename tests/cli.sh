@@ -304,5 +304,13 @@ t_batch_step() {
 }
 ok "a concurrency grid of a step, bounded" t_batch_step
 
+t_apply() {
+	run 1 -e 'apply search' && has "no search result to apply: run search first" "$tmp/err" &&
+		run 0 -e 'search max-gpus 8; apply search 2; get strategy.dp strategy.ep' && has "applied search rank 2: " "$tmp/err" &&
+		run 1 -e 'frontier max-gpus 8; apply frontier 999' && has "expected 1 to" "$tmp/err" &&
+		run 1 -e 'apply frobnicate' && has "'frobnicate': expected search, frontier or recommend" "$tmp/err"
+}
+ok "apply takes a search, frontier or recommend answer into the scenario" t_apply
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
