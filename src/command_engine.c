@@ -12,6 +12,7 @@
 #include "command_impl.h"
 #include "evaluate.h"
 #include "diag.h"
+#include "deploy_disagg.h"
 #include "export_engine.h"
 #include "file_read.h"
 #include "import_engine.h"
@@ -26,16 +27,10 @@
 /* An options file or a launch script: a few kilobytes. */
 #define ENGINE_FILE_MAX (256 * 1024)
 
-static void export_json(const struct sink *k, const struct engine_command *c, const char *line, const char *file)
+/* One command's fields, after the opening brace. */
+static void command_fields(const struct sink *k, const struct engine_command *c, const char *line)
 {
-	sink_puts(k, "{\"schema\": \"moescope/1\", \"export\": {\"engine\": ");
-	json_string(k, serve_engine_name(c->engine));
-	sink_puts(k, ", \"file\": ");
-	if (file)
-		json_string(k, file);
-	else
-		sink_puts(k, "null");
-	sink_puts(k, ", \"command\": ");
+	sink_puts(k, "\"command\": ");
 	json_string(k, line);
 	sink_puts(k, ", \"argv\": [");
 	for (int i = 0; i < c->argc; i++) {
@@ -59,37 +54,159 @@ static void export_json(const struct sink *k, const struct engine_command *c, co
 		sink_puts(k, i ? ", " : "");
 		json_string(k, c->notes[i]);
 	}
-	sink_puts(k, "]}}\n");
+	sink_puts(k, "]");
+}
+
+static void export_head(const struct sink *k, int engine, const char *file)
+{
+	sink_puts(k, "{\"schema\": \"moescope/1\", \"export\": {\"engine\": ");
+	json_string(k, serve_engine_name(engine));
+	sink_puts(k, ", \"file\": ");
+	if (file)
+		json_string(k, file);
+	else
+		sink_puts(k, "null");
+	sink_puts(k, ", ");
+}
+
+static void export_json(const struct sink *k, const struct engine_command *c, const char *line, const char *file)
+{
+	export_head(k, c->engine, file);
+	command_fields(k, c, line);
+	sink_puts(k, "}}\n");
+}
+
+/* Disaggregated: the three commands, each as export_json gives one. */
+static void export_json_disagg(const struct sink *k, const struct engine_disagg *d, char *text, size_t len,
+			       const char *file)
+{
+	const struct {
+		const char *role;
+		const struct engine_command *c;
+	} parts[3] = { { "prefill", &d->prefill }, { "decode", &d->decode }, { "router", &d->router } };
+	export_head(k, d->decode.engine, file);
+	sink_printf(k, "\"mode\": \"disagg\", \"prefill_instances\": %ld, \"decode_instances\": %ld",
+		    d->prefill_instances, d->decode_instances);
+	for (int i = 0; i < 3; i++) {
+		engine_command_text(parts[i].c, 0, text, len);
+		sink_printf(k, ", \"%s\": {", parts[i].role);
+		command_fields(k, parts[i].c, text);
+		sink_puts(k, "}");
+	}
+	sink_puts(k, "}}\n");
 }
 
 /* The command as a shell script: the options file written by a here
  * document, then the launch. */
+/* The notes of a command as comment lines (free of line breaks). */
+static void notes_text(const struct sink *k, const struct engine_command *c, const char *who)
+{
+	char line[4 * sizeof c->notes[0]];
+	for (int i = 0; i < c->n_notes; i++) {
+		name_visible(c->notes[i], line, sizeof line);
+		sink_printf(k, "# note%s%s%s: %s\n", who ? " (" : "", who ? who : "", who ? ")" : "", line);
+	}
+}
+
+/* What runs: moescope's own shell lines (the per-host variables), the
+ * options file by a here document, the launch. */
+static void body_text(const struct sink *k, const struct engine_command *c, char *text, size_t len)
+{
+	sink_puts(k, c->prelude);
+	/* the options are moescope's own YAML, which never holds the
+	 * delimiter line (engine_export checks) */
+	if (c->options_file[0])
+		sink_printf(k, "cat > %s <<'%s'\n%s%s\n", c->options_file, ENGINE_HEREDOC_END, c->options,
+			    ENGINE_HEREDOC_END);
+	engine_command_text(c, 1, text, len);
+	sink_printf(k, "%s\n", text);
+}
+
+static void hosts_text(const struct sink *k, const struct engine_command *c, const char *what)
+{
+	if (c->hosts > 1 && c->prelude[0])
+		sink_printf(k, "# %s%ld hosts of %ld GPUs: run it on each with NODE_RANK=0 to %ld and HEAD_ADDR=the address of host 0\n",
+			    what, c->hosts, c->per_host, c->hosts - 1);
+}
+
 static void export_text(const struct sink *k, const struct scenario *s, const struct engine_command *c, char *text,
 			size_t len)
 {
-	char label[96], model[4 * NAME_MAX_LEN], hw[4 * NAME_MAX_LEN], line[4 * sizeof c->notes[0]];
+	char label[96], model[4 * NAME_MAX_LEN], hw[4 * NAME_MAX_LEN];
 	strategy_format(&s->strat, label, sizeof label);
 	/* a comment ends at a line break: nothing in one may hold a control */
 	name_visible(s->model.name, model, sizeof model);
 	name_visible(s->hw.name, hw, sizeof hw);
 	sink_printf(k, "# %s for %s on %ld x %s, %s\n", serve_engine_display_name(c->engine), model,
 		    s->strat.dp * s->strat.tp * s->strat.pp, hw, label);
-	if (c->hosts > 1 && c->prelude[0])
-		sink_printf(k, "# %ld hosts of %ld GPUs: run this on each with NODE_RANK=0 to %ld and HEAD_ADDR=the address of host 0\n",
-			    c->hosts, c->per_host, c->hosts - 1);
-	for (int i = 0; i < c->n_notes; i++) {
-		name_visible(c->notes[i], line, sizeof line);
-		sink_printf(k, "# note: %s\n", line);
+	hosts_text(k, c, "");
+	notes_text(k, c, NULL);
+	body_text(k, c, text, len);
+}
+
+/* Disaggregated: one script for every machine, its part chosen by ROLE. */
+static void export_text_disagg(const struct sink *k, const struct scenario *s, const struct engine_disagg *d,
+			       char *text, size_t len)
+{
+	char pre[96], dec[96], model[4 * NAME_MAX_LEN], hw[4 * NAME_MAX_LEN];
+	struct strategy ps = disagg_prefill_strategy(s);
+	strategy_format(&ps, pre, sizeof pre);
+	strategy_format(&s->strat, dec, sizeof dec);
+	name_visible(s->model.name, model, sizeof model);
+	name_visible(s->hw.name, hw, sizeof hw);
+	sink_printf(k, "# %s disaggregated for %s on %s: %ld prefill instance%s of %s, %ld decode instance%s of %s, a router\n",
+		    serve_engine_display_name(d->decode.engine), model, hw, d->prefill_instances,
+		    d->prefill_instances == 1 ? "" : "s", pre, d->decode_instances, d->decode_instances == 1 ? "" : "s", dec);
+	sink_puts(k, "# run it with ROLE=prefill on each prefill instance, ROLE=decode on each decode instance, and\n"
+		     "# ROLE=router on one host with PREFILL_ADDRS and DECODE_ADDRS: the addresses of the instances\n");
+	hosts_text(k, &d->prefill, "a prefill instance: ");
+	hosts_text(k, &d->decode, "a decode instance: ");
+	notes_text(k, &d->prefill, "prefill");
+	notes_text(k, &d->decode, "decode");
+	notes_text(k, &d->router, "router");
+	sink_printf(k, "PREFILL_INSTANCES=%ld\nDECODE_INSTANCES=%ld\n", d->prefill_instances, d->decode_instances);
+	sink_puts(k, "ROLE=${ROLE:?set ROLE to prefill, decode or router}\ncase \"$ROLE\" in\nprefill)\n");
+	body_text(k, &d->prefill, text, len);
+	sink_puts(k, ";;\ndecode)\n");
+	body_text(k, &d->decode, text, len);
+	sink_puts(k, ";;\nrouter)\n");
+	sink_puts(k, "PREFILL_ADDRS=${PREFILL_ADDRS:?set PREFILL_ADDRS to the addresses of the prefill instances}\n"
+		     "DECODE_ADDRS=${DECODE_ADDRS:?set DECODE_ADDRS to the addresses of the decode instances}\n");
+	body_text(k, &d->router, text, len);
+	sink_puts(k, ";;\n*)\necho \"ROLE must be prefill, decode or router\" >&2\nexit 2\n;;\nesac\n");
+}
+
+/* workload.mode disagg: prefill, decode and router in one script. */
+static int export_disagg(struct invocation *inv, int engine)
+{
+	static struct engine_disagg d;   /* large: not on the stack */
+	static char text[ENGINE_ARGS_MAX * (ENGINE_ARG_LEN + 8)];
+	const struct sink *k = &inv->ss->sink;
+	const struct scenario *s = &inv->ss->scn;
+	char err[600];
+	if (engine_export_disagg(engine, s, &d, err, sizeof err) != 0)
+		return cmd_fail(inv, 1, "%s", err);
+	if (inv->argc == 3) {
+		struct atomic_file af;
+		struct sink to_file;
+		if (atomic_open(&af, inv->w[2].text, err, sizeof err) != 0)
+			return cmd_fail(inv, 2, "%s", err);
+		sink_file(&to_file, af.f);
+		sink_puts(&to_file, "#!/bin/sh\nset -e\n");
+		export_text_disagg(&to_file, s, &d, text, sizeof text);
+		if (atomic_commit(&af, err, sizeof err) != 0)
+			return cmd_fail(inv, 2, "%s", err);
+		sink_notef(k, "wrote %s (run it on each machine with ROLE=prefill, decode or router: sh %s)\n",
+			   inv->w[2].text, inv->w[2].text);
+		if (inv->ss->format == FMT_JSON)
+			export_json_disagg(k, &d, text, sizeof text, inv->w[2].text);
+		return 0;
 	}
-	/* the options are moescope's own YAML, which never holds the
-	 * delimiter line (engine_export checks) */
-	/* moescope's own shell lines: the per-host variables */
-	sink_puts(k, c->prelude);
-	if (c->options_file[0])
-		sink_printf(k, "cat > %s <<'%s'\n%s%s\n", c->options_file, ENGINE_HEREDOC_END, c->options,
-			    ENGINE_HEREDOC_END);
-	engine_command_text(c, 1, text, len);
-	sink_printf(k, "%s\n", text);
+	if (inv->ss->format == FMT_JSON)
+		export_json_disagg(k, &d, text, sizeof text, NULL);
+	else
+		export_text_disagg(k, s, &d, text, sizeof text);
+	return 0;
 }
 
 int cmd_export(struct invocation *inv)
@@ -103,6 +220,8 @@ int cmd_export(struct invocation *inv)
 	int engine = serve_engine_find(inv->w[1].text);
 	if (engine == ENGINE_NONE)
 		return cmd_fail(inv, 1, "'%s': expected an engine: vllm, sglang or trtllm", inv->w[1].text);
+	if (s->work.mode == MODE_DISAGG)
+		return export_disagg(inv, engine);
 	if (engine_export(engine, s, &c, err, sizeof err) != 0)
 		return cmd_fail(inv, 1, "%s", err);
 	if (inv->argc == 3) {
@@ -291,8 +410,72 @@ static void import_report(struct invocation *inv, const struct engine_import *im
 	/* a change of the scenario, said beside the output */
 	sink_notef(k, "imported %s: %s (%s), %s on %ld GPU%s\n", serve_engine_display_name(imp->engine),
 		   s->model.name, how, label, gpus, gpus == 1 ? "" : "s");
+	if (s->work.mode == MODE_DISAGG) {
+		char pre[96];
+		struct strategy ps = disagg_prefill_strategy(s);
+		strategy_format(&ps, pre, sizeof pre);
+		sink_notef(k, "  disaggregated: %ld prefill instance%s of %s beside %ld decode instance%s\n",
+			   s->disagg.prefill_workers, s->disagg.prefill_workers == 1 ? "" : "s", pre, s->disagg.decode_workers,
+			   s->disagg.decode_workers == 1 ? "" : "s");
+	}
 	if (imp->ignored[0])
 		sink_notef(k, "  not read (no effect on the figures): %s\n", imp->ignored);
+}
+
+/* The part of a disaggregated script (export_text_disagg) that a role
+ * runs: from "ROLE)" to its ";;"; false when there is none. */
+static bool role_section(const char *text, const char *role, char *out, size_t len)
+{
+	char label[32];
+	snprintf(label, sizeof label, "\n%s)\n", role);
+	const char *a = strstr(text, label);
+	if (!a)
+		return false;
+	a += strlen(label);
+	const char *b = strstr(a, "\n;;\n");
+	if (!b || (size_t)(b - a) >= len)
+		return false;
+	memcpy(out, a, (size_t)(b - a));
+	out[b - a] = '\0';
+	return true;
+}
+
+static long script_count(const char *text, const char *name)
+{
+	char key[40];
+	snprintf(key, sizeof key, "\n%s=", name);
+	const char *p = strstr(text, key);
+	long n = p ? strtol(p + strlen(key), NULL, 10) : 0;
+	return n >= 1 && n <= 100000 ? n : 1;
+}
+
+/* A disaggregated script: its prefill instance's strategy (and GPU count)
+ * into prefill.*, the instances into disagg.*, workload.mode disagg; the
+ * decode instance was read as the command. */
+static int import_prefill(struct invocation *inv, const char *script, const char *file, struct scenario *next)
+{
+	static struct engine_import imp;
+	static struct scenario pool;
+	static char part[ENGINE_FILE_MAX];
+	char err[600];
+	if (!role_section(file, "prefill", part, sizeof part))
+		return cmd_fail(inv, 1, "%s: a disaggregated script without its prefill part", script);
+	if (engine_import_parse(part, &imp, err, sizeof err) != 0)
+		return cmd_fail(inv, 1, "%s (prefill): %s", script, err);
+	if (imp.options_file[0] && read_options(inv, &imp, script, file) != 0)
+		return -1;
+	pool = *next;
+	if (engine_import_apply(&imp, &pool, err, sizeof err) != 0)
+		return cmd_fail(inv, 1, "%s (prefill): %s", script, err);
+	next->disagg.dp = pool.strat.dp;
+	next->disagg.tp = pool.strat.tp;
+	next->disagg.pp = pool.strat.pp;
+	next->disagg.ep = pool.strat.ep;
+	next->disagg.etp = pool.strat.etp;
+	next->disagg.prefill_workers = script_count(file, "PREFILL_INSTANCES");
+	next->disagg.decode_workers = script_count(file, "DECODE_INSTANCES");
+	next->work.mode = MODE_DISAGG;
+	return 0;
 }
 
 int cmd_import(struct invocation *inv)
@@ -323,9 +506,15 @@ int cmd_import(struct invocation *inv)
 	} else {
 		cmd_join_words(inv, first, text, sizeof text);
 	}
-	int rc = engine_import_parse_as(file ? file : text, lenient, &imp, err, sizeof err);
+	/* a disaggregated script: its decode instance is the command */
+	static char decode_part[ENGINE_FILE_MAX];
+	bool disagg = file && strstr(file, "case \"$ROLE\" in") && role_section(file, "decode", decode_part, sizeof decode_part);
+	int rc = engine_import_parse_as(disagg ? decode_part : file ? file : text, lenient, &imp, err, sizeof err);
 	if (rc == 0 && imp.options_file[0])
 		rc = read_options(inv, &imp, script, file) != 0 ? -2 : 0;
+	/* the script stays for its prefill part */
+	static char whole[ENGINE_FILE_MAX + 1];
+	snprintf(whole, sizeof whole, "%s", disagg ? file : "");
 	free(file);
 	if (rc == -2)
 		return -1;
@@ -342,6 +531,8 @@ int cmd_import(struct invocation *inv)
 			 NAME_MAX_LEN, imp.model);
 	if (engine_import_apply(&imp, &next, err, sizeof err) != 0)
 		return cmd_fail(inv, 1, "%s", err);
+	if (disagg && import_prefill(inv, script, whole, &next) != 0)
+		return -1;
 	cost_evaluate(&next, &r);
 	if (!r.ok) {
 		static struct diag_list d;

@@ -41,6 +41,7 @@
 #include "name_text.h"
 #include "numfmt.h"
 #include "scenario_resolve.h"
+#include "deploy_disagg.h"
 #include "serve.h"
 
 #define TRTLLM_OPTIONS_FILE "extra-llm-api-config.yml"
@@ -389,6 +390,119 @@ int engine_export(int engine, const struct scenario *in, struct engine_command *
 			 ENGINE_HEREDOC_END);
 		return -1;
 	}
+	return 0;
+}
+
+/* Ports of the instances and of the router. */
+#define PREFILL_PORT 8100
+#define DECODE_PORT 8200
+#define ROUTER_PORT 8000
+
+static void role_flags(int engine, bool prefill, struct engine_command *c)
+{
+	long port = prefill ? PREFILL_PORT : DECODE_PORT;
+	switch (engine) {
+	case ENGINE_VLLM:
+		/* docs "NixlConnector Usage Guide": both ends kv_both */
+		flag_str(c, "--kv-transfer-config", "{\"kv_connector\": \"NixlConnector\", \"kv_role\": \"kv_both\"}");
+		flag_long(c, "--port", port);
+		break;
+	case ENGINE_SGLANG:
+		/* docs "PD Disaggregation" */
+		flag_str(c, "--disaggregation-mode", prefill ? "prefill" : "decode");
+		flag_long(c, "--port", port);
+		break;
+	default: {
+		/* docs "Disaggregated Serving": each server moves its KV cache
+		 * with a cache transceiver; the context servers do without the
+		 * overlap scheduler */
+		size_t n = strlen(c->options);
+		snprintf(c->options + n, sizeof c->options - n, "cache_transceiver_config:\n  backend: DEFAULT\n%s",
+			 prefill && !strstr(c->options, "disable_overlap_scheduler") ? "disable_overlap_scheduler: true\n" : "");
+		snprintf(c->options_file, sizeof c->options_file, "%s", prefill ? "extra-llm-api-config-prefill.yml"
+										    : "extra-llm-api-config-decode.yml");
+		for (int i = 0; i + 1 < c->argc; i++)
+			if (!strcmp(c->argv[i], "--extra_llm_api_options"))
+				snprintf(c->argv[i + 1], ENGINE_ARG_LEN, "%s", c->options_file);
+		flag_long(c, "--port", port);
+		break;
+	}
+	}
+}
+
+/* The router: its own words, and the instances' addresses from the
+ * script's variables (the prelude builds the lists). */
+static void router_command(int engine, struct engine_disagg *d)
+{
+	struct engine_command *c = &d->router;
+	memset(c, 0, sizeof *c);
+	c->engine = engine;
+	c->hosts = c->per_host = 1;
+	switch (engine) {
+	case ENGINE_VLLM:
+		prelude(c, "set --\n");
+		prelude(c, "for a in $PREFILL_ADDRS; do set -- \"$@\" --prefiller-hosts \"$a\" --prefiller-ports %d; done\n",
+			PREFILL_PORT);
+		prelude(c, "for a in $DECODE_ADDRS; do set -- \"$@\" --decoder-hosts \"$a\" --decoder-ports %d; done\n",
+			DECODE_PORT);
+		arg(c, "python3");
+		arg(c, "toy_proxy_server.py");
+		flag_long(c, "--port", ROUTER_PORT);
+		raw(c, "\"$@\"");
+		note(c, "the router is vLLM's proxy for NixlConnector: tests/v1/kv_connector/nixl_integration/toy_proxy_server.py in its repository");
+		break;
+	case ENGINE_SGLANG:
+		prelude(c, "set --\n");
+		prelude(c, "for a in $PREFILL_ADDRS; do set -- \"$@\" --prefill \"http://$a:%d\"; done\n", PREFILL_PORT);
+		prelude(c, "for a in $DECODE_ADDRS; do set -- \"$@\" --decode \"http://$a:%d\"; done\n", DECODE_PORT);
+		arg(c, "python3");
+		arg(c, "-m");
+		arg(c, "sglang_router.launch_router");
+		arg(c, "--pd-disaggregation");
+		raw(c, "\"$@\"");
+		flag_str(c, "--host", "0.0.0.0");
+		flag_long(c, "--port", ROUTER_PORT);
+		break;
+	default:
+		prelude(c, "{\n  printf 'hostname: 0.0.0.0\\nport: %d\\nbackend: pytorch\\ncontext_servers:\\n  num_instances: %ld\\n  urls:\\n'\n",
+			ROUTER_PORT, d->prefill_instances);
+		prelude(c, "  for a in $PREFILL_ADDRS; do printf '    - \"%%s:%d\"\\n' \"$a\"; done\n", PREFILL_PORT);
+		prelude(c, "  printf 'generation_servers:\\n  num_instances: %ld\\n  urls:\\n'\n", d->decode_instances);
+		prelude(c, "  for a in $DECODE_ADDRS; do printf '    - \"%%s:%d\"\\n' \"$a\"; done\n", DECODE_PORT);
+		prelude(c, "} > disagg-config.yml\n");
+		arg(c, "trtllm-serve");
+		arg(c, "disaggregated");
+		flag_str(c, "-c", "disagg-config.yml");
+		break;
+	}
+}
+
+int engine_export_disagg(int engine, const struct scenario *in, struct engine_disagg *d, char *err, size_t errlen)
+{
+	static struct scenario pool;   /* large: not on the stack */
+	char why[400];
+	memset(d, 0, sizeof *d);
+	d->prefill_instances = in->disagg.prefill_workers > 0 ? in->disagg.prefill_workers : 1;
+	d->decode_instances = in->disagg.decode_workers > 0 ? in->disagg.decode_workers : 1;
+	/* each pool as a server of its own: the prefill pool's strategy and GPU */
+	pool = *in;
+	pool.work.mode = MODE_SERVING;
+	pool.strat = disagg_prefill_strategy(in);
+	if (in->disagg.hw_name[0] && in->disagg.hw.name[0])
+		pool.hw = in->disagg.hw;
+	if (engine_export(engine, &pool, &d->prefill, why, sizeof why) != 0) {
+		snprintf(err, errlen, "the prefill pool: %s", why);
+		return -1;
+	}
+	pool = *in;
+	pool.work.mode = MODE_SERVING;
+	if (engine_export(engine, &pool, &d->decode, why, sizeof why) != 0) {
+		snprintf(err, errlen, "the decode pool: %s", why);
+		return -1;
+	}
+	role_flags(engine, true, &d->prefill);
+	role_flags(engine, false, &d->decode);
+	router_command(engine, d);
 	return 0;
 }
 

@@ -40,6 +40,19 @@ struct engine_command {
  * it), or -1 with the engine's reason when it cannot run the strategy. */
 int engine_export(int engine, const struct scenario *s, struct engine_command *out, char *err, size_t errlen);
 
+/* Disaggregated serving (workload.mode disagg): the launch of a prefill
+ * instance, of a decode instance, and of the router that sends each
+ * request to both, as each stack documents it (SGLang's PD disaggregation
+ * and sglang_router; vLLM's NixlConnector and its proxy; TensorRT-LLM's
+ * trtllm-serve disaggregated).  The router reads the instances' addresses
+ * from PREFILL_ADDRS and DECODE_ADDRS; -1 with the reason when a pool's
+ * strategy is one the engine cannot run. */
+struct engine_disagg {
+	struct engine_command prefill, decode, router;
+	long prefill_instances, decode_instances;
+};
+int engine_export_disagg(int engine, const struct scenario *s, struct engine_disagg *out, char *err, size_t errlen);
+
 /* The command as shell text: one line, or (pretty) one flag per line
  * joined by backslash-newlines.  Words the shell would split are quoted. */
 void engine_command_text(const struct engine_command *c, int pretty, char *buf, size_t len);

@@ -137,6 +137,12 @@ static const struct flag flags[] = {
 	{ ES, "--nnodes", F_VALUE },
 	{ ES, "--node-rank", F_VALUE },
 	{ ES, "--dist-init-addr", F_VALUE },
+	/* disaggregated serving: the instance's role and how KV moves */
+	{ ES, "--disaggregation-mode", F_VALUE },
+	{ ES, "--disaggregation-transfer-backend", F_VALUE },
+	{ EV, "--kv-transfer-config", F_VALUE },
+	{ EV | ES | ET, "--port", F_VALUE },
+	{ EV | ES | ET, "--host", F_VALUE },
 };
 
 __attribute__((format(printf, 3, 4)))
