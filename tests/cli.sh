@@ -279,7 +279,7 @@ t_multi_host() {
 		done &&
 		run 0 -e "load gb200-nvl72 deepseek-r1; strategy DP16 EP16; export vllm $tmp/v.sh; export sglang $tmp/s.sh; export trtllm $tmp/t.sh" &&
 		for f in v s t; do bash -n "$tmp/$f.sh" || return 1; done &&
-		has "# 4 hosts of 4 GPUs: run this on each with NODE_RANK=0 to 3" "$tmp/v.sh" &&
+		has "# 4 hosts of 4 GPUs: run it on each with NODE_RANK=0 to 3" "$tmp/v.sh" &&
 		(cd "$tmp" && PATH="$tmp/bin:$PATH" NODE_RANK=3 HEAD_ADDR=10.0.0.1 sh v.sh) >"$tmp/run.out" &&
 		has "[--data-parallel-size-local][4][--data-parallel-start-rank][12][--data-parallel-address][10.0.0.1][--data-parallel-rpc-port][13345][--headless]" "$tmp/run.out" &&
 		(cd "$tmp" && PATH="$tmp/bin:$PATH" NODE_RANK=0 HEAD_ADDR=10.0.0.1 sh v.sh) >"$tmp/run.out" &&
