@@ -141,6 +141,37 @@ static int scope_option(struct invocation *inv, int i, struct scope *sc, bool ex
 	return 0;
 }
 
+/* The most evaluations a search, frontier or recommend takes on, and
+ * what one takes in such a run (a frontier of DeepSeek-R1 over 16384
+ * GPUs: 233M pairs in about 80 s on one core): past WORK_MAX, about three
+ * minutes, the answer is refused before any work, with what would narrow
+ * it; below it a long run shows its progress. */
+#define WORK_MAX 5e8
+#define WORK_EVAL_S 0.4e-6
+
+/* The work a run over the scope is: its strategies, each at each
+ * concurrency of the range, times what each pair costs (a disaggregated
+ * front pairs a decode pool with up to FRONTIER_PREFILL_POOLS prefill
+ * pools, at about two prefill worker counts each). */
+static int work_check(struct invocation *inv, const char *what, const struct scope *sc, double per_pair)
+{
+	static long batches[SEARCH_BATCHES_MAX];
+	const struct scenario *s = &inv->ss->scn;
+	int nb = search_batch_list(sc->batch_from, sc->batch_to, sc->batch_step, s->work.batch, batches,
+				   SEARCH_BATCHES_MAX);
+	double n = (double)search_count_strategies(s, sc->gpus, sc->max_gpus) * nb * per_pair;
+	if (n <= WORK_MAX)
+		return 0;
+	long g = sc->gpus ? sc->gpus : sc->max_gpus;
+	char evals[32], limit[32];
+	fmt_si(n, evals, sizeof evals);
+	fmt_si(WORK_MAX, limit, sizeof limit);
+	return cmd_fail(inv, 0,
+			"%s over %s%ld GPUs at %d concurrenc%s is about %s evaluations (about %.0f minutes); at most %s: "
+			"a smaller max-gpus or a narrower batch range",
+			what, sc->gpus ? "" : "up to ", g, nb, nb == 1 ? "y" : "ies", evals, n * WORK_EVAL_S / 60.0, limit);
+}
+
 /* A range and its step: a range of at most SEARCH_BATCHES_MAX
  * concurrencies, and a step only with a range. */
 static int scope_check(struct invocation *inv, struct scope *sc, bool ranged)
@@ -183,7 +214,7 @@ int cmd_search(struct invocation *inv)
 			return cmd_fail(inv, i, "unknown option '%s'; valid: gpus max-gpus objective top batch step", w);
 		}
 	}
-	if (scope_check(inv, &sc, sc.batch_from > 0))
+	if (scope_check(inv, &sc, sc.batch_from > 0) || work_check(inv, "a search", &sc, 1))
 		return -1;
 	o.top = (int)top;
 	o.gpus = sc.gpus;
@@ -236,7 +267,8 @@ int cmd_frontier(struct invocation *inv)
 		if (mode < 0)
 			return cmd_fail(inv, i + 1, "'%s': expected agg, disagg or both", m);
 	}
-	if (scope_check(inv, &sc, true))
+	if (scope_check(inv, &sc, true) ||
+	    work_check(inv, "a frontier", &sc, mode == FR_AGG ? 1 : 1 + 2.0 * FRONTIER_PREFILL_POOLS))
 		return -1;
 	struct frontier_opts o = { .gpus = sc.gpus, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
 				   .batch_to = sc.batch_to, .batch_step = sc.batch_step, .mode = mode, .stop = &ss->stop };
@@ -291,7 +323,7 @@ int cmd_recommend(struct invocation *inv)
 	}
 	if (isnan(rate))
 		return cmd_fail(inv, 0, "recommend needs a rate; usage: %s", usage);
-	if (scope_check(inv, &sc, true))
+	if (scope_check(inv, &sc, true) || work_check(inv, "a recommendation", &sc, 1))
 		return -1;
 	struct recommend_opts o = { .rate = rate, .max_gpus = sc.max_gpus, .batch_from = sc.batch_from,
 				    .batch_to = sc.batch_to, .batch_step = sc.batch_step, .stop = &ss->stop };

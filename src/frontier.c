@@ -297,7 +297,11 @@ void frontier_run(const struct scenario *s, const struct frontier_opts *o, struc
 	int nb = 0;
 	struct result r0;
 
-	search_stop_reset(o->stop);
+	/* the disaggregated pools' pairs are counted their own way: no total */
+	if (o->mode != FR_AGG)
+		search_stop_reset(o->stop);
+	else
+		search_stop_start(o->stop, s, o->gpus, o->max_gpus);
 	memset(fr, 0, sizeof *fr);
 	search_reach_init(&fr->reach);
 	fr->opts = *o;

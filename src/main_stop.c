@@ -25,6 +25,7 @@ static void on_interrupt(int sig)
 struct progress {
 	double start, next;
 	bool tell;   /* stderr is a terminal */
+	const struct search_stop *st;   /* the run's total */
 };
 
 static struct progress progress;
@@ -52,8 +53,9 @@ static bool poll_stop(void *ctx, long visited)
 	if (t < p->next)
 		return false;
 	p->next = t + 5.0;
-	fprintf(stderr, "moescope: working: %ld strategies in %.0f s; Ctrl-C stops with what was found so far\n",
-		visited, t - p->start);
+	char where[160];
+	search_progress_text(p->st, visited, t - p->start, where, sizeof where);
+	fprintf(stderr, "moescope: working: %s; Ctrl-C stops with what was found so far\n", where);
 	return false;
 }
 
@@ -68,6 +70,7 @@ void main_stop_install(struct search_stop *st)
 	if (sigaction(SIGINT, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
 		sigaction(SIGINT, &sa, NULL);
 	progress.tell = isatty(STDERR_FILENO);
+	progress.st = st;
 	st->fn = poll_stop;
 	st->ctx = &progress;
 }

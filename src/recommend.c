@@ -160,7 +160,7 @@ void recommend_run(const struct scenario *s, const struct recommend_opts *o, str
 	static long batches[SEARCH_BATCHES_MAX];
 	int nb = 0;
 
-	search_stop_reset(o->stop);
+	search_stop_start(o->stop, s, 0, o->max_gpus);
 	memset(out, 0, sizeof *out);
 	search_reach_init(&out->reach);
 	x.s = *s;

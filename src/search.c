@@ -377,7 +377,46 @@ void search_stop_reset(struct search_stop *st)
 	if (!st)
 		return;
 	st->visited = 0;
+	st->total = 0;
 	st->stopped = false;
+}
+
+static void count_one(void *ctx, const struct candidate *c)
+{
+	(void)c;
+	++*(long *)ctx;
+}
+
+long search_count_strategies(const struct scenario *s, long gpus, long max_gpus)
+{
+	static struct scenario plain;   /* large: not on the stack */
+	long n = 0;
+	plain = *s;
+	plain.work.engine = ENGINE_NONE;   /* every one is visited before an engine's rules */
+	search_each_strategy(&plain, gpus, max_gpus, NULL, count_one, &n);
+	return n;
+}
+
+void search_progress_text(const struct search_stop *st, long visited, double elapsed, char *buf, size_t len)
+{
+	long total = st ? st->total : 0;
+	if (total <= 0 || visited > total) {
+		snprintf(buf, len, "%ld strategies, %.0f s", visited, elapsed);
+		return;
+	}
+	double done = (double)visited / (double)total;
+	if (done > 0.01)
+		snprintf(buf, len, "%ld of %ld strategies (%.0f%%), %.0f s, about %.0f s left", visited, total, 100.0 * done,
+			 elapsed, elapsed * (1.0 - done) / done);
+	else
+		snprintf(buf, len, "%ld of %ld strategies (%.0f%%), %.0f s", visited, total, 100.0 * done, elapsed);
+}
+
+void search_stop_start(struct search_stop *st, const struct scenario *s, long gpus, long max_gpus)
+{
+	search_stop_reset(st);
+	if (st && st->fn)
+		st->total = search_count_strategies(s, gpus, max_gpus);
 }
 
 /* Whether to stop before the next strategy; asks the hook after every
@@ -487,7 +526,7 @@ void search_run(const struct scenario *s, const struct search_opts *o, struct se
 
 	memset(sr, 0, sizeof *sr);
 	search_reach_init(&sr->reach);
-	search_stop_reset(o->stop);
+	search_stop_start(o->stop, s, o->gpus, o->max_gpus);
 	sr->opts = *o;
 	if (sr->opts.top < 1)
 		sr->opts.top = 10;

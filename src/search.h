@@ -25,12 +25,23 @@ struct search_stop {
 	bool (*fn)(void *ctx, long visited);   /* true: stop now; NULL: never */
 	void *ctx;
 	long visited;                          /* strategies visited so far */
+	long total;                            /* of how many (search_count_strategies); 0: not known */
 	bool stopped;                          /* fn said stop */
 };
 
 /* Ready for a new run: nothing visited, not stopped.  search_run,
  * frontier_run and recommend_run start with it. */
 void search_stop_reset(struct search_stop *st);
+
+/* The strategies a run over this scope visits (before each engine's
+ * rules): what a stop hook counts up to, and the start of an estimate of
+ * the work. */
+long search_count_strategies(const struct scenario *s, long gpus, long max_gpus);
+/* "12345 of 311263 strategies (4%), 3 s, about 70 s left": where a run is
+ * after elapsed seconds (without a total: the count and the time). */
+void search_progress_text(const struct search_stop *st, long visited, double elapsed, char *buf, size_t len);
+/* Reset, with the total of the scope when someone is asking. */
+void search_stop_start(struct search_stop *st, const struct scenario *s, long gpus, long max_gpus);
 
 struct search_opts {
 	long gpus;        /* exactly this many, or 0 */

@@ -180,7 +180,7 @@ ok "export -o json gives the argv" t_export_json
 # program ends as interrupted); waiting for a script line, it ends at once.
 # env --default-signal: a background job of a script starts with SIGINT ignored
 t_interrupt() {
-	env --default-signal=INT "$MOESCOPE" -e 'load h200 deepseek-r1; frontier max-gpus 1024 mode disagg; get name' \
+	env --default-signal=INT "$MOESCOPE" -e 'load h200 deepseek-r1; frontier max-gpus 512 mode disagg; get name' \
 		>"$tmp/out" 2>"$tmp/err" </dev/null &
 	pid=$!
 	sleep 1
@@ -311,6 +311,17 @@ t_apply() {
 		run 1 -e 'apply frobnicate' && has "'frobnicate': expected search, frontier or recommend" "$tmp/err"
 }
 ok "apply takes a search, frontier or recommend answer into the scenario" t_apply
+
+# the work of a run is estimated before it starts: past the bound, refused at once
+t_work_bound() {
+	run 1 -e 'load h200 deepseek-r1; frontier max-gpus 1024 mode disagg' &&
+		has "a frontier over up to 1024 GPUs at 13 concurrencies is about 540M evaluations" "$tmp/err" &&
+		has "a smaller max-gpus or a narrower batch range" "$tmp/err" && [ ! -s "$tmp/out" ] &&
+		run 1 -e 'load h200 deepseek-r1; recommend rate 1000 max-gpus 16384 batch 1..1048576 step 2000' &&
+		has "a recommendation over up to 16384 GPUs at 526 concurrencies" "$tmp/err" ||
+		{ cat "$tmp/err"; return 1; }
+}
+ok "a run past the work bound is refused before it starts" t_work_bound
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -388,6 +388,10 @@ void app_run_command(struct app *a, const char *line)
 		status(a, false, "%s exists: overwrite it? y: yes, any other key: no", a->ss.confirm_save);
 		return;
 	}
+	/* a search or frontier stopped with Esc: what it saw is shown, said partial */
+	bool partial = rc != 0 && a->ss.stop.stopped &&
+		       ((a->ss.searches != searches && a->ss.last_search->n_top > 0) ||
+			(a->ss.frontiers != frontiers && a->ss.last_frontier->n > 0));
 	if (rc != 0) {
 		/* "command:1:5: set: ..." -> "set: ...", without the position */
 		const char *msg = b->err;
@@ -397,6 +401,17 @@ void app_run_command(struct app *a, const char *line)
 			msg++;
 		status(a, true, "%.*s", (int)strcspn(msg, "\n"), msg);
 		a->view = VIEW_DIAG;
+		if (!partial)
+			return;
+		a->view = VIEW_OUTPUT;
+		if (a->ss.searches != searches && a->ss.last_search->n_top > 0) {
+			a->mode = MODE_PICK;
+			a->pick = 0;
+		}
+		if (a->ss.frontiers != frontiers && a->ss.last_frontier->n > 0) {
+			a->mode = MODE_FRONTIER;
+			a->front_pick = nearest_point(a);
+		}
 		return;
 	}
 	/* notes beside the output (what a load dropped, which file was

@@ -63,8 +63,8 @@ void frontier_overlay(WINDOW *w, const struct app *a, const struct style *st, co
 	if (!a->ss.last_frontier || a->ss.last_frontier->n == 0)
 		return;
 	render_overlay_box(w, 1, 2, L->rows - 3, L->cols - 4);
-	snprintf(t, sizeof t, "frontier: output tok/s per GPU against tok/s per user  (%s walk, Enter applies, Esc closes)",
-		 st->g->leftright);
+	snprintf(t, sizeof t, "frontier%s: output tok/s per GPU against tok/s per user  (%s walk, Enter applies, Esc closes)",
+		 a->ss.last_frontier->stopped ? " (partial: stopped)" : "", st->g->leftright);
 	frontier_chart(w, a, st, 1, 2, L->rows - 3, L->cols - 4, t);
 }
 

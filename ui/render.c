@@ -732,7 +732,9 @@ static void pick_overlay(WINDOW *w, const struct app *a, const struct style *st,
 		h = L->rows - 2;
 	int y0 = (L->rows - h) / 2, x0 = 2;
 	render_overlay_box(w, y0, x0, h, wd);
-	render_title(w, y0, x0 + 2, wd - 4, st, "search results (Up Down choose, Enter applies, Esc closes)");
+	render_title(w, y0, x0 + 2, wd - 4, st,
+		     sr->stopped ? "search results, partial: stopped (Up Down choose, Enter applies, Esc closes)"
+				 : "search results (Up Down choose, Enter applies, Esc closes)");
 	put_fmt(w, y0 + 1, x0 + 2, wd - 4, A_BOLD, "%4s  %-24s %5s %10s %10s %8s %8s %3s", "rank", "strategy", "GPUs",
 		"tok/s/GPU", "tok/s/user", "TTFT s", "TPOT ms", "P");
 	int rows = h - 4, first = a->pick >= rows ? a->pick - rows + 1 : 0;

@@ -41,6 +41,7 @@ static void install_signals(void)
  * Asked every 1,024 strategies; looks at the keyboard every 50 ms. */
 struct busy {
 	double start, next;
+	const struct search_stop *st;   /* the run's total */
 };
 
 static double now_s(void)
@@ -63,10 +64,14 @@ static bool busy_poll(void *ctx, long visited)
 	if (t < b->next)
 		return false;
 	b->next = t + 0.05;
-	char msg[96];
-	snprintf(msg, sizeof msg, " working: %ld strategies, %.0f s; Esc or Ctrl-C stops", visited, t - b->start);
-	mvwaddnstr(stdscr, LINES - 1, 0, msg, COLS);
-	wclrtoeol(stdscr);
+	char where[160], msg[224];
+	search_progress_text(b->st, visited, t - b->start, where, sizeof where);
+	snprintf(msg, sizeof msg, "working: %s; Esc or Ctrl-C stops", where);
+	/* on the status line, inside the frame */
+	if (LINES >= 3 && COLS >= 5) {
+		mvwhline(stdscr, LINES - 2, 2, ' ', COLS - 4);
+		mvwaddnstr(stdscr, LINES - 2, 2, msg, COLS - 4);
+	}
 	nodelay(stdscr, TRUE);
 	int ch = wgetch(stdscr);   /* refreshes the line above too */
 	wtimeout(stdscr, 250);
@@ -217,6 +222,7 @@ int tui_main(const struct scenario *initial)
 	static struct busy busy;
 	a.ss.stop.fn = busy_poll;
 	a.ss.stop.ctx = &busy;
+	busy.st = &a.ss.stop;
 	a.ss.scn = *initial;
 	app_recompute(&a);
 	layout_compute(LINES, COLS, &L);
