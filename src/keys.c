@@ -91,6 +91,8 @@ const struct key key_table[] = {
 	    "fixed cost of each expert an MoE layer touches (grouped-GEMM set-up and tail)"),
 	DBL("hardware.usd_per_gpu_hour", NULL, SEC_HARDWARE, OPT, "$/h", 0, 1e6, NAN, 0, hw.usd_per_gpu_hour,
 	    "what one GPU costs an hour (for $ per million output tokens); none: not known"),
+	STR("hardware.price_source", SEC_HARDWARE, "", hw.price_source,
+	    "where hardware.usd_per_gpu_hour comes from, with its date (a price list, a published TCO figure)"),
 	DBL("hardware.watts", NULL, SEC_HARDWARE, OPT, "W", 0, 1e6, NAN, 0, hw.watts,
 	    "board power of one GPU under load (datasheet TDP), for joules per token; none: not known"),
 	DBL("hardware.reserved_gib", NULL, SEC_HARDWARE, 0, "GiB", 0, 1e6, 1.5, 0, hw.reserved_gib,

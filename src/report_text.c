@@ -9,6 +9,7 @@
 #include "deploy_disagg.h"
 #include "figures.h"
 #include "keys.h"
+#include "name_text.h"
 #include "numfmt.h"
 #include "report.h"
 #include "strategy_parse.h"
@@ -157,6 +158,13 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 		if (!isnan(r->joules_per_token))
 			sink_printf(k, "%s %s J per output token", isnan(r->usd_per_mtok) ? "" : ",", NUM(r->joules_per_token));
 		sink_puts(k, "\n");
+		/* where the price comes from: a figure a reader can check */
+		if (!isnan(r->usd_per_mtok)) {
+			char src[4 * NAME_MAX_LEN];
+			name_visible(s->hw.price_source, src, sizeof src);
+			sink_printf(k, "price       $%s per GPU-hour: %s\n", NUM(s->hw.usd_per_gpu_hour),
+				    src[0] ? src : "set by hand (hardware.price_source says where from)");
+		}
 	}
 	char pre[160], dec[160];
 	diag_bottleneck_words(&r->prefill, false, pre, sizeof pre);

@@ -46,6 +46,7 @@ struct hardware {
 	double expert_us;    /* fixed cost per touched expert (grouped-GEMM tiles) */
 	double reserved_gib;
 	double usd_per_gpu_hour;   /* what a GPU costs an hour; NaN: not known */
+	char price_source[NAME_MAX_LEN];   /* where that price comes from, and its date; "" not said */
 	double watts;              /* board power of one GPU; NaN: not known */
 };
 
