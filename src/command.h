@@ -15,6 +15,7 @@ struct sweep;
 struct search_result;
 struct frontier_result;
 struct recommendation;
+struct compare_result;
 
 struct session {
 	struct scenario scn;
@@ -29,6 +30,7 @@ struct session {
 	struct search_result *last_search;
 	struct frontier_result *last_frontier;
 	struct recommendation *last_recommend;   /* the last recommend's answer, for apply */
+	struct compare_result *last_compare;     /* the last compare, for plot */
 	unsigned sweeps, searches, frontiers;   /* how many have run: "is there a new one?" */
 	/* saving: the explorer asks before it overwrites a file; batch mode
 	 * overwrites, as shells and editors in scripts do */

@@ -58,6 +58,8 @@ int cmd_search(struct invocation *inv);
 int cmd_frontier(struct invocation *inv);
 int cmd_recommend(struct invocation *inv);
 int cmd_apply(struct invocation *inv);
+int cmd_compare(struct invocation *inv);
+int cmd_plot(struct invocation *inv);
 int cmd_validate(struct invocation *inv);
 /* command_engine.c */
 int cmd_export(struct invocation *inv);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "command_impl.h"
+#include "compare.h"
 #include "keys.h"
 #include "path.h"
 #include "scenario_resolve.h"
@@ -86,6 +87,10 @@ static const struct command commands[] = {
 	  0, 8, cmd_frontier },
 	{ { "recommend", "recommend rate R [max-gpus N] [batch FROM..TO [step N]]", "the fewest GPUs (replicas of one strategy at one concurrency) that serve R requests/s within the requirements" },
 	  2, 8, cmd_recommend },
+	{ { "compare", "compare HW... [rate R] [max-gpus N]", "GPU presets side by side for the scenario: each one's frontier (replicas of up to N GPUs, 64 by default) and its best point meeting the requirements, with $/Mtok, J/token and tokens/s per MW; with a rate the GPUs and hosts that serve it" },
+	  1, 16, cmd_compare },
+	{ { "plot", "plot frontier|compare|sweep FILE.svg [FIGURE]", "the last frontier, comparison or sweep (its FIGURE: tpot_ms by default) as a self-contained SVG chart for a slide" },
+	  2, 3, cmd_plot },
 	{ { "apply", "apply search [N]|frontier [N]|recommend", "take an answer into the scenario: the search's N-th ranked strategy (1), the frontier's N-th point as printed (the last: the most tokens/s per GPU), or recommend's strategy and concurrency; serving mode for frontier and recommend" },
 	  1, 2, cmd_apply },
 	{ { "export", "export vllm|sglang|trtllm [FILE.sh]", "the engine's launch command for the scenario (TensorRT-LLM: with its extra options YAML), or a script of it written atomically; refused with the engine's own rule when it cannot run the strategy" },
@@ -206,6 +211,10 @@ void session_free(struct session *ss)
 	free(ss->last_search);
 	free(ss->last_frontier);
 	free(ss->last_recommend);
+	if (ss->last_compare)
+		compare_free(ss->last_compare);
+	free(ss->last_compare);
+	ss->last_compare = NULL;
 	ss->last_sweep = NULL;
 	ss->last_search = NULL;
 	ss->last_frontier = NULL;

@@ -323,5 +323,27 @@ t_work_bound() {
 }
 ok "a run past the work bound is refused before it starts" t_work_bound
 
+# GPUs side by side, and the charts of a comparison, a frontier and a sweep
+t_compare_plot() {
+	run 0 -o json -e "load deepseek-r1; set workload.engine sglang; set requirements.tokens_per_ms_per_gpu none; set requirements.tokens_per_s_per_user 20; compare h100-sxm h200 b200 mi355x gb200-nvl72 rate 20" &&
+		has '"hardware": "h200", "strategy": "DP8_TP1_PP1_EP8_ETP1"' "$tmp/out" &&
+		has '"price_source": "Spheron on-demand, H200 SXM, 2026-03-17"' "$tmp/out" &&
+		has '"hardware": "mi355x"' "$tmp/out" && has '"usd_per_gpu_hour": null, "price_source": null' "$tmp/out" &&
+		run 0 -e "load deepseek-r1; set workload.engine sglang; set requirements.tokens_per_ms_per_gpu none; set requirements.tokens_per_s_per_user 20; compare h200 b200; plot compare $tmp/c.svg; frontier max-gpus 16; plot frontier $tmp/f.svg; sweep batch 1 256 x2; plot sweep $tmp/s.svg ttft_s" &&
+		for f in c f s; do
+			head -c 5 "$tmp/$f.svg" | grep -q '<?xml' || return 1
+			grep -q '</svg>' "$tmp/$f.svg" || return 1
+			if command -v xmllint >/dev/null; then xmllint --noout "$tmp/$f.svg" || return 1; fi
+			if command -v rsvg-convert >/dev/null; then
+				rsvg-convert -o "$tmp/$f.png" "$tmp/$f.svg" && [ -s "$tmp/$f.png" ] || return 1
+			fi
+		done &&
+		[ "$(grep -c '<g class="series"' "$tmp/c.svg")" -eq 2 ] && has '>b200</text>' "$tmp/c.svg" &&
+		has 'class="requirement"' "$tmp/c.svg" && has 'requirement: &gt;= 20 tok/s per user' "$tmp/c.svg" &&
+		has 'tokens/s per user (1000 / TPOT)' "$tmp/f.svg" && has 'TTFT (s)' "$tmp/s.svg" &&
+		run 1 -e "plot compare $tmp/x.svg" && has "no comparison to draw: run compare first" "$tmp/err" && [ ! -e "$tmp/x.svg" ]
+}
+ok "compare puts GPUs side by side with their price sources; plot draws SVG charts" t_compare_plot
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
