@@ -210,6 +210,8 @@ static void vllm_command(const struct plan *p, struct engine_command *c)
 		flag_str(c, "--speculative-config", json);
 	}
 	arg(c, p->eng.scheduler == SCHED_SYNC ? "--no-async-scheduling" : "--async-scheduling");
+	if (p->eng.prefix_cache == PREFIX_OFF)
+		arg(c, "--no-enable-prefix-caching");
 	if (p->eng.prefill == PREFILL_SEPARATE)
 		note(c, "engine.prefill separate: vLLM always runs prompt chunks in the decode steps, no flag sets them apart");
 	if (p->eng.admit == ADMIT_RULE_WHOLE)
@@ -260,6 +262,8 @@ static void sglang_command(const struct plan *p, struct engine_command *c)
 		arg(c, "--disable-overlap-schedule");
 	if (p->eng.prefill == PREFILL_MIXED)
 		arg(c, "--enable-mixed-chunk");
+	if (p->eng.prefix_cache == PREFIX_OFF)
+		arg(c, "--disable-radix-cache");
 	/* MTP runs as EAGLE on the checkpoint's own layers: one draft token a
 	 * step, topk 1, so the verification checks the steps and one */
 	if (speculative(p, c)) {
@@ -319,8 +323,9 @@ static void trtllm_command(const struct plan *p, struct engine_command *c)
 	if (speculative(p, c))
 		snprintf(spec, sizeof spec, "speculative_config:\n  decoding_type: MTP\n  num_nextn_predict_layers: %ld\n",
 			 s->work.spec_tokens);
-	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s%s%s%s",
+	snprintf(c->options, sizeof c->options, "enable_attention_dp: %s\nkv_cache_config:\n  dtype: %s\n%s%s%s%s%s",
 		 p->l.attn_dp ? "true" : "false", s->model.kv_bytes == 1.0 ? "fp8" : "auto",
+		 p->eng.prefix_cache == PREFIX_OFF ? "  enable_block_reuse: false\n" : "",
 		 p->eng.scheduler == SCHED_SYNC ? "disable_overlap_scheduler: true\n" : "",
 		 p->eng.admit == ADMIT_RULE_PAGED ? "scheduler_config:\n  capacity_scheduler_policy: MAX_UTILIZATION\n" : "",
 		 graphs, spec);

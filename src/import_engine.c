@@ -39,6 +39,8 @@ enum flag_kind {
 	F_SPEC_DRAFT,   /* SGLang's tokens a verification checks: the steps and one */
 	F_SPEC_TOKENS,  /* TensorRT-LLM's draft tokens (MTP layers, or max_draft_len) */
 	F_VALUE,        /* read and left: a flag with a value that does not change the figures */
+	F_PREFIX,       /* on: the engine keeps a prefix cache */
+	F_NO_PREFIX,    /* on: it does not */
 };
 
 struct flag {
@@ -94,8 +96,8 @@ static const struct flag flags[] = {
 	 * taken for theirs */
 	{ EV | ES | ET, "--trust-remote-code", F_SWITCH },
 	{ EV, "--enforce-eager", F_SWITCH },
-	{ EV, "--enable-prefix-caching", F_SWITCH },
-	{ EV, "--no-enable-prefix-caching", F_SWITCH },
+	{ EV, "--enable-prefix-caching", F_PREFIX },
+	{ EV, "--no-enable-prefix-caching", F_NO_PREFIX },
 	{ EV, "--enable-chunked-prefill", F_SWITCH },
 	{ EV, "--no-enable-chunked-prefill", F_SWITCH },
 	{ EV, "--disable-log-requests", F_SWITCH },
@@ -107,7 +109,7 @@ static const struct flag flags[] = {
 	{ EV, "--enable-eplb", F_SWITCH },
 	{ EV, "--enable-dbo", F_SWITCH },
 	{ EV | ES, "--disable-custom-all-reduce", F_SWITCH },
-	{ ES, "--disable-radix-cache", F_SWITCH },
+	{ ES, "--disable-radix-cache", F_NO_PREFIX },
 	{ ES, "--disable-cuda-graph", F_SWITCH },
 	{ ES, "--enable-torch-compile", F_SWITCH },
 	{ ES, "--enable-dp-lm-head", F_SWITCH },
@@ -418,7 +420,7 @@ static int set_flag(struct engine_import *imp, const struct flag *f, const char 
 static bool switch_kind(int kind)
 {
 	return kind == F_ATTN_DP || kind == F_EXPERT_PAR || kind == F_EP_MOE || kind == F_SWITCH || kind == F_OVERLAP ||
-	       kind == F_NO_OVERLAP || kind == F_MIXED_CHUNK;
+	       kind == F_NO_OVERLAP || kind == F_MIXED_CHUNK || kind == F_PREFIX || kind == F_NO_PREFIX;
 }
 
 static int set_switch(struct engine_import *imp, const struct flag *f, const char *name, const char *v, char *err,
@@ -440,6 +442,8 @@ static int set_switch(struct engine_import *imp, const struct flag *f, const cha
 	case F_OVERLAP: imp->scheduler = on ? SCHED_OVERLAP : SCHED_SYNC; break;
 	case F_NO_OVERLAP: imp->scheduler = on ? SCHED_SYNC : SCHED_OVERLAP; break;
 	case F_MIXED_CHUNK: imp->prefill = on ? PREFILL_MIXED : PREFILL_SEPARATE; break;
+	case F_PREFIX: imp->prefix_cache = on ? PREFIX_ON : PREFIX_OFF; break;
+	case F_NO_PREFIX: imp->prefix_cache = on ? PREFIX_OFF : PREFIX_ON; break;
 	default: note_ignored(imp, name, v); break;
 	}
 	return 0;
@@ -581,6 +585,7 @@ static int option_value(struct options_reader *r, const char *key, const yaml_no
 		{ "scheduler_config.capacity_scheduler_policy", F_CAPACITY },
 		{ "cuda_graph_config.max_batch_size", F_GRAPH },
 		{ "speculative_config.num_nextn_predict_layers", F_SPEC_TOKENS },
+		{ "kv_cache_config.enable_block_reuse", F_PREFIX },
 		{ "speculative_config.max_draft_len", F_SPEC_TOKENS },
 	};
 	char ferr[400];
@@ -701,6 +706,7 @@ int engine_import_apply(const struct engine_import *imp, struct scenario *s, cha
 	next.engine.scheduler = imp->scheduler;
 	next.engine.admit = imp->admit;
 	next.engine.prefill = imp->prefill;
+	next.engine.prefix_cache = imp->prefix_cache;
 	/* what the command sets is what `set` and `load` would take, so that a
 	 * save of it loads back */
 	char why[300];

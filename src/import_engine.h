@@ -29,6 +29,7 @@ struct engine_import {
 	int scheduler;             /* enum sched_kind; SCHED_AUTO: not given */
 	int admit;                 /* enum admit_kind; ADMIT_RULE_AUTO: not given */
 	int prefill;               /* enum prefill_kind; PREFILL_AUTO: not given */
+	int prefix_cache;          /* enum prefix_kind; PREFIX_AUTO: not given */
 	double kv_bytes;           /* 0: not given (the model's own) */
 	double weight_bytes, expert_weight_bytes;   /* 0: not given (the checkpoint's) */
 	long spec_tokens;          /* draft tokens verified a step; -1: not given */

@@ -24,6 +24,7 @@ static const char *const arrival_choices[] = { "closed", "poisson", NULL };
 static const char *const prefill_choices[] = { "auto", "mixed", "separate", NULL };
 static const char *const admit_choices[] = { "auto", "whole", "paged", NULL };
 static const char *const scheduler_choices[] = { "auto", "sync", "overlap", NULL };
+static const char *const prefix_choices[] = { "auto", "on", "off", NULL };
 
 #define AT(field) offsetof(struct scenario, field)
 
@@ -198,6 +199,10 @@ const struct key key_table[] = {
 	    work.prompt_len, "prompt length"),
 	INT("workload.output_len", "out", SEC_WORKLOAD, 0, "tokens", 1, 100000000, 256, STEP_POW2,
 	    work.output_len, "generated tokens per sequence"),
+	DBL("workload.prefix_hit", NULL, SEC_WORKLOAD, 0, "", 0, 0.99, 0, 0.05, work.prefix_hit,
+	    "share of each prompt the engine finds in its prefix cache (a shared system prompt, tools): only the rest is prefilled"),
+	INT("workload.turns", NULL, SEC_WORKLOAD, 0, "", 1, 1000, 1, STEP_NONE, work.turns,
+	    "turns of a session: each turn's prompt is the conversation so far (cached) and prompt_len new tokens"),
 	INT("workload.microbatches", "mb", SEC_WORKLOAD, 0, "", 1, 1000000, 1, STEP_LINEAR,
 	    work.microbatches, "microbatches per batch (static mode)"),
 	DBL("workload.ttft_overhead_ms", NULL, SEC_WORKLOAD, 0, "ms", 0, 1e9, 0, 0, work.ttft_overhead_ms,
@@ -230,6 +235,8 @@ const struct key key_table[] = {
 	     "whole: a sequence is admitted when its prompt and whole output fit; paged: it holds what it has generated, prompt + output/2 on average; auto: the engine's"),
 	ENUM("engine.scheduler", SEC_ENGINE, scheduler_choices, SCHED_AUTO, engine.scheduler,
 	     "overlap: the next step is scheduled while this one runs, so a request that comes in waits one step more; sync: after it ends; auto: the engine's"),
+	ENUM("engine.prefix_cache", SEC_ENGINE, prefix_choices, PREFIX_AUTO, engine.prefix_cache,
+	     "on: prompts' cached prefixes (workload.prefix_hit, a session's earlier turns) are not prefilled again; off: every prompt whole; auto: the engine's (on in vLLM, SGLang and TensorRT-LLM)"),
 	DBL("engine.step_us", NULL, SEC_ENGINE, OPT, "us", 0, 1e9, NAN, 0, engine.step_us,
 	    "host-side cost of every step (scheduling, sampling, launch); none: the engine's default"),
 	DBL("engine.seq_us", NULL, SEC_ENGINE, OPT, "us", 0, 1e9, NAN, 0, engine.seq_us,

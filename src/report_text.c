@@ -84,9 +84,18 @@ static void summary(const struct sink *k, const struct scenario *s, const struct
 	const struct strategy *st = &s->strat;
 	const char *mode = s->work.mode == MODE_DISAGG ? "disaggregated" : s->work.mode == MODE_SERVING ? "serving" : "static";
 
-	sink_printf(k, "%s: %s on %s, %s, batch %ld, prompt %ld, output %ld\n", s->name,
+	sink_printf(k, "%s: %s on %s, %s, batch %ld, prompt %ld, output %ld", s->name,
 		    s->model.name, s->hw.name, mode, s->work.batch, s->work.prompt_len,
 		    s->work.output_len);
+	/* traffic as it is: sessions of turns, prefixes found in the cache */
+	if (s->work.turns > 1)
+		sink_printf(k, ", %ld turns a session (a turn's prompt %s tokens on average, the earlier ones cached)",
+			    s->work.turns,
+			    NUM((double)s->work.prompt_len +
+				(double)(s->work.turns - 1) / 2.0 * (double)(s->work.prompt_len + s->work.output_len)));
+	if (s->work.prefix_hit > 0)
+		sink_printf(k, ", %s%% of a prompt a prefix-cache hit", NUM(100.0 * s->work.prefix_hit));
+	sink_puts(k, "\n");
 	sink_printf(k, "strategy    dp %ld  tp %ld  pp %ld  ep %ld", st->dp, st->tp, st->pp, st->ep);
 	if (r->etp > 0)
 		sink_printf(k, "  etp %ld%s", r->etp, st->etp > 0 ? "" : " (auto)");

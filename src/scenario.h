@@ -24,6 +24,8 @@ enum prefill_kind { PREFILL_AUTO, PREFILL_MIXED, PREFILL_SEPARATE };
 /* What an engine sets aside for a sequence it admits: its whole prompt and
  * output at once, or pages as it grows; ADMIT_AUTO: the engine's. */
 enum admit_kind { ADMIT_RULE_AUTO, ADMIT_RULE_WHOLE, ADMIT_RULE_PAGED };
+/* Whether the engine keeps a prefix cache (auto: the engine's default). */
+enum prefix_kind { PREFIX_AUTO, PREFIX_ON, PREFIX_OFF };
 /* When an engine schedules its next step: after this one ends (sync), or
  * while it runs (overlap: vLLM's async scheduling, the overlap schedulers
  * of SGLang and TensorRT-LLM), so that a request that comes in waits for
@@ -94,6 +96,11 @@ struct workload {
 	long spec_tokens;      /* speculative decoding: draft tokens a step verifies (0: none) */
 	bool decode_only;      /* not a key: serving steps that carry no prompt (a decode pool) */
 	double spec_accepted;  /* mean draft tokens accepted a step, what engines report */
+	/* traffic as it is: the share of a prompt the engine finds in its
+	 * prefix cache, and sessions of turns whose prompts carry the
+	 * conversation so far (each turn's cached from the last) */
+	double prefix_hit;
+	long turns;
 };
 
 /* What an engine does that changes the figures.  0 (or NaN for the
@@ -109,6 +116,7 @@ struct engine_cfg {
 	int prefill;              /* enum prefill_kind */
 	int admit;                /* enum admit_kind */
 	int scheduler;            /* enum sched_kind */
+	int prefix_cache;         /* enum prefix_kind */
 };
 
 struct strategy {

@@ -58,7 +58,7 @@ void serve_admit_batch(struct serve_ctx *c, struct result *r)
 	if (b < 1)
 		b = 1;
 	c->b_run = b;
-	c->plan = serve_prefill_plan(k->S, (double)c->eng.max_batched_tokens, b, false);
+	c->plan = serve_prefill_plan(k->S_new, (double)c->eng.max_batched_tokens, b, false);
 	r->running_per_replica = b;
 	r->admit_cap = cap;
 	r->kv_capacity_seqs = floor(pool / per_seq) * k->dp;

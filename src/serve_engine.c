@@ -187,6 +187,9 @@ static void engine_defaults(int engine, const struct hardware *hw, long tp, long
 		return;
 	}
 	d->scheduler = SCHED_OVERLAP;
+	/* prefix caching is on by default: vLLM's enable_prefix_caching (V1),
+	 * SGLang's radix cache, TensorRT-LLM's kv_cache_config.enable_block_reuse */
+	d->prefix_cache = PREFIX_ON;
 	d->step_us = profiles[engine].step_us;
 	d->seq_us = profiles[engine].seq_us;
 	d->frontend_ms = profiles[engine].frontend_ms;
@@ -269,6 +272,8 @@ void serve_engine_resolve(int engine, const struct engine_cfg *in, const struct 
 		out->admit = d.admit;
 	if (out->scheduler == SCHED_AUTO)
 		out->scheduler = d.scheduler;
+	if (out->prefix_cache == PREFIX_AUTO)
+		out->prefix_cache = d.prefix_cache;
 }
 
 /* trtllm-bench sizes its engine from an estimate of the KV cache

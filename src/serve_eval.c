@@ -18,7 +18,7 @@ static double peak_tokens(const struct serve_ctx *c)
 		return (double)c->eng.max_batched_tokens;
 	/* serving prefills one prompt while the other sequences decode */
 	if (c->serving)
-		return c->step.b_rep - 1.0 + c->step.S;
+		return c->step.b_rep - 1.0 + c->step.S_new;
 	return step_static_peak_tokens(&c->step);
 }
 
@@ -63,6 +63,8 @@ void serve_pool_fixed(const struct scenario *rs, const struct param_counts *para
 	double ssm_bytes, pool_ratio;
 	serve_linear_state(c->engine, &ssm_bytes, &pool_ratio);
 	step_set_linear_state(&c->step, ssm_bytes, pool_ratio);
+	/* an engine whose prefix cache is off prefills every prompt whole */
+	step_set_prefix_cache(&c->step, c->eng.prefix_cache != PREFIX_OFF);
 	/* an engine's kernels move the elementwise traffic the plain
 	 * roofline leaves out */
 	step_set_elementwise(&c->step, c->engine != ENGINE_NONE);

@@ -24,11 +24,12 @@ static void serving_passes(const struct serve_ctx *c, double b, struct prefill_p
 	p[0] = (struct pass){ .T = b * v, .dec = b, .c = ctx, .lm = b * v };
 	if (pl.chunks > 1) {
 		/* one chunk of the prompt rides along with every other sequence */
-		p[1] = (struct pass){ .T = c->step.S / pl.chunks + (b - 1.0) * v, .dec = b - 1.0, .c = ctx,
+		p[1] = (struct pass){ .T = c->step.S_new / pl.chunks + (b - 1.0) * v, .dec = b - 1.0, .c = ctx,
 				      .pre = 1.0 / pl.chunks, .lm = (b - 1.0) * v + 1.0 };
 		return;
 	}
-	p[1] = (struct pass){ .T = g * c->step.S + (b - g) * v, .dec = b - g, .c = ctx, .pre = g, .lm = (b - g) * v + g };
+	p[1] = (struct pass){ .T = g * c->step.S_new + (b - g) * v, .dec = b - g, .c = ctx, .pre = g,
+			      .lm = (b - g) * v + g };
 }
 
 /* The workload's two passes: prefill and decode (static), or decode and
@@ -106,7 +107,7 @@ struct wave {
 static struct wave wave_of(const struct serve_ctx *c, double b)
 {
 	/* the prompts a full step carries together, or a step of a longer one */
-	double S = c->step.S, tb = (double)c->eng.max_batched_tokens;
+	double S = c->step.S_new, tb = (double)c->eng.max_batched_tokens;
 	struct prefill_plan all = serve_prefill_plan(S, tb, b, true);
 	double tokens = all.chunks > 1 ? tb : all.group * S;
 	struct pass p = { .T = tokens, .pre = tokens / S, .lm = mind(b, ceil(tokens / S)) };

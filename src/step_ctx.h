@@ -73,7 +73,10 @@ struct step_ctx {
 	 * each) and the convolution's inputs (b_a each); lin_pool_ratio > 0:
 	 * the states have a pool of their own, that share of the KV pool's */
 	double lin_ssm_vals, lin_conv_vals, b_ssm, lin_pool_ratio;
-	double pre_pairs;           /* query-key pairs of a prompt, over its layers' kinds (S^2 when full) */
+	double pre_pairs;           /* query-key pairs of a prompt's prefilled tokens, over the kinds (S^2 when full) */
+	/* of a prompt of S tokens (a session's mean turn), `cached` come from
+	 * the prefix cache and S_new = S - cached are prefilled */
+	double S_new, cached;
 	double attn_gpu;            /* attention weights of one layer on one GPU */
 	double kv_tok;              /* KV values per token per layer on one GPU */
 	/* what one GPU holds of the rest: query heads, and the weights of a
@@ -159,6 +162,10 @@ static inline double step_seq_pool_bytes(const struct step_ctx *c, double n)
 	double kv = step_seq_bytes(c, n) - state;
 	return maxd(state * (1.0 + r) / r, kv * (1.0 + r));
 }
+
+/* Whether the engine keeps a prefix cache: without one every token of a
+ * prompt is prefilled (S_new = S, C = 0). */
+void step_set_prefix_cache(struct step_ctx *c, bool on);
 
 /* An engine's keeping of linear layers' states: the recurrent state's
  * bytes per value (0: the activations') and its own pool's ratio (0: none). */

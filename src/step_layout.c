@@ -147,9 +147,9 @@ static double banded(double S, double W)
 	return S > W ? 2.0 * S * W - W * W : S * S;
 }
 
-static double prompt_pairs(const struct step_ctx *c)
+static double prompt_pairs(const struct step_ctx *c, double S)
 {
-	double S = c->S, chunk = S * S;
+	double chunk = S * S;
 	if (c->f_chunk > 0) {
 		double whole = floor(S / c->C), rest = S - whole * c->C;
 		chunk = whole * c->C * c->C + rest * rest;
@@ -184,6 +184,22 @@ static void linear_and_indexer(struct step_ctx *c, const struct model *m)
 		c->idx_bytes = di + 4.0 * ceil(di / 128.0);
 		c->idx_flops = (double)m->index_heads * di;
 	}
+}
+
+/* The pairs of a prompt's prefilled tokens: those of the whole prompt less
+ * those among its cached prefix (each new token attends to all before it). */
+void step_set_prefix_cache(struct step_ctx *c, bool on)
+{
+	const struct workload *w = &c->s->work;
+	double turns = w->turns > 1 ? (double)w->turns : 1.0;
+	c->cached = 0;
+	if (on)
+		c->cached = (turns - 1.0) / 2.0 * (double)(w->prompt_len + w->output_len) +
+			    w->prefix_hit * (double)w->prompt_len;
+	c->S_new = c->S - c->cached;
+	c->pre_pairs = c->S * c->S - c->cached * c->cached;
+	if (c->kinds)
+		c->pre_pairs = prompt_pairs(c, c->S) - (c->cached > 0 ? prompt_pairs(c, c->cached) : 0);
 }
 
 void step_set_linear_state(struct step_ctx *c, double ssm_bytes, double pool_ratio)
@@ -233,7 +249,10 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->b_a = m->act_bytes;
 
 	c->B = (double)w->batch;
-	c->S = (double)w->prompt_len;
+	/* a session's mean turn: the conversation so far, (turns - 1) / 2
+	 * turns of prompt and output on average, before its new tokens */
+	double turns = w->turns > 1 ? (double)w->turns : 1.0;
+	c->S = (double)w->prompt_len + (turns - 1.0) / 2.0 * (double)(w->prompt_len + w->output_len);
 	c->O = (double)w->output_len;
 	c->spec_k = (double)w->spec_tokens;
 	c->spec_a = w->spec_accepted < c->spec_k ? w->spec_accepted : c->spec_k;
@@ -257,9 +276,7 @@ static void build_ctx(const struct scenario *rs, const struct result *r, struct 
 	c->W = (double)m->sliding_window;
 	c->C = (double)m->attention_chunk_size;
 	c->K = (double)m->sparse_topk;
-	c->pre_pairs = c->S * c->S;
-	if (c->kinds)
-		c->pre_pairs = prompt_pairs(c);
+	step_set_prefix_cache(c, true);
 	linear_and_indexer(c, m);
 	c->kvh = ceil(c->Hkv / c->tp);
 	if (c->mla) {

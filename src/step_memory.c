@@ -13,7 +13,7 @@
 double step_static_peak_tokens(const struct step_ctx *c)
 {
 	/* static mode prefills a microbatch of whole prompts */
-	return ceil(c->b_rep / c->m) * c->S;
+	return ceil(c->b_rep / c->m) * c->S_new;
 }
 
 void step_memory_fixed(struct step_ctx *c, double T, double rows)

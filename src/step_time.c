@@ -76,19 +76,22 @@ static void core_cost(const struct step_ctx *c, const struct pass *p, double *fl
 		/* each kind's pairs of the prompt, and the tokens a decode reads */
 		double read = step_kv_read(c, p->c);
 		*flops = (p->pre * c->pre_pairs * c->core_pre + p->dec * read * c->core_dec) * c->core_scale;
-		*bytes = (2.0 * p->pre * c->S + p->dec * read) * c->kv_tok * c->b_kv;
+		*bytes = (p->pre * (c->S + c->S_new) + p->dec * read) * c->kv_tok * c->b_kv;
 		/* a linear layer: every token updates the state, which each
 		 * sequence of the pass reads and writes once */
 		*flops += c->f_lin * p->T * c->lin_flops * c->core_scale;
 		*bytes += c->f_lin * (p->pre + p->dec) * 2.0 * c->lin_state;
 		/* a sparse layer's indexer scores every earlier token: the
 		 * prompt's causal pairs, a decode's whole context */
-		*flops += c->f_sparse * (p->pre * c->S * c->S + 2.0 * p->dec * p->c) * c->idx_flops * c->core_scale;
-		*bytes += c->f_sparse * (2.0 * p->pre * c->S + p->dec * p->c) * c->idx_bytes;
+		*flops += c->f_sparse * (p->pre * (c->S * c->S - c->cached * c->cached) + 2.0 * p->dec * p->c) *
+			  c->idx_flops * c->core_scale;
+		*bytes += c->f_sparse * (p->pre * (c->S + c->S_new) + p->dec * p->c) * c->idx_bytes;
 		return;
 	}
-	*flops = (p->pre * c->S * c->S * c->core_pre + p->dec * p->c * c->core_dec) * c->core_scale;
-	*bytes = (2.0 * p->pre * c->S + p->dec * p->c) * c->kv_tok * c->b_kv;
+	/* a prompt's new tokens attend to every token before them and write
+	 * their KV; the cached prefix's KV is read */
+	*flops = (p->pre * c->pre_pairs * c->core_pre + p->dec * p->c * c->core_dec) * c->core_scale;
+	*bytes = (p->pre * (c->S + c->S_new) + p->dec * p->c) * c->kv_tok * c->b_kv;
 }
 
 double step_core_time(const struct step_ctx *c, const struct pass *p)
@@ -390,7 +393,7 @@ void step_static_passes(const struct step_ctx *c, struct pass p[2])
 {
 	/* a microbatch's prefill and its decode step (verifying k drafts) */
 	double b = ceil(c->b_rep / c->m), v = 1.0 + c->spec_k;
-	p[0] = (struct pass){ .T = b * c->S, .pre = b, .lm = b };
+	p[0] = (struct pass){ .T = b * c->S_new, .pre = b, .lm = b };
 	p[1] = (struct pass){ .T = b * v, .dec = b, .c = c->S + c->O / 2.0, .lm = b * v };
 }
 

@@ -233,7 +233,9 @@ Test(engine_cmd, commands_as_users_write_them)
 	cr_assert(s.strat.dp == 8 && s.strat.tp == 1 && s.strat.ep == 8 && s.strat.etp == 1);
 	cr_assert_eq(s.engine.mem_fraction, 0.85);
 	cr_assert_eq(s.engine.graph_max_seqs, 64);
-	cr_assert_str_eq(imp.ignored, "kv_cache_config.enable_block_reuse");
+	/* block reuse off: no prefix cache */
+	cr_assert_str_eq(imp.ignored, "");
+	cr_assert_eq(s.engine.prefix_cache, PREFIX_OFF);
 }
 
 /* The largest decode step a CUDA graph holds, in each engine's words and
