@@ -31,7 +31,7 @@ struct session {
 	struct frontier_result *last_frontier;
 	struct recommendation *last_recommend;   /* the last recommend's answer, for apply */
 	struct compare_result *last_compare;     /* the last compare, for plot */
-	unsigned sweeps, searches, frontiers;   /* how many have run: "is there a new one?" */
+	unsigned sweeps, searches, frontiers, compares;   /* how many have run: "is there a new one?" */
 	/* saving: the explorer asks before it overwrites a file; batch mode
 	 * overwrites, as shells and editors in scripts do */
 	bool no_clobber;

@@ -65,6 +65,7 @@ int cmd_compare(struct invocation *inv)
 		free(ss->last_compare);
 	}
 	ss->last_compare = c;
+	ss->compares++;
 	for (int i = 0; i < c->n; i++)
 		if (c->rows[i].error[0])
 			return cmd_fail(inv, 0, "%s", c->rows[i].error);

@@ -287,3 +287,20 @@ Test(render, frontier_marks_points_past_the_cuda_graphs)
 	free(text);
 	app_free(&a);
 }
+
+/* compare opens its chart: each GPU's front in its digit, a legend. */
+Test(render, compare_chart_80x24)
+{
+	static struct app a;
+	app_init(&a);
+	app_run_command(&a, "load deepseek-r1; set workload.engine sglang; set requirements.tokens_per_ms_per_gpu none; "
+			    "set requirements.tokens_per_s_per_user 20; compare h200 b200 max-gpus 16");
+	cr_assert_eq(a.mode, MODE_COMPARE);
+	char *text = draw(&a, 80, 24);
+	cr_expect(strstr(text, "compare: output tok/s per GPU against tok/s per user") != NULL, "%s", text);
+	cr_expect(strstr(text, "1 h200   2 b200") != NULL, "%s", text);
+	free(text);
+	app_overlay_key(&a, ACT_ESCAPE);
+	cr_expect_eq(a.mode, MODE_SLIDERS);
+	app_free(&a);
+}

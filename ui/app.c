@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "compare.h"
 #include "figures.h"
 #include "frontier.h"
 #include "keys.h"
@@ -190,6 +191,11 @@ void app_overlay_key(struct app *a, int action)
 	const struct search_result *sr = a->ss.last_search;
 	const struct frontier_result *fr = a->ss.last_frontier;
 
+	if (a->mode == MODE_COMPARE) {
+		if (action == ACT_ESCAPE || action == ACT_QUIT || action == ACT_ENTER)
+			a->mode = MODE_SLIDERS;
+		return;
+	}
 	if (a->mode == MODE_FRONTIER) {
 		char label[FRONTIER_LABEL_MAX];
 		if (!fr || fr->n == 0) {
@@ -375,6 +381,7 @@ void app_run_command(struct app *a, const char *line)
 	b->out[0] = b->err[0] = '\0';
 	a->ss.format = FMT_TEXT;
 	unsigned sweeps = a->ss.sweeps, searches = a->ss.searches, frontiers = a->ss.frontiers;
+	unsigned compares = a->ss.compares;
 	static struct scenario before;
 	before = a->ss.scn;
 	int rc = session_run_line(&a->ss, line, 1);
@@ -441,6 +448,9 @@ void app_run_command(struct app *a, const char *line)
 			a->mode = MODE_FRONTIER;
 			a->front_pick = nearest_point(a);
 		}
+		/* a new comparison opens its chart */
+		if (a->ss.compares != compares && a->ss.last_compare && a->ss.last_compare->n > 0)
+			a->mode = MODE_COMPARE;
 	} else {
 		a->view = VIEW_DIAG;
 		status(a, false, "%s", line);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "compare.h"
 #include "frontier.h"
 #include "numfmt.h"
 #include "render.h"
@@ -177,4 +178,63 @@ void frontier_chart(WINDOW *w, const struct app *a, const struct style *st, int 
 			NUM(a->r.tokens_per_s_per_user), NUM(a->r.output_tokens_per_s_per_gpu), fr->n - a->front_pick,
 			fr->n, fr->evaluated, isnan(p->usd_per_mtok) ? "" : "  $/Mtok ",
 			isnan(p->usd_per_mtok) ? "" : NUM(p->usd_per_mtok));
+}
+
+/* GPUs side by side (compare): each GPU's front in its own digit, a legend
+ * under the chart; Esc closes. */
+void compare_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L)
+{
+	const struct compare_result *c = a->ss.last_compare;
+	if (!c || c->n == 0)
+		return;
+	int y0 = 1, x0 = 2, h = L->rows - 3, wd = L->cols - 4;
+	render_overlay_box(w, y0, x0, h, wd);
+	render_title(w, y0, x0 + 2, wd - 4, st, "compare: output tok/s per GPU against tok/s per user, one digit a GPU  (Esc closes)");
+	int label_w = 8, px = x0 + 1 + label_w + 1, pw = wd - label_w - 4;
+	int py = y0 + 1, ph = h - 5;
+	if (pw < 10 || ph < 4)
+		return;
+	double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0;
+	for (int g = 0; g < c->n; g++)
+		for (int i = 0; c->fronts[g] && i < c->fronts[g]->n; i++) {
+			const struct frontier_point *p = &c->fronts[g]->pts[i];
+			xlo = fmin(xlo, p->per_user);
+			xhi = fmax(xhi, p->per_user);
+			ylo = fmin(ylo, p->per_gpu);
+			yhi = fmax(yhi, p->per_gpu);
+		}
+	if (!isfinite(xlo))
+		return;
+	struct axis ax, ay;
+	axis_fit(&ax, xlo, xhi, pw);
+	axis_fit(&ay, ylo, yhi, ph);
+	for (int y = py; y < py + ph; y++)
+		mvwaddch(w, y, px - 1, ACS_VLINE);
+	mvwaddch(w, py + ph, px - 1, ACS_LLCORNER);
+	mvwhline(w, py + ph, px, ACS_HLINE, pw);
+	put_fmt(w, py, x0 + 1, label_w, A_NORMAL, "%*s", label_w, NUM(axis_value(&ay, 1)));
+	put_fmt(w, py + ph - 1, x0 + 1, label_w, A_NORMAL, "%*s", label_w, NUM(axis_value(&ay, 0)));
+	put_fmt(w, py + ph / 2, x0 + 1, label_w, style_attr(st, ROLE_DIM), "%*s", label_w, ay.log ? "log" : "");
+	put_text(w, py + ph + 1, px, 12, A_NORMAL, NUM(axis_value(&ax, 0)));
+	const char *right = NUM(axis_value(&ax, 1));
+	put_text(w, py + ph + 1, px + pw - text_cols(right), 12, A_NORMAL, right);
+	char t[96];
+	snprintf(t, sizeof t, "tokens/s per user%s", ax.log ? " (log)" : "");
+	put_text(w, py + ph + 1, px + (pw - text_cols(t)) / 2, pw, style_attr(st, ROLE_DIM), t);
+	/* each GPU's points as its digit; the legend names them with the best */
+	char legend[512];
+	size_t n = 0;
+	legend[0] = '\0';
+	for (int g = 0; g < c->n && g < 9; g++) {
+		const struct frontier_result *fr = c->fronts[g];
+		char digit[2] = { (char)('1' + g), '\0' };
+		for (int i = 0; fr && i < fr->n; i++) {
+			int x = axis_cell(&ax, fr->pts[i].per_user), y = ph - 1 - axis_cell(&ay, fr->pts[i].per_gpu);
+			put_text(w, py + y, px + x, 1, g % 2 ? style_attr(st, ROLE_WARN) : style_attr(st, ROLE_OK), digit);
+		}
+		if (n + 1 < sizeof legend)
+			n += (size_t)snprintf(legend + n, sizeof legend - n, "%s%s %s", g ? "   " : "", digit,
+					      c->rows[g].hardware);
+	}
+	put_text(w, py + ph + 2, x0 + 2, wd - 4, A_BOLD, legend);
 }

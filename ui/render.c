@@ -821,6 +821,8 @@ void render(WINDOW *w, struct app *a, const struct style *st, struct layout *L)
 		pick_overlay(w, a, st, L);
 	else if (a->mode == MODE_FRONTIER)
 		frontier_overlay(w, a, st, L);
+	else if (a->mode == MODE_COMPARE)
+		compare_overlay(w, a, st, L);
 	else if (a->mode == MODE_FIXES)
 		fixes_overlay(w, a, st, L);
 }

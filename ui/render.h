@@ -31,6 +31,7 @@ void render_title(WINDOW *w, int y, int x, int max, const struct style *st, cons
 /* The frontier chart (frontier_view.c): over the whole screen, or in the
  * rectangle whose top edge (y0, from x0, wd wide) carries the title. */
 void frontier_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L);
+void compare_overlay(WINDOW *w, const struct app *a, const struct style *st, const struct layout *L);
 void frontier_chart(WINDOW *w, const struct app *a, const struct style *st, int y0, int x0, int h, int wd,
 		    const char *title);
 

@@ -271,7 +271,7 @@ int tui_main(const struct scenario *initial)
 			app_confirm_key(&a, ch == 'y' || ch == 'Y');
 			continue;
 		}
-		if (a.mode == MODE_CHART || a.mode == MODE_PICK || a.mode == MODE_FRONTIER) {
+		if (a.mode == MODE_CHART || a.mode == MODE_PICK || a.mode == MODE_FRONTIER || a.mode == MODE_COMPARE) {
 			app_overlay_key(&a, keymap_action(ch));
 			continue;
 		}
