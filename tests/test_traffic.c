@@ -5,6 +5,7 @@
 #include "export_engine.h"
 #include "import_engine.h"
 #include "preset.h"
+#include "serve.h"
 
 #define GIB 1073741824.0
 
