@@ -161,9 +161,9 @@ static double prompt_pairs(const struct step_ctx *c, double S)
 /* A linear layer's state on one GPU (its heads split by tp): a key_dim x
  * value_dim matrix per value head, and the convolution's last width-1
  * inputs of queries, keys and values, in the activations' type unless an
- * engine keeps the matrix wider (step_set_linear_state).  Each token updates and reads the matrix: a decay,
- * a multiply-add with its key, one with the update, one with its query,
- * about 8 FLOPs per element.  A sparse layer's indexer keeps one FP8 key
+ * engine keeps the matrix wider (step_set_linear_state).  Each token
+ * updates and reads the matrix: a decay, a multiply-add with its key, one
+ * with the update, one with its query, about 8 FLOPs per element.  A sparse layer's indexer keeps one FP8 key
  * of index_head_dim per token with an FP32 scale per 128 values, on every
  * TP rank (its weights are replicated), and scores each pair of query and
  * key over its heads: 2 FLOPs per head and dim, as attention's QK^T. */
@@ -186,8 +186,10 @@ static void linear_and_indexer(struct step_ctx *c, const struct model *m)
 	}
 }
 
-/* The pairs of a prompt's prefilled tokens: those of the whole prompt less
- * those among its cached prefix (each new token attends to all before it). */
+/* What a prompt prefills: with the cache, all but its cached prefix (a
+ * session's earlier turns, a prefix hit's share of its new tokens); the
+ * pairs of those tokens: the whole prompt's less the prefix's own (each
+ * new token attends to all before it). */
 void step_set_prefix_cache(struct step_ctx *c, bool on)
 {
 	const struct workload *w = &c->s->work;
