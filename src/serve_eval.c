@@ -63,8 +63,10 @@ void serve_pool_fixed(const struct scenario *rs, const struct param_counts *para
 	double ssm_bytes, pool_ratio;
 	serve_linear_state(c->engine, &ssm_bytes, &pool_ratio);
 	step_set_linear_state(&c->step, ssm_bytes, pool_ratio);
-	/* an engine whose prefix cache is off prefills every prompt whole */
-	step_set_prefix_cache(&c->step, c->eng.prefix_cache != PREFIX_OFF);
+	/* an engine whose prefix cache is off prefills every prompt whole
+	 * (build_ctx counted the cache in) */
+	if (c->eng.prefix_cache == PREFIX_OFF && c->step.cached > 0)
+		step_set_prefix_cache(&c->step, false);
 	/* an engine's kernels move the elementwise traffic the plain
 	 * roofline leaves out */
 	step_set_elementwise(&c->step, c->engine != ENGINE_NONE);

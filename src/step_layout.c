@@ -193,10 +193,9 @@ static void linear_and_indexer(struct step_ctx *c, const struct model *m)
 void step_set_prefix_cache(struct step_ctx *c, bool on)
 {
 	const struct workload *w = &c->s->work;
-	double turns = w->turns > 1 ? (double)w->turns : 1.0;
 	c->cached = 0;
-	if (on)
-		c->cached = (turns - 1.0) / 2.0 * (double)(w->prompt_len + w->output_len) +
+	if (on && (w->turns > 1 || w->prefix_hit > 0))
+		c->cached = (double)(w->turns > 1 ? w->turns - 1 : 0) / 2.0 * (double)(w->prompt_len + w->output_len) +
 			    w->prefix_hit * (double)w->prompt_len;
 	c->S_new = c->S - c->cached;
 	c->pre_pairs = c->S * c->S - c->cached * c->cached;
