@@ -19,7 +19,7 @@ static const char *const code_names[DIAG_CODE_COUNT] = {
 	"E_OVERLOAD", "E_BAD_VALUE", "W_EP_UNEVEN", "W_PP_UNEVEN", "W_KV_REPLICATED", "W_TP_CROSS_NODE",
 	"W_EP_CROSS_NODE", "W_BATCH_DP", "W_BUBBLE", "W_TTFT", "W_TPOT", "W_THROUGHPUT",
 	"W_COMM_BOUND", "W_MEM_TIGHT", "W_KV_ADMISSION", "W_NO_GRAPH", "W_PARAMS", "W_SPEC", "I_BOUND",
-	"I_SERVING_MB", "I_SPEC", "I_TAIL",
+	"I_SERVING_MB", "I_SPEC", "I_TAIL", "I_SPREAD",
 };
 
 const char *diag_code_name(int code)
@@ -925,6 +925,11 @@ static void collect(const struct scenario *s, const struct result *r, struct dia
 			    100.0 * (r->params.total - declared) / declared);
 	}
 	speculation(&rs, l);
+	if (rs.work.range_ratio > 0)
+		add(l, I_SPREAD, "",
+		    "lengths spread by %s about their means: the figures are the mean lengths', the prompt's attention takes "
+		    "E[S^2] = S^2 (1 + r^2/3); admission and the TTFT and TPOT percentiles do not widen with the spread",
+		    NUM(rs.work.range_ratio));
 	disaggregation(&rs, r, l);
 	target(s, r, l, fixes);
 	if (!(r->errors & (CE_TP_HEADS | CE_EP_EXPERTS | CE_PP_LAYERS | CE_BAD_MODEL)))

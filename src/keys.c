@@ -201,6 +201,8 @@ const struct key key_table[] = {
 	    work.output_len, "generated tokens per sequence"),
 	DBL("workload.prefix_hit", NULL, SEC_WORKLOAD, 0, "", 0, 0.99, 0, 0.05, work.prefix_hit,
 	    "share of each prompt the engine finds in its prefix cache (a shared system prompt, tools): only the rest is prefilled"),
+	DBL("workload.range_ratio", NULL, SEC_WORKLOAD, 0, "", 0, 1, 0, 0.05, work.range_ratio,
+	    "prompt and output lengths spread uniformly over their mean x (1 - r) to (1 + r) (vllm bench --random-range-ratio)"),
 	INT("workload.turns", NULL, SEC_WORKLOAD, 0, "", 1, 1000, 1, STEP_NONE, work.turns,
 	    "turns of a session: each turn's prompt is the conversation so far (cached) and prompt_len new tokens"),
 	INT("workload.microbatches", "mb", SEC_WORKLOAD, 0, "", 1, 1000000, 1, STEP_LINEAR,

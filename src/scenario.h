@@ -101,6 +101,9 @@ struct workload {
 	 * conversation so far (each turn's cached from the last) */
 	double prefix_hit;
 	long turns;
+	/* lengths spread uniformly over [L (1 - r), L (1 + r)] about their
+	 * means, as vLLM's and SGLang's benchmarks draw them */
+	double range_ratio;
 };
 
 /* What an engine does that changes the figures.  0 (or NaN for the

@@ -198,9 +198,13 @@ void step_set_prefix_cache(struct step_ctx *c, bool on)
 		c->cached = (double)(w->turns > 1 ? w->turns - 1 : 0) / 2.0 * (double)(w->prompt_len + w->output_len) +
 			    w->prefix_hit * (double)w->prompt_len;
 	c->S_new = c->S - c->cached;
-	c->pre_pairs = c->S * c->S - c->cached * c->cached;
+	/* lengths spread about their mean: the quadratic pairs take E[S^2] =
+	 * S^2 (1 + r^2 / 3) of a uniform spread; every linear term the mean */
+	double r = w->range_ratio, spread = 1.0 + r * r / 3.0;
+	c->pre_pairs = c->S * c->S * spread - c->cached * c->cached;
 	if (c->kinds)
-		c->pre_pairs = prompt_pairs(c, c->S) - (c->cached > 0 ? prompt_pairs(c, c->cached) : 0);
+		c->pre_pairs = prompt_pairs(c, c->S) + (spread - 1.0) * c->f_full * c->S * c->S -
+			       (c->cached > 0 ? prompt_pairs(c, c->cached) : 0);
 }
 
 void step_set_linear_state(struct step_ctx *c, double ssm_bytes, double pool_ratio)

@@ -110,3 +110,27 @@ Test(traffic, prefix_cache_flags_round_trip)
 		cr_expect_eq(back.engine.prefix_cache, PREFIX_OFF, "%s", serve_engine_name(e));
 	}
 }
+
+/* Lengths spread over +-50%: the linear figures are the mean lengths'
+ * (decode reads the mean context, the pool holds the mean sequence), the
+ * prompt's attention pairs E[S^2] = S^2 (1 + 0.25/3), and I_SPREAD says so. */
+Test(traffic, a_spread_keeps_the_mean_where_linear)
+{
+	static struct scenario s;
+	static struct result a, b;
+	static struct diag_list d;
+	seed(&s);
+	cost_evaluate_detail(&s, &a);
+	s.work.range_ratio = 0.5;
+	cost_evaluate_detail(&s, &b);
+	cr_assert(a.ok && b.ok);
+	cr_expect_eq(b.tpot_ms, a.tpot_ms);
+	cr_expect_eq(b.dev[0].kv_gib, a.dev[0].kv_gib);
+	expect_rel(b.prefill.op_compute_s[OP_ATTN_PROJ] + b.prefill.op_memory_s[OP_ATTN_PROJ],
+		   a.prefill.op_compute_s[OP_ATTN_PROJ] + a.prefill.op_memory_s[OP_ATTN_PROJ], 1e-12);
+	expect_rel(b.prefill.op_compute_s[OP_ATTN_CORE], (1.0 + 0.25 / 3.0) * a.prefill.op_compute_s[OP_ATTN_CORE], 1e-9);
+	diag_collect(&s, &b, &d);
+	const struct diag *g = find_diag(&d, I_SPREAD);
+	cr_assert_not_null(g);
+	cr_expect(strstr(g->message, "E[S^2] = S^2 (1 + r^2/3)") != NULL, "%s", g->message);
+}
