@@ -101,14 +101,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bare[n++] = *p;
 	bare[n] = '\0';
 	bool writes = strstr(bare, "save") || strstr(bare, "dag") || strstr(bare, "export") || strstr(bare, "import") ||
-		      strstr(bare, "load") || strstr(bare, "validate") || strstr(bare, "calibrate");
+		      strstr(bare, "load") || strstr(bare, "validate") || strstr(bare, "calibrate") || strstr(bare, "plot") ||
+		      strstr(bare, "compare");
 	if (writes && (strchr(bare, '/') || strchr(bare, '~')))
 		return 0;
 	/* A search, frontier or recommend evaluates thousands of strategies
 	 * (a frontier under the sanitizers takes most of a second) and adds
 	 * little coverage a second: one of them a line, for one input in 32,
 	 * so that the fuzzer keeps its pace on the interpreter. */
-	int searches = occurrences(bare, "search") + occurrences(bare, "frontier") + occurrences(bare, "recommend");
+	int searches = occurrences(bare, "search") + occurrences(bare, "frontier") + occurrences(bare, "recommend") +
+		       occurrences(bare, "compare");
 	if (searches > 1 || (searches == 1 && size % 32 != 0))
 		return 0;
 	scratch();
