@@ -331,9 +331,15 @@ static void params(const struct sink *k, const struct scenario *s, const struct 
 	const struct param_counts *pc = &r->params;
 	sink_puts(k, "\nparameters\n");
 	const struct model *m = &s->model;
-	if (m->linear_layers > 0 || m->sparse_layers > 0)
+	if (m->linear_layers > 0 && m->sparse_layers > 0)
 		sink_printf(k, "  attention per layer   %12s   (the mean: %ld linear, %ld with a sparse indexer, of %ld)\n",
 			    PARAMS(pc->attn), m->linear_layers, m->sparse_layers, m->layers);
+	else if (m->linear_layers > 0)
+		sink_printf(k, "  attention per layer   %12s   (the mean: %ld of the %ld layers linear)\n", PARAMS(pc->attn),
+			    m->linear_layers, m->layers);
+	else if (m->sparse_layers > 0)
+		sink_printf(k, "  attention per layer   %12s   (with a sparse indexer in %ld of the %ld layers)\n",
+			    PARAMS(pc->attn), m->sparse_layers, m->layers);
 	else
 		sink_printf(k, "  attention per layer   %12s\n", PARAMS(pc->attn));
 	sink_printf(k, "  one routed expert     %12s   (expert_ffn %ld%s)\n", PARAMS(pc->expert), r->expert_ffn,
