@@ -108,6 +108,13 @@ static void one_run(json_object *o, long line, const struct scenario *base, stru
 	}
 	run->s.req.ttft_s = run->s.req.tpot_ms = run->s.req.tokens_per_ms_per_gpu = NAN;
 	run->s.req.ttft_p90_s = run->s.req.ttft_p99_s = run->s.req.tpot_p90_ms = run->s.req.tpot_p99_ms = NAN;
+	/* SGLang's bench_serving draws random lengths uniformly over [r L, L]
+	 * (random_range_ratio r, its "random" dataset) and writes r: about
+	 * their mean that is a spread of (1 - r) / (1 + r) */
+	const char *dataset = str(o, "dataset_name");
+	double r = num(o, "random_range_ratio");
+	if (dataset && !strcmp(dataset, "random") && r >= 0 && r <= 1)
+		run->s.work.range_ratio = (1.0 - r) / (1.0 + r);
 	run->ttft_ms = ttft;
 	run->tpot_ms = tpot;
 	run->ok = true;

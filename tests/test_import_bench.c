@@ -215,3 +215,34 @@ Test(import_bench, values_are_bounded_before_parsing)
 	cr_expect(strstr(err, "d.json: 2000001 values, more than the 2000000") != NULL, "%s", err);
 	free(text);
 }
+
+Test(import_bench, sglang_range_ratio_is_a_spread_about_the_mean)
+{
+	static struct run_set rs;
+	struct scenario s;
+	char err[600];
+	plan(&s);
+	/* SGLang draws over [r L, L]: r 0.5 of L 2048 gives 1024..2048, mean
+	 * 1536 (from the totals), half-width 512: a spread of 512/1536 = 1/3 */
+	const char *half = "{\"backend\": \"sglang\", \"dataset_name\": \"random\", \"max_concurrency\": 16,"
+			   " \"random_range_ratio\": 0.5, \"completed\": 100, \"total_input_tokens\": 153600,"
+			   " \"total_output_tokens\": 38400, \"mean_ttft_ms\": 300, \"mean_tpot_ms\": 16}";
+	cr_assert_eq(import_bench_buffer("h.json", half, strlen(half), &s, &rs, err, sizeof err), 0, "%s", err);
+	cr_assert(rs.runs[0].ok, "%s", rs.runs[0].reason);
+	cr_expect_eq(rs.runs[0].s.work.prompt_len, 1536);
+	cr_expect_float_eq(rs.runs[0].s.work.range_ratio, 1.0 / 3.0, 1e-12);
+	runs_free(&rs);
+	/* r 1 is fixed lengths; another dataset's ratio is not a spread read */
+	const char *fixed = "{\"backend\": \"sglang\", \"dataset_name\": \"random\", \"max_concurrency\": 16,"
+			    " \"random_range_ratio\": 1.0, \"completed\": 100, \"total_input_tokens\": 153600,"
+			    " \"total_output_tokens\": 38400, \"mean_ttft_ms\": 300, \"mean_tpot_ms\": 16}";
+	cr_assert_eq(import_bench_buffer("f.json", fixed, strlen(fixed), &s, &rs, err, sizeof err), 0, "%s", err);
+	cr_expect_float_eq(rs.runs[0].s.work.range_ratio, 0.0, 1e-15);
+	runs_free(&rs);
+	const char *share = "{\"backend\": \"sglang\", \"dataset_name\": \"sharegpt\", \"max_concurrency\": 16,"
+			    " \"random_range_ratio\": 0.0, \"completed\": 100, \"total_input_tokens\": 153600,"
+			    " \"total_output_tokens\": 38400, \"mean_ttft_ms\": 300, \"mean_tpot_ms\": 16}";
+	cr_assert_eq(import_bench_buffer("s.json", share, strlen(share), &s, &rs, err, sizeof err), 0, "%s", err);
+	cr_expect_float_eq(rs.runs[0].s.work.range_ratio, 0.0, 1e-15);
+	runs_free(&rs);
+}
