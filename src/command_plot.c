@@ -79,6 +79,9 @@ int cmd_compare(struct invocation *inv)
 static double xs[PTS_MAX], ys[PTS_MAX];
 static char label_store[PTS_MAX][FRONTIER_LABEL_MAX + 16];
 static const char *labels[PTS_MAX];
+#define DETAIL_LEN (FRONTIER_LABEL_MAX + 80)
+static char detail_store[COMPARE_MAX][DETAIL_LEN];
+static int details_used;
 
 /* A front as a series: tokens/s per user across, per GPU up, each point
  * labelled with its strategy and concurrency. */
@@ -96,6 +99,24 @@ static int front_series(const struct frontier_result *fr, const char *name, int 
 		n++;
 	}
 	*s = (struct plot_series){ .name = name, .n = n, .x = xs + at, .y = ys + at, .labels = labels + at };
+	/* every point of a front meets the requirements: the best is the one
+	 * with the most tokens/s per GPU (compare's answer) */
+	int best = -1;
+	for (int i = 0; i < n; i++)
+		if (best < 0 || ys[at + i] > ys[at + best])
+			best = i;
+	if (best >= 0) {
+		const struct frontier_point *p = &fr->pts[best];
+		s->marked = true;
+		s->best = best;
+		char *d = detail_store[details_used++ % COMPARE_MAX];
+		if (isfinite(p->usd_per_mtok))
+			snprintf(d, DETAIL_LEN, "%s\n%s tok/s/GPU\n$%s per Mtok", labels[at + best], NUM(p->per_gpu),
+				 NUM(p->usd_per_mtok));
+		else
+			snprintf(d, DETAIL_LEN, "%s\n%s tok/s/GPU", labels[at + best], NUM(p->per_gpu));
+		s->detail = d;
+	}
 	return n;
 }
 
@@ -133,6 +154,7 @@ int cmd_plot(struct invocation *inv)
 	const char *what = inv->w[1].text, *file = inv->w[2].text;
 	static char title[256], sub[256], req[96], note[256];
 	struct plot p = { .x_min_req = NAN };
+	details_used = 0;
 	int total = 0;
 	if (!strcmp(what, "frontier") || !strcmp(what, "compare")) {
 		if (!strcmp(what, "frontier")) {
@@ -172,6 +194,7 @@ int cmd_plot(struct invocation *inv)
 		snprintf(note, sizeof note, "moescope %s: each point a strategy at a concurrency (label@concurrency), served as a closed loop",
 			 PACKAGE_VERSION);
 		p.note = note;
+		p.marked_meaning = "best: most tok/s per GPU";
 		return plot_to(inv, file, &p);
 	}
 	if (!strcmp(what, "sweep")) {
@@ -200,6 +223,13 @@ int cmd_plot(struct invocation *inv)
 		p.n_series = 1;
 		snprintf(title, sizeof title, "%s on %s: %s across %s", s->model.name, s->hw.name, fi->label, sw->key->name);
 		p.title = title;
+		snprintf(sub, sizeof sub, "%ld-token prompts, %ld-token answers, %s, DP%ld TP%ld PP%ld EP%ld; every other key as set",
+			 s->work.prompt_len, s->work.output_len, s->work.engine ? serve_engine_name(s->work.engine) : "no engine",
+			 s->strat.dp, s->strat.tp, s->strat.pp, s->strat.ep);
+		p.subtitle = sub;
+		snprintf(note, sizeof note, "moescope %s: each point one evaluation of the scenario with %s at that value; "
+			 "a gap is a value that does not fit", PACKAGE_VERSION, sw->key->name);
+		p.note = note;
 		p.xlabel = sw->key->name;
 		p.ylabel = ylabel;
 		p.logx = wide(xs, sw->n);

@@ -73,5 +73,65 @@ Test(compare, svg_by_hand)
 	cr_expect(strstr(svg, "<circle cx=\"124.8\"") != NULL, "%s", svg);
 	cr_expect(strstr(svg, "</svg>\n") != NULL);
 	cr_expect(strstr(svg, "nan") == NULL && strstr(svg, "inf") == NULL);
+	/* the requirement misses left of 40: grey from the left edge (90) to
+	 * 40's place, 90 + (40 - 4.6) / 100.8 x 650 = 318.3 */
+	cr_expect(strstr(svg, "<rect class=\"missed\" x=\"90\" y=\"70\" width=\"228.3\"") != NULL, "%s", svg);
+	sink_buffer_free(&b);
+}
+
+/* The best point ringed and named, its figures in the legend; labels that
+ * would overlap are left out, never drawn over each other. */
+Test(compare, svg_labels_never_overlap)
+{
+	static struct sink_buffer b;
+	struct sink k;
+	enum { N = 60 };
+	static double x[N], y[N];
+	static char store[N][16];
+	static const char *labels[N];
+	for (int i = 0; i < N; i++) {
+		/* a dense front: sixty points in a corner of the chart */
+		x[i] = 10 + i * 0.2;
+		y[i] = 1000 - i * 3;
+		snprintf(store[i], sizeof store[i], "DEP%d@%d", 8 + i % 3 * 8, 1 << (i % 10));
+		labels[i] = store[i];
+	}
+	double far_x[2] = { 10, 100 }, far_y[2] = { 50, 10 };
+	struct plot p = { .title = "t", .xlabel = "x", .ylabel = "y", .n_series = 2, .x_min_req = NAN };
+	p.series[0] = (struct plot_series){ .name = "a", .n = N, .x = x, .y = y, .labels = labels, .marked = true,
+					    .best = 0, .detail = "DEP8@1\n1000 tok/s/GPU" };
+	p.series[1] = (struct plot_series){ .name = "b", .n = 2, .x = far_x, .y = far_y, .labels = labels };
+	sink_buffer_init(&b, &k);
+	plot_svg(&k, &p);
+	const char *svg = b.out;
+	cr_expect(strstr(svg, "<circle class=\"best\"") != NULL);
+	cr_expect(strstr(svg, "font-weight=\"bold\"") != NULL && strstr(svg, ">DEP8@1</text>") != NULL);
+	cr_expect(strstr(svg, ">1000 tok/s/GPU</text>") != NULL, "%s", svg);
+	/* every label of the labels group as a box, by the width rule of the
+	 * chart; no two meet */
+	const char *g = strstr(svg, "<g class=\"labels\">");
+	cr_assert(g);
+	double bx0[256], by0[256], bx1[256], by1[256];
+	int n = 0;
+	for (const char *at = g; (at = strstr(at, "<text x=\"")) && n < 256; at++) {
+		double tx, ty, size;
+		if (sscanf(at, "<text x=\"%lf\" y=\"%lf\" font-size=\"%lf\"", &tx, &ty, &size) != 3)
+			break;
+		bool end = strstr(at, "text-anchor=\"end\"") && strstr(at, "text-anchor=\"end\"") < strchr(at, '>');
+		const char *s = strchr(at, '>') + 1;
+		double w = 0;
+		for (; *s != '<'; s++)
+			w += (*s == '@' ? 1.0 : 0.68) * size;
+		bx0[n] = end ? tx - w : tx;
+		bx1[n] = bx0[n] + w;
+		by0[n] = ty - size;
+		by1[n] = ty + 0.15 * size;
+		n++;
+	}
+	cr_expect(n >= 3 && n < N, "%d labels", n);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			cr_expect(!(bx0[i] < bx1[j] && bx0[j] < bx1[i] && by0[i] < by1[j] && by0[j] < by1[i]),
+				  "labels %d and %d overlap", i, j);
 	sink_buffer_free(&b);
 }
