@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "model_id.h"
 #include "preset.h"
@@ -35,16 +36,55 @@ static bool begins(const char *base, const char *name)
 	return strncmp(base, name, n) == 0 && (base[n] == '\0' || base[n] == '-');
 }
 
+/* A model preset's hf_id, read again only when its file changes (inode,
+ * size or modification time): a file of thousands of runs looks its ids up
+ * row by row, and each lookup visits every model preset. */
+#define MEMO_SLOTS 256
+static struct memo {
+	char path[1024];
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	char hf_id[sizeof ((struct model *)0)->hf_id];
+} memo[MEMO_SLOTS];
+static int memo_next;
+
+static const char *preset_hf_id(const char *path, struct scenario *tmp)
+{
+	struct stat st;
+	char err[300];
+	bool known = stat(path, &st) == 0 && strlen(path) < sizeof memo[0].path;
+	for (int i = 0; known && i < MEMO_SLOTS; i++) {
+		const struct memo *e = &memo[i];
+		if (e->ino == st.st_ino && e->dev == st.st_dev && e->size == st.st_size &&
+		    e->mtime.tv_sec == st.st_mtim.tv_sec && e->mtime.tv_nsec == st.st_mtim.tv_nsec && !strcmp(e->path, path))
+			return e->hf_id;
+	}
+	scenario_default(tmp);
+	tmp->model.hf_id[0] = '\0';
+	if (preset_load_file(tmp, path, err, sizeof err) != 0)
+		tmp->model.hf_id[0] = '\0';
+	if (known) {
+		struct memo *e = &memo[memo_next];
+		memo_next = (memo_next + 1) % MEMO_SLOTS;
+		snprintf(e->path, sizeof e->path, "%s", path);
+		e->dev = st.st_dev;
+		e->ino = st.st_ino;
+		e->size = st.st_size;
+		e->mtime = st.st_mtim;
+		snprintf(e->hf_id, sizeof e->hf_id, "%s", tmp->model.hf_id);
+	}
+	return tmp->model.hf_id;
+}
+
 static void visit(void *ctx, int kind, const char *name, const char *path)
 {
 	struct id_match *m = ctx;
-	char err[300];
 	if (kind != PK_MODELS || m->by_id)
 		return;
-	scenario_default(&m->tmp);
-	m->tmp.model.hf_id[0] = '\0';
-	if (preset_load_file(&m->tmp, path, err, sizeof err) == 0 && m->tmp.model.hf_id[0] &&
-	    !strcasecmp(m->tmp.model.hf_id, m->id)) {
+	const char *hf_id = preset_hf_id(path, &m->tmp);
+	if (hf_id[0] && !strcasecmp(hf_id, m->id)) {
 		snprintf(m->best, sizeof m->best, "%s", name);
 		m->by_id = true;
 		return;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model_id.h"
 #include "preset.h"
 
 /* Every key as text: two scenarios are the same when these match. */
@@ -171,6 +172,37 @@ Test(preset, search_path_prefers_the_environment, .init = make_tmpdir, .fini = r
 	cr_expect_str_eq(s.hw.name, "h100-sxm");
 	cr_assert_eq(preset_load(&s, "h200", err, sizeof err), 0, "%s", err);
 	cr_expect_eq(s.hw.mem_gib, 141);
+}
+
+/* A model id finds the preset that names it, and finds it no longer once
+ * the file says another id: what is remembered between lookups follows
+ * the file. */
+Test(preset, model_ids_follow_their_files, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	char dir[128], file[160], out[NAME_MAX_LEN];
+	snprintf(dir, sizeof dir, "%s/models", tmpdir);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof file, "%s/house-moe.yaml", dir);
+	FILE *f = fopen(file, "w");
+	cr_assert_not_null(f);
+	fputs("model:\n  hf_id: acme/Alpha-1\n", f);
+	fclose(f);
+	char env[512];
+	snprintf(env, sizeof env, "%s:%s", tmpdir, getenv("MOESCOPE_PRESETS"));
+	setenv("MOESCOPE_PRESETS", env, 1);
+	cr_assert_eq(model_id_preset("acme/alpha-1", out, sizeof out), 0);
+	cr_expect_str_eq(out, "house-moe");
+	cr_expect_eq(model_id_preset("acme/Beta-22", out, sizeof out), -1);
+	f = fopen(file, "w");
+	cr_assert_not_null(f);
+	fputs("model:\n  hf_id: acme/Beta-22\n", f);
+	fclose(f);
+	cr_expect_eq(model_id_preset("acme/Alpha-1", out, sizeof out), -1);
+	cr_assert_eq(model_id_preset("acme/Beta-22", out, sizeof out), 0);
+	cr_expect_str_eq(out, "house-moe");
+	/* a shipped preset by its id, and by its name's beginning */
+	cr_assert_eq(model_id_preset("deepseek-ai/DeepSeek-R1", out, sizeof out), 0);
+	cr_expect_str_eq(out, "deepseek-r1");
 }
 
 struct bad_case {
