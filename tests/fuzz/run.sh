@@ -26,7 +26,8 @@ one() {
 	command | csv) maxlen="-max_len=1024" ;;
 	# the readers of whole files: up to the limit they enforce (1 MiB),
 	# so that nesting and key-count bombs are reachable
-	yaml | hf) maxlen="-max_len=1048576" ;;
+	yaml | hf | bench) maxlen="-max_len=1048576" ;;
+	export) maxlen="-max_len=2000" ;;
 	*) maxlen="" ;;
 	esac
 	if [ "$mode" = ci ]; then
@@ -36,6 +37,8 @@ one() {
 		strategy) limit="-runs=400000" ;;
 		hf) limit="-runs=100000" ;;
 		engine) limit="-runs=100000" ;;
+		export) limit="-runs=20000" ;;
+		bench) limit="-runs=50000" ;;
 		*) limit="-runs=30000" ;;
 		esac
 		limit="$limit -seed=1"
@@ -70,7 +73,7 @@ fi
 
 mode=${1:-30}
 [ $# -gt 0 ] && shift
-fuzzers=${*:-yaml command strategy csv hf engine}
+fuzzers=${*:-yaml command strategy csv hf engine export bench}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
