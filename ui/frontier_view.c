@@ -221,20 +221,40 @@ void compare_overlay(WINDOW *w, const struct app *a, const struct style *st, con
 	char t[96];
 	snprintf(t, sizeof t, "tokens/s per user%s", ax.log ? " (log)" : "");
 	put_text(w, py + ph + 1, px + (pw - text_cols(t)) / 2, pw, style_attr(st, ROLE_DIM), t);
-	/* each GPU's points as its digit; the legend names them with the best */
-	char legend[512];
-	size_t n = 0;
-	legend[0] = '\0';
+	/* the tokens/s per user requirement: a dotted column, the side left of
+	 * it misses */
+	double req = a->ss.scn.req.tokens_per_s_per_user;
+	if (isfinite(req) && req >= axis_value(&ax, 0) && req <= axis_value(&ax, 1))
+		for (int y = py; y < py + ph; y++)
+			put_text(w, y, px + axis_cell(&ax, req), 1, style_attr(st, ROLE_DIM), ":");
+	/* each GPU's points as its digit, its best point (the most tok/s per
+	 * GPU: compare's answer) in reverse video; the legend names them, with
+	 * each best figure when the line holds them all */
+	char names[512], figures[512];
+	size_t n = 0, nf = 0;
+	names[0] = figures[0] = '\0';
 	for (int g = 0; g < c->n && g < 9; g++) {
 		const struct frontier_result *fr = c->fronts[g];
 		char digit[2] = { (char)('1' + g), '\0' };
+		int best = -1;
+		for (int i = 0; fr && i < fr->n; i++)
+			if (best < 0 || fr->pts[i].per_gpu > fr->pts[best].per_gpu)
+				best = i;
 		for (int i = 0; fr && i < fr->n; i++) {
 			int x = axis_cell(&ax, fr->pts[i].per_user), y = ph - 1 - axis_cell(&ay, fr->pts[i].per_gpu);
-			put_text(w, py + y, px + x, 1, g % 2 ? style_attr(st, ROLE_WARN) : style_attr(st, ROLE_OK), digit);
+			attr_t at = g % 2 ? style_attr(st, ROLE_WARN) : style_attr(st, ROLE_OK);
+			put_text(w, py + y, px + x, 1, i == best ? at | A_REVERSE : at, digit);
 		}
-		if (n + 1 < sizeof legend)
-			n += (size_t)snprintf(legend + n, sizeof legend - n, "%s%s %s", g ? "   " : "", digit,
-					      c->rows[g].hardware);
+		if (n + 1 < sizeof names)
+			n += (size_t)snprintf(names + n, sizeof names - n, "%s%s %s", g ? "   " : "", digit, c->rows[g].hardware);
+		if (nf + 1 < sizeof figures)
+			nf += (size_t)snprintf(figures + nf, sizeof figures - nf, "%s%s %s %s", g ? "  " : "", digit,
+					       c->rows[g].hardware, best >= 0 ? NUM(fr->pts[best].per_gpu) : "-");
+	}
+	const char *legend = text_cols(figures) + 8 <= wd - 4 ? figures : names;
+	if (legend == figures && n + 1 < sizeof names) {
+		snprintf(names, sizeof names, "%s  (best tok/s/GPU)", figures);
+		legend = names;
 	}
 	put_text(w, py + ph + 2, x0 + 2, wd - 4, A_BOLD, legend);
 }
