@@ -105,7 +105,7 @@ int model_id_preset(const char *id, char *out, size_t len)
 	for (char *p = m.base; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	preset_list(visit, &m);
+	preset_list_kind(PK_MODELS, visit, &m);
 	if (!m.best[0])
 		for (size_t i = 0; i < sizeof same_shapes / sizeof same_shapes[0]; i++)
 			if (begins(m.base, same_shapes[i].base))

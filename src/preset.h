@@ -46,5 +46,7 @@ int preset_find(int kind, const char *name, char *path, size_t len);
 /* Every preset on the path, shadowed names once, sorted within a kind. */
 typedef void (*preset_visit_fn)(void *ctx, int kind, const char *name, const char *path);
 void preset_list(preset_visit_fn visit, void *ctx);
+/* The same, of one kind (PK_MODELS, ...). */
+void preset_list_kind(int kind, preset_visit_fn visit, void *ctx);
 
 #endif

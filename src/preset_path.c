@@ -142,28 +142,31 @@ static int list_dir(const char *dir, char ***out)
 
 void preset_list(preset_visit_fn visit, void *ctx)
 {
+	for (int kind = 0; kind < PK_COUNT; kind++)
+		preset_list_kind(kind, visit, ctx);
+}
+
+void preset_list_kind(int kind, preset_visit_fn visit, void *ctx)
+{
 	const char *dirs[MAX_DIRS];
 	int nd = preset_dirs(dirs, MAX_DIRS);
 
-	for (int kind = 0; kind < PK_COUNT; kind++) {
-		for (int i = 0; i < nd; i++) {
-			char sub[PATH_MAX], path[PATH_MAX + NAME_MAX_LEN + 8], found[PATH_MAX + NAME_MAX_LEN + 8];
-			char **names;
-			snprintf(sub, sizeof sub, "%s/%s", dirs[i], kind_dirs[kind]);
-			if (!is_dir(sub))
-				continue;
-			int n = list_dir(sub, &names);
-			for (int j = 0; j < n; j++) {
-				snprintf(path, sizeof path, "%s/%s.yaml", sub, names[j]);
-				if (access(path, R_OK) != 0)
-					snprintf(path, sizeof path, "%s/%s.yml", sub, names[j]);
-				/* shown once: where the search would find it */
-				if (preset_find(kind, names[j], found, sizeof found) == 0 &&
-				    strcmp(found, path) == 0)
-					visit(ctx, kind, names[j], path);
-				free(names[j]);
-			}
-			free(names);
+	for (int i = 0; i < nd; i++) {
+		char sub[PATH_MAX], path[PATH_MAX + NAME_MAX_LEN + 8], found[PATH_MAX + NAME_MAX_LEN + 8];
+		char **names;
+		snprintf(sub, sizeof sub, "%s/%s", dirs[i], kind_dirs[kind]);
+		if (!is_dir(sub))
+			continue;
+		int n = list_dir(sub, &names);
+		for (int j = 0; j < n; j++) {
+			snprintf(path, sizeof path, "%s/%s.yaml", sub, names[j]);
+			if (access(path, R_OK) != 0)
+				snprintf(path, sizeof path, "%s/%s.yml", sub, names[j]);
+			/* shown once: where the search would find it */
+			if (preset_find(kind, names[j], found, sizeof found) == 0 && strcmp(found, path) == 0)
+				visit(ctx, kind, names[j], path);
+			free(names[j]);
 		}
+		free(names);
 	}
 }

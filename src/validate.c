@@ -387,10 +387,13 @@ int runs_read_buffer(const char *path, const char *buf, size_t len, struct run_s
 				idx[c] = i;
 		}
 	}
-	/* the keys of the columns, looked up once for all the rows */
-	const struct key *keys[C_COUNT];
-	for (int c = 0; c < C_COUNT; c++)
+	/* the keys of the columns: the table does not change, so they are
+	 * looked up once for every file and row */
+	static const struct key *keys[C_COUNT];
+	static bool keys_found;
+	for (int c = 0; !keys_found && c < C_COUNT; c++)
 		keys[c] = col_keys[c] ? key_find(col_keys[c]) : NULL;
+	keys_found = true;
 	/* serving runs need their load and TTFT and TPOT; a file of
 	 * throughput rows their tokens/s per GPU instead */
 	static const int required[] = { C_HARDWARE, C_MODEL, C_PROMPT, C_OUTPUT, C_BATCH, C_TTFT, C_TPOT };
