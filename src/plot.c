@@ -255,7 +255,9 @@ static void series(const struct sink *k, const struct plot_series *s, const char
 			continue;
 		double px = pos(x, s->x[i]), py = pos(y, s->y[i]);
 		sink_printf(k, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>\n", px, py, colour);
-		take(t, (struct box){ px - 5, py - 5, px + 5, py + 5 });
+		/* markers leave room for the labels' boxes (at most 12 a series) */
+		if (t->n < TAKEN_MAX - 16 * PLOT_SERIES_MAX)
+			take(t, (struct box){ px - 5, py - 5, px + 5, py + 5 });
 		if (marked(s) && i == s->best) {
 			sink_printf(k, "<circle class=\"best\" cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"none\" stroke=\"%s\" "
 				       "stroke-width=\"2\"/>\n",
